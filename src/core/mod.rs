@@ -1,0 +1,7 @@
+//! Pure product logic, free of any browser API, so it compiles and is tested natively.
+
+pub mod library;
+pub mod link;
+pub mod markdown;
+pub mod note;
+pub mod route;

@@ -1,0 +1,69 @@
+//! A note: a titled Markdown text with a stable id and its created/updated times.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable id of a note; it never changes, whatever happens to the title.
+pub type NoteId = String;
+
+/// Longest title we accept, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: NoteId,
+    pub title: String,
+    pub body: String,
+    /// Milliseconds since the Unix epoch.
+    pub created: f64,
+    /// Milliseconds since the Unix epoch; the last change to title or body.
+    pub updated: f64,
+}
+
+/// Why a title cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TitleError {
+    Empty,
+    TooLong,
+    /// A character that would break `[[...]]` links to the note.
+    ForbiddenChar(char),
+    /// Another note already has this title (compared case-insensitively).
+    Taken(String),
+}
+
+impl std::fmt::Display for TitleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TitleError::Empty => write!(f, "A note needs a title."),
+            TitleError::TooLong => {
+                write!(f, "Titles can be at most {MAX_TITLE_CHARS} characters long.")
+            }
+            TitleError::ForbiddenChar(c) => {
+                write!(f, "Titles cannot contain “{c}”: it is part of the link syntax.")
+            }
+            TitleError::Taken(t) => write!(f, "A note titled “{t}” already exists."),
+        }
+    }
+}
+
+/// Checks a title typed by the user and returns it trimmed.
+pub fn clean_title(raw: &str) -> Result<String, TitleError> {
+    let title = raw.trim();
+    if title.is_empty() {
+        return Err(TitleError::Empty);
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(TitleError::TooLong);
+    }
+    if let Some(c) = title
+        .chars()
+        .find(|c| matches!(c, '[' | ']' | '|' | '#' | '^') || c.is_control())
+    {
+        return Err(TitleError::ForbiddenChar(c));
+    }
+    Ok(title.to_string())
+}
+
+/// The key under which titles are unique: case-insensitive.
+pub fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
+}

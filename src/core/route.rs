@@ -1,0 +1,111 @@
+//! Where the app is, kept in the URL fragment so a static host serves every page and
+//! back/forward work.
+
+/// A page of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The start page.
+    Home,
+    /// A note, optionally scrolled to a heading slug.
+    Note { id: String, heading: Option<String> },
+    /// Open the note with this title, creating it first if it does not exist (missing links).
+    NewNote { title: String },
+}
+
+impl Route {
+    /// Reads a fragment (with or without the leading `#`). Anything unknown is the start page.
+    pub fn parse(fragment: &str) -> Route {
+        let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.splitn(3, '/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("note"), Some(id), heading) if !id.is_empty() => match decode(id) {
+                Some(id) => Route::Note {
+                    id,
+                    heading: heading.and_then(decode).filter(|h| !h.is_empty()),
+                },
+                None => Route::Home,
+            },
+            (Some("new"), Some(title), None) => match decode(title) {
+                Some(title) if !title.trim().is_empty() => Route::NewNote { title },
+                _ => Route::Home,
+            },
+            _ => Route::Home,
+        }
+    }
+
+    /// The fragment for this route, with the leading `#`.
+    pub fn to_fragment(&self) -> String {
+        match self {
+            Route::Home => "#/".to_string(),
+            Route::Note { id, heading: None } => format!("#/note/{}", encode(id)),
+            Route::Note {
+                id,
+                heading: Some(h),
+            } => format!("#/note/{}/{}", encode(id), encode(h)),
+            Route::NewNote { title } => format!("#/new/{}", encode(title)),
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Undoes [`encode`]; `None` for malformed escapes or bytes that are not UTF-8.
+pub fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for route in [
+            Route::Home,
+            Route::Note {
+                id: "n1".into(),
+                heading: None,
+            },
+            Route::Note {
+                id: "n1".into(),
+                heading: Some("h-intro to / it".into()),
+            },
+            Route::NewNote {
+                title: "Ça va? 100% / ok".into(),
+            },
+        ] {
+            assert_eq!(Route::parse(&route.to_fragment()), route);
+        }
+    }
+
+    #[test]
+    fn junk_is_home() {
+        for junk in ["", "#", "#/nope", "#/note/", "#/note/%zz", "#/new/%FF", "#/new/%20"] {
+            assert_eq!(Route::parse(junk), Route::Home, "{junk}");
+        }
+    }
+}
