@@ -35,10 +35,16 @@ impl std::fmt::Display for TitleError {
         match self {
             TitleError::Empty => write!(f, "A note needs a title."),
             TitleError::TooLong => {
-                write!(f, "Titles can be at most {MAX_TITLE_CHARS} characters long.")
+                write!(
+                    f,
+                    "Titles can be at most {MAX_TITLE_CHARS} characters long."
+                )
             }
             TitleError::ForbiddenChar(c) => {
-                write!(f, "Titles cannot contain “{c}”: it is part of the link syntax.")
+                write!(
+                    f,
+                    "Titles cannot contain “{c}”: it is part of the link syntax."
+                )
             }
             TitleError::Taken(t) => write!(f, "A note titled “{t}” already exists."),
         }
@@ -66,4 +72,65 @@ pub fn clean_title(raw: &str) -> Result<String, TitleError> {
 /// The key under which titles are unique: case-insensitive.
 pub fn title_key(title: &str) -> String {
     title.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_title_trims_and_keeps_punctuation() {
+        assert_eq!(
+            clean_title("  Ça va? C++ / (2) – ok  "),
+            Ok("Ça va? C++ / (2) – ok".into())
+        );
+        assert_eq!(clean_title("日本語"), Ok("日本語".into()));
+    }
+
+    #[test]
+    fn clean_title_refuses_empty_and_long() {
+        assert_eq!(clean_title(""), Err(TitleError::Empty));
+        assert_eq!(clean_title(" \t\n "), Err(TitleError::Empty));
+        let longest = "é".repeat(MAX_TITLE_CHARS);
+        assert_eq!(clean_title(&format!(" {longest} ")), Ok(longest.clone()));
+        assert_eq!(
+            clean_title(&format!("{longest}e")),
+            Err(TitleError::TooLong)
+        );
+    }
+
+    #[test]
+    fn clean_title_refuses_link_syntax_and_control_chars() {
+        for c in ['[', ']', '|', '#', '^', '\n', '\t', '\u{7}'] {
+            assert_eq!(
+                clean_title(&format!("a{c}b")),
+                Err(TitleError::ForbiddenChar(c)),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_key_ignores_case_and_outer_space() {
+        assert_eq!(title_key("  Crème BRÛLÉE "), "crème brûlée");
+        assert_eq!(title_key("ÉCOLE"), title_key("école"));
+        assert_ne!(title_key("Old title"), title_key("Old title 2"));
+    }
+
+    #[test]
+    fn title_errors_read_well() {
+        assert_eq!(TitleError::Empty.to_string(), "A note needs a title.");
+        assert_eq!(
+            TitleError::TooLong.to_string(),
+            "Titles can be at most 200 characters long."
+        );
+        assert_eq!(
+            TitleError::ForbiddenChar('#').to_string(),
+            "Titles cannot contain “#”: it is part of the link syntax."
+        );
+        assert_eq!(
+            TitleError::Taken("Rust".into()).to_string(),
+            "A note titled “Rust” already exists."
+        );
+    }
 }
