@@ -1,0 +1,269 @@
+//! The running app's state: the library in a signal, kept in IndexedDB through `store`.
+//! Components call these operations; they never touch the store themselves.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::core::library::Library;
+use crate::core::note::{Note, NoteId};
+use crate::core::route::Route;
+use crate::store::{Store, StoreError};
+
+/// How long typing must pause before the text is written.
+const AUTOSAVE_DELAY_MS: u32 = 500;
+
+/// What the save indicator says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Idle,
+    /// Edited, waiting for typing to pause.
+    Pending,
+    Saved,
+    Failed(String),
+}
+
+/// Shared by every component through context; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub library: RwSignal<Library>,
+    /// The library has been read from storage.
+    pub loaded: RwSignal<bool>,
+    /// A problem the whole app must show (storage could not be opened, unreadable records).
+    pub notice: RwSignal<Option<String>>,
+    pub save_state: RwSignal<SaveState>,
+    pub route: RwSignal<Route>,
+    /// Whether the open note is shown in its editor.
+    pub editing: RwSignal<bool>,
+    /// The editor should put the cursor in the title (a new untitled note) rather than the text.
+    pub focus_title: RwSignal<bool>,
+    store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// Notes changed in memory and not yet written.
+    dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
+    /// Bumped on every edit, so only the last scheduled autosave runs.
+    edit_generation: StoredValue<u64, LocalStorage>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            library: RwSignal::new(Library::new()),
+            loaded: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            save_state: RwSignal::new(SaveState::Idle),
+            route: RwSignal::new(current_route()),
+            editing: RwSignal::new(false),
+            focus_title: RwSignal::new(false),
+            store: StoredValue::new_local(None),
+            dirty: StoredValue::new_local(BTreeSet::new()),
+            edit_generation: StoredValue::new_local(0),
+        }
+    }
+
+    /// Opens storage and reads the library into memory.
+    pub fn load(self) {
+        spawn_local(async move {
+            match Store::open().await {
+                Ok(store) => {
+                    match store.load_notes().await {
+                        Ok(loaded) => {
+                            if loaded.unreadable > 0 {
+                                self.notice.set(Some(format!(
+                                    "{} stored notes could not be read and are not shown.",
+                                    loaded.unreadable
+                                )));
+                            }
+                            self.library.set(Library::from_notes(loaded.notes));
+                        }
+                        Err(e) => self.notice.set(Some(e.message)),
+                    }
+                    self.store.set_value(Some(Rc::new(store)));
+                }
+                Err(e) => self.notice.set(Some(format!(
+                    "{} Notes you write now will not be kept.",
+                    e.message
+                ))),
+            }
+            self.loaded.set(true);
+        });
+    }
+
+    /// Goes to a page, adding a history entry.
+    pub fn navigate(&self, route: &Route) {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let _ = location.set_hash(&route.to_fragment());
+        }
+    }
+
+    /// Goes to a page in place of the current history entry.
+    pub fn replace_route(&self, route: &Route) {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let _ = location.replace(&route.to_fragment());
+        }
+    }
+
+    /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
+    pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, String> {
+        let id = new_id();
+        let now = now();
+        let created = self.library.try_update(|lib| {
+            let title = title
+                .map(str::to_string)
+                .unwrap_or_else(|| lib.untitled_title());
+            lib.create(id.clone(), &title, "", now).map(|_| ())
+        });
+        match created {
+            Some(Ok(())) => {
+                self.mark_dirty([id.clone()]);
+                self.flush();
+                Ok(id)
+            }
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("The library is not available.".to_string()),
+        }
+    }
+
+    /// Creates an untitled note and opens it in the editor with its title selected.
+    pub fn start_new_note(&self) {
+        match self.create_note(None) {
+            Ok(id) => {
+                self.editing.set(true);
+                self.focus_title.set(true);
+                self.navigate(&Route::Note { id, heading: None });
+            }
+            Err(message) => self.notice.set(Some(message)),
+        }
+    }
+
+    /// Takes new text for a note; it is written once typing pauses.
+    pub fn edit_body(&self, id: &str, body: &str) {
+        let changed = self
+            .library
+            .try_update(|lib| lib.set_body(id, body, now()))
+            .unwrap_or(false);
+        if !changed {
+            return;
+        }
+        self.mark_dirty([id.to_string()]);
+        self.save_state.set(SaveState::Pending);
+        let generation = self.edit_generation.get_value() + 1;
+        self.edit_generation.set_value(generation);
+        let this = *self;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(AUTOSAVE_DELAY_MS).await;
+            if this.edit_generation.get_value() == generation {
+                this.flush();
+            }
+        });
+    }
+
+    /// Renames a note; every link to it is rewritten and all changed notes are stored together.
+    pub fn rename(&self, id: &str, title: &str) -> Result<(), String> {
+        let result = self
+            .library
+            .try_update(|lib| lib.rename(id, title, now()))
+            .ok_or_else(|| "The library is not available.".to_string())?;
+        let changed = result.map_err(|e| e.to_string())?;
+        self.mark_dirty(changed);
+        self.flush();
+        Ok(())
+    }
+
+    /// Deletes a note from memory and storage.
+    pub fn delete(&self, id: &str) {
+        let removed = self.library.try_update(|lib| lib.delete(id)).flatten();
+        if removed.is_none() {
+            return;
+        }
+        self.dirty.update_value(|d| {
+            d.remove(id);
+        });
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let id = id.to_string();
+        let this = *self;
+        spawn_local(async move {
+            if let Err(e) = store.delete_note(&id).await {
+                this.save_state.set(SaveState::Failed(e.message));
+            }
+        });
+    }
+
+    /// Writes every changed note now, in one transaction. Called on pauses, blur and page hide.
+    pub fn flush(&self) {
+        let ids = self
+            .dirty
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if ids.is_empty() {
+            return;
+        }
+        let notes: Vec<Note> = self
+            .library
+            .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
+        let Some(store) = self.store.get_value() else {
+            // Storage never opened: keep the text on screen and say so.
+            self.mark_dirty(ids);
+            self.save_state
+                .set(SaveState::Failed("Storage is not available.".to_string()));
+            return;
+        };
+        let generation = self.edit_generation.get_value();
+        let this = *self;
+        spawn_local(async move {
+            match store.put_notes(&notes).await {
+                Ok(()) => {
+                    let more = this.dirty.with_value(|d| !d.is_empty());
+                    if !more && this.edit_generation.get_value() == generation {
+                        this.save_state.set(SaveState::Saved);
+                    }
+                }
+                Err(StoreError { message, .. }) => {
+                    // Keep them dirty so the next edit or flush tries again.
+                    this.mark_dirty(ids);
+                    this.save_state.set(SaveState::Failed(message));
+                }
+            }
+        });
+    }
+
+    fn mark_dirty(&self, ids: impl IntoIterator<Item = NoteId>) {
+        self.dirty.update_value(|d| d.extend(ids));
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The route in the address bar now.
+pub fn current_route() -> Route {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::parse(&hash)
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A random id for a new note.
+fn new_id() -> NoteId {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| {
+            // Without WebCrypto (insecure origin), time plus Math.random is unique enough locally.
+            format!(
+                "{:x}-{:x}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e15) as u64
+            )
+        })
+}

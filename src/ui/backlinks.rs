@@ -1,0 +1,33 @@
+//! Linked mentions: the other notes that link here, each with the lines that do.
+
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::core::route::Route;
+
+#[component]
+pub fn Backlinks(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let backlinks = Memo::new(move |_| state.library.with(|lib| lib.backlinks(&id)));
+    view! {
+        <section class="backlinks" aria-labelledby="backlinks-heading">
+            <h2 id="backlinks-heading">"Linked mentions"</h2>
+            <Show
+                when=move || backlinks.with(|b| !b.is_empty())
+                fallback=|| view! { <p class="muted">"No other notes link here yet."</p> }
+            >
+                <ul>
+                    {move || backlinks.get().into_iter().map(|b| {
+                        let href = Route::Note { id: b.source.clone(), heading: None }.to_fragment();
+                        view! {
+                            <li>
+                                <a href=href>{b.title}</a>
+                                {b.contexts.into_iter().map(|line| view! { <p class="context">{line}</p> }).collect_view()}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,123 @@
+//! The editor: the title field (renames on Enter or leaving it) and the Markdown text.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::app::AppState;
+
+#[component]
+pub fn Editor(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let (initial_title, initial_body) = state.library.with_untracked(|lib| {
+        id.with_value(|id| {
+            lib.get(id)
+                .map(|n| (n.title.clone(), n.body.clone()))
+                .unwrap_or_default()
+        })
+    });
+    let title_input = NodeRef::<html::Input>::new();
+    let text_area = NodeRef::<html::Textarea>::new();
+    let title_error = RwSignal::new(None::<String>);
+
+    let commit_title = move || {
+        let Some(input) = title_input.get_untracked() else {
+            return;
+        };
+        let typed = input.value();
+        let current = state
+            .library
+            .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone())));
+        if current.as_deref() == Some(typed.trim()) {
+            title_error.set(None);
+            return;
+        }
+        match state.rename(&id.get_value(), &typed) {
+            Ok(()) => {
+                title_error.set(None);
+                if let Some(title) = state
+                    .library
+                    .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone())))
+                {
+                    input.set_value(&title);
+                }
+            }
+            Err(message) => title_error.set(Some(message)),
+        }
+    };
+    let on_title_key = move |e: ev::KeyboardEvent| match e.key().as_str() {
+        "Enter" => {
+            e.prevent_default();
+            commit_title();
+            if title_error.get_untracked().is_none() {
+                if let Some(area) = text_area.get_untracked() {
+                    let _ = area.focus();
+                }
+            }
+        }
+        "Escape" => {
+            if let (Some(input), Some(title)) = (
+                title_input.get_untracked(),
+                state
+                    .library
+                    .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone()))),
+            ) {
+                input.set_value(&title);
+                title_error.set(None);
+            }
+        }
+        _ => {}
+    };
+
+    // Put the cursor where the user will type: the title of a new note, else the text.
+    let focus_title = state.focus_title.get_untracked();
+    state.focus_title.set(false);
+    request_animation_frame(move || {
+        if focus_title {
+            if let Some(input) = title_input.get_untracked() {
+                let _ = input.focus();
+                input.select();
+            }
+        } else if let Some(area) = text_area.get_untracked() {
+            let _ = area.focus();
+        }
+    });
+
+    view! {
+        <div class="editor">
+            <label class="visually-hidden" for="note-title">"Title"</label>
+            <input
+                id="note-title"
+                class="title-input"
+                node_ref=title_input
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                prop:value=initial_title
+                aria-invalid=move || title_error.get().is_some().to_string()
+                aria-describedby="title-error"
+                on:keydown=on_title_key
+                on:change=move |_| commit_title()
+            />
+            <p id="title-error" class="field-error" role="alert">
+                {move || title_error.get().unwrap_or_default()}
+            </p>
+            <label class="visually-hidden" for="note-text">"Note text"</label>
+            <textarea
+                id="note-text"
+                class="text-input"
+                node_ref=text_area
+                spellcheck="true"
+                placeholder="Write in Markdown. Link other notes with [[Title]]."
+                prop:value=initial_body
+                on:input=move |e| state.edit_body(&id.get_value(), &event_target_value(&e))
+                on:blur=move |_| state.flush()
+            ></textarea>
+            <p class="hint">
+                "Markdown with tables, task lists and ~~strikethrough~~. "
+                <kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd> " switches between editing and reading."
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,83 @@
+//! Leptos components. They hold view state only and call `AppState` for everything else.
+
+mod backlinks;
+mod dialog;
+mod editor;
+mod home;
+mod note_page;
+mod sidebar;
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::app::{current_route, AppState};
+use crate::core::route::Route;
+
+/// The whole app: sidebar, page, and the listeners that tie them to the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    state.load();
+
+    let hash_listener = window_event_listener(ev::hashchange, move |_| {
+        state.route.set(current_route());
+    });
+    // Unsaved text goes to storage at once when the page is hidden or closed.
+    let pagehide_listener = window_event_listener(ev::pagehide, move |_| state.flush());
+    let visibility_listener = window_event_listener(ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            state.flush();
+        }
+    });
+    let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        let command = e.ctrl_key() || e.meta_key();
+        if command && e.key().eq_ignore_ascii_case("e") {
+            if matches!(state.route.get_untracked(), Route::Note { .. }) {
+                e.prevent_default();
+                state.flush();
+                state.editing.update(|editing| *editing = !*editing);
+            }
+        }
+    });
+    on_cleanup(move || {
+        hash_listener.remove();
+        pagehide_listener.remove();
+        visibility_listener.remove();
+        key_listener.remove();
+    });
+
+    let sidebar_open = RwSignal::new(false);
+    // Picking a page on a phone closes the sidebar again.
+    Effect::new(move |_| {
+        state.route.track();
+        sidebar_open.set(false);
+    });
+
+    view! {
+        <div class="app" class:sidebar-open=move || sidebar_open.get()>
+            <header class="topbar">
+                <button
+                    class="topbar-toggle"
+                    aria-expanded=move || sidebar_open.get().to_string()
+                    aria-controls="sidebar"
+                    on:click=move |_| sidebar_open.update(|open| *open = !*open)
+                >
+                    "Notes"
+                </button>
+                <a class="brand" href="#/">"Loam"</a>
+            </header>
+            <sidebar::Sidebar />
+            <main class="page">
+                {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
+                {move || match state.route.get() {
+                    Route::Home => view! { <home::Home /> }.into_any(),
+                    Route::Note { id, heading } => {
+                        view! { <note_page::NotePage id=id heading=heading /> }.into_any()
+                    }
+                    Route::NewNote { title } => view! { <home::OpenByTitle title=title /> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}

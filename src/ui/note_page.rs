@@ -1,0 +1,137 @@
+//! One note: its title, the rendered text or the editor, and its linked mentions.
+
+use leptos::prelude::*;
+
+use crate::app::{AppState, SaveState};
+use crate::core::markdown;
+use crate::core::route::Route;
+use crate::ui::backlinks::Backlinks;
+use crate::ui::dialog::ConfirmDialog;
+use crate::ui::editor::Editor;
+
+#[component]
+pub fn NotePage(id: String, heading: Option<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let note_id = StoredValue::new(id);
+    let heading = StoredValue::new(heading);
+    let exists = move || {
+        state
+            .library
+            .with(|lib| note_id.with_value(|id| lib.get(id).is_some()))
+    };
+
+    view! {
+        <Show
+            when=move || state.loaded.get()
+            fallback=|| view! { <p class="muted">"Opening your library…"</p> }
+        >
+            <Show
+                when=exists
+                fallback=|| view! {
+                    <section class="home">
+                        <h1>"This note does not exist"</h1>
+                        <p>"It may have been deleted. " <a href="#/">"Back to the start page"</a></p>
+                    </section>
+                }
+            >
+                <NoteShown id=note_id.get_value() heading=heading.get_value() />
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let title = Memo::new(move |_| {
+        state.library.with(|lib| {
+            id.with_value(|id| lib.get(id).map(|n| n.title.clone()).unwrap_or_default())
+        })
+    });
+    let confirming_delete = RwSignal::new(false);
+    let delete = move || {
+        confirming_delete.set(false);
+        state.delete(&id.get_value());
+        state.editing.set(false);
+        state.navigate(&Route::Home);
+    };
+    let toggle_mode = move |_| {
+        state.flush();
+        state.editing.update(|e| *e = !*e);
+    };
+
+    view! {
+        <div class="note">
+            <header class="note-header">
+                <div class="note-toolbar">
+                    <SaveIndicator />
+                    <button class="primary" on:click=toggle_mode>
+                        {move || if state.editing.get() { "Done" } else { "Edit" }}
+                    </button>
+                    <button class="danger" on:click=move |_| confirming_delete.set(true)>
+                        "Delete note"
+                    </button>
+                </div>
+            </header>
+            <Show
+                when=move || state.editing.get()
+                fallback=move || view! { <NoteView id=id.get_value() heading=heading.clone() title=title /> }
+            >
+                <Editor id=id.get_value() />
+            </Show>
+            <Backlinks id=id.get_value() />
+        </div>
+        <Show when=move || confirming_delete.get()>
+            <ConfirmDialog
+                title=Signal::derive(move || format!("Delete “{}”?", title.get()))
+                message="The note is removed from this browser. Links to it will show as missing."
+                confirm_label="Delete"
+                on_confirm=Callback::new(move |_| delete())
+                on_cancel=Callback::new(move |_| confirming_delete.set(false))
+            />
+        </Show>
+    }
+}
+
+/// The note rendered from Markdown.
+#[component]
+fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let html = Memo::new(move |_| {
+        state.library.with(|lib| {
+            let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()).unwrap_or_default());
+            markdown::render(&body, &|target| lib.resolve(target).map(str::to_string))
+        })
+    });
+    // A link to a heading scrolls to it once the text is in the page.
+    if let Some(anchor) = heading {
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&anchor) {
+                el.scroll_into_view();
+            }
+        });
+    }
+    view! {
+        <h1 class="note-title">{move || title.get()}</h1>
+        <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
+        <Show when=move || state.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>
+            <p class="muted">"This note is empty. Press Edit (or Ctrl+E) to write."</p>
+        </Show>
+    }
+}
+
+/// Says whether the latest edit is stored.
+#[component]
+fn SaveIndicator() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = move || match state.save_state.get() {
+        SaveState::Idle => String::new(),
+        SaveState::Pending => "Saving…".to_string(),
+        SaveState::Saved => "Saved".to_string(),
+        SaveState::Failed(message) => format!("Not saved: {message}"),
+    };
+    let failed = move || matches!(state.save_state.get(), SaveState::Failed(_));
+    view! { <p class="save-state" class:failed=failed role="status">{text}</p> }
+}

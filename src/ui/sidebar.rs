@@ -1,0 +1,59 @@
+//! The list of notes, most recently edited first, with the "New note" button.
+
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::core::route::Route;
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current_id = move || match state.route.get() {
+        Route::Note { id, .. } => Some(id),
+        _ => None,
+    };
+    let entries = move || {
+        state.library.with(|lib| {
+            lib.notes_by_recent()
+                .into_iter()
+                .map(|n| (n.id.clone(), n.title.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <aside class="sidebar" id="sidebar">
+            <a class="brand sidebar-brand" href="#/">"Loam"</a>
+            <nav aria-label="Notes">
+                <button class="new-note" on:click=move |_| state.start_new_note()>"New note"</button>
+                <ul class="note-list">
+                    <For
+                        each=entries
+                        key=|entry| entry.clone()
+                        children=move |(id, title)| {
+                            let href = Route::Note { id: id.clone(), heading: None }.to_fragment();
+                            let current = {
+                                let id = id.clone();
+                                move || current_id().as_deref() == Some(id.as_str())
+                            };
+                            view! {
+                                <li>
+                                    <a
+                                        href=href
+                                        class:current=current.clone()
+                                        aria-current=move || current().then_some("page")
+                                    >
+                                        {title}
+                                    </a>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <Show when=move || state.loaded.get() && state.library.with(|l| l.is_empty())>
+                    <p class="sidebar-empty">"No notes yet."</p>
+                </Show>
+            </nav>
+        </aside>
+    }
+}
