@@ -104,7 +104,15 @@ mod tests {
 
     #[test]
     fn junk_is_home() {
-        for junk in ["", "#", "#/nope", "#/note/", "#/note/%zz", "#/new/%FF", "#/new/%20"] {
+        for junk in [
+            "",
+            "#",
+            "#/nope",
+            "#/note/",
+            "#/note/%zz",
+            "#/new/%FF",
+            "#/new/%20",
+        ] {
             assert_eq!(Route::parse(junk), Route::Home, "{junk}");
         }
     }
