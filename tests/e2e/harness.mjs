@@ -1,0 +1,304 @@
+// Shared pieces of the end-to-end tests: a static server for dist/, the system Chromium driven by
+// playwright-core, a record of page errors, console errors and dialogs, and a few helpers that use
+// the app the way a person would (through roles and labels).
+
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const distDir = path.join(repoRoot, 'dist');
+export const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
+
+const chromiumPath = '/usr/bin/chromium';
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const desktop = { width: 1280, height: 800 };
+export const phone = { width: 390, height: 844 };
+
+// ---------------------------------------------------------------------------------------------
+// Static server
+
+const mimeTypes = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves `root` on 127.0.0.1 at a free port. `/` is index.html. Resolves to { url, close }. */
+export async function serve(root = distDir) {
+  const server = createServer(async (request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
+    const file = path.resolve(root, relative);
+    if (!file.startsWith(root + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const type = mimeTypes[path.extname(file)] ?? 'application/octet-stream';
+      response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
+    } catch {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+}
+
+/** A browser whose profile lives in `userDataDir`, so IndexedDB outlives closing it. */
+export function launchPersistent(userDataDir, { viewport = desktop } = {}) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    args: chromiumFlags,
+    viewport,
+  });
+}
+
+export async function freshProfileDir() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loam-e2e-profile-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Records what must never happen: uncaught page errors, console errors, and dialogs (alert,
+ * confirm, prompt; each is dismissed so a hostile alert cannot hang the test).
+ */
+export function watch(page) {
+  const problems = { pageErrors: [], consoleErrors: [], dialogs: [] };
+  page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+  });
+  page.on('dialog', async (dialog) => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    await dialog.dismiss().catch(() => {});
+  });
+  return problems;
+}
+
+export function assertNoProblems(problems, where = 'the page') {
+  assert.deepEqual(problems.pageErrors, [], `page errors in ${where}`);
+  assert.deepEqual(problems.consoleErrors, [], `console errors in ${where}`);
+  assert.deepEqual(problems.dialogs, [], `dialogs in ${where}`);
+}
+
+/**
+ * Declares a group of tests sharing one server and one browser. `body` receives `test(name, fn,
+ * options)`: each test gets a fresh browser context (so a fresh, empty IndexedDB) and a page
+ * already showing the start page; after `fn` it asserts that no page error, console error or
+ * dialog happened. `options.viewport` sets the window size. The server's URL is `env.url`.
+ */
+export function describeApp(name, body) {
+  const env = { url: '', browser: null };
+  describe(name, () => {
+    let server;
+    before(async () => {
+      server = await serve();
+      env.url = server.url;
+      env.browser = await launchBrowser();
+    });
+    after(async () => {
+      await env.browser?.close();
+      await server?.close();
+    });
+
+    const test = (testName, fn, { viewport = desktop, timeout = 90_000 } = {}) =>
+      it(testName, { timeout }, async () => {
+        const context = await env.browser.newContext({ viewport });
+        context.setDefaultTimeout(10_000);
+        try {
+          const page = await context.newPage();
+          const problems = watch(page);
+          await openStart(page, env.url);
+          await fn({ page, context, problems, url: env.url, env });
+          assertNoProblems(problems);
+        } finally {
+          await context.close();
+        }
+      });
+    body(test, env);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+/**
+ * Polls `check` until it returns a truthy value (errors count as "not yet") and returns that value.
+ * On timeout it fails with `message` and the last value or error seen.
+ */
+export async function waitFor(check, { timeout = 5_000, interval = 50, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      assert.fail(`timed out after ${timeout} ms waiting for ${message} (last: ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Waits until an element matched by `locator` has exactly `expected` as its trimmed text. */
+export async function waitForText(locator, expected, options = {}) {
+  let seen = [];
+  return waitFor(
+    async () => {
+      seen = (await locator.allInnerTexts()).map((text) => text.trim());
+      return seen.includes(expected);
+    },
+    { message: `text ${JSON.stringify(expected)}`, ...options },
+  ).catch((error) => {
+    error.message += ` (texts seen: ${JSON.stringify(seen)})`;
+    throw error;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app, as a person sees it
+
+export const sidebar = (page) => page.getByRole('navigation', { name: 'Notes', exact: true });
+export const article = (page) => page.getByRole('article', { name: 'Note', exact: true });
+export const titleBox = (page) => page.getByRole('textbox', { name: 'Title', exact: true });
+export const textBox = (page) => page.getByRole('textbox', { name: 'Note text', exact: true });
+export const saveStatus = (page) => page.getByRole('status');
+export const linkedMentions = (page) =>
+  page.getByRole('region', { name: 'Linked mentions', exact: true });
+export const noteHeading = (page, title) =>
+  page.getByRole('heading', { level: 1, name: title, exact: true });
+
+/** Opens the start page and waits for the app to be up. */
+export async function openStart(page, url) {
+  await page.goto(url + '#/');
+  await noteHeading(page, 'Welcome to Loam').waitFor();
+}
+
+/** Goes to a route of the app (the part after `#`, e.g. "/note/abc") within the same page. */
+export async function goToRoute(page, route) {
+  await page.evaluate((hash) => {
+    window.location.hash = hash;
+  }, route);
+}
+
+/** The note id in the current URL (`#/note/<id>`), or null. */
+export function noteIdFromUrl(page) {
+  const match = /#\/note\/([^/?#]+)/.exec(page.url());
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+/** On narrow screens the sidebar sits behind the "Notes" button: open it if it is closed. */
+export async function showSidebar(page) {
+  if (await sidebar(page).isVisible()) return;
+  const toggle = page.getByRole('button', { name: 'Notes', exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await sidebar(page).waitFor();
+}
+
+/** Titles of the notes listed in the sidebar, in order. */
+export async function sidebarTitles(page) {
+  await showSidebar(page);
+  return sidebar(page)
+    .getByRole('link')
+    .evaluateAll((links) =>
+      links.map((link) => (link.getAttribute('aria-label') ?? link.textContent).trim()),
+    );
+}
+
+/** Waits for the status to say "Saved". With `sawSaving`, first insists on seeing "Saving…". */
+export async function waitForSaved(page, { sawSaving = false, timeout = 5_000 } = {}) {
+  if (sawSaving) {
+    await waitForText(saveStatus(page), 'Saving…', { timeout: 2_000, interval: 20 });
+  }
+  await waitForText(saveStatus(page), 'Saved', { timeout });
+}
+
+/**
+ * Creates a note through "New note": types the title, commits it with Enter, types the body, waits
+ * until it is saved and leaves edit mode. Returns the new note's id (from the URL).
+ */
+export async function createNote(page, title, body = '') {
+  await showSidebar(page);
+  await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
+  await titleBox(page).waitFor();
+  await titleBox(page).fill(title);
+  await titleBox(page).press('Enter');
+  await waitFor(async () => (await sidebarTitles(page)).includes(title), {
+    message: `"${title}" in the sidebar`,
+  });
+  if (body) {
+    await textBox(page).fill(body);
+    await waitForSaved(page, { sawSaving: true });
+  }
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await noteHeading(page, title).waitFor();
+  const id = noteIdFromUrl(page);
+  assert.ok(id, `a #/note/<id> URL after creating "${title}" (URL was ${page.url()})`);
+  return id;
+}
+
+/** Opens a note by clicking its title in the sidebar, and waits for its heading. */
+export async function openNote(page, title) {
+  await showSidebar(page);
+  await sidebar(page).getByRole('link', { name: title, exact: true }).click();
+  await noteHeading(page, title).waitFor();
+}
+
+/** Switches the open note to edit mode with its "Edit" button. */
+export async function edit(page) {
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await titleBox(page).waitFor();
+}
+
+/** Leaves edit mode with "Done" and waits for the heading. */
+export async function done(page, title) {
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await noteHeading(page, title).waitFor();
+}
+
+/** The text of the open note in its editor (enters edit mode if needed). */
+export async function noteText(page) {
+  if (!(await textBox(page).isVisible())) await edit(page);
+  return textBox(page).inputValue();
+}
