@@ -14,6 +14,7 @@ use crate::core::route::encode;
 /// A note rendered to HTML, with the outline of its headings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
+    /// Safe to set as `innerHTML`: only allow-listed tags and attributes, no author markup.
     pub html: String,
     /// Every heading in document order.
     pub headings: Vec<Heading>,
