@@ -35,8 +35,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     pub save_state: RwSignal<SaveState>,
     pub route: RwSignal<Route>,
-    /// Whether the open note is shown in its editor.
-    pub editing: RwSignal<bool>,
+    /// The note shown in its editor, if any; every other note opens for reading.
+    pub editing: RwSignal<Option<NoteId>>,
     /// The editor should put the cursor in the title (a new untitled note) rather than the text.
     pub focus_title: RwSignal<bool>,
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
@@ -54,7 +54,7 @@ impl AppState {
             notice: RwSignal::new(None),
             save_state: RwSignal::new(SaveState::Idle),
             route: RwSignal::new(current_route()),
-            editing: RwSignal::new(false),
+            editing: RwSignal::new(None),
             focus_title: RwSignal::new(false),
             store: StoredValue::new_local(None),
             dirty: StoredValue::new_local(BTreeSet::new()),
@@ -87,6 +87,17 @@ impl AppState {
                 ))),
             }
             self.loaded.set(true);
+        });
+    }
+
+    /// Switches the note on screen between reading and editing, saving what was typed.
+    pub fn toggle_editing(&self, id: &str) {
+        self.flush();
+        self.editing.update(|editing| {
+            *editing = match editing {
+                Some(current) if current == id => None,
+                _ => Some(id.to_string()),
+            }
         });
     }
 
@@ -129,7 +140,7 @@ impl AppState {
     pub fn start_new_note(&self) {
         match self.create_note(None) {
             Ok(id) => {
-                self.editing.set(true);
+                self.editing.set(Some(id.clone()));
                 self.focus_title.set(true);
                 self.navigate(&Route::Note { id, heading: None });
             }

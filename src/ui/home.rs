@@ -50,7 +50,7 @@ pub fn OpenByTitle(title: String) -> impl IntoView {
             Some(id) => id,
             None => match state.create_note(Some(&title)) {
                 Ok(id) => {
-                    state.editing.set(true);
+                    state.editing.set(Some(id.clone()));
                     id
                 }
                 Err(message) => {

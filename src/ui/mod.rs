@@ -33,10 +33,9 @@ pub fn App() -> impl IntoView {
     let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         let command = e.ctrl_key() || e.meta_key();
         if command && e.key().eq_ignore_ascii_case("e") {
-            if matches!(state.route.get_untracked(), Route::Note { .. }) {
+            if let Route::Note { id, .. } = state.route.get_untracked() {
                 e.prevent_default();
-                state.flush();
-                state.editing.update(|editing| *editing = !*editing);
+                state.toggle_editing(&id);
             }
         }
     });

@@ -53,13 +53,14 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
     let delete = move || {
         confirming_delete.set(false);
         state.delete(&id.get_value());
-        state.editing.set(false);
         state.navigate(&Route::Home);
     };
-    let toggle_mode = move |_| {
-        state.flush();
-        state.editing.update(|e| *e = !*e);
+    let editing = move || {
+        state
+            .editing
+            .with(|e| id.with_value(|id| e.as_deref() == Some(id)))
     };
+    let toggle_mode = move |_| state.toggle_editing(&id.get_value());
 
     view! {
         <div class="note">
@@ -67,7 +68,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                 <div class="note-toolbar">
                     <SaveIndicator />
                     <button class="primary" on:click=toggle_mode>
-                        {move || if state.editing.get() { "Done" } else { "Edit" }}
+                        {move || if editing() { "Done" } else { "Edit" }}
                     </button>
                     <button class="danger" on:click=move |_| confirming_delete.set(true)>
                         "Delete note"
@@ -75,7 +76,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                 </div>
             </header>
             <Show
-                when=move || state.editing.get()
+                when=editing
                 fallback=move || view! { <NoteView id=id.get_value() heading=heading.clone() title=title /> }
             >
                 <Editor id=id.get_value() />
