@@ -36,11 +36,16 @@ pub fn Editor(id: String) -> impl IntoView {
         match state.rename(&id.get_value(), &typed) {
             Ok(()) => {
                 title_error.set(None);
-                if let Some(title) = state
-                    .library
-                    .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone())))
-                {
+                // The rename may have rewritten links to itself in this very text.
+                if let Some((title, body)) = state.library.with_untracked(|lib| {
+                    id.with_value(|id| lib.get(id).map(|n| (n.title.clone(), n.body.clone())))
+                }) {
                     input.set_value(&title);
+                    if let Some(area) = text_area.get_untracked() {
+                        if area.value() != body {
+                            area.set_value(&body);
+                        }
+                    }
                 }
             }
             Err(message) => title_error.set(Some(message)),
