@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::core::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::route::Route;
-use crate::store::{Store, StoreError};
+use crate::store::{journal, Store, StoreError};
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
@@ -75,11 +75,15 @@ impl AppState {
                                     loaded.unreadable
                                 )));
                             }
-                            self.library.set(Library::from_notes(loaded.notes));
+                            let mut library = Library::from_notes(loaded.notes);
+                            let recovered = recover_journal(&mut library);
+                            self.library.set(library);
+                            self.mark_dirty(recovered);
                         }
                         Err(e) => self.notice.set(Some(e.message)),
                     }
                     self.store.set_value(Some(Rc::new(store)));
+                    self.flush();
                 }
                 Err(e) => self.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
@@ -203,6 +207,17 @@ impl AppState {
         });
     }
 
+    /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then
+    /// write them to IndexedDB as usual.
+    pub fn flush_before_leaving(&self) {
+        let notes: Vec<Note> = self.dirty.with_value(|ids| {
+            self.library
+                .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
+        });
+        journal::keep(&notes);
+        self.flush();
+    }
+
     /// Writes every changed note now, in one transaction. Called on pauses, blur and page hide.
     pub fn flush(&self) {
         let ids = self
@@ -228,6 +243,9 @@ impl AppState {
             match store.put_notes(&notes).await {
                 Ok(()) => {
                     let more = this.dirty.with_value(|d| !d.is_empty());
+                    if !more {
+                        journal::clear();
+                    }
                     if !more && this.edit_generation.get_value() == generation {
                         this.save_state.set(SaveState::Saved);
                     }
@@ -250,6 +268,22 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Puts back notes the journal kept from a page that closed before its last write landed, where
+/// they are newer than the stored copy. Returns their ids, to be written again.
+fn recover_journal(library: &mut Library) -> Vec<NoteId> {
+    let mut recovered = Vec::new();
+    for note in journal::read() {
+        let newer = library
+            .get(&note.id)
+            .is_none_or(|stored| stored.updated < note.updated);
+        if newer {
+            recovered.push(note.id.clone());
+            library.put(note);
+        }
+    }
+    recovered
 }
 
 /// The route in the address bar now.

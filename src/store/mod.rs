@@ -1,6 +1,8 @@
 //! IndexedDB through rexie: the schema, its migrations and every read and write. The only code
 //! in Loam that touches IndexedDB.
 
+pub mod journal;
+
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
@@ -183,11 +185,13 @@ impl Store {
     }
 }
 
-/// Waits for a write transaction and reports an abort (the browser's answer to a full disk).
+/// Commits a write transaction at once rather than waiting for it to auto-commit, so a write
+/// issued while the page is being hidden or unloaded still lands, and reports an abort (the
+/// browser's answer to a full disk).
 async fn finish(tx: rexie::Transaction, action: &str) -> Result<(), StoreError> {
-    match tx.done().await {
-        Ok(result) if result.is_committed() => Ok(()),
-        Ok(_) => Err(StoreError {
+    match tx.commit().await {
+        Ok(()) => Ok(()),
+        Err(rexie::Error::TransactioncommitFailed) => Err(StoreError {
             message: format!(
                 "Could not {action}: the browser aborted the write (storage may be full)."
             ),

@@ -8,27 +8,58 @@ use crate::core::route::Route;
 #[component]
 pub fn Home() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let count = move || state.library.with(|l| l.len());
+    let recent = move || {
+        state.library.with(|lib| {
+            lib.notes_by_recent()
+                .into_iter()
+                .take(8)
+                .map(|n| (n.id.clone(), n.title.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <section class="home">
             <h1>"Welcome to Loam"</h1>
             <p class="lede">
-                "Write notes in Markdown, link them with " <code>"[[Title]]"</code>
-                ", and everything stays in this browser."
+                "Notes in Markdown, linked with " <code>"[[Title]]"</code>
+                ". Everything stays in this browser, and works offline."
             </p>
             <Show
                 when=move || state.loaded.get()
                 fallback=|| view! { <p class="muted">"Opening your library…"</p> }
             >
-                <p class="muted">
-                    {move || match count() {
-                        0 => "You have no notes yet.".to_string(),
-                        1 => "You have 1 note.".to_string(),
-                        n => format!("You have {n} notes."),
-                    }}
-                </p>
-                <button class="primary" on:click=move |_| state.start_new_note()>"Write a note"</button>
+                <Show
+                    when=move || state.library.with(|l| !l.is_empty())
+                    fallback=move || view! {
+                        <p class="muted">"You have no notes yet."</p>
+                        <button class="primary" on:click=move |_| state.start_new_note()>
+                            "Write your first note"
+                        </button>
+                    }
+                >
+                    <h2>"Recently edited"</h2>
+                    <ul class="recent">
+                        {move || recent().into_iter().map(|(id, title)| {
+                            let href = Route::Note { id, heading: None }.to_fragment();
+                            view! { <li><a href=href>{title}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </Show>
             </Show>
+            <h2>"Writing"</h2>
+            <dl class="cheatsheet">
+                <dt><code>"[[Title]]"</code></dt>
+                <dd>"links to a note; a missing one is created when you follow the link"</dd>
+                <dt><code>"[[Title|shown text]]"</code></dt>
+                <dd>"shows other words for the link"</dd>
+                <dt><code>"[[Title#Heading]]"</code></dt>
+                <dd>"goes straight to a heading"</dd>
+                <dt><kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd></dt>
+                <dd>"switches a note between reading and editing"</dd>
+            </dl>
+            <p class="muted">
+                "Renaming a note rewrites every link to it. Edits save as you type."
+            </p>
         </section>
     }
 }

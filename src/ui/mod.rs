@@ -24,10 +24,11 @@ pub fn App() -> impl IntoView {
         state.route.set(current_route());
     });
     // Unsaved text goes to storage at once when the page is hidden or closed.
-    let pagehide_listener = window_event_listener(ev::pagehide, move |_| state.flush());
+    let pagehide_listener =
+        window_event_listener(ev::pagehide, move |_| state.flush_before_leaving());
     let visibility_listener = window_event_listener(ev::visibilitychange, move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
-            state.flush();
+            state.flush_before_leaving();
         }
     });
     let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
