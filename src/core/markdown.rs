@@ -189,6 +189,20 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.heading_text(" ");
                 self.out.push(event);
             }
+            // pulldown's checkbox has no accessible name; screen readers should hear the state.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked=\"\"", "done")
+                } else {
+                    ("", "not done")
+                };
+                self.out.push(Event::InlineHtml(
+                    format!(
+                        "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{label}\"/>\n"
+                    )
+                    .into(),
+                ));
+            }
             other => self.out.push(other),
         }
     }
@@ -581,8 +595,8 @@ mod tests {
     fn task_lists_are_disabled() {
         assert_eq!(
             html("- [x] done\n- [ ] todo"),
-            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n\
-             <li><input disabled=\"\" type=\"checkbox\"/>\ntodo</li>\n</ul>\n"
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>\ndone</li>\n\
+             <li><input disabled=\"\" type=\"checkbox\" aria-label=\"not done\"/>\ntodo</li>\n</ul>\n"
         );
     }
 
@@ -1004,8 +1018,21 @@ mod tests {
     ];
     const VOID: &[&str] = &["img", "br", "hr", "input"];
     const ATTRS: &[&str] = &[
-        "href", "src", "alt", "title", "class", "id", "rel", "target", "type", "disabled",
-        "checked", "loading", "start", "style",
+        "href",
+        "src",
+        "alt",
+        "title",
+        "class",
+        "id",
+        "rel",
+        "target",
+        "type",
+        "disabled",
+        "checked",
+        "loading",
+        "start",
+        "style",
+        "aria-label",
     ];
 
     #[derive(Debug)]
