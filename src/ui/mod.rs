@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.load();
 
+    let sidebar_open = RwSignal::new(false);
     let hash_listener = window_event_listener(ev::hashchange, move |_| {
         state.route.set(current_route());
     });
@@ -32,6 +33,10 @@ pub fn App() -> impl IntoView {
         }
     });
     let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if e.key() == "Escape" && sidebar_open.get_untracked() {
+            sidebar_open.set(false);
+            return;
+        }
         let command = e.ctrl_key() || e.meta_key();
         if command && e.key().eq_ignore_ascii_case("e") {
             if let Route::Note { id, .. } = state.route.get_untracked() {
@@ -47,7 +52,6 @@ pub fn App() -> impl IntoView {
         key_listener.remove();
     });
 
-    let sidebar_open = RwSignal::new(false);
     // Picking a page on a phone closes the sidebar again.
     Effect::new(move |_| {
         state.route.track();
@@ -68,6 +72,10 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="#/">"Loam"</a>
             </header>
             <sidebar::Sidebar />
+            // On a phone the open sidebar covers the page; a tap beside it closes it.
+            <Show when=move || sidebar_open.get()>
+                <div class="drawer-backdrop" on:click=move |_| sidebar_open.set(false)></div>
+            </Show>
             <main class="page">
                 {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
                 {move || match state.route.get() {
