@@ -79,6 +79,13 @@ pub fn Editor(id: String) -> impl IntoView {
     let focus_title = state.focus_title.get_untracked();
     state.focus_title.set(false);
     request_animation_frame(move || {
+        // Someone already typing in a field keeps their place.
+        let busy = document()
+            .active_element()
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if busy {
+            return;
+        }
         if focus_title {
             if let Some(input) = title_input.get_untracked() {
                 let _ = input.focus();
