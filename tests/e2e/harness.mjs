@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const distDir = path.join(repoRoot, 'dist');
+// The built app; LOAM_DIST points elsewhere (e.g. a copy that a concurrent build cannot replace).
+export const distDir = path.resolve(repoRoot, process.env.LOAM_DIST ?? 'dist');
 export const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 
 const chromiumPath = '/usr/bin/chromium';
@@ -102,7 +103,9 @@ export function watch(page) {
   const problems = { pageErrors: [], consoleErrors: [], dialogs: [] };
   page.on('pageerror', (error) => problems.pageErrors.push(String(error)));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+    if (message.type() !== 'error') return;
+    const { url } = message.location();
+    problems.consoleErrors.push(url ? `${message.text()} (${url})` : message.text());
   });
   page.on('dialog', async (dialog) => {
     problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -112,9 +115,8 @@ export function watch(page) {
 }
 
 export function assertNoProblems(problems, where = 'the page') {
-  assert.deepEqual(problems.pageErrors, [], `page errors in ${where}`);
-  assert.deepEqual(problems.consoleErrors, [], `console errors in ${where}`);
-  assert.deepEqual(problems.dialogs, [], `dialogs in ${where}`);
+  const { pageErrors, consoleErrors, dialogs } = problems;
+  assert.deepEqual({ pageErrors, consoleErrors, dialogs }, { pageErrors: [], consoleErrors: [], dialogs: [] }, `problems in ${where}`);
 }
 
 /**
@@ -228,19 +230,29 @@ export function noteIdFromUrl(page) {
   return match ? decodeURIComponent(match[1]) : null;
 }
 
-/** On narrow screens the sidebar sits behind the "Notes" button: open it if it is closed. */
+const drawerToggle = (page) => page.getByRole('button', { name: 'Notes', exact: true });
+
+/** On narrow screens the sidebar is a drawer behind the "Notes" button: opens it if closed. */
 export async function showSidebar(page) {
   if (await sidebar(page).isVisible()) return;
-  const toggle = page.getByRole('button', { name: 'Notes', exact: true });
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await drawerToggle(page).click();
   await sidebar(page).waitFor();
 }
 
-/** Titles of the notes listed in the sidebar, in order. */
+/** Closes the sidebar drawer if there is one and it is open, as a person would to see the note. */
+export async function closeDrawer(page) {
+  const toggle = drawerToggle(page);
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'true') {
+    await toggle.click();
+    await sidebar(page).waitFor({ state: 'hidden' });
+  }
+}
+
+/** Titles of the notes listed in the sidebar, in order (read even while the drawer is closed). */
 export async function sidebarTitles(page) {
-  await showSidebar(page);
-  return sidebar(page)
-    .getByRole('link')
+  return page
+    .getByRole('navigation', { name: 'Notes', exact: true, includeHidden: true })
+    .getByRole('link', { includeHidden: true })
     .evaluateAll((links) =>
       links.map((link) => (link.getAttribute('aria-label') ?? link.textContent).trim()),
     );
@@ -262,6 +274,7 @@ export async function createNote(page, title, body = '') {
   await showSidebar(page);
   await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
   await titleBox(page).waitFor();
+  await closeDrawer(page);
   await titleBox(page).fill(title);
   await titleBox(page).press('Enter');
   await waitFor(async () => (await sidebarTitles(page)).includes(title), {
@@ -283,6 +296,7 @@ export async function openNote(page, title) {
   await showSidebar(page);
   await sidebar(page).getByRole('link', { name: title, exact: true }).click();
   await noteHeading(page, title).waitFor();
+  await closeDrawer(page);
 }
 
 /** Switches the open note to edit mode with its "Edit" button. */

@@ -46,6 +46,7 @@ const payloads = [
   '[quoted title](#/ "x\\" onmouseover=\\"alert(1)")',
   '[[<img src=x onerror=alert(1)>]]',
   '[[Safe target|<svg onload=alert(1)>]]',
+  'A harmless [[Safe target]] link and a [harmless fragment link](#/).',
   '`<script>alert(1)</script>` in code',
   '```html\n<script>alert(1)</script>\n```',
 ];
@@ -105,7 +106,7 @@ describeApp('hostile content', (test) => {
     assert.deepEqual(await page.evaluate(findDanger), [], 'dangerous markup after rendering');
 
     const linkCount = await article(page).locator('a').count();
-    assert.ok(linkCount >= 5, `the note renders its links (found ${linkCount})`);
+    assert.ok(linkCount >= 2, `the harmless links still render (found ${linkCount})`);
     for (let index = 0; index < linkCount; index += 1) {
       if (noteIdFromUrl(page) !== id || !(await article(page).isVisible())) {
         await goToRoute(page, noteRoute);
@@ -136,9 +137,9 @@ describeApp('hostile content', (test) => {
     await goToRoute(page, '/');
     await noteHeading(page, 'Welcome to Loam').waitFor();
 
-    // A harmless image with a relative address may be kept and fail to load; that is not a fault.
+    // `<img src=x>` may be kept as a harmless image that fails to load; that is not a fault.
     problems.consoleErrors = problems.consoleErrors.filter(
-      (text) => !/Failed to load resource: .*404/.test(text),
+      (text) => !/^Failed to load resource: .*404.*\/x\)$/.test(text),
     );
   });
 });

@@ -162,8 +162,9 @@ describeApp('notes', (test) => {
 
   test('notes survive closing the browser and starting it again', async ({ url }) => {
     const profile = await freshProfileDir();
+    let context;
     try {
-      let context = await launchPersistent(profile.dir);
+      context = await launchPersistent(profile.dir);
       context.setDefaultTimeout(10_000);
       let page = context.pages()[0] ?? (await context.newPage());
       let problems = watch(page);
@@ -188,8 +189,8 @@ describeApp('notes', (test) => {
       assert.equal(await article(page).locator('em').innerText(), 'here');
       assert.equal(await noteText(page), 'Still *here* after a restart.');
       assertNoProblems(problems, 'the restarted browser');
-      await context.close();
     } finally {
+      await context?.close();
       await profile.remove();
     }
   });
