@@ -91,6 +91,15 @@ describeApp('notes', (test) => {
     await noteHeading(page, 'Shortcuts').waitFor();
     await article(page).waitFor();
     assert.equal(await titleBox(page).count(), 0, 'no title box in view mode');
+
+    // A quick double press (or key repeat) must not break the app either.
+    for (let round = 0; round < 5; round += 1) {
+      await page.keyboard.press('Control+e');
+      await page.keyboard.press('Control+e');
+    }
+    await page.waitForTimeout(300);
+    await noteHeading(page, 'Shortcuts').waitFor();
+    await article(page).waitFor();
   });
 
   test('the sidebar lists the most recently edited note first', async ({ page }) => {
