@@ -14,6 +14,7 @@ skip() { printf '    skip: %s\n' "$*"; }
 # Another shell may already be compiling one of the tools; wait for it instead of compiling twice.
 wait_for_other_install() {
   local crate="$1"
+  command -v pgrep >/dev/null || return 0
   while pgrep -f "^[^ ]*cargo install $crate( |$)" >/dev/null; do
     skip "another 'cargo install $crate' is running; waiting for it to finish"
     sleep 20
