@@ -15,7 +15,7 @@ pub fn ConfirmDialog(
     let cancel_button = NodeRef::<html::Button>::new();
     // The safe choice has the focus, so a stray Enter does not destroy anything.
     request_animation_frame(move || {
-        if let Some(button) = cancel_button.get_untracked() {
+        if let Some(button) = cancel_button.try_get_untracked().flatten() {
             let _ = button.focus();
         }
     });

@@ -1,5 +1,7 @@
 //! The editor: the title field (renames on Enter or leaving it) and the Markdown text.
 
+use std::rc::Rc;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -9,70 +11,80 @@ use crate::app::AppState;
 #[component]
 pub fn Editor(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let id = StoredValue::new(id);
-    let (initial_title, initial_body) = state.library.with_untracked(|lib| {
-        id.with_value(|id| {
-            lib.get(id)
-                .map(|n| (n.title.clone(), n.body.clone()))
-                .unwrap_or_default()
-        })
-    });
+    // Handlers can still fire while the editor is being removed (blur, a pending frame), when
+    // reactive values owned by it are gone: they hold a plain id and use the `try_` accessors.
+    let id: Rc<str> = Rc::from(id);
+    let note = {
+        let id = id.clone();
+        move || {
+            state
+                .library
+                .with_untracked(|lib| lib.get(&id).map(|n| (n.title.clone(), n.body.clone())))
+        }
+    };
+    let (initial_title, initial_body) = note().unwrap_or_default();
     let title_input = NodeRef::<html::Input>::new();
     let text_area = NodeRef::<html::Textarea>::new();
     let title_error = RwSignal::new(None::<String>);
 
-    let commit_title = move || {
-        let Some(input) = title_input.get_untracked() else {
-            return;
-        };
-        let typed = input.value();
-        let current = state
-            .library
-            .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone())));
-        if current.as_deref() == Some(typed.trim()) {
-            title_error.set(None);
-            return;
-        }
-        match state.rename(&id.get_value(), &typed) {
-            Ok(()) => {
+    let commit_title = {
+        let id = id.clone();
+        let note = note.clone();
+        move || {
+            let Some(input) = title_input.try_get_untracked().flatten() else {
+                return;
+            };
+            let typed = input.value();
+            let Some((current, _)) = note() else {
+                return;
+            };
+            if current == typed.trim() {
                 title_error.set(None);
-                // The rename may have rewritten links to itself in this very text.
-                if let Some((title, body)) = state.library.with_untracked(|lib| {
-                    id.with_value(|id| lib.get(id).map(|n| (n.title.clone(), n.body.clone())))
-                }) {
-                    input.set_value(&title);
-                    if let Some(area) = text_area.get_untracked() {
-                        if area.value() != body {
-                            area.set_value(&body);
+                return;
+            }
+            match state.rename(&id, &typed) {
+                Ok(()) => {
+                    title_error.set(None);
+                    // The rename may have rewritten links to itself in this very text.
+                    if let Some((title, body)) = note() {
+                        input.set_value(&title);
+                        if let Some(area) = text_area.try_get_untracked().flatten() {
+                            if area.value() != body {
+                                area.set_value(&body);
+                            }
                         }
                     }
                 }
+                Err(message) => title_error.set(Some(message)),
             }
-            Err(message) => title_error.set(Some(message)),
         }
     };
-    let on_title_key = move |e: ev::KeyboardEvent| match e.key().as_str() {
-        "Enter" => {
-            e.prevent_default();
-            commit_title();
-            if title_error.get_untracked().is_none() {
-                if let Some(area) = text_area.get_untracked() {
-                    let _ = area.focus();
+    let on_title_key = {
+        let commit_title = commit_title.clone();
+        move |e: ev::KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                commit_title();
+                if title_error.try_get_untracked().flatten().is_none() {
+                    if let Some(area) = text_area.try_get_untracked().flatten() {
+                        let _ = area.focus();
+                    }
                 }
             }
-        }
-        "Escape" => {
-            if let (Some(input), Some(title)) = (
-                title_input.get_untracked(),
-                state
-                    .library
-                    .with_untracked(|lib| id.with_value(|id| lib.get(id).map(|n| n.title.clone()))),
-            ) {
-                input.set_value(&title);
-                title_error.set(None);
+            "Escape" => {
+                if let (Some(input), Some((title, _))) =
+                    (title_input.try_get_untracked().flatten(), note())
+                {
+                    input.set_value(&title);
+                    title_error.set(None);
+                }
             }
+            _ => {}
         }
-        _ => {}
+    };
+    let on_text_input = {
+        let id = id.clone();
+        move |e: ev::Event| state.edit_body(&id, &event_target_value(&e))
     };
 
     // Put the cursor where the user will type: the title of a new note, else the text.
@@ -87,11 +99,11 @@ pub fn Editor(id: String) -> impl IntoView {
             return;
         }
         if focus_title {
-            if let Some(input) = title_input.get_untracked() {
+            if let Some(input) = title_input.try_get_untracked().flatten() {
                 let _ = input.focus();
                 input.select();
             }
-        } else if let Some(area) = text_area.get_untracked() {
+        } else if let Some(area) = text_area.try_get_untracked().flatten() {
             let _ = area.focus();
         }
     });
@@ -123,7 +135,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 spellcheck="true"
                 placeholder="Write in Markdown. Link other notes with [[Title]]."
                 prop:value=initial_body
-                on:input=move |e| state.edit_body(&id.get_value(), &event_target_value(&e))
+                on:input=on_text_input
                 on:blur=move |_| state.flush()
             ></textarea>
             <p class="hint">
