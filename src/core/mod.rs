@@ -5,3 +5,4 @@ pub mod link;
 pub mod markdown;
 pub mod note;
 pub mod route;
+pub mod schedule;
