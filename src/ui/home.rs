@@ -22,7 +22,7 @@ pub fn Home() -> impl IntoView {
             <h1>"Welcome to Loam"</h1>
             <p class="lede">
                 "Notes in Markdown, linked with " <code>"[[Title]]"</code>
-                ". Everything stays in this browser, and works offline."
+                ". Everything stays in this browser."
             </p>
             <Show
                 when=move || state.loaded.get()
