@@ -6,3 +6,4 @@ pub mod markdown;
 pub mod note;
 pub mod route;
 pub mod schedule;
+pub mod stats;
