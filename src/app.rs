@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::core::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::route::Route;
-use crate::store::{journal, Store, StoreError};
+use crate::store::{journal, Store, StoreError, Write, NOTES};
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
@@ -67,7 +67,7 @@ impl AppState {
         spawn_local(async move {
             match Store::open().await {
                 Ok(store) => {
-                    match store.load_notes().await {
+                    match store.load_all::<Note>(NOTES).await {
                         Ok(loaded) => {
                             if loaded.unreadable > 0 {
                                 self.notice.set(Some(format!(
@@ -75,7 +75,7 @@ impl AppState {
                                     loaded.unreadable
                                 )));
                             }
-                            let mut library = Library::from_notes(loaded.notes);
+                            let mut library = Library::from_notes(loaded.records);
                             let recovered = recover_journal(&mut library);
                             self.library.set(library);
                             self.mark_dirty(recovered);
@@ -201,7 +201,7 @@ impl AppState {
         let id = id.to_string();
         let this = *self;
         spawn_local(async move {
-            if let Err(e) = store.delete_note(&id).await {
+            if let Err(e) = store.apply(Write::new().delete(NOTES, &id)).await {
                 this.save_state.set(SaveState::Failed(e.message));
             }
         });

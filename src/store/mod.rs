@@ -10,13 +10,16 @@ use wasm_bindgen::JsValue;
 use crate::core::note::Note;
 
 const DB_NAME: &str = "loam";
-const NOTES: &str = "notes";
+pub const NOTES: &str = "notes";
+pub const CARDS: &str = "cards";
+pub const REVIEWS: &str = "reviews";
 const META: &str = "meta";
 
 /// Version of the IndexedDB schema (object stores and indexes). Raise it when a store is added;
-/// rexie creates the declared stores on upgrade. Data rewrites go in [`migrate`].
-const SCHEMA_VERSION: u32 = 1;
-/// Version of the records' shape, kept in the meta store and advanced by [`migrate`].
+/// rexie creates the declared stores on upgrade. Data rewrites go in [`Store::migrate`].
+/// 1: notes, meta. 2: cards and the review log.
+const SCHEMA_VERSION: u32 = 2;
+/// Version of the records' shape, kept in the meta store and advanced by [`Store::migrate`].
 const DATA_VERSION: u32 = 1;
 
 /// A failed read or write, in words a user can act on.
@@ -58,11 +61,62 @@ pub struct Store {
     db: Rexie,
 }
 
-/// What [`Store::load_notes`] found.
-pub struct LoadedNotes {
-    pub notes: Vec<Note>,
-    /// Records that could not be read as notes (left untouched in the database).
+/// Records read from one object store.
+pub struct Loaded<T> {
+    pub records: Vec<T>,
+    /// Records that could not be read (left untouched in the database).
     pub unreadable: usize,
+}
+
+/// Writes that belong together: applied in one transaction, so all land or none do.
+#[derive(Default)]
+pub struct Write {
+    puts: Vec<(&'static str, JsValue)>,
+    deletes: Vec<(&'static str, JsValue)>,
+}
+
+impl Write {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds records to put (insert or replace) in `store`.
+    pub fn put<T: Serialize>(
+        mut self,
+        store: &'static str,
+        records: &[T],
+    ) -> Result<Self, StoreError> {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        for record in records {
+            let value = record.serialize(&serializer).map_err(|e| {
+                StoreError::plain(format!("Could not prepare data for saving: {e}"))
+            })?;
+            self.puts.push((store, value));
+        }
+        Ok(self)
+    }
+
+    /// Adds a key to delete from `store`.
+    pub fn delete(mut self, store: &'static str, key: &str) -> Self {
+        self.deletes.push((store, JsValue::from_str(key)));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.puts.is_empty() && self.deletes.is_empty()
+    }
+
+    fn stores(&self) -> Vec<&'static str> {
+        let mut stores: Vec<&'static str> = self
+            .puts
+            .iter()
+            .chain(&self.deletes)
+            .map(|(store, _)| *store)
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        stores
+    }
 }
 
 impl Store {
@@ -71,6 +125,8 @@ impl Store {
         let db = Rexie::builder(DB_NAME)
             .version(SCHEMA_VERSION)
             .add_object_store(ObjectStore::new(NOTES).key_path("id"))
+            .add_object_store(ObjectStore::new(CARDS).key_path("id"))
+            .add_object_store(ObjectStore::new(REVIEWS).key_path("id"))
             .add_object_store(ObjectStore::new(META).key_path("key"))
             .build()
             .await
@@ -96,52 +152,74 @@ impl Store {
                 key: "data_version".to_string(),
                 value: DATA_VERSION,
             };
-            self.put_all(META, std::slice::from_ref(&record)).await?;
+            self.apply(Write::new().put(META, std::slice::from_ref(&record))?)
+                .await?;
         }
         Ok(())
     }
 
-    /// Every note in the database.
-    pub async fn load_notes(&self) -> Result<LoadedNotes, StoreError> {
+    /// Every record of one object store.
+    pub async fn load_all<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+    ) -> Result<Loaded<T>, StoreError> {
+        let fail = |e| StoreError::from_rexie("read your library", e);
         let tx = self
             .db
-            .transaction(&[NOTES], TransactionMode::ReadOnly)
-            .map_err(|e| StoreError::from_rexie("read notes", e))?;
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(fail)?;
         let values = tx
-            .store(NOTES)
-            .map_err(|e| StoreError::from_rexie("read notes", e))?
+            .store(store)
+            .map_err(fail)?
             .get_all(None, None)
             .await
-            .map_err(|e| StoreError::from_rexie("read notes", e))?;
-        let mut notes = Vec::with_capacity(values.len());
+            .map_err(fail)?;
+        let mut records = Vec::with_capacity(values.len());
         let mut unreadable = 0;
         for value in values {
-            match serde_wasm_bindgen::from_value::<Note>(value) {
-                Ok(note) => notes.push(note),
+            match serde_wasm_bindgen::from_value::<T>(value) {
+                Ok(record) => records.push(record),
                 Err(_) => unreadable += 1,
             }
         }
-        Ok(LoadedNotes { notes, unreadable })
+        Ok(Loaded {
+            records,
+            unreadable,
+        })
     }
 
-    /// Writes notes in one transaction: all of them are stored, or none.
-    pub async fn put_notes(&self, notes: &[Note]) -> Result<(), StoreError> {
-        self.put_all(NOTES, notes).await
-    }
-
-    /// Deletes a note.
-    pub async fn delete_note(&self, id: &str) -> Result<(), StoreError> {
-        let fail = |e| StoreError::from_rexie("delete the note", e);
+    /// Applies a set of writes in one transaction: every one of them lands, or none does.
+    pub async fn apply(&self, write: Write) -> Result<(), StoreError> {
+        if write.is_empty() {
+            return Ok(());
+        }
+        let fail = |e| StoreError::from_rexie("save", e);
         let tx = self
             .db
-            .transaction(&[NOTES], TransactionMode::ReadWrite)
+            .transaction(&write.stores(), TransactionMode::ReadWrite)
             .map_err(fail)?;
-        tx.store(NOTES)
-            .map_err(fail)?
-            .delete(JsValue::from_str(id))
-            .await
-            .map_err(fail)?;
-        finish(tx, "delete the note").await
+        // Requests are awaited one by one: each is an IndexedDB request, so the transaction
+        // stays open between them.
+        for (store, value) in &write.puts {
+            tx.store(store)
+                .map_err(fail)?
+                .put(value, None)
+                .await
+                .map_err(fail)?;
+        }
+        for (store, key) in write.deletes {
+            tx.store(store)
+                .map_err(fail)?
+                .delete(key)
+                .await
+                .map_err(fail)?;
+        }
+        finish(tx, "save").await
+    }
+
+    /// Writes notes in one transaction.
+    pub async fn put_notes(&self, notes: &[Note]) -> Result<(), StoreError> {
+        self.apply(Write::new().put(NOTES, notes)?).await
     }
 
     async fn get<T: DeserializeOwned>(
@@ -161,27 +239,6 @@ impl Store {
             .await
             .map_err(fail)?;
         Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
-    }
-
-    async fn put_all<T: Serialize>(&self, store: &str, records: &[T]) -> Result<(), StoreError> {
-        // Serialise everything first: awaiting anything else inside the transaction would let
-        // it commit early.
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let values = records
-            .iter()
-            .map(|r| r.serialize(&serializer))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StoreError::plain(format!("Could not prepare data for saving: {e}")))?;
-        let fail = |e| StoreError::from_rexie("save", e);
-        let tx = self
-            .db
-            .transaction(&[store], TransactionMode::ReadWrite)
-            .map_err(fail)?;
-        let object_store = tx.store(store).map_err(fail)?;
-        for value in &values {
-            object_store.put(value, None).await.map_err(fail)?;
-        }
-        finish(tx, "save").await
     }
 }
 
