@@ -1,9 +1,11 @@
 //! Pure product logic, free of any browser API, so it compiles and is tested natively.
 
+pub mod deck;
 pub mod library;
 pub mod link;
 pub mod markdown;
 pub mod note;
+pub mod review;
 pub mod route;
 pub mod schedule;
 pub mod stats;

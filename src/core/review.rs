@@ -1,0 +1,228 @@
+//! The review session: which card comes next, answering it (new schedule plus a review-log entry)
+//! and undoing the last answer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::deck::{Card, CardId, Deck};
+use crate::core::schedule::{Millis, Rating, ReviewLog, Scheduler};
+use crate::core::stats::Calendar;
+
+/// How far ahead a learning card may be shown when nothing else is left, as Anki does, so a
+/// one-minute step does not leave the learner staring at an empty screen.
+pub const LEARN_AHEAD_MS: Millis = 20.0 * 60_000.0;
+
+/// One entry of the review log, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    /// Unique per answer: the card id and the answer time.
+    pub id: String,
+    pub card_id: CardId,
+    #[serde(flatten)]
+    pub log: ReviewLog,
+}
+
+/// What is waiting in today's session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Queue {
+    /// Cards already answered before and due now, soonest first.
+    pub due: Vec<CardId>,
+    /// Never-answered cards that today's new-card limit still allows, in the order they were made.
+    pub new: Vec<CardId>,
+    /// Learning cards due within [`LEARN_AHEAD_MS`], shown only when the rest is done.
+    pub ahead: Vec<CardId>,
+}
+
+impl Queue {
+    /// The card to show now.
+    pub fn next(&self) -> Option<&CardId> {
+        self.due
+            .first()
+            .or_else(|| self.new.first())
+            .or_else(|| self.ahead.first())
+    }
+}
+
+/// Builds the queue at `now`: due cards, then new ones up to `new_per_day` minus the new cards
+/// already started today.
+pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> Queue {
+    let today = calendar.day(now);
+    let started_today = deck
+        .cards()
+        .filter(|c| c.introduced.is_some_and(|t| calendar.day(t) == today))
+        .count();
+    let new_allowed = (new_per_day as usize).saturating_sub(started_today);
+
+    let mut due: Vec<&Card> = Vec::new();
+    let mut new: Vec<&Card> = Vec::new();
+    let mut ahead: Vec<&Card> = Vec::new();
+    for card in deck.cards().filter(|c| c.in_review()) {
+        if card.schedule.is_new() {
+            new.push(card);
+        } else if card.schedule.due <= now {
+            due.push(card);
+        } else if card.schedule.step.is_some() && card.schedule.due <= now + LEARN_AHEAD_MS {
+            ahead.push(card);
+        }
+    }
+    let by_due = |a: &&Card, b: &&Card| {
+        a.schedule
+            .due
+            .total_cmp(&b.schedule.due)
+            .then_with(|| a.id.cmp(&b.id))
+    };
+    due.sort_by(by_due);
+    ahead.sort_by(by_due);
+    new.sort_by(|a, b| {
+        a.created
+            .total_cmp(&b.created)
+            .then_with(|| a.position.cmp(&b.position))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    new.truncate(new_allowed);
+    let ids = |cards: Vec<&Card>| cards.into_iter().map(|c| c.id.clone()).collect();
+    Queue {
+        due: ids(due),
+        new: ids(new),
+        ahead: ids(ahead),
+    }
+}
+
+/// An answer that was given, with what is needed to take it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub before: Card,
+    pub after: Card,
+    pub record: ReviewRecord,
+}
+
+/// Answers a card: its new schedule and the log entry, to be stored together.
+/// `random` feeds interval fuzzing; pass the same draw given to the preview on the buttons.
+pub fn answer(
+    card: &Card,
+    rating: Rating,
+    now: Millis,
+    scheduler: &Scheduler,
+    random: impl FnMut() -> f64,
+) -> Answer {
+    let (schedule, log) = scheduler.review(&card.schedule, rating, now, random);
+    let mut after = card.clone();
+    after.schedule = schedule;
+    after.introduced.get_or_insert(now);
+    let record = ReviewRecord {
+        id: format!("{}@{}", card.id, now as i64),
+        card_id: card.id.clone(),
+        log,
+    };
+    Answer {
+        before: card.clone(),
+        after,
+        record,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::deck::tests::card;
+    use crate::core::schedule::{CardState, Settings, DAY_MS};
+
+    const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
+    const T0: Millis = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+
+    fn scheduler() -> Scheduler {
+        Scheduler::new(Settings {
+            enable_fuzzing: false,
+            ..Settings::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn due_cards_come_before_new_ones_and_new_ones_are_limited() {
+        let mut deck = Deck::default();
+        for i in 0..5 {
+            deck.put(card(&format!("new{i}"), T0 + f64::from(i)));
+        }
+        let mut reviewed = card("old", T0);
+        reviewed.schedule.due = T0 + DAY_MS;
+        reviewed.schedule.last_review = Some(T0);
+        reviewed.schedule.state = CardState::Review;
+        reviewed.schedule.step = None;
+        reviewed.schedule.stability = Some(3.0);
+        reviewed.schedule.difficulty = Some(5.0);
+        deck.put(reviewed);
+
+        let q = queue(&deck, T0 + 2.0 * DAY_MS, 3, UTC);
+        assert_eq!(q.due, vec!["old".to_string()]);
+        assert_eq!(q.new, vec!["new0", "new1", "new2"]);
+        assert_eq!(q.next().map(String::as_str), Some("old"));
+    }
+
+    #[test]
+    fn new_cards_started_today_count_against_the_limit() {
+        let mut deck = Deck::default();
+        for i in 0..4 {
+            deck.put(card(&format!("n{i}"), T0));
+        }
+        let now = T0 + 3_600_000.0;
+        let first = deck.get("n0").unwrap().clone();
+        let a = answer(&first, Rating::Good, now, &scheduler(), || 0.5);
+        deck.put(a.after);
+        let q = queue(&deck, now, 2, UTC);
+        assert_eq!(q.new, vec!["n1"]);
+        // Tomorrow the limit is fresh again.
+        let q = queue(&deck, now + DAY_MS, 2, UTC);
+        assert_eq!(q.new, vec!["n1", "n2"]);
+    }
+
+    #[test]
+    fn suspended_retired_and_unadded_cards_stay_out() {
+        let mut deck = Deck::default();
+        let mut suspended = card("s", T0);
+        suspended.suspended = true;
+        let mut retired = card("r", T0);
+        retired.retired = true;
+        let mut not_added = card("c", T0);
+        not_added.in_deck = false;
+        deck.put(suspended);
+        deck.put(retired);
+        deck.put(not_added);
+        deck.put(card("ok", T0));
+        assert_eq!(queue(&deck, T0, 20, UTC).new, vec!["ok"]);
+    }
+
+    #[test]
+    fn a_learning_step_waits_then_comes_back() {
+        let mut deck = Deck::default();
+        deck.put(card("a", T0));
+        let s = scheduler();
+        let a = answer(deck.get("a").unwrap(), Rating::Again, T0, &s, || 0.5);
+        assert_eq!(a.record.card_id, "a");
+        assert_eq!(a.record.log.rating, Rating::Again);
+        assert_eq!(a.after.introduced, Some(T0));
+        deck.put(a.after);
+        let q = queue(&deck, T0 + 1_000.0, 20, UTC);
+        assert!(q.due.is_empty() && q.new.is_empty());
+        assert_eq!(
+            q.ahead,
+            vec!["a"],
+            "one-minute step shown early when nothing else is left"
+        );
+        let q = queue(&deck, T0 + 61_000.0, 20, UTC);
+        assert_eq!(q.due, vec!["a"]);
+    }
+
+    #[test]
+    fn answering_keeps_the_first_introduction_time() {
+        let s = scheduler();
+        let c = card("a", T0);
+        let first = answer(&c, Rating::Good, T0, &s, || 0.5).after;
+        let second = answer(&first, Rating::Good, T0 + DAY_MS, &s, || 0.5);
+        assert_eq!(second.after.introduced, Some(T0));
+        assert_eq!(second.before, first);
+        assert_ne!(
+            second.record.id,
+            answer(&c, Rating::Good, T0, &s, || 0.5).record.id
+        );
+    }
+}
