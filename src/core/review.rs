@@ -4,12 +4,66 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::deck::{Card, CardId, Deck};
-use crate::core::schedule::{Millis, Rating, ReviewLog, Scheduler};
+use crate::core::schedule::{Millis, Rating, ReviewLog, Scheduler, Settings};
 use crate::core::stats::Calendar;
 
 /// How far ahead a learning card may be shown when nothing else is left, as Anki does, so a
 /// one-minute step does not leave the learner staring at an empty screen.
 pub const LEARN_AHEAD_MS: Millis = 20.0 * 60_000.0;
+
+/// The learner's review settings, stored with their data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewSettings {
+    /// Desired retention, steps, maximum interval, fuzzing.
+    pub scheduler: Settings,
+    /// New cards introduced per day at most.
+    pub new_per_day: u32,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        ReviewSettings {
+            scheduler: Settings::default(),
+            new_per_day: 20,
+        }
+    }
+}
+
+/// A wait as a learner reads it on an answer button: "1 min", "10 min", "5 h", "3 d", "2.5 mo",
+/// "1.2 y".
+pub fn format_interval(ms: Millis) -> String {
+    let minutes = (ms / 60_000.0).max(0.0);
+    if minutes < 1.0 {
+        return "now".to_string();
+    }
+    if minutes < 60.0 {
+        return format!("{} min", minutes.round() as u64);
+    }
+    let hours = minutes / 60.0;
+    if hours < 24.0 {
+        return format!("{} h", hours.round() as u64);
+    }
+    let days = hours / 24.0;
+    if days < 30.0 {
+        return format!("{} d", days.round() as u64);
+    }
+    let months = days / 30.4375;
+    if months < 12.0 {
+        return format!("{} mo", one_decimal(months));
+    }
+    format!("{} y", one_decimal(days / 365.25))
+}
+
+/// Rounds to one decimal and drops a trailing ".0".
+fn one_decimal(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{}", rounded as u64)
+    } else {
+        format!("{rounded:.1}")
+    }
+}
 
 /// One entry of the review log, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,7 +178,7 @@ pub fn answer(
 mod tests {
     use super::*;
     use crate::core::deck::tests::card;
-    use crate::core::schedule::{CardState, Settings, DAY_MS};
+    use crate::core::schedule::{CardState, DAY_MS};
 
     const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
     const T0: Millis = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
@@ -210,6 +264,33 @@ mod tests {
         );
         let q = queue(&deck, T0 + 61_000.0, 20, UTC);
         assert_eq!(q.due, vec!["a"]);
+    }
+
+    #[test]
+    fn intervals_read_as_a_learner_expects() {
+        let min = 60_000.0;
+        assert_eq!(format_interval(0.0), "now");
+        assert_eq!(format_interval(min), "1 min");
+        assert_eq!(format_interval(10.0 * min), "10 min");
+        assert_eq!(format_interval(90.0 * min), "2 h");
+        assert_eq!(format_interval(DAY_MS), "1 d");
+        assert_eq!(format_interval(29.0 * DAY_MS), "29 d");
+        assert_eq!(format_interval(61.0 * DAY_MS), "2 mo");
+        assert_eq!(format_interval(76.0 * DAY_MS), "2.5 mo");
+        assert_eq!(format_interval(365.25 * DAY_MS), "1 y");
+        assert_eq!(
+            format_interval(3.0 * 365.25 * DAY_MS + 40.0 * DAY_MS),
+            "3.1 y"
+        );
+    }
+
+    #[test]
+    fn settings_missing_from_storage_take_defaults() {
+        let s: ReviewSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, ReviewSettings::default());
+        let s: ReviewSettings = serde_json::from_str(r#"{"new_per_day":5}"#).unwrap();
+        assert_eq!(s.new_per_day, 5);
+        assert_eq!(s.scheduler, Settings::default());
     }
 
     #[test]
