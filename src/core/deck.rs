@@ -117,6 +117,21 @@ impl Deck {
         cards
     }
 
+    /// Retires every card of a deleted note (history kept); returns the cards that changed.
+    pub fn retire_note(&mut self, note_id: &str) -> Vec<Card> {
+        let ids = self.by_note.get(note_id).cloned().unwrap_or_default();
+        let mut changed = Vec::new();
+        for id in ids {
+            if let Some(card) = self.cards.get_mut(&id) {
+                if !card.retired {
+                    card.retired = true;
+                    changed.push(card.clone());
+                }
+            }
+        }
+        changed
+    }
+
     /// The live card a `[[Note#^anchor]]` link points at.
     pub fn by_anchor(&self, note_id: &str, anchor: &str) -> Option<&Card> {
         self.by_note

@@ -10,6 +10,12 @@ pub enum Route {
     Note { id: String, heading: Option<String> },
     /// Open the note with this title, creating it first if it does not exist (missing links).
     NewNote { title: String },
+    /// The review session.
+    Review,
+    /// Review statistics.
+    Stats,
+    /// Review settings.
+    Settings,
 }
 
 impl Route {
@@ -25,6 +31,9 @@ impl Route {
                 },
                 None => Route::Home,
             },
+            (Some("review"), None, None) => Route::Review,
+            (Some("stats"), None, None) => Route::Stats,
+            (Some("settings"), None, None) => Route::Settings,
             (Some("new"), Some(title), None) => match decode(title) {
                 Some(title) if !title.trim().is_empty() => Route::NewNote { title },
                 _ => Route::Home,
@@ -43,6 +52,9 @@ impl Route {
                 heading: Some(h),
             } => format!("#/note/{}/{}", encode(id), encode(h)),
             Route::NewNote { title } => format!("#/new/{}", encode(title)),
+            Route::Review => "#/review".to_string(),
+            Route::Stats => "#/stats".to_string(),
+            Route::Settings => "#/settings".to_string(),
         }
     }
 }
@@ -97,6 +109,9 @@ mod tests {
             Route::NewNote {
                 title: "Ça va? 100% / ok".into(),
             },
+            Route::Review,
+            Route::Stats,
+            Route::Settings,
         ] {
             assert_eq!(Route::parse(&route.to_fragment()), route);
         }
