@@ -55,6 +55,51 @@ pub fn format_interval(ms: Millis) -> String {
     format!("{} y", one_decimal(days / 365.25))
 }
 
+/// Reads learning steps as a learner types them: "1m 10m", "30s, 1h", "1d". Units s, m, h, d;
+/// a bare number is minutes.
+pub fn parse_steps(text: &str) -> Result<Vec<u32>, String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (number, unit) = match part.find(|c: char| !c.is_ascii_digit()) {
+                Some(i) => part.split_at(i),
+                None => (part, "m"),
+            };
+            let seconds_per = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3_600,
+                "d" => 86_400,
+                _ => {
+                    return Err(format!(
+                        "“{part}” is not a step: write it like 1m, 10m, 1h or 1d."
+                    ))
+                }
+            };
+            number
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .and_then(|n| n.checked_mul(seconds_per))
+                .ok_or_else(|| format!("“{part}” is not a step: write it like 1m, 10m, 1h or 1d."))
+        })
+        .collect()
+}
+
+/// Writes steps back in the form [`parse_steps`] reads, in the largest whole unit.
+pub fn format_steps(steps: &[u32]) -> String {
+    steps
+        .iter()
+        .map(|&s| match s {
+            s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+            s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+            s if s % 60 == 0 => format!("{}m", s / 60),
+            s => format!("{s}s"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Rounds to one decimal and drops a trailing ".0".
 fn one_decimal(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
@@ -282,6 +327,22 @@ mod tests {
             format_interval(3.0 * 365.25 * DAY_MS + 40.0 * DAY_MS),
             "3.1 y"
         );
+    }
+
+    #[test]
+    fn steps_read_and_write_back() {
+        assert_eq!(parse_steps("1m 10m"), Ok(vec![60, 600]));
+        assert_eq!(parse_steps(" 30s, 1h,1d "), Ok(vec![30, 3_600, 86_400]));
+        assert_eq!(parse_steps("5"), Ok(vec![300]));
+        assert_eq!(parse_steps(""), Ok(vec![]));
+        for bad in ["1x", "m", "0m", "-1m", "1.5m", "99999999d"] {
+            assert!(parse_steps(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            format_steps(&[60, 600, 5_400, 7_200, 86_400, 45]),
+            "1m 10m 90m 2h 1d 45s"
+        );
+        assert_eq!(parse_steps(&format_steps(&[60, 600])), Ok(vec![60, 600]));
     }
 
     #[test]
