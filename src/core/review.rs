@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::deck::{Card, CardId, Deck};
-use crate::core::schedule::{Millis, Rating, ReviewLog, Scheduler, Settings};
+use crate::core::schedule::{CardState, Millis, Rating, ReviewLog, Scheduler, Settings};
 use crate::core::stats::Calendar;
 
 /// How far ahead a learning card may be shown when nothing else is left, as Anki does, so a
@@ -53,6 +53,81 @@ pub fn format_interval(ms: Millis) -> String {
         return format!("{} mo", one_decimal(months));
     }
     format!("{} y", one_decimal(days / 365.25))
+}
+
+/// What a learner knows of a card now, as shown on links to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Recall {
+    /// No such live card, or it is not in the learner's reviews.
+    NotInDeck,
+    /// In the deck, never answered.
+    New,
+    /// FSRS retrievability now, 0 to 100.
+    Percent(u8),
+}
+
+impl Recall {
+    pub fn of(card: Option<&Card>, scheduler: &Scheduler, now: Millis) -> Recall {
+        match card {
+            Some(card) if card.in_deck && !card.retired => {
+                match scheduler.retrievability(&card.schedule, now) {
+                    Some(r) => Recall::Percent((r * 100.0).round().clamp(0.0, 100.0) as u8),
+                    None => Recall::New,
+                }
+            }
+            _ => Recall::NotInDeck,
+        }
+    }
+}
+
+impl std::fmt::Display for Recall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recall::NotInDeck => f.write_str("not in your deck"),
+            Recall::New => f.write_str("new"),
+            Recall::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// The average recall over some cards, counting only those studied; `None` if none is.
+pub fn average_recall(recalls: &[Recall]) -> Option<u8> {
+    let studied: Vec<u32> = recalls
+        .iter()
+        .filter_map(|r| match r {
+            Recall::Percent(p) => Some(u32::from(*p)),
+            _ => None,
+        })
+        .collect();
+    let count = u32::try_from(studied.len()).ok().filter(|n| *n > 0)?;
+    Some(((studied.iter().sum::<u32>() + count / 2) / count) as u8)
+}
+
+/// Where a card stands, in a few words: "new", "learning, due in 5 min", "due now",
+/// "due in 3 d, recall 92%", "suspended", "retired (its text left the note)".
+pub fn card_status(card: &Card, scheduler: &Scheduler, now: Millis) -> String {
+    if card.retired {
+        return "retired (its text left the note)".to_string();
+    }
+    if !card.in_deck {
+        return "not in your deck".to_string();
+    }
+    if card.suspended {
+        return "suspended".to_string();
+    }
+    if card.schedule.is_new() {
+        return "new".to_string();
+    }
+    let due = if card.schedule.due <= now {
+        "due now".to_string()
+    } else {
+        format!("due in {}", format_interval(card.schedule.due - now))
+    };
+    match (card.schedule.state, Recall::of(Some(card), scheduler, now)) {
+        (CardState::Review, Recall::Percent(p)) => format!("{due}, recall {p}%"),
+        (CardState::Relearning, _) => format!("relearning, {due}"),
+        _ => format!("learning, {due}"),
+    }
 }
 
 /// Reads learning steps as a learner types them: "1m 10m", "30s, 1h", "1d". Units s, m, h, d;
@@ -327,6 +402,35 @@ mod tests {
             format_interval(3.0 * 365.25 * DAY_MS + 40.0 * DAY_MS),
             "3.1 y"
         );
+    }
+
+    #[test]
+    fn recall_and_status_of_a_card() {
+        let s = scheduler();
+        let mut c = card("a", T0);
+        assert_eq!(Recall::of(None, &s, T0), Recall::NotInDeck);
+        assert_eq!(Recall::of(Some(&c), &s, T0), Recall::New);
+        assert_eq!(card_status(&c, &s, T0), "new");
+        c = answer(&c, Rating::Good, T0, &s, || 0.5).after;
+        assert_eq!(card_status(&c, &s, T0), "learning, due in 10 min");
+        c = answer(&c, Rating::Good, T0 + 600_000.0, &s, || 0.5).after;
+        assert_eq!(c.schedule.state, CardState::Review);
+        let later = c.schedule.due + DAY_MS;
+        let Recall::Percent(p) = Recall::of(Some(&c), &s, later) else {
+            panic!("studied card has a recall");
+        };
+        assert!((50..100).contains(&p), "{p}");
+        assert!(card_status(&c, &s, later).starts_with("due now, recall "));
+        c.suspended = true;
+        assert_eq!(card_status(&c, &s, later), "suspended");
+        c.in_deck = false;
+        assert_eq!(Recall::of(Some(&c), &s, later), Recall::NotInDeck);
+        assert_eq!(Recall::Percent(87).to_string(), "87%");
+        assert_eq!(
+            average_recall(&[Recall::Percent(80), Recall::New, Recall::Percent(91)]),
+            Some(86)
+        );
+        assert_eq!(average_recall(&[Recall::New, Recall::NotInDeck]), None);
     }
 
     #[test]
