@@ -37,15 +37,36 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Strin
     render_document(markdown, resolve).html
 }
 
+/// Maps a card link (`[[Note#^anchor]]`, given as note id and anchor) to the badge text that
+/// shows the learner's recall of that card.
+pub type RecallOf<'r> = &'r dyn Fn(&str, &str) -> String;
+
+/// Like [`render`], with each link to a card carrying a badge of the learner's recall.
+pub fn render_note(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    recall: RecallOf<'_>,
+) -> String {
+    render_with(markdown, resolve, Some(recall)).html
+}
+
 /// Like [`render`], and also returns the headings (for an outline or to check link targets).
 pub fn render_document(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    render_with(markdown, resolve, None)
+}
+
+fn render_with(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    recall: Option<RecallOf<'_>>,
+) -> Rendered {
     // An HTML block is shown as a paragraph of its source text.
     let events = Parser::new_ext(markdown, markdown_options()).map(|event| match event {
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
     });
-    let mut renderer = Renderer::new(resolve);
+    let mut renderer = Renderer::new(resolve, recall);
     for event in TextMergeStream::new(events) {
         renderer.event(event);
     }
@@ -90,6 +111,7 @@ struct OpenImage {
 
 struct Renderer<'a, 'r> {
     resolve: &'r dyn Fn(&str) -> Option<String>,
+    recall: Option<RecallOf<'r>>,
     out: Vec<Event<'a>>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
@@ -105,9 +127,10 @@ struct Renderer<'a, 'r> {
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
-    fn new(resolve: &'r dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(resolve: &'r dyn Fn(&str) -> Option<String>, recall: Option<RecallOf<'r>>) -> Self {
         Renderer {
             resolve,
+            recall,
             out: Vec::new(),
             headings: Vec::new(),
             used_ids: HashSet::new(),
@@ -419,7 +442,17 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     href.push('/');
                     href.push_str(&encode(&format!("block-{block}")));
                 }
-                format!("<a class=\"{class}\" href=\"{}\">{shown}</a>", escape(&href))
+                let badge = match (link.block, self.recall) {
+                    (Some(block), Some(recall)) => format!(
+                        " <span class=\"recall\" title=\"Your recall of this card now\">{}</span>",
+                        escape(&recall(&id, block))
+                    ),
+                    _ => String::new(),
+                };
+                format!(
+                    "<a class=\"{class}\" href=\"{}\">{shown}{badge}</a>",
+                    escape(&href)
+                )
             }
             None => format!(
                 "<a class=\"{class} missing\" href=\"#/new/{}\" title=\"Create note “{}”\">{shown}</a>",
@@ -766,6 +799,20 @@ mod tests {
              <a class=\"wikilink\" href=\"#/note/a%20b%2Fc/block-blk-1\">Spaced › ^blk-1</a> \
              <a class=\"wikilink\" href=\"#/note/n1/block-x%20y\">b</a></p>\n"
         );
+    }
+
+    #[test]
+    fn card_links_carry_a_recall_badge() {
+        let recall = |note: &str, anchor: &str| format!("{note}:{anchor} <87%>");
+        let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &recall);
+        assert_eq!(
+            html,
+            "<p><a class=\"wikilink\" href=\"#/note/n1/block-cap\">Known › ^cap \
+             <span class=\"recall\" title=\"Your recall of this card now\">n1:cap &lt;87%&gt;</span></a> \
+             <a class=\"wikilink\" href=\"#/note/n1\">Known</a> \
+             <a class=\"wikilink missing\" href=\"#/new/Gone\" title=\"Create note “Gone”\">Gone › ^x</a></p>\n"
+        );
+        check(&html).unwrap();
     }
 
     #[test]
@@ -1256,7 +1303,7 @@ mod tests {
                     }
                     "class" => {
                         for class in value.split_ascii_whitespace() {
-                            if !matches!(class, "wikilink" | "embed" | "missing")
+                            if !matches!(class, "wikilink" | "embed" | "missing" | "recall")
                                 && !class.starts_with("language-")
                             {
                                 return Err(format!("class {class:?}"));
