@@ -30,6 +30,58 @@ impl Default for ReviewSettings {
     }
 }
 
+/// The review settings as typed into the settings form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsForm {
+    pub desired_retention: String,
+    pub maximum_interval_days: String,
+    pub new_per_day: String,
+    pub learning_steps: String,
+    pub relearning_steps: String,
+}
+
+impl SettingsForm {
+    pub fn from_settings(settings: &ReviewSettings) -> SettingsForm {
+        SettingsForm {
+            desired_retention: format!("{:.2}", settings.scheduler.desired_retention),
+            maximum_interval_days: settings.scheduler.maximum_interval_days.to_string(),
+            new_per_day: settings.new_per_day.to_string(),
+            learning_steps: format_steps(&settings.scheduler.learning_steps),
+            relearning_steps: format_steps(&settings.scheduler.relearning_steps),
+        }
+    }
+
+    /// Reads the form over `base` (which keeps what the form does not show, like FSRS
+    /// parameters); the message says which field is wrong and how to write it.
+    pub fn read(&self, base: &ReviewSettings) -> Result<ReviewSettings, String> {
+        let mut settings = base.clone();
+        settings.scheduler.desired_retention = self
+            .desired_retention
+            .trim()
+            .parse()
+            .ok()
+            .filter(|r| (0.7..=0.99).contains(r))
+            .ok_or("Desired retention must be a number between 0.70 and 0.99.")?;
+        settings.scheduler.maximum_interval_days = self
+            .maximum_interval_days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| *d >= 1)
+            .ok_or("Maximum interval must be a whole number of days, at least 1.")?;
+        settings.new_per_day = self
+            .new_per_day
+            .trim()
+            .parse()
+            .map_err(|_| "New cards per day must be a whole number.")?;
+        settings.scheduler.learning_steps = parse_steps(&self.learning_steps)?;
+        settings.scheduler.relearning_steps = parse_steps(&self.relearning_steps)?;
+        Scheduler::new(settings.scheduler.clone())
+            .map_err(|e| format!("These settings cannot be used: {e}."))?;
+        Ok(settings)
+    }
+}
+
 /// A wait as a learner reads it on an answer button: "1 min", "10 min", "5 h", "3 d", "2.5 mo",
 /// "1.2 y".
 pub fn format_interval(ms: Millis) -> String {
@@ -431,6 +483,40 @@ mod tests {
             Some(86)
         );
         assert_eq!(average_recall(&[Recall::New, Recall::NotInDeck]), None);
+    }
+
+    #[test]
+    fn the_settings_form_reads_back_what_it_shows_and_names_bad_fields() {
+        let base = ReviewSettings::default();
+        let form = SettingsForm::from_settings(&base);
+        assert_eq!(form.desired_retention, "0.90");
+        assert_eq!(form.learning_steps, "1m 10m");
+        assert_eq!(form.read(&base), Ok(base.clone()));
+        let mut edited = form.clone();
+        edited.desired_retention = " 0.85".into();
+        edited.new_per_day = "5".into();
+        edited.relearning_steps = "5m 1h".into();
+        let read = edited.read(&base).unwrap();
+        assert_eq!(read.scheduler.desired_retention, 0.85);
+        assert_eq!(read.new_per_day, 5);
+        assert_eq!(read.scheduler.relearning_steps, vec![300, 3_600]);
+        for (field, value, says) in [
+            (0, "1.5", "Desired retention"),
+            (0, "abc", "Desired retention"),
+            (1, "0", "Maximum interval"),
+            (2, "-3", "New cards per day"),
+            (3, "1x", "is not a step"),
+        ] {
+            let mut bad = form.clone();
+            *[
+                &mut bad.desired_retention,
+                &mut bad.maximum_interval_days,
+                &mut bad.new_per_day,
+                &mut bad.learning_steps,
+            ][field] = value.to_string();
+            let message = bad.read(&base).unwrap_err();
+            assert!(message.contains(says), "{value}: {message}");
+        }
     }
 
     #[test]
