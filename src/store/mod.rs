@@ -7,8 +7,6 @@ use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 
-use crate::core::note::Note;
-
 const DB_NAME: &str = "loam";
 pub const NOTES: &str = "notes";
 pub const CARDS: &str = "cards";
@@ -96,6 +94,15 @@ impl Write {
         Ok(self)
     }
 
+    /// Adds a setting or marker to put in the meta store under `key`.
+    pub fn put_meta<T: Serialize>(self, key: &str, value: T) -> Result<Self, StoreError> {
+        let record = MetaRecord {
+            key: key.to_string(),
+            value,
+        };
+        self.put(META, std::slice::from_ref(&record))
+    }
+
     /// Adds a key to delete from `store`.
     pub fn delete(mut self, store: &'static str, key: &str) -> Self {
         self.deletes.push((store, JsValue::from_str(key)));
@@ -138,8 +145,7 @@ impl Store {
 
     /// Runs the data rewrites between the stored data version and [`DATA_VERSION`].
     async fn migrate(&self) -> Result<(), StoreError> {
-        let stored: Option<MetaRecord<u32>> = self.get(META, "data_version").await?;
-        let from = stored.map(|m| m.value).unwrap_or(0);
+        let from: u32 = self.get_meta("data_version").await?.unwrap_or(0);
         if from > DATA_VERSION {
             return Err(StoreError::plain(
                 "This library was saved by a newer version of Loam: reload to update the app.",
@@ -148,11 +154,7 @@ impl Store {
         // Version 0 is a fresh database or one from before versioning: notes were already in
         // today's shape, so only the marker is written.
         if from < DATA_VERSION {
-            let record = MetaRecord {
-                key: "data_version".to_string(),
-                value: DATA_VERSION,
-            };
-            self.apply(Write::new().put(META, std::slice::from_ref(&record))?)
+            self.apply(Write::new().put_meta("data_version", DATA_VERSION)?)
                 .await?;
         }
         Ok(())
@@ -217,28 +219,22 @@ impl Store {
         finish(tx, "save").await
     }
 
-    /// Writes notes in one transaction.
-    pub async fn put_notes(&self, notes: &[Note]) -> Result<(), StoreError> {
-        self.apply(Write::new().put(NOTES, notes)?).await
-    }
-
-    async fn get<T: DeserializeOwned>(
-        &self,
-        store: &str,
-        key: &str,
-    ) -> Result<Option<T>, StoreError> {
+    /// A setting or marker from the meta store; `None` when absent or unreadable.
+    pub async fn get_meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let fail = |e| StoreError::from_rexie("read settings", e);
         let tx = self
             .db
-            .transaction(&[store], TransactionMode::ReadOnly)
+            .transaction(&[META], TransactionMode::ReadOnly)
             .map_err(fail)?;
         let value = tx
-            .store(store)
+            .store(META)
             .map_err(fail)?
             .get(JsValue::from_str(key))
             .await
             .map_err(fail)?;
-        Ok(value.and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+        Ok(value
+            .and_then(|v| serde_wasm_bindgen::from_value::<MetaRecord<T>>(v).ok())
+            .map(|record| record.value))
     }
 }
 

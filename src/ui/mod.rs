@@ -4,8 +4,12 @@ mod backlinks;
 mod dialog;
 mod editor;
 mod home;
+mod note_cards;
 mod note_page;
+mod review;
+mod settings;
 mod sidebar;
+mod stats;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -84,6 +88,9 @@ pub fn App() -> impl IntoView {
                         view! { <note_page::NotePage id=id heading=heading /> }.into_any()
                     }
                     Route::NewNote { title } => view! { <home::OpenByTitle title=title /> }.into_any(),
+                    Route::Review => view! { <review::ReviewPage /> }.into_any(),
+                    Route::Stats => view! { <stats::StatsPage /> }.into_any(),
+                    Route::Settings => view! { <settings::SettingsPage /> }.into_any(),
                 }}
             </main>
         </div>

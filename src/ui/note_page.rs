@@ -4,10 +4,12 @@ use leptos::prelude::*;
 
 use crate::app::{AppState, SaveState};
 use crate::core::markdown;
+use crate::core::review::Recall;
 use crate::core::route::Route;
 use crate::ui::backlinks::Backlinks;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::editor::Editor;
+use crate::ui::note_cards::{LinkedCards, NoteCards};
 
 #[component]
 pub fn NotePage(id: String, heading: Option<String>) -> impl IntoView {
@@ -81,6 +83,8 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
             >
                 <Editor id=id.get_value() />
             </Show>
+            <NoteCards id=id.get_value() />
+            <LinkedCards id=id.get_value() />
             <Backlinks id=id.get_value() />
         </div>
         <Show when=move || confirming_delete.get()>
@@ -103,7 +107,17 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
     let html = Memo::new(move |_| {
         state.library.with(|lib| {
             let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()).unwrap_or_default());
-            markdown::render(&body, &|target| lib.resolve(target).map(str::to_string))
+            let scheduler = state.scheduler();
+            let now = js_sys::Date::now();
+            state.deck.with(|deck| {
+                markdown::render_note(
+                    &body,
+                    &|target| lib.resolve(target).map(str::to_string),
+                    &|note_id, anchor| {
+                        Recall::of(deck.by_anchor(note_id, anchor), &scheduler, now).to_string()
+                    },
+                )
+            })
         })
     });
     // A link to a heading scrolls to it once the text is in the page.

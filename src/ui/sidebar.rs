@@ -12,6 +12,12 @@ pub fn Sidebar() -> impl IntoView {
         Route::Note { id, .. } => Some(id),
         _ => None,
     };
+    // Cards waiting now; refreshed whenever the deck or the page changes.
+    let due_count = move || {
+        state.route.track();
+        let queue = state.queue(js_sys::Date::now());
+        queue.due.len() + queue.new.len()
+    };
     let entries = move || {
         state.library.with(|lib| {
             lib.notes_by_recent()
@@ -24,6 +30,19 @@ pub fn Sidebar() -> impl IntoView {
     view! {
         <aside class="sidebar" id="sidebar">
             <a class="brand sidebar-brand" href="#/">"Loam"</a>
+            <nav aria-label="Study" class="study-nav">
+                <a href="#/review" class:current=move || state.route.get() == Route::Review>
+                    "Review"
+                    {move || match due_count() {
+                        0 => None,
+                        n => Some(view! {
+                            <span class="due-count" aria-label=format!("{n} cards to review")>{n}</span>
+                        }),
+                    }}
+                </a>
+                <a href="#/stats" class:current=move || state.route.get() == Route::Stats>"Statistics"</a>
+                <a href="#/settings" class:current=move || state.route.get() == Route::Settings>"Settings"</a>
+            </nav>
             <nav aria-label="Notes">
                 <button class="new-note" on:click=move |_| state.start_new_note()>"New note"</button>
                 <ul class="note-list">

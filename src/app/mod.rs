@@ -1,5 +1,9 @@
-//! The running app's state: the library in a signal, kept in IndexedDB through `store`.
-//! Components call these operations; they never touch the store themselves.
+//! The running app's state: the library and the deck in signals, kept in IndexedDB through
+//! `store`. Components call these operations; they never touch the store themselves.
+
+mod review;
+
+pub use review::calendar;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -7,10 +11,18 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::core::deck::{Card, Deck};
 use crate::core::library::Library;
 use crate::core::note::{Note, NoteId};
+use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
-use crate::store::{journal, Store, StoreError, Write, NOTES};
+use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES};
+
+/// Meta key of the marker saying every note's cards have been derived (libraries from before
+/// cards existed get them once).
+const CARDS_DERIVED: &str = "cards_derived";
+/// Meta key of the review settings.
+const REVIEW_SETTINGS: &str = "review_settings";
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
@@ -29,6 +41,9 @@ pub enum SaveState {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub library: RwSignal<Library>,
+    /// Every card written in a note, with its schedule.
+    pub deck: RwSignal<Deck>,
+    pub review_settings: RwSignal<ReviewSettings>,
     /// The library has been read from storage.
     pub loaded: RwSignal<bool>,
     /// A problem the whole app must show (storage could not be opened, unreadable records).
@@ -44,12 +59,18 @@ pub struct AppState {
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
     edit_generation: StoredValue<u64, LocalStorage>,
+    /// Cards synced from notes whose write failed; the next flush writes them again.
+    unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
+    /// The last answer in review, which Undo takes back.
+    last_answer: RwSignal<Option<Answer>>,
 }
 
 impl AppState {
     pub fn new() -> Self {
         AppState {
             library: RwSignal::new(Library::new()),
+            deck: RwSignal::new(Deck::default()),
+            review_settings: RwSignal::new(ReviewSettings::default()),
             loaded: RwSignal::new(false),
             notice: RwSignal::new(None),
             save_state: RwSignal::new(SaveState::Idle),
@@ -59,6 +80,8 @@ impl AppState {
             store: StoredValue::new_local(None),
             dirty: StoredValue::new_local(BTreeSet::new()),
             edit_generation: StoredValue::new_local(0),
+            unsaved_cards: StoredValue::new_local(Vec::new()),
+            last_answer: RwSignal::new(None),
         }
     }
 
@@ -67,20 +90,8 @@ impl AppState {
         spawn_local(async move {
             match Store::open().await {
                 Ok(store) => {
-                    match store.load_all::<Note>(NOTES).await {
-                        Ok(loaded) => {
-                            if loaded.unreadable > 0 {
-                                self.notice.set(Some(format!(
-                                    "{} stored notes could not be read and are not shown.",
-                                    loaded.unreadable
-                                )));
-                            }
-                            let mut library = Library::from_notes(loaded.records);
-                            let recovered = recover_journal(&mut library);
-                            self.library.set(library);
-                            self.mark_dirty(recovered);
-                        }
-                        Err(e) => self.notice.set(Some(e.message)),
+                    if let Err(message) = self.read_library(&store).await {
+                        self.notice.set(Some(message));
                     }
                     self.store.set_value(Some(Rc::new(store)));
                     self.flush();
@@ -92,6 +103,47 @@ impl AppState {
             }
             self.loaded.set(true);
         });
+    }
+
+    /// Reads notes, cards and settings into memory; a library from before cards existed gets
+    /// its cards derived once.
+    async fn read_library(&self, store: &Store) -> Result<(), String> {
+        let notes = store.load_all::<Note>(NOTES).await.map_err(|e| e.message)?;
+        let cards = store.load_all::<Card>(CARDS).await.map_err(|e| e.message)?;
+        let unreadable = notes.unreadable + cards.unreadable;
+        if unreadable > 0 {
+            self.notice.set(Some(format!(
+                "{unreadable} stored notes or cards could not be read and are not shown."
+            )));
+        }
+        if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
+            self.review_settings.set(settings);
+        }
+        let mut library = Library::from_notes(notes.records);
+        let mut deck = Deck::from_cards(cards.records);
+        let recovered = recover_journal(&mut library);
+        if !store
+            .get_meta::<bool>(CARDS_DERIVED)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(false)
+        {
+            let now = now();
+            let derived: Vec<Card> = library
+                .iter()
+                .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
+                .collect();
+            let write = Write::new()
+                .put(CARDS, &derived)
+                .and_then(|w| w.put_meta(CARDS_DERIVED, true))
+                .map_err(|e| e.message)?;
+            store.apply(write).await.map_err(|e| e.message)?;
+        }
+        self.library.set(library);
+        self.deck.set(deck);
+        self.mark_dirty(recovered);
+        Ok(())
     }
 
     /// Switches the note on screen between reading and editing, saving what was typed.
@@ -186,7 +238,8 @@ impl AppState {
         Ok(())
     }
 
-    /// Deletes a note from memory and storage.
+    /// Deletes a note from memory and storage; its cards are retired with their history kept,
+    /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
         let removed = self.library.try_update(|lib| lib.delete(id)).flatten();
         if removed.is_none() {
@@ -195,13 +248,28 @@ impl AppState {
         self.dirty.update_value(|d| {
             d.remove(id);
         });
+        let retired = self
+            .deck
+            .try_update(|deck| deck.retire_note(id))
+            .unwrap_or_default();
+        let write = Write::new().delete(NOTES, id).put(CARDS, &retired);
+        self.write(write);
+    }
+
+    /// Applies writes in the background, reporting a failure in the save indicator.
+    fn write(&self, write: Result<Write, StoreError>) {
+        let this = *self;
         let Some(store) = self.store.get_value() else {
+            self.save_state
+                .set(SaveState::Failed("Storage is not available.".to_string()));
             return;
         };
-        let id = id.to_string();
-        let this = *self;
         spawn_local(async move {
-            if let Err(e) = store.apply(Write::new().delete(NOTES, &id)).await {
+            let result = match write {
+                Ok(write) => store.apply(write).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
                 this.save_state.set(SaveState::Failed(e.message));
             }
         });
@@ -230,6 +298,22 @@ impl AppState {
         let notes: Vec<Note> = self
             .library
             .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
+        // Cards follow their note's text; both are written in the same transaction.
+        let now = now();
+        let mut cards = self
+            .unsaved_cards
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        cards.extend(
+            self.deck
+                .try_update(|deck| {
+                    notes
+                        .iter()
+                        .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default(),
+        );
         let Some(store) = self.store.get_value() else {
             // Storage never opened: keep the text on screen and say so.
             self.mark_dirty(ids);
@@ -240,7 +324,14 @@ impl AppState {
         let generation = self.edit_generation.get_value();
         let this = *self;
         spawn_local(async move {
-            match store.put_notes(&notes).await {
+            let write = Write::new()
+                .put(NOTES, &notes)
+                .and_then(|w| w.put(CARDS, &cards));
+            let result = match write {
+                Ok(write) => store.apply(write).await,
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(()) => {
                     let more = this.dirty.with_value(|d| !d.is_empty());
                     if !more {
@@ -253,6 +344,8 @@ impl AppState {
                 Err(StoreError { message, .. }) => {
                     // Keep them dirty so the next edit or flush tries again.
                     this.mark_dirty(ids);
+                    this.unsaved_cards
+                        .update_value(|unsaved| unsaved.extend(cards));
                     this.save_state.set(SaveState::Failed(message));
                 }
             }

@@ -1,0 +1,109 @@
+//! Review operations of the app state: answering a card (its new schedule and the log entry in
+//! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
+
+use leptos::prelude::*;
+
+use super::{now, AppState, REVIEW_SETTINGS};
+use crate::core::deck::Card;
+use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
+use crate::core::schedule::{Millis, Rating, Schedule, Scheduler};
+use crate::core::stats::Calendar;
+use crate::store::{Write, CARDS, REVIEWS};
+
+impl AppState {
+    /// The scheduler for the current settings (the defaults if stored ones are invalid).
+    pub fn scheduler(&self) -> Scheduler {
+        self.review_settings
+            .with_untracked(|s| Scheduler::new(s.scheduler.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Today's queue at `now`.
+    pub fn queue(&self, now: Millis) -> Queue {
+        let new_per_day = self.review_settings.with(|s| s.new_per_day);
+        self.deck
+            .with(|deck| review::queue(deck, now, new_per_day, calendar()))
+    }
+
+    /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used
+    /// for the intervals shown on the buttons.
+    pub fn answer(&self, card_id: &str, rating: Rating, draw: f64) {
+        let Some(card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
+            return;
+        };
+        let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
+        self.deck.update(|deck| deck.put(answer.after.clone()));
+        let write = Write::new()
+            .put(CARDS, std::slice::from_ref(&answer.after))
+            .and_then(|w| w.put(REVIEWS, std::slice::from_ref(&answer.record)));
+        self.last_answer.set(Some(answer));
+        self.write(write);
+    }
+
+    /// Whether there is an answer to take back.
+    pub fn can_undo(&self) -> bool {
+        self.last_answer.with(Option::is_some)
+    }
+
+    /// Takes back the last answer: the card returns to its state before, the log entry goes.
+    pub fn undo(&self) {
+        let Some(answer) = self.last_answer.try_update(Option::take).flatten() else {
+            return;
+        };
+        self.deck.update(|deck| deck.put(answer.before.clone()));
+        let write = Write::new()
+            .put(CARDS, std::slice::from_ref(&answer.before))
+            .map(|w| w.delete(REVIEWS, &answer.record.id));
+        self.write(write);
+    }
+
+    /// Takes a card out of review, or puts it back.
+    pub fn set_suspended(&self, card_id: &str, suspended: bool) {
+        self.change_card(card_id, |card| card.suspended = suspended);
+    }
+
+    /// Forgets a card's progress: it is new again (its past answers stay in the log).
+    pub fn reset_card(&self, card_id: &str) {
+        let now = now();
+        self.change_card(card_id, |card| {
+            card.schedule = Schedule::new(now);
+            card.introduced = None;
+        });
+    }
+
+    /// Stores new review settings.
+    pub fn save_review_settings(&self, settings: ReviewSettings) {
+        self.review_settings.set(settings.clone());
+        self.write(Write::new().put_meta(REVIEW_SETTINGS, settings));
+    }
+
+    /// The whole review log, for statistics.
+    pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, String> {
+        let store = self
+            .store
+            .get_value()
+            .ok_or_else(|| "Storage is not available.".to_string())?;
+        let loaded = store
+            .load_all::<ReviewRecord>(REVIEWS)
+            .await
+            .map_err(|e| e.message)?;
+        Ok(loaded.records)
+    }
+
+    fn change_card(&self, card_id: &str, change: impl FnOnce(&mut Card)) {
+        let Some(mut card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
+            return;
+        };
+        change(&mut card);
+        self.deck.update(|deck| deck.put(card.clone()));
+        self.write(Write::new().put(CARDS, std::slice::from_ref(&card)));
+    }
+}
+
+/// The learner's calendar: local days, from the browser's time zone.
+pub fn calendar() -> Calendar {
+    let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
+    Calendar {
+        utc_offset_ms: -offset_minutes * 60_000.0,
+    }
+}

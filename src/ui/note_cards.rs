@@ -1,0 +1,148 @@
+//! The cards written in a note, each with where it stands and Suspend/Reset, and the cards of
+//! other notes that this note links to, with the learner's recall of each.
+
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::core::link;
+use crate::core::review::{average_recall, card_status, Recall};
+use crate::core::route::Route;
+
+#[component]
+pub fn NoteCards(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let rows = move || {
+        let now = js_sys::Date::now();
+        let scheduler = state.scheduler();
+        state.deck.with(|deck| {
+            id.with_value(|id| {
+                deck.cards_of_note(id)
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            c.id.clone(),
+                            c.front.clone(),
+                            c.kind.clone(),
+                            card_status(c, &scheduler, now),
+                            c.suspended,
+                            c.retired,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <Show when=move || !rows().is_empty()>
+            <section class="note-cards" aria-labelledby="cards-heading">
+                <h2 id="cards-heading">"Cards"</h2>
+                <ul>
+                    {move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired)| {
+                        let suspend_id = card_id.clone();
+                        let reset_id = card_id.clone();
+                        view! {
+                            <li class="card-row" class:retired=retired>
+                                <span class="card-front-text">{front}</span>
+                                <span class="card-kind">{kind}</span>
+                                <span class="card-status">{status}</span>
+                                <Show when=move || !retired>
+                                    <span class="card-actions">
+                                        <button on:click={
+                                            let id = suspend_id.clone();
+                                            move |_| state.set_suspended(&id, !suspended)
+                                        }>
+                                            {if suspended { "Resume" } else { "Suspend" }}
+                                        </button>
+                                        <button on:click={
+                                            let id = reset_id.clone();
+                                            move |_| state.reset_card(&id)
+                                        }>"Reset"</button>
+                                    </span>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// Cards that this note links to with `[[Note#^anchor]]`, with the learner's recall of each and
+/// their average: how a course page shows what the learner remembers of what it refers to.
+#[component]
+pub fn LinkedCards(id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let linked = move || {
+        let now = js_sys::Date::now();
+        let scheduler = state.scheduler();
+        state.library.with(|lib| {
+            state.deck.with(|deck| {
+                let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()))?;
+                let mut seen = std::collections::HashSet::new();
+                let rows: Vec<(String, String, String, Recall)> = link::parse_links(&body)
+                    .into_iter()
+                    .filter_map(|l| {
+                        let anchor = l.block?;
+                        let note_id = lib.resolve(l.target).map(str::to_string);
+                        if !seen.insert((l.target.to_lowercase(), anchor.to_string())) {
+                            return None;
+                        }
+                        let card = note_id.as_deref().and_then(|n| deck.by_anchor(n, anchor));
+                        let href = note_id
+                            .map(|n| {
+                                Route::Note {
+                                    id: n,
+                                    heading: Some(format!("block-{anchor}")),
+                                }
+                                .to_fragment()
+                            })
+                            .unwrap_or_else(|| {
+                                Route::NewNote {
+                                    title: l.target.to_string(),
+                                }
+                                .to_fragment()
+                            });
+                        let label = card
+                            .map(|c| c.front.clone())
+                            .unwrap_or_else(|| format!("{} › ^{anchor}", l.target));
+                        Some((
+                            href,
+                            label,
+                            l.target.to_string(),
+                            Recall::of(card, &scheduler, now),
+                        ))
+                    })
+                    .collect();
+                (!rows.is_empty()).then_some(rows)
+            })
+        })
+    };
+    view! {
+        {move || linked().map(|rows| {
+            let average = average_recall(&rows.iter().map(|r| r.3).collect::<Vec<_>>());
+            view! {
+                <section class="linked-cards" aria-labelledby="linked-cards-heading">
+                    <h2 id="linked-cards-heading">"Linked cards"</h2>
+                    <p class="muted">
+                        {match average {
+                            Some(avg) => format!("Your average recall of the studied ones: {avg}%"),
+                            None => "You have not studied any of these yet.".to_string(),
+                        }}
+                    </p>
+                    <ul>
+                        {rows.into_iter().map(|(href, label, note, recall)| view! {
+                            <li>
+                                <a href=href>{label}</a>
+                                <span class="muted">{format!(" in {note}")}</span>
+                                <span class="recall-badge">{recall.to_string()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
+    }
+}

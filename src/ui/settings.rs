@@ -1,0 +1,77 @@
+//! Review settings: desired retention, maximum interval, new cards per day, learning and
+//! relearning steps. Checked by the scheduler before they are stored.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::core::review::SettingsForm;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let form = SettingsForm::from_settings(&state.review_settings.get_untracked());
+    let retention = RwSignal::new(form.desired_retention);
+    let maximum = RwSignal::new(form.maximum_interval_days);
+    let new_per_day = RwSignal::new(form.new_per_day);
+    let learning = RwSignal::new(form.learning_steps);
+    let relearning = RwSignal::new(form.relearning_steps);
+    let message = RwSignal::new(None::<Result<String, String>>);
+
+    let save = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        let form = SettingsForm {
+            desired_retention: retention.get_untracked(),
+            maximum_interval_days: maximum.get_untracked(),
+            new_per_day: new_per_day.get_untracked(),
+            learning_steps: learning.get_untracked(),
+            relearning_steps: relearning.get_untracked(),
+        };
+        match form.read(&state.review_settings.get_untracked()) {
+            Ok(settings) => {
+                state.save_review_settings(settings);
+                message.set(Some(Ok("Settings saved.".to_string())));
+            }
+            Err(problem) => message.set(Some(Err(problem))),
+        }
+    };
+
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      help: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="text"
+                    inputmode="decimal"
+                    prop:value=move || value.get()
+                    on:input=move |e| value.set(event_target_value(&e))
+                    aria-describedby=format!("{id}-help")
+                />
+                <p class="help" id=format!("{id}-help")>{help}</p>
+            </div>
+        }
+    };
+
+    view! {
+        <section class="settings" aria-labelledby="settings-heading">
+            <h1 id="settings-heading">"Settings"</h1>
+            <form on:submit=save>
+                <h2>"Review"</h2>
+                {field("retention", "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", retention)}
+                {field("maximum", "Maximum interval (days)", "The longest wait before a card comes back.", maximum)}
+                {field("new-per-day", "New cards per day", "How many cards you meet for the first time each day.", new_per_day)}
+                {field("learning-steps", "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", learning)}
+                {field("relearning-steps", "Relearning steps", "Waits after forgetting a card, such as 10m.", relearning)}
+                <button type="submit" class="primary">"Save settings"</button>
+                {move || message.get().map(|m| match m {
+                    Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                    Err(text) => view! { <p class="field-error" role="alert">{text}</p> }.into_any(),
+                })}
+            </form>
+        </section>
+    }
+}
