@@ -359,10 +359,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
             .collect();
         if anchors.is_empty() {
             for event in run {
-                if let Event::Text(t) = &event {
-                    self.heading_text(t);
+                match event {
+                    Event::Text(t) => self.plain(&t),
+                    other => self.out.push(other),
                 }
-                self.out.push(event);
             }
             return;
         }
@@ -418,10 +418,21 @@ impl<'a, 'r> Renderer<'a, 'r> {
         }
     }
 
+    /// Prose outside links: card syntax is marked so cards stand out in the note.
     fn plain(&mut self, text: &str) {
-        if !text.is_empty() {
-            self.heading_text(text);
+        if text.is_empty() {
+            return;
+        }
+        self.heading_text(text);
+        if self.heading.is_some() {
             self.out.push(Event::Text(text.to_string().into()));
+            return;
+        }
+        for piece in card_marks(text) {
+            self.out.push(match piece {
+                Piece::Text(t) => Event::Text(t.to_string().into()),
+                Piece::Html(html) => Event::InlineHtml(html.into()),
+            });
         }
     }
 
@@ -461,6 +472,149 @@ impl<'a, 'r> Renderer<'a, 'r> {
             ),
         }
     }
+}
+
+/// Plain text, or markup we generated (every interpolated value escaped).
+#[derive(Debug, PartialEq)]
+enum Piece<'t> {
+    Text(&'t str),
+    Html(String),
+}
+
+/// Marks the card syntax in a piece of prose: clozes `{{c1::answer::hint}}` and `==highlights==`
+/// as highlighted answers, the `::`/`:::` and lone `?` separators, and a trailing `^anchor` as
+/// the element that `[[Note#^anchor]]` links scroll to.
+fn card_marks(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    if text.trim() == "?" || text.trim() == "??" {
+        pieces.push(Piece::Html(format!(
+            "<span class=\"card-sep\" title=\"card: question above, answer below\">{}</span>",
+            escape(text.trim())
+        )));
+        return pieces;
+    }
+    let (body, anchor) = split_anchor(text);
+    let mut rest = body;
+    let mut separated = false;
+    while !rest.is_empty() {
+        let Some((start, end, html)) = next_mark(rest, separated) else {
+            pieces.push(Piece::Text(rest));
+            break;
+        };
+        if html.contains("card-sep") {
+            separated = true;
+        }
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        pieces.push(Piece::Html(html));
+        rest = &rest[end..];
+    }
+    if let Some(anchor) = anchor {
+        pieces.push(Piece::Html(format!(
+            " <span class=\"block-anchor\" id=\"block-{0}\">^{0}</span>",
+            escape(anchor)
+        )));
+    }
+    pieces
+}
+
+/// Splits a trailing ` ^anchor` (letters, digits, dashes) off the text.
+fn split_anchor(text: &str) -> (&str, Option<&str>) {
+    let trimmed = text.trim_end();
+    let Some(caret) = trimmed.rfind('^') else {
+        return (text, None);
+    };
+    let name = &trimmed[caret + 1..];
+    let before = &trimmed[..caret];
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid && (before.is_empty() || before.ends_with(char::is_whitespace)) {
+        (before.trim_end(), Some(name))
+    } else {
+        (text, None)
+    }
+}
+
+/// The first card mark in `text`: its byte range and its HTML. Only the first `::` of a piece is
+/// a separator.
+fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if let Some(found) = cloze_at(rest) {
+            let (len, answer, hint) = found;
+            let title = hint.map_or_else(|| "cloze".to_string(), |h| format!("cloze, hint: {h}"));
+            return Some((
+                i,
+                i + len,
+                format!(
+                    "<mark class=\"cloze\" title=\"{}\">{}</mark>",
+                    escape(&title),
+                    escape(answer)
+                ),
+            ));
+        }
+        if let Some(inner) = rest.strip_prefix("==") {
+            if let Some(close) = inner.find("==") {
+                let answer = &inner[..close];
+                if !answer.trim().is_empty() && !answer.starts_with(' ') && !answer.ends_with(' ') {
+                    return Some((
+                        i,
+                        i + 4 + close,
+                        format!("<mark class=\"highlight\">{}</mark>", escape(answer)),
+                    ));
+                }
+            }
+        }
+        if !separated && rest.starts_with("::") && i > 0 && !inside_word_with_syntax(text, i) {
+            let two_way = rest.starts_with(":::");
+            let len = if two_way { 3 } else { 2 };
+            if !text[i + len..].trim().is_empty() && !text[..i].trim().is_empty() {
+                let (symbol, title) = if two_way {
+                    ("⇄", "two-way card: question, answer")
+                } else {
+                    ("→", "card: question, answer")
+                };
+                return Some((
+                    i,
+                    i + len,
+                    format!("<span class=\"card-sep\" title=\"{title}\">{symbol}</span>"),
+                ));
+            }
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// Whether the `::` at `at` sits in a word that is a URL or an unfinished cloze, where it is no
+/// separator.
+fn inside_word_with_syntax(text: &str, at: usize) -> bool {
+    let word_start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word_end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let word = &text[word_start..word_end];
+    word.contains("://") || word.contains("{{")
+}
+
+/// A cloze `{{cN::answer}}` or `{{cN::answer::hint}}` at the start of `text`: its length, answer
+/// and hint.
+fn cloze_at(text: &str) -> Option<(usize, &str, Option<&str>)> {
+    let rest = text.strip_prefix("{{c")?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    if digits == 0 {
+        return None;
+    }
+    let inner_start = rest[digits..].strip_prefix("::")?;
+    let close = inner_start.find("}}")?;
+    let inner = &inner_start[..close];
+    let (answer, hint) = match inner.split_once("::") {
+        Some((a, h)) => (a, Some(h)),
+        None => (inner, None),
+    };
+    let len = text.len() - inner_start.len() + close + 2;
+    Some((len, answer, hint))
 }
 
 /// The language of a fenced code block, reduced to characters that cannot end the
@@ -802,6 +956,55 @@ mod tests {
     }
 
     #[test]
+    fn card_syntax_is_marked_in_the_note() {
+        let html = render(
+            "France :: Paris ^fr\n\nSpain ::: Madrid\n\nThe {{c1::Rhine::river}} and ==Danube== \
+             and {{c2::a < b}}\n\nQuestion\n?\nAnswer\n\n`a :: b` and http://x::y",
+            &resolve,
+        );
+        assert!(
+            html.contains(
+                "France <span class=\"card-sep\" title=\"card: question, answer\">→</span> Paris \
+             <span class=\"block-anchor\" id=\"block-fr\">^fr</span>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("Spain <span class=\"card-sep\" title=\"two-way card: question, answer\">⇄</span> Madrid"), "{html}");
+        assert!(
+            html.contains("<mark class=\"cloze\" title=\"cloze, hint: river\">Rhine</mark>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<mark class=\"highlight\">Danube</mark>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<mark class=\"cloze\" title=\"cloze\">a &lt; b</mark>"),
+            "{html}"
+        );
+        assert!(html.contains("http://x::y"), "{html}");
+        assert!(
+            html.contains(
+                "<span class=\"card-sep\" title=\"card: question above, answer below\">?</span>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<code>a :: b</code>"), "{html}");
+        check(&html).unwrap();
+    }
+
+    #[test]
+    fn anchors_and_separators_need_their_context() {
+        assert_eq!(split_anchor("a ^x-1 "), ("a", Some("x-1")));
+        assert_eq!(split_anchor("a^x"), ("a^x", None));
+        assert_eq!(split_anchor("a ^x!"), ("a ^x!", None));
+        assert_eq!(card_marks(":: b"), vec![Piece::Text(":: b")]);
+        assert_eq!(card_marks("a ::"), vec![Piece::Text("a ::")]);
+        assert_eq!(card_marks("== x =="), vec![Piece::Text("== x ==")]);
+        assert_eq!(card_marks("{{c::x}}"), vec![Piece::Text("{{c::x}}")]);
+    }
+
+    #[test]
     fn card_links_carry_a_recall_badge() {
         let recall = |note: &str, anchor: &str| format!("{note}:{anchor} <87%>");
         let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &recall);
@@ -1062,6 +1265,7 @@ mod tests {
         "span",
         "div",
         "sup",
+        "mark",
     ];
     const VOID: &[&str] = &["img", "br", "hr", "input"];
     const ATTRS: &[&str] = &[
@@ -1303,14 +1507,25 @@ mod tests {
                     }
                     "class" => {
                         for class in value.split_ascii_whitespace() {
-                            if !matches!(class, "wikilink" | "embed" | "missing" | "recall")
-                                && !class.starts_with("language-")
+                            if !matches!(
+                                class,
+                                "wikilink"
+                                    | "embed"
+                                    | "missing"
+                                    | "recall"
+                                    | "cloze"
+                                    | "highlight"
+                                    | "card-sep"
+                                    | "block-anchor"
+                            ) && !class.starts_with("language-")
                             {
                                 return Err(format!("class {class:?}"));
                             }
                         }
                     }
-                    "id" if !value.starts_with("h-") => return Err(format!("id={value:?}")),
+                    "id" if !value.starts_with("h-") && !value.starts_with("block-") => {
+                        return Err(format!("id={value:?}"))
+                    }
                     "target" if value != "_blank" => return Err(format!("target={value:?}")),
                     _ => {}
                 }
