@@ -335,11 +335,12 @@ impl Syntax {
         self.line_has(line, CODE_BLOCK) && !self.line_has(line, PROSE)
     }
 
-    /// Blank lines end cards, except inside a code block.
+    /// Blank lines (in a quote, `>` alone) end cards, except inside a code block.
     fn is_blank(&self, markdown: &str, line: Line) -> bool {
-        let empty = markdown
-            .get(line.start..line.end)
-            .is_some_and(|t| t.trim().is_empty());
+        let empty = markdown.get(line.start..line.end).is_some_and(|t| {
+            t.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                .is_empty()
+        });
         let in_code = self
             .flags
             .get(line.start..=line.end)
@@ -476,11 +477,12 @@ fn line_cards(md: &str, syn: &Syntax, block: &[Line], used: &mut [bool], out: &m
     }
 }
 
-/// `Some(two_way)` when the line is only `?` (or `??`).
+/// `Some(two_way)` when the line is only `?` (or `??`), in a quote or not.
 fn separator(md: &str, syn: &Syntax, line: Line) -> Option<bool> {
     let text = md.get(line.start..line.end)?;
-    let trimmed = text.trim();
-    let at = line.start + (text.len() - text.trim_start().len());
+    let unquoted = text.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let trimmed = unquoted.trim_end();
+    let at = line.start + (text.len() - unquoted.len());
     let two_way = match trimmed {
         "?" => false,
         "??" => true,
@@ -1327,6 +1329,17 @@ mod tests {
         assert_eq!(
             brief("- Question\n  ?\n  Answer"),
             [card(CardKind::Basic, "- Question", "Answer")]
+        );
+    }
+
+    #[test]
+    fn multi_line_in_a_quote() {
+        assert_eq!(
+            brief("> Q\n> ?\n> A\n>\n> B :: C"),
+            [
+                card(CardKind::Basic, "> Q", "> A"),
+                card(CardKind::Basic, "B", "C"),
+            ]
         );
     }
 
