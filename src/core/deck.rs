@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::card::{self, CardRecord, ParsedCard};
 use crate::core::note::NoteId;
 use crate::core::schedule::{Millis, Schedule};
 
@@ -117,6 +118,70 @@ impl Deck {
         cards
     }
 
+    /// Brings a note's cards in line with its text: new cards are created (due now), cards still
+    /// there take their new text and position, cards whose text left are retired and ones whose
+    /// text came back are revived, with their history. Returns the cards that changed.
+    pub fn sync_note(&mut self, note_id: &str, body: &str, now: Millis) -> Vec<Card> {
+        let parsed = card::parse_cards(body);
+        let existing: Vec<CardRecord> = self
+            .cards_of_note(note_id)
+            .into_iter()
+            .map(|c| CardRecord {
+                id: c.id.clone(),
+                note_id: c.note_id.clone(),
+                key: c.key.clone(),
+                retired: c.retired,
+                state: (),
+            })
+            .collect();
+        if parsed.is_empty() && existing.iter().all(|c| c.retired) {
+            return Vec::new();
+        }
+        let plan = card::reconcile(&existing, &parsed, note_id);
+        let mut changed = Vec::new();
+        for placed in plan.insert {
+            let mut card = Card {
+                id: placed.id.clone(),
+                note_id: note_id.to_string(),
+                key: String::new(),
+                kind: String::new(),
+                front: String::new(),
+                back: String::new(),
+                anchor: None,
+                position: 0,
+                created: now,
+                retired: false,
+                suspended: false,
+                in_deck: true,
+                schedule: Schedule::new(now),
+                introduced: None,
+            };
+            take_text(&mut card, placed.card, placed.position);
+            changed.push(card);
+        }
+        for placed in plan.update.into_iter().chain(plan.revive) {
+            if let Some(stored) = self.cards.get(&placed.id) {
+                let mut card = stored.clone();
+                card.retired = false;
+                take_text(&mut card, placed.card, placed.position);
+                if &card != stored {
+                    changed.push(card);
+                }
+            }
+        }
+        for id in plan.retire {
+            if let Some(stored) = self.cards.get(&id) {
+                let mut card = stored.clone();
+                card.retired = true;
+                changed.push(card);
+            }
+        }
+        for card in &changed {
+            self.put(card.clone());
+        }
+        changed
+    }
+
     /// Retires every card of a deleted note (history kept); returns the cards that changed.
     pub fn retire_note(&mut self, note_id: &str) -> Vec<Card> {
         let ids = self.by_note.get(note_id).cloned().unwrap_or_default();
@@ -140,6 +205,16 @@ impl Deck {
             .filter_map(|id| self.cards.get(id))
             .find(|c| !c.retired && c.anchor.as_deref() == Some(anchor))
     }
+}
+
+/// Copies what the note now says about a card into the stored card.
+fn take_text(card: &mut Card, parsed: &ParsedCard, position: usize) {
+    card.key = parsed.key.clone();
+    card.kind = parsed.kind.name().to_string();
+    card.front = parsed.front.clone();
+    card.back = parsed.back.clone();
+    card.anchor = parsed.anchor.clone();
+    card.position = u32::try_from(position).unwrap_or(u32::MAX);
 }
 
 #[cfg(test)]
@@ -201,6 +276,71 @@ pub(crate) mod tests {
         assert_eq!(deck.len(), 1);
         assert_eq!(deck.cards_of_note("n").len(), 1);
         assert!(deck.by_anchor("n", "capital").is_none());
+    }
+
+    #[test]
+    fn syncing_a_note_creates_keeps_retires_and_revives_cards() {
+        let mut deck = Deck::default();
+        let made = deck.sync_note("n", "France :: Paris ^fr\n\nSpain ::: Madrid\n", 5.0);
+        assert_eq!(made.len(), 3);
+        assert!(made.iter().all(|c| c.schedule.is_new() && c.created == 5.0));
+        let fr = deck.by_anchor("n", "fr").unwrap().clone();
+        assert_eq!(fr.id, "n/^fr");
+        assert_eq!((fr.front.as_str(), fr.back.as_str()), ("France", "Paris"));
+        assert_eq!(
+            deck.cards_of_note("n")
+                .iter()
+                .map(|c| c.kind.as_str())
+                .collect::<Vec<_>>(),
+            ["basic", "basic", "reverse"]
+        );
+
+        // Progress on a card survives an edit of its back.
+        let mut studied = fr.clone();
+        studied.introduced = Some(6.0);
+        studied.schedule.last_review = Some(6.0);
+        deck.put(studied.clone());
+        let changed = deck.sync_note(
+            "n",
+            "France :: Paris, on the Seine ^fr\n\nSpain ::: Madrid\n",
+            7.0,
+        );
+        assert_eq!(changed.len(), 1);
+        let fr = deck.get("n/^fr").unwrap();
+        assert_eq!(fr.back, "Paris, on the Seine");
+        assert_eq!(fr.introduced, Some(6.0));
+
+        // Unchanged text changes nothing.
+        assert!(deck
+            .sync_note(
+                "n",
+                "France :: Paris, on the Seine ^fr\n\nSpain ::: Madrid\n",
+                8.0
+            )
+            .is_empty());
+
+        // Text gone: retired with history; back: revived with it.
+        let gone = deck.sync_note("n", "Spain ::: Madrid\n", 9.0);
+        // The others moved up a place.
+        assert_eq!(gone.iter().filter(|c| c.retired).count(), 1);
+        assert_eq!(gone.len(), 3);
+        assert!(deck.get("n/^fr").unwrap().retired);
+        assert!(deck.by_anchor("n", "fr").is_none());
+        let back = deck.sync_note("n", "France :: Paris ^fr\n\nSpain ::: Madrid\n", 10.0);
+        assert!(back.iter().any(|c| c.id == "n/^fr" && !c.retired));
+        let fr = deck.get("n/^fr").unwrap();
+        assert!(!fr.retired);
+        assert_eq!(fr.introduced, Some(6.0));
+        assert_eq!(deck.len(), 3);
+    }
+
+    #[test]
+    fn a_note_without_cards_costs_nothing() {
+        let mut deck = Deck::default();
+        assert!(deck
+            .sync_note("n", "Just prose with [[links]].", 1.0)
+            .is_empty());
+        assert!(deck.is_empty());
     }
 
     #[test]
