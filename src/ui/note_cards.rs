@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::app::AppState;
 use crate::core::link;
+use crate::core::markdown;
 use crate::core::review::{average_recall, card_status, Recall};
 use crate::core::route::Route;
 
@@ -22,7 +23,9 @@ pub fn NoteCards(id: String) -> impl IntoView {
                     .map(|c| {
                         (
                             c.id.clone(),
-                            c.front.clone(),
+                            state.library.with(|lib| {
+                                markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
+                            }),
                             c.kind.clone(),
                             card_status(c, &scheduler, now),
                             c.suspended,
@@ -43,7 +46,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
                         let reset_id = card_id.clone();
                         view! {
                             <li class="card-row" class:retired=retired>
-                                <span class="card-front-text">{front}</span>
+                                <span class="card-front-text" inner_html=front></span>
                                 <span class="card-kind">{kind}</span>
                                 <span class="card-status">{status}</span>
                                 <Show when=move || !retired>

@@ -102,7 +102,7 @@ pub fn ReviewPage() -> impl IntoView {
             markdown::render(&text, &|target| lib.resolve(target).map(str::to_string))
         })
     };
-    let counts = move || queue.with(|q| (q.due.len() + q.ahead.len(), q.new.len()));
+    let counts = move || queue.with(|q| (q.due.len(), q.new.len(), q.ahead.len()));
 
     view! {
         <section class="review" aria-labelledby="review-heading">
@@ -112,6 +112,10 @@ pub fn ReviewPage() -> impl IntoView {
                     <span class="count-due">{move || format!("{} due", counts().0)}</span>
                     " · "
                     <span class="count-new">{move || format!("{} new", counts().1)}</span>
+                    {move || match counts().2 {
+                        0 => None,
+                        n => Some(view! { " · " <span class="count-learning">{format!("{n} learning")}</span> }),
+                    }}
                 </p>
                 <button
                     class="undo"
