@@ -590,7 +590,11 @@ fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
 /// Whether the `::` at `at` sits in a word that is a URL or an unfinished cloze, where it is no
 /// separator.
 fn inside_word_with_syntax(text: &str, at: usize) -> bool {
-    let word_start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word_start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word_end = text[at..]
         .find(char::is_whitespace)
         .map_or(text.len(), |i| at + i);
@@ -1002,6 +1006,8 @@ mod tests {
         assert_eq!(card_marks("a ::"), vec![Piece::Text("a ::")]);
         assert_eq!(card_marks("== x =="), vec![Piece::Text("== x ==")]);
         assert_eq!(card_marks("{{c::x}}"), vec![Piece::Text("{{c::x}}")]);
+        // Found by the fuzzer: a wide space before the word.
+        assert_eq!(card_marks("a\u{2009}b::c").len(), 3);
     }
 
     #[test]
