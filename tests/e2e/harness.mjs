@@ -123,7 +123,9 @@ export function assertNoProblems(problems, where = 'the page') {
  * Declares a group of tests sharing one server and one browser. `body` receives `test(name, fn,
  * options)`: each test gets a fresh browser context (so a fresh, empty IndexedDB) and a page
  * already showing the start page; after `fn` it asserts that no page error, console error or
- * dialog happened. `options.viewport` sets the window size. The server's URL is `env.url`.
+ * dialog happened. `options.viewport` sets the window size, `options.timezoneId` the browser's
+ * time zone, and `options.clock` (a Date) fixes the page's clock from the first page load on
+ * (see `setClock`). The server's URL is `env.url`.
  */
 export function describeApp(name, body) {
   const env = { url: '', browser: null };
@@ -139,13 +141,14 @@ export function describeApp(name, body) {
       await server?.close();
     });
 
-    const test = (testName, fn, { viewport = desktop, timeout = 90_000 } = {}) =>
+    const test = (testName, fn, { viewport = desktop, timeout = 90_000, timezoneId, clock } = {}) =>
       it(testName, { timeout }, async () => {
-        const context = await env.browser.newContext({ viewport });
+        const context = await env.browser.newContext({ viewport, timezoneId });
         context.setDefaultTimeout(10_000);
         try {
           const page = await context.newPage();
           const problems = watch(page);
+          if (clock) await setClock(page, clock);
           await openStart(page, env.url);
           await fn({ page, context, problems, url: env.url, env });
           assertNoProblems(problems);
@@ -315,4 +318,195 @@ export async function done(page, title) {
 export async function noteText(page) {
   if (!(await textBox(page).isVisible())) await edit(page);
   return textBox(page).inputValue();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+export const MINUTE = 60_000;
+export const DAY = 24 * 60 * MINUTE;
+
+/** `time` moved on by `ms` milliseconds. */
+export const later = (time, ms) => new Date(time.getTime() + ms);
+
+/**
+ * Fixes what the page reads as now (`Date.now()`, `new Date()`) at `time`, at once and on every
+ * later load. Timers keep running (no `clock.install()`), so autosave still works.
+ */
+export async function setClock(page, time) {
+  await page.clock.setFixedTime(time);
+}
+
+/**
+ * Moves the clock to `time` and reloads the page, as a learner coming back then would, and waits
+ * until the library has been read (the sidebar lists a note).
+ */
+export async function comeBackAt(page, time) {
+  await setClock(page, time);
+  await page.reload();
+  await waitFor(async () => (await sidebarTitles(page)).length > 0, {
+    message: 'the notes listed after the reload',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cards and review
+
+export const studyNav = (page) => page.getByRole('navigation', { name: 'Study', exact: true });
+export const cardsSection = (page) => page.getByRole('region', { name: 'Cards', exact: true });
+export const linkedCardsSection = (page) =>
+  page.getByRole('region', { name: 'Linked cards', exact: true });
+export const reviewCard = (page) => page.getByRole('article', { name: 'Card', exact: true });
+export const answerRegion = (page) => page.getByRole('region', { name: 'Answer', exact: true });
+export const ratingButtons = (page) =>
+  page.getByRole('group', { name: 'How well did you recall it?', exact: true }).getByRole('button');
+export const undoButton = (page) => page.getByRole('button', { name: 'Undo', exact: true });
+// "2 due · 5 new", with " · 1 learning" when learning cards wait a few minutes ahead.
+const reviewCountsLine = (page) => page.getByText(/^\d+ due · \d+ new( · \d+ learning)?$/);
+
+/** The label of the badge on the sidebar's "Review" link ("3 cards to review"), or null. */
+export async function reviewBadge(page) {
+  const badge = studyNav(page)
+    .getByRole('link', { name: /^Review/ })
+    .getByLabel(/cards? to review$/);
+  return (await badge.count()) ? badge.getAttribute('aria-label') : null;
+}
+
+/** Opens the review page through its address and waits for its heading. */
+export async function openReview(page) {
+  await goToRoute(page, '/review');
+  await page.getByRole('heading', { level: 1, name: 'Review', exact: true }).waitFor();
+}
+
+/** Waits until the review page's counts read exactly `expected`, e.g. "1 due · 2 new" or
+ * "0 due · 2 new · 1 learning". */
+export async function waitForCounts(page, expected, options = {}) {
+  return waitForText(reviewCountsLine(page), expected, options);
+}
+
+/** The question of the card on screen (call it before showing the answer): the card's text
+ * without its "From <note>" line. */
+export async function question(page) {
+  const text = await reviewCard(page).innerText();
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('From '))
+    .join('\n');
+}
+
+/** Waits until the card on screen asks `expected`, and returns it. */
+export async function waitForQuestion(page, expected) {
+  let seen = '';
+  await waitFor(async () => (seen = await question(page)) === expected, {
+    message: `the question ${JSON.stringify(expected)}`,
+  }).catch((error) => {
+    error.message += ` (question seen: ${JSON.stringify(seen)})`;
+    throw error;
+  });
+  return seen;
+}
+
+/** Shows the answer by pressing `key` (Space or Enter) and returns its text. */
+export async function showAnswer(page, key = 'Space') {
+  await reviewCard(page).waitFor();
+  await page.keyboard.press(key);
+  await answerRegion(page).waitFor();
+  return (await answerRegion(page).innerText()).trim();
+}
+
+/** The rating buttons' texts, whitespace collapsed: ["Again 1 min", "Hard 6 min", ...]. */
+export async function ratingLabels(page) {
+  const texts = await ratingButtons(page).allInnerTexts();
+  return texts.map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+/** Rates the card whose answer is shown by pressing `key` ("1" to "4", or Space for Good) and
+ * waits until the next card (or the end) is on screen, question side up. */
+export async function rateWith(page, key) {
+  await answerRegion(page).waitFor();
+  await page.keyboard.press(key);
+  await answerRegion(page).waitFor({ state: 'hidden' });
+}
+
+/** Answers the card on screen by keyboard: Space shows the answer, `key` rates it. Returns the
+ * question it asked. */
+export async function answerCard(page, key) {
+  await reviewCard(page).waitFor();
+  const asked = await question(page);
+  await showAnswer(page);
+  await rateWith(page, key);
+  return asked;
+}
+
+/**
+ * The rows of the open note's "Cards" section, in order: `{ front, kind, status }` read from
+ * the row's parts other than its buttons.
+ */
+export async function noteCards(page) {
+  if ((await cardsSection(page).count()) === 0) return [];
+  return cardsSection(page)
+    .getByRole('listitem')
+    .evaluateAll((rows) =>
+      rows.map((row) => {
+        const [front, kind, status] = [...row.children]
+          .filter((part) => part.tagName !== 'BUTTON' && !part.querySelector('button'))
+          .map((part) => part.textContent.trim());
+        return { front, kind, status };
+      }),
+    );
+}
+
+/** The row of the open note's "Cards" section whose text contains `front`. */
+export const cardRow = (page, front) =>
+  cardsSection(page).getByRole('listitem').filter({ hasText: front });
+
+/** Waits until the card whose front contains `front` has a status matching `expected` (a string
+ * for an exact match, or a RegExp), and returns that status. */
+export async function waitForCardStatus(page, front, expected) {
+  let seen = [];
+  const matches = (status) =>
+    typeof expected === 'string' ? status === expected : expected.test(status);
+  let status;
+  await waitFor(
+    async () => {
+      seen = await noteCards(page);
+      status = seen.find((card) => card.front.includes(front))?.status;
+      return status !== undefined && matches(status);
+    },
+    { message: `the card "${front}" with status ${expected}` },
+  ).catch((error) => {
+    error.message += ` (cards seen: ${JSON.stringify(seen)})`;
+    throw error;
+  });
+  return status;
+}
+
+/** Replaces the open note's text, waits until it is saved and goes back to reading it. */
+export async function rewriteNote(page, title, body) {
+  await edit(page);
+  await textBox(page).fill(body);
+  await waitForSaved(page, { sawSaving: true });
+  await done(page, title);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility
+
+let axeSource;
+
+/** Serious and critical axe-core violations on the page as it is now. */
+export async function axeViolations(page) {
+  axeSource ??= await readFile(axePath, 'utf8');
+  // Evaluated through the DevTools protocol: the page's Content-Security-Policy blocks an
+  // injected inline <script>.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const results = await page.evaluate(() => window.axe.run(document));
+  return results.violations
+    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+    .map((violation) => ({
+      rule: violation.id,
+      help: violation.help,
+      where: violation.nodes.map((node) => node.target.join(' ')).slice(0, 5),
+    }));
 }
