@@ -74,8 +74,10 @@ impl SettingsForm {
             .trim()
             .parse()
             .map_err(|_| "New cards per day must be a whole number.")?;
-        settings.scheduler.learning_steps = parse_steps(&self.learning_steps)?;
-        settings.scheduler.relearning_steps = parse_steps(&self.relearning_steps)?;
+        settings.scheduler.learning_steps =
+            parse_steps(&self.learning_steps).map_err(|e| format!("Learning steps: {e}"))?;
+        settings.scheduler.relearning_steps =
+            parse_steps(&self.relearning_steps).map_err(|e| format!("Relearning steps: {e}"))?;
         Scheduler::new(settings.scheduler.clone())
             .map_err(|e| format!("These settings cannot be used: {e}."))?;
         Ok(settings)
@@ -505,7 +507,7 @@ mod tests {
             (0, "abc", "Desired retention"),
             (1, "0", "Maximum interval"),
             (2, "-3", "New cards per day"),
-            (3, "1x", "is not a step"),
+            (3, "1x", "Learning steps: “1x” is not a step"),
         ] {
             let mut bad = form.clone();
             *[

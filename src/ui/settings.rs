@@ -5,12 +5,26 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::app::AppState;
-use crate::core::review::SettingsForm;
+use crate::core::review::SettingsForm as Form;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let form = SettingsForm::from_settings(&state.review_settings.get_untracked());
+    // The form starts from the stored settings, so it waits until they are read.
+    view! {
+        <Show
+            when=move || state.loaded.get()
+            fallback=|| view! { <p class="muted">"Opening your settings…"</p> }
+        >
+            <SettingsForm />
+        </Show>
+    }
+}
+
+#[component]
+fn SettingsForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let form = Form::from_settings(&state.review_settings.get_untracked());
     let retention = RwSignal::new(form.desired_retention);
     let maximum = RwSignal::new(form.maximum_interval_days);
     let new_per_day = RwSignal::new(form.new_per_day);
@@ -20,7 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
 
     let save = move |e: ev::SubmitEvent| {
         e.prevent_default();
-        let form = SettingsForm {
+        let form = Form {
             desired_retention: retention.get_untracked(),
             maximum_interval_days: maximum.get_untracked(),
             new_per_day: new_per_day.get_untracked(),

@@ -36,7 +36,12 @@ pub fn Sidebar() -> impl IntoView {
                     {move || match due_count() {
                         0 => None,
                         n => Some(view! {
-                            <span class="due-count" aria-label=format!("{n} cards to review")>{n}</span>
+                            <span
+                                class="due-count"
+                                aria-label=if n == 1 { "1 card to review".to_string() } else { format!("{n} cards to review") }
+                            >
+                                {n}
+                            </span>
                         }),
                     }}
                 </a>
