@@ -173,6 +173,9 @@ impl AppState {
 
     /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
     pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, String> {
+        if !self.loaded.get_untracked() {
+            return Err("Your library is still opening: try again in a moment.".to_string());
+        }
         let id = new_id();
         let now = now();
         let created = self.library.try_update(|lib| {

@@ -49,7 +49,14 @@ pub fn Sidebar() -> impl IntoView {
                 <a href="#/settings" class:current=move || state.route.get() == Route::Settings>"Settings"</a>
             </nav>
             <nav aria-label="Notes">
-                <button class="new-note" on:click=move |_| state.start_new_note()>"New note"</button>
+                // Until the library is read, a new note would be lost when it arrives.
+                <button
+                    class="new-note"
+                    disabled=move || !state.loaded.get()
+                    on:click=move |_| state.start_new_note()
+                >
+                    "New note"
+                </button>
                 <ul class="note-list">
                     <For
                         each=entries
