@@ -10,4 +10,5 @@ pub mod note;
 pub mod review;
 pub mod route;
 pub mod schedule;
+pub mod search;
 pub mod stats;
