@@ -2,6 +2,7 @@
 //! `store`. Components call these operations; they never touch the store themselves.
 
 mod review;
+mod search;
 
 pub use review::calendar;
 
@@ -16,6 +17,7 @@ use crate::core::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
+use crate::core::search::SearchIndex;
 use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
@@ -63,6 +65,10 @@ pub struct AppState {
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
     /// The last answer in review, which Undo takes back.
     last_answer: RwSignal<Option<Answer>>,
+    /// Full-text index of the notes, updated as notes are saved.
+    search_index: StoredValue<SearchIndex>,
+    /// Bumped whenever the index changes, so search results follow.
+    pub search_version: RwSignal<u64>,
 }
 
 impl AppState {
@@ -82,6 +88,8 @@ impl AppState {
             edit_generation: StoredValue::new_local(0),
             unsaved_cards: StoredValue::new_local(Vec::new()),
             last_answer: RwSignal::new(None),
+            search_index: StoredValue::new(SearchIndex::new()),
+            search_version: RwSignal::new(0),
         }
     }
 
@@ -95,6 +103,7 @@ impl AppState {
                     }
                     self.store.set_value(Some(Rc::new(store)));
                     self.flush();
+                    self.build_search_index();
                 }
                 Err(e) => self.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
@@ -255,6 +264,7 @@ impl AppState {
             .deck
             .try_update(|deck| deck.retire_note(id))
             .unwrap_or_default();
+        self.unindex(id);
         let write = Write::new().delete(NOTES, id).put(CARDS, &retired);
         self.write(write);
     }
@@ -301,6 +311,7 @@ impl AppState {
         let notes: Vec<Note> = self
             .library
             .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
+        self.index_notes(&notes);
         // Cards follow their note's text; both are written in the same transaction.
         let now = now();
         let mut cards = self

@@ -16,6 +16,8 @@ pub enum Route {
     Stats,
     /// Review settings.
     Settings,
+    /// Every search result for a query.
+    Search { query: String },
 }
 
 impl Route {
@@ -34,6 +36,9 @@ impl Route {
             (Some("review"), None, None) => Route::Review,
             (Some("stats"), None, None) => Route::Stats,
             (Some("settings"), None, None) => Route::Settings,
+            (Some("search"), query, None) => Route::Search {
+                query: query.and_then(decode).unwrap_or_default(),
+            },
             (Some("new"), Some(title), None) => match decode(title) {
                 Some(title) if !title.trim().is_empty() => Route::NewNote { title },
                 _ => Route::Home,
@@ -55,6 +60,7 @@ impl Route {
             Route::Review => "#/review".to_string(),
             Route::Stats => "#/stats".to_string(),
             Route::Settings => "#/settings".to_string(),
+            Route::Search { query } => format!("#/search/{}", encode(query)),
         }
     }
 }
@@ -112,6 +118,12 @@ mod tests {
             Route::Review,
             Route::Stats,
             Route::Settings,
+            Route::Search {
+                query: "spaced rep".into(),
+            },
+            Route::Search {
+                query: String::new(),
+            },
         ] {
             assert_eq!(Route::parse(&route.to_fragment()), route);
         }

@@ -7,9 +7,11 @@ mod home;
 mod note_cards;
 mod note_page;
 mod review;
+mod search;
 mod settings;
 mod sidebar;
 mod stats;
+mod switcher;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -24,7 +26,16 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.load();
 
+    // The page to show. The search page keeps its query in the address as it is typed; that must
+    // not rebuild the page (and take the focus from its input), so all searches are one page.
+    let page = Memo::new(move |_| match state.route.get() {
+        Route::Search { .. } => Route::Search {
+            query: String::new(),
+        },
+        other => other,
+    });
     let sidebar_open = RwSignal::new(false);
+    let switcher_open = RwSignal::new(false);
     let hash_listener = window_event_listener(ev::hashchange, move |_| {
         state.route.set(current_route());
     });
@@ -37,6 +48,11 @@ pub fn App() -> impl IntoView {
         }
     });
     let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
+            e.prevent_default();
+            switcher_open.update(|open| *open = !*open);
+            return;
+        }
         if e.key() == "Escape" && sidebar_open.get_untracked() {
             sidebar_open.set(false);
             return;
@@ -80,9 +96,12 @@ pub fn App() -> impl IntoView {
             <Show when=move || sidebar_open.get()>
                 <div class="drawer-backdrop" on:click=move |_| sidebar_open.set(false)></div>
             </Show>
+            <Show when=move || switcher_open.get()>
+                <switcher::Switcher on_close=Callback::new(move |_| switcher_open.set(false)) />
+            </Show>
             <main class="page">
                 {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
-                {move || match state.route.get() {
+                {move || match page.get() {
                     Route::Home => view! { <home::Home /> }.into_any(),
                     Route::Note { id, heading } => {
                         view! { <note_page::NotePage id=id heading=heading /> }.into_any()
@@ -91,6 +110,7 @@ pub fn App() -> impl IntoView {
                     Route::Review => view! { <review::ReviewPage /> }.into_any(),
                     Route::Stats => view! { <stats::StatsPage /> }.into_any(),
                     Route::Settings => view! { <settings::SettingsPage /> }.into_any(),
+                    Route::Search { .. } => view! { <search::SearchPage /> }.into_any(),
                 }}
             </main>
         </div>

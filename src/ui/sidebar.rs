@@ -30,6 +30,7 @@ pub fn Sidebar() -> impl IntoView {
     view! {
         <aside class="sidebar" id="sidebar">
             <a class="brand sidebar-brand" href="#/">"Loam"</a>
+            <crate::ui::search::SearchBox />
             <nav aria-label="Study" class="study-nav">
                 <a href="#/review" class:current=move || state.route.get() == Route::Review>
                     "Review"

@@ -1,0 +1,79 @@
+//! Search operations of the app state: the full-text index kept in step with saved notes, and
+//! queries for the search box, the search page and the quick switcher.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::AppState;
+use crate::core::note::Note;
+use crate::core::search::{fuzzy_titles, Hit, SearchIndex};
+
+/// One quick-switcher suggestion: a note, and the matched characters of its title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleSuggestion {
+    pub id: String,
+    pub title: String,
+    pub ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl AppState {
+    /// Builds the index once the library is in memory, after the first paint.
+    pub(super) fn build_search_index(&self) {
+        let this = *self;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let index = this
+                .library
+                .with_untracked(|lib| SearchIndex::build(lib.iter()));
+            this.search_index.set_value(index);
+            this.search_version.update(|v| *v += 1);
+        });
+    }
+
+    /// Re-indexes notes that were just saved.
+    pub(super) fn index_notes(&self, notes: &[Note]) {
+        if notes.is_empty() {
+            return;
+        }
+        self.search_index.update_value(|index| {
+            for note in notes {
+                index.update(&note.id, &note.title, &note.body);
+            }
+        });
+        self.search_version.update(|v| *v += 1);
+    }
+
+    pub(super) fn unindex(&self, id: &str) {
+        self.search_index.update_value(|index| index.remove(id));
+        self.search_version.update(|v| *v += 1);
+    }
+
+    /// The best `limit` notes for a full-text query (tracks index changes).
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        self.search_version.track();
+        self.library.with_untracked(|lib| {
+            self.search_index.with_value(|index| {
+                index.search(query, limit, |id| lib.get(id).map(|n| n.body.as_str()))
+            })
+        })
+    }
+
+    /// Note titles matching a quick-switcher query, best first.
+    pub fn switcher_suggestions(&self, query: &str, limit: usize) -> Vec<TitleSuggestion> {
+        self.library.with(|lib| {
+            let notes = lib.notes_by_recent();
+            let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();
+            fuzzy_titles(query, &titles)
+                .into_iter()
+                .take(limit)
+                .filter_map(|(i, _, ranges)| {
+                    notes.get(i).map(|n| TitleSuggestion {
+                        id: n.id.clone(),
+                        title: n.title.clone(),
+                        ranges,
+                    })
+                })
+                .collect()
+        })
+    }
+}
