@@ -41,7 +41,8 @@ mod tests {
             ]
         );
         assert_eq!(segments("abc", &[]), vec![("abc", false)]);
-        assert_eq!(segments("", &[0..0]), Vec::<(&str, bool)>::new());
+        let empty: &[Range<usize>] = &[0..0, 1..0];
+        assert_eq!(segments("", empty), Vec::<(&str, bool)>::new());
     }
 
     #[test]
