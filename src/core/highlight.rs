@@ -41,7 +41,7 @@ mod tests {
             ]
         );
         assert_eq!(segments("abc", &[]), vec![("abc", false)]);
-        let empty: &[Range<usize>] = &[0..0, 1..0];
+        let empty: &[Range<usize>] = &[0..0, 0..2];
         assert_eq!(segments("", empty), Vec::<(&str, bool)>::new());
     }
 
