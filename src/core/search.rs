@@ -14,9 +14,10 @@
 //! every occurrence. That is one token per character, as unigrams would be. Hangul is spaced and
 //! is split like Latin; Thai and other unspaced scripts match from the start of a run only.
 //!
-//! Memory: terms are interned (u32 ids); a posting is 8 bytes (u32 note slot, u16 body and u16
-//! title frequency); each note keeps its term ids, so changing or removing it touches only its
-//! own postings. Note text is not kept: snippets are cut from the body the caller passes in.
+//! Memory: terms are interned (u32 ids); a posting is 6 bytes (u32 note slot, and one u16 for
+//! body and title frequencies); each note keeps its term ids, delta-encoded, so changing or
+//! removing it touches only its own postings. About 1 byte of index per byte of note text. Note
+//! text is not kept: snippets are cut from the body the caller passes in.
 //!
 //! Ranking: every query word must match (AND), as a prefix of an indexed word (the last one is
 //! being typed, and "spac rep" should find "spaced repetition"); whole words beat completions.
@@ -31,6 +32,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::core::link::{scan, WikiLink};
@@ -78,13 +80,13 @@ pub struct Snippet {
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     /// Note id -> slot in `docs`.
-    slots: HashMap<Box<str>, u32>,
+    slots: StrMap,
     /// Indexed notes by slot; `None` marks a free slot, reused by the next note added.
     docs: Vec<Option<Doc>>,
     /// Title and body lengths in tokens by slot, apart from `docs` for the scoring loop's cache.
     lengths: Vec<(u32, u32)>,
     free_docs: Vec<u32>,
-    term_ids: HashMap<Box<str>, u32>,
+    term_ids: StrMap,
     /// Terms by id; a free id has empty text and no postings.
     terms: Vec<Term>,
     free_terms: Vec<u32>,
@@ -94,12 +96,52 @@ pub struct SearchIndex {
     body_tokens: u64,
 }
 
+/// Ids by string; indexing hashes every word, so the hasher is a fast one.
+type StrMap = HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>;
+
+/// Hashes eight bytes at a step (multiply-rotate), far cheaper than SipHash on short words.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the high bits best mixed; the table indexes by the low ones.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Doc {
     id: Box<str>,
     title: Box<str>,
-    /// Distinct term ids of the note, so removing it visits only its own postings.
-    terms: Box<[u32]>,
+    /// The note's distinct term ids, ascending, as LEB128 deltas (about two bytes each rather
+    /// than four): removing the note visits only its own postings.
+    terms: Box<[u8]>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -109,11 +151,59 @@ struct Term {
     postings: Vec<Posting>,
 }
 
+/// A note's occurrences of a term in 6 bytes: its slot, and in one u16 the body frequency (low
+/// 12 bits) and title frequency (high 4 bits), both saturating, which BM25 does long before.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(2))]
 struct Posting {
     doc: u32,
-    body_tf: u16,
-    title_tf: u16,
+    tf: u16,
+}
+
+impl Posting {
+    fn new(doc: u32, body_tf: usize, title_tf: usize) -> Self {
+        let tf = (title_tf.min(0xF) << 12 | body_tf.min(0xFFF)) as u16;
+        Posting { doc, tf }
+    }
+
+    fn body_tf(self) -> u16 {
+        self.tf & 0xFFF
+    }
+
+    fn title_tf(self) -> u16 {
+        self.tf >> 12
+    }
+}
+
+/// Ascending ids as LEB128-encoded differences.
+fn encode_ids(ids: &[u32]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(ids.len() * 2);
+    let mut previous = 0;
+    for &id in ids {
+        let mut delta = id.wrapping_sub(previous);
+        previous = id;
+        while delta >= 0x80 {
+            out.push(delta as u8 | 0x80);
+            delta >>= 7;
+        }
+        out.push(delta as u8);
+    }
+    out.into_boxed_slice()
+}
+
+fn decode_ids(bytes: &[u8]) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(bytes.len());
+    let (mut previous, mut delta, mut shift) = (0u32, 0u32, 0);
+    for &b in bytes {
+        delta |= u32::from(b & 0x7F).checked_shl(shift).unwrap_or(0);
+        shift += 7;
+        if b < 0x80 {
+            previous = previous.wrapping_add(delta);
+            ids.push(previous);
+            (delta, shift) = (0, 0);
+        }
+    }
+    ids
 }
 
 impl SearchIndex {
@@ -126,7 +216,21 @@ impl SearchIndex {
     pub fn build<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Self {
         let mut index = Self::new();
         index.extend(notes);
+        index.shrink_to_fit();
         index
+    }
+
+    /// Gives back the room kept for growth: after building in chunks with [`SearchIndex::extend`].
+    pub fn shrink_to_fit(&mut self) {
+        for term in &mut self.terms {
+            term.postings.shrink_to_fit();
+        }
+        self.terms.shrink_to_fit();
+        self.sorted.shrink_to_fit();
+        self.docs.shrink_to_fit();
+        self.lengths.shrink_to_fit();
+        self.slots.shrink_to_fit();
+        self.term_ids.shrink_to_fit();
     }
 
     /// Adds or replaces many notes, sorting their new words once rather than one at a time: for
@@ -235,7 +339,7 @@ impl SearchIndex {
                 .docs
                 .iter()
                 .flatten()
-                .map(|d| d.id.len() + d.title.len() + d.terms.len() * 4 + 3 * BLOCK)
+                .map(|d| d.id.len() + d.title.len() + d.terms.len() + 3 * BLOCK)
                 .sum::<usize>();
         let terms = self.terms.capacity() * size_of::<Term>()
             + self
@@ -251,10 +355,11 @@ impl SearchIndex {
 
     /// Takes a note out of the postings and frees its slot; returns its term ids so the caller
     /// can drop the words nothing uses any more.
-    fn detach(&mut self, note_id: &str) -> Option<Box<[u32]>> {
+    fn detach(&mut self, note_id: &str) -> Option<Vec<u32>> {
         let slot = self.slots.remove(note_id)?;
         let doc = self.docs.get_mut(slot as usize)?.take()?;
-        for &t in doc.terms.iter() {
+        let terms = decode_ids(&doc.terms);
+        for &t in &terms {
             if let Some(term) = self.terms.get_mut(t as usize) {
                 if let Ok(at) = term.postings.binary_search_by_key(&slot, |p| p.doc) {
                     term.postings.remove(at);
@@ -266,7 +371,7 @@ impl SearchIndex {
             self.body_tokens -= u64::from(body);
         }
         self.free_docs.push(slot);
-        Some(doc.terms)
+        Some(terms)
     }
 
     /// Indexes a note that is not indexed; pushes the ids of words new to the index to `added`.
@@ -301,11 +406,7 @@ impl SearchIndex {
         for run in tokens.chunk_by(|a, b| a.0 == b.0) {
             let term = run[0].0;
             let title_tf = run.iter().filter(|(_, in_title)| *in_title).count();
-            let posting = Posting {
-                doc: slot,
-                body_tf: saturate_u16(run.len() - title_tf),
-                title_tf: saturate_u16(title_tf),
-            };
+            let posting = Posting::new(slot, run.len() - title_tf, title_tf);
             if let Some(term) = self.terms.get_mut(term as usize) {
                 let postings = &mut term.postings;
                 match postings.last() {
@@ -333,7 +434,7 @@ impl SearchIndex {
             *entry = Some(Doc {
                 id: note_id.into(),
                 title: title.into(),
-                terms: terms.into_boxed_slice(),
+                terms: encode_ids(&terms),
             });
         }
         self.slots.insert(note_id.into(), slot);
@@ -485,8 +586,8 @@ impl SearchIndex {
                     }
                     let (title_len, body_len) = self.lengths.get(d).copied().unwrap_or((1, 1));
                     let s = weight
-                        * (TITLE_WEIGHT * bm25(p.title_tf, title_len, avg_title, B_TITLE)
-                            + bm25(p.body_tf, body_len, avg_body, B_BODY));
+                        * (TITLE_WEIGHT * bm25(p.title_tf(), title_len, avg_title, B_TITLE)
+                            + bm25(p.body_tf(), body_len, avg_body, B_BODY));
                     if m == k {
                         matched[d] = k + 1;
                         best[d] = s;
@@ -537,10 +638,6 @@ fn bm25(tf: u16, len: u32, avg: f32, b: f32) -> f32 {
     }
     let tf = f32::from(tf);
     tf * (K1 + 1.0) / (tf + K1 * (1.0 - b + b * len as f32 / avg))
-}
-
-fn saturate_u16(n: usize) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 fn saturate_u32(n: usize) -> u32 {
@@ -743,17 +840,46 @@ enum Piece {
 
 /// Splits text into folded terms with their byte ranges in `text`. `buf` is scratch space.
 fn tokenize(text: &str, buf: &mut String, mut emit: impl FnMut(&str, Range<usize>, Piece)) {
+    let bytes = text.as_bytes();
     let mut word: Option<Range<usize>> = None;
     // The previous character of a CJK run, its range, and whether it had a predecessor.
     let mut cjk: Option<(char, Range<usize>, bool)> = None;
     let mut pair = String::new();
-    for (i, c) in text.char_indices() {
-        let end = i + c.len_utf8();
-        let alphanumeric = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            // ASCII, most text: whole runs at once.
+            let run = bytes[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if run == 0 {
+                end_word(&mut word, buf, &mut emit);
+                end_cjk(&mut cjk, &mut emit);
+                i += 1;
+                continue;
+            }
+            end_cjk(&mut cjk, &mut emit);
+            match &mut word {
+                Some(range) => range.end = i + run,
+                None => {
+                    buf.clear();
+                    word = Some(i..i + run);
+                }
+            }
+            let from = buf.len();
+            buf.push_str(text.get(i..i + run).unwrap_or_default());
+            if let Some(added) = buf.get_mut(from..) {
+                added.make_ascii_lowercase();
+            }
+            i += run;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
         };
+        let end = i + c.len_utf8();
+        let alphanumeric = c.is_alphanumeric();
         if alphanumeric && is_cjk(c) {
             end_word(&mut word, buf, &mut emit);
             let had_prev = match cjk.take() {
@@ -767,21 +893,22 @@ fn tokenize(text: &str, buf: &mut String, mut emit: impl FnMut(&str, Range<usize
                 None => false,
             };
             cjk = Some((c, i..end, had_prev));
-            continue;
-        }
-        end_cjk(&mut cjk, &mut emit);
-        if alphanumeric || (word.is_some() && joins_word(c)) {
-            match &mut word {
-                Some(range) => range.end = end,
-                None => {
-                    buf.clear();
-                    word = Some(i..end);
-                }
-            }
-            fold_into(c, buf);
         } else {
-            end_word(&mut word, buf, &mut emit);
+            end_cjk(&mut cjk, &mut emit);
+            if alphanumeric || (word.is_some() && joins_word(c)) {
+                match &mut word {
+                    Some(range) => range.end = end,
+                    None => {
+                        buf.clear();
+                        word = Some(i..end);
+                    }
+                }
+                fold_into(c, buf);
+            } else {
+                end_word(&mut word, buf, &mut emit);
+            }
         }
+        i = end;
     }
     end_word(&mut word, buf, &mut emit);
     end_cjk(&mut cjk, &mut emit);
@@ -906,16 +1033,42 @@ impl Plain<'_> {
     }
 
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() || c.is_control() {
-                self.gap = true;
-                continue;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run without spaces is copied whole.
+            let start = i;
+            let mut space = 0;
+            while let Some(&b) = bytes.get(i) {
+                if b < 0x80 {
+                    if b <= b' ' || b == 0x7F {
+                        space = 1;
+                        break;
+                    }
+                    i += 1;
+                    continue;
+                }
+                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                if c.is_whitespace() || c.is_control() {
+                    space = c.len_utf8();
+                    break;
+                }
+                i += c.len_utf8();
             }
-            if self.gap && !self.out.is_empty() {
-                self.out.push(' ');
+            if i > start {
+                if self.gap && !self.out.is_empty() {
+                    self.out.push(' ');
+                }
+                self.gap = false;
+                self.out.push_str(text.get(start..i).unwrap_or_default());
             }
-            self.gap = false;
-            self.out.push(c);
+            if space == 0 {
+                break;
+            }
+            self.gap = true;
+            i += space;
         }
     }
 
@@ -1025,15 +1178,12 @@ fn block_prefix(line: &str) -> &str {
 
 /// A thematic break, setext underline or table delimiter row.
 fn is_rule(line: &str) -> bool {
-    let marks = line
-        .chars()
-        .filter(|c| matches!(c, '-' | '*' | '_' | '='))
-        .count();
-    !line.is_empty()
-        && line
-            .chars()
-            .all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | '+' | ' ' | '\t'))
-        && (marks >= 3 || (line.contains('|') && marks >= 1))
+    let rule_char = |c: char| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | '+' | ' ' | '\t');
+    if !line.starts_with(rule_char) || !line.chars().all(rule_char) {
+        return false;
+    }
+    let marks = line.bytes().filter(|b| b"-*_=".contains(b)).count();
+    marks >= 3 || (line.contains('|') && marks >= 1)
 }
 
 /// What an inline construct contributes to the text.
@@ -1073,6 +1223,16 @@ fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
                 literal = i;
                 continue;
             }
+        }
+        // Skip plain text up to the next link, link end or byte that may start markup.
+        let stop = (links.peek().map_or(bytes.len(), |l| l.range.start))
+            .min(skips.last().map_or(bytes.len(), |s| s.0));
+        if !may_start_markup(bytes, i) {
+            i += 1;
+            while i < stop && !MARKUP[usize::from(bytes[i])] {
+                i += 1;
+            }
+            continue;
         }
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
@@ -1132,6 +1292,29 @@ fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
         }
     }
     plain.push(line.get(literal..).unwrap_or_default());
+}
+
+/// Bytes that may start something [`inline`] handles: markup, or a letter a URL starts with.
+const MARKUP: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"\\`![<*_~=&{}|^hHwWfF";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether the byte at `i` may start markup: URLs only start words.
+fn may_start_markup(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(b'h' | b'H' | b'w' | b'W' | b'f' | b'F') => {
+            !is_wordy(i.checked_sub(1).and_then(|p| bytes.get(p)))
+        }
+        Some(&b) => MARKUP[usize::from(b)],
+        None => false,
+    }
 }
 
 /// Part of a word, for emphasis and URL detection; any non-ASCII byte counts as a letter.
@@ -1308,11 +1491,14 @@ pub fn fuzzy_titles<S: AsRef<str>>(query: &str, titles: &[S]) -> Vec<TitleMatch>
     if pattern.is_empty() {
         return Vec::new();
     }
-    let mut key = String::new();
-    fold_key(query, &mut key);
+    matcher.read(query);
+    let key = std::mem::take(&mut matcher.key);
     let mut found: Vec<Ranked> = Vec::new();
     for (index, title) in titles.iter().enumerate() {
         let title = title.as_ref();
+        if !contains_in_order(&pattern, title, &mut matcher.buf) {
+            continue;
+        }
         matcher.read(title);
         let Some((score, ranges)) = matcher.align(&pattern) else {
             continue;
@@ -1350,14 +1536,31 @@ struct Ranked {
     found: TitleMatch,
 }
 
-/// Folds text with each run of whitespace made one space, trimmed.
-fn fold_key(text: &str, out: &mut String) {
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+/// Whether the folded pattern occurs in order in the title: most titles fail this cheap test.
+fn contains_in_order(pattern: &[char], title: &str, buf: &mut String) -> bool {
+    let bytes = title.as_bytes();
+    let (mut i, mut k) = (0, 0);
+    while let (Some(&b), Some(&want)) = (bytes.get(i), pattern.get(k)) {
+        if b < 0x80 {
+            if char::from(b.to_ascii_lowercase()) == want {
+                k += 1;
+            }
+            i += 1;
+            continue;
         }
-        word.chars().for_each(|c| fold_into(c, out));
+        let Some(c) = title.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        buf.clear();
+        fold_into(c, buf);
+        for f in buf.chars() {
+            if pattern.get(k) == Some(&f) {
+                k += 1;
+            }
+        }
+        i += c.len_utf8();
     }
+    k >= pattern.len()
 }
 
 /// A folded title character: where it came from and the bonus for matching it.
@@ -1372,7 +1575,7 @@ struct TitleChar {
 #[derive(Debug, Default)]
 struct Matcher {
     chars: Vec<TitleChar>,
-    key: String,
+    key: Vec<char>,
     buf: String,
     prev: Vec<i32>,
     cur: Vec<i32>,
@@ -1380,13 +1583,31 @@ struct Matcher {
 }
 
 impl Matcher {
+    /// Folds a title into `chars`, and into `key` with each run of whitespace one space.
     fn read(&mut self, title: &str) {
         self.chars.clear();
         self.key.clear();
-        fold_key(title, &mut self.key);
-        let mut before: Option<char> = None;
+        let (mut before, mut space) = (None, false);
         for (i, c) in title.char_indices() {
             let range = i..i + c.len_utf8();
+            let bonus = word_bonus(before, c);
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !self.key.is_empty() {
+                    self.key.push(' ');
+                }
+                space = false;
+            }
+            if c.is_ascii() {
+                let f = c.to_ascii_lowercase();
+                self.chars.push(TitleChar { c: f, range, bonus });
+                if !space {
+                    self.key.push(f);
+                }
+                before = Some(c);
+                continue;
+            }
             self.buf.clear();
             fold_into(c, &mut self.buf);
             if self.buf.is_empty() {
@@ -1396,11 +1617,13 @@ impl Matcher {
                 }
                 continue;
             }
-            let bonus = word_bonus(before, c);
             for (k, f) in self.buf.chars().enumerate() {
                 let bonus = if k == 0 { bonus } else { 0 };
                 let range = range.clone();
                 self.chars.push(TitleChar { c: f, range, bonus });
+                if !space {
+                    self.key.push(f);
+                }
             }
             before = Some(c);
         }
@@ -1958,6 +2181,24 @@ mod tests {
         assert!(built.heap_bytes() > 0);
     }
 
+    proptest! {
+        #[test]
+        fn term_ids_round_trip(mut ids in prop::collection::vec(any::<u32>(), 0..50)) {
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(decode_ids(&encode_ids(&ids)), ids);
+        }
+    }
+
+    #[test]
+    fn frequencies_saturate() {
+        let p = Posting::new(7, 5000, 20);
+        assert_eq!((p.body_tf(), p.title_tf()), (4095, 15));
+        let p = Posting::new(u32::MAX, 3, 1);
+        assert_eq!((p.body_tf(), p.title_tf(), { p.doc }), (3, 1, u32::MAX));
+        assert_eq!(std::mem::size_of::<Posting>(), 6);
+    }
+
     fn fuzzy(query: &str, titles: &[&str]) -> Vec<String> {
         fuzzy_titles(query, titles)
             .into_iter()
@@ -2002,6 +2243,18 @@ mod tests {
             ["Notes", "Note taking", "Note taking ideas"]
         );
         assert_eq!(fuzzy("camelcase", &["CamelCase"]), ["CamelCase"]);
+        // Spacing in the query does not matter for the exact and prefix tiers.
+        assert_eq!(
+            fuzzy(
+                "  spaced   rep ",
+                &["Spaced reading, perhaps", "Spaced  repetition"]
+            ),
+            ["Spaced  repetition", "Spaced reading, perhaps"]
+        );
+        assert_eq!(
+            fuzzy(" rust", &["Rusty", "A rust", " Rust "]),
+            [" Rust ", "Rusty", "A rust"]
+        );
         assert!(fuzzy("zz", &titles).is_empty());
         assert!(fuzzy("  ", &titles).is_empty());
     }
@@ -2234,5 +2487,236 @@ mod tests {
             }
             fuzzy_titles(&title, &[&query]);
         }
+    }
+
+    /// SplitMix64: a small deterministic generator for the benchmark's library.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        /// Zipf-like rank in 0..n: rank r drawn with probability about 1/(r+1).
+        fn zipf(&mut self, n: usize) -> usize {
+            let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+            (((n as f64 + 1.0).powf(u) - 1.0) as usize).min(n - 1)
+        }
+    }
+
+    /// 10,000 notes of about 1.5 KB: Zipf-distributed words (some accented, a few CJK),
+    /// headings, lists, emphasis, code, about five wiki-links each, some URLs and cards.
+    fn bench_library() -> (Vec<Note>, Vec<String>) {
+        let mut rng = Rng(42);
+        let common = [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "is",
+            "that",
+            "for",
+            "it",
+            "with",
+            "memory",
+            "spaced",
+            "repetition",
+            "learning",
+            "card",
+            "review",
+            "note",
+            "recall",
+            "interval",
+            "café",
+            "résumé",
+            "naïve",
+            "straße",
+            "über",
+            "東京",
+            "日本語",
+        ];
+        let syllables = [
+            "ka", "lo", "mi", "ren", "tos", "ba", "sé", "vu", "dra", "pel", "ün", "gor", "fa",
+            "ti", "ne", "quo", "lis", "mar", "zen", "pho", "ri", "da", "ex", "ol",
+        ];
+        let mut vocabulary: Vec<String> = common.iter().map(|w| w.to_string()).collect();
+        while vocabulary.len() < 30_000 {
+            let parts = 2 + rng.below(3);
+            let word: String = (0..parts)
+                .map(|_| syllables[rng.below(syllables.len())])
+                .collect();
+            vocabulary.push(word);
+        }
+        let titles: Vec<String> = (0..10_000)
+            .map(|i| {
+                let words: Vec<&str> = (0..2 + rng.below(3))
+                    .map(|_| vocabulary[rng.zipf(vocabulary.len())].as_str())
+                    .collect();
+                let mut title = words.join(" ");
+                if let Some(first) = title.get(..1) {
+                    title = first.to_uppercase() + &title[1..];
+                }
+                format!("{title} {i}")
+            })
+            .collect();
+        let mut notes = Vec::with_capacity(titles.len());
+        for (i, title) in titles.iter().enumerate() {
+            let mut body = String::new();
+            let mut links = 0;
+            while body.len() < 1500 {
+                match rng.below(12) {
+                    0 => body.push_str(&format!(
+                        "\n## {}\n\n",
+                        vocabulary[rng.zipf(vocabulary.len())]
+                    )),
+                    1 => {
+                        for _ in 0..3 {
+                            body.push_str(&format!(
+                                "- {} {}\n",
+                                vocabulary[rng.zipf(vocabulary.len())],
+                                vocabulary[rng.zipf(vocabulary.len())]
+                            ));
+                        }
+                        body.push('\n');
+                    }
+                    2 if i % 5 == 0 => body.push_str(&format!(
+                        "[source](https://example.com/page/{}) ",
+                        rng.below(1000)
+                    )),
+                    3 => body.push_str(&format!(
+                        "{} :: {}\n",
+                        vocabulary[rng.zipf(vocabulary.len())],
+                        vocabulary[rng.zipf(vocabulary.len())]
+                    )),
+                    _ => {
+                        let words = 8 + rng.below(12);
+                        for w in 0..words {
+                            let word = &vocabulary[rng.zipf(vocabulary.len())];
+                            match rng.below(40) {
+                                0 => body.push_str(&format!("**{word}**")),
+                                1 => body.push_str(&format!("`{word}`")),
+                                2 if links < 6 => {
+                                    links += 1;
+                                    let target = &titles[rng.below(titles.len())];
+                                    body.push_str(&format!("[[{target}]]"));
+                                }
+                                _ => body.push_str(word),
+                            }
+                            body.push_str(if w + 1 == words { ". " } else { " " });
+                        }
+                    }
+                }
+            }
+            notes.push(Note {
+                id: format!("note-{i:05}"),
+                title: title.clone(),
+                body,
+                created: 0.0,
+                updated: 0.0,
+            });
+        }
+        // 20 single words, 15 prefixes, 15 two-word queries, over common and rare words.
+        let ranks = [
+            0, 3, 10, 12, 30, 50, 100, 200, 400, 800, 1500, 3000, 5000, 8000, 12000, 19000, 25000,
+            29000, 15, 24,
+        ];
+        let mut queries: Vec<String> = ranks.iter().map(|&r| vocabulary[r].clone()).collect();
+        for &r in &ranks[..15] {
+            let word = &vocabulary[r + 40];
+            queries.push(word.chars().take(3).collect());
+        }
+        for k in 0..15 {
+            let a = &vocabulary[ranks[k] + 7];
+            let b: String = vocabulary[ranks[19 - k] + 3].chars().take(4).collect();
+            queries.push(format!("{a} {b}"));
+        }
+        queries[20] = "spac".into();
+        queries[35] = "spaced rep".into();
+        (notes, queries)
+    }
+
+    fn percentile(sorted: &[f64], p: f64) -> f64 {
+        sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+    }
+
+    /// `cargo test --release --lib search::tests::benchmark -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a benchmark: run it in release mode and read the figures"]
+    fn benchmark() {
+        use std::time::Instant;
+        let (notes, queries) = bench_library();
+        let text: usize = notes.iter().map(|n| n.title.len() + n.body.len()).sum();
+        let started = Instant::now();
+        let index = SearchIndex::build(&notes);
+        let build = started.elapsed();
+        let bodies: HashMap<&str, &str> = notes
+            .iter()
+            .map(|n| (n.id.as_str(), n.body.as_str()))
+            .collect();
+        let body_of = |id: &str| bodies.get(id).copied();
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _round in 0..3 {
+            times.clear();
+            found = 0;
+            for query in &queries {
+                let started = Instant::now();
+                let hits = index.search(query, 20, body_of);
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                found += hits.len();
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let mut updated = index.clone();
+        let started = Instant::now();
+        for note in notes.iter().take(500) {
+            let body = format!("{} edited", note.body);
+            updated.update(&note.id, &note.title, &body);
+        }
+        let update = started.elapsed().as_secs_f64() * 1000.0 / 500.0;
+        let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();
+        let mut fuzzy_times = Vec::new();
+        for query in queries.iter().take(20) {
+            let short: String = query.chars().take(5).collect();
+            let started = Instant::now();
+            let matches = fuzzy_titles(&short, &titles);
+            fuzzy_times.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert!(matches.len() <= titles.len());
+        }
+        fuzzy_times.sort_by(f64::total_cmp);
+        println!(
+            "search benchmark: {} notes, {:.1} MB of text, {} terms, {} postings",
+            notes.len(),
+            text as f64 / 1e6,
+            index.term_count(),
+            index.posting_count()
+        );
+        println!(
+            "build: {:.0} ms; index heap ≈ {:.1} MB",
+            build.as_secs_f64() * 1000.0,
+            index.heap_bytes() as f64 / 1e6
+        );
+        println!(
+            "query (50 queries, top 20 with snippets, {found} hits): p50 {:.3} ms, p95 {:.3} ms, max {:.3} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            percentile(&times, 1.0)
+        );
+        println!("update one note: {update:.3} ms on average over 500");
+        println!(
+            "quick switcher over {} titles: p50 {:.3} ms, p95 {:.3} ms",
+            titles.len(),
+            percentile(&fuzzy_times, 0.5),
+            percentile(&fuzzy_times, 0.95)
+        );
     }
 }
