@@ -2,6 +2,9 @@
 //! the note; when nothing matches, Enter creates a note with that title. A combobox with a
 //! listbox, so screen readers follow the active option.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -26,6 +29,20 @@ pub fn Switcher(on_close: Callback<()>) -> impl IntoView {
         !q.is_empty() && state.library.with(|lib| lib.by_title(q).is_none())
     };
     let option_count = move || suggestions.with(Vec::len) + usize::from(offers_create());
+    // Closing without choosing gives the focus back to where it was, as a dialog should.
+    let before = document()
+        .active_element()
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+    let chosen = Arc::new(AtomicBool::new(false));
+    let closed_by_choice = chosen.clone();
+    let chosen = StoredValue::new(chosen);
+    on_cleanup(move || {
+        if !closed_by_choice.load(Ordering::Relaxed) {
+            if let Some(el) = &before {
+                let _ = el.focus();
+            }
+        }
+    });
     request_animation_frame(move || {
         if let Some(el) = input.try_get_untracked().flatten() {
             let _ = el.focus();
@@ -34,6 +51,7 @@ pub fn Switcher(on_close: Callback<()>) -> impl IntoView {
 
     let choose = move |index: usize| {
         let list = suggestions.get_untracked();
+        chosen.with_value(|flag| flag.store(true, Ordering::Relaxed));
         if let Some(s) = list.get(index) {
             state.navigate(&Route::Note {
                 id: s.id.clone(),
