@@ -136,6 +136,7 @@ impl Library {
             body: body.to_string(),
             created: now,
             updated: now,
+            origin: None,
         }))
     }
 
@@ -358,6 +359,7 @@ mod tests {
             body: body.into(),
             created,
             updated: created,
+            origin: None,
         }
     }
 

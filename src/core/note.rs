@@ -17,6 +17,31 @@ pub struct Note {
     pub created: f64,
     /// Milliseconds since the Unix epoch; the last change to title or body.
     pub updated: f64,
+    /// Where the note came from, for notes imported from a shared bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// What an imported note looked like when it arrived, so a later import of an updated bundle can
+/// tell the learner's own edits from the author's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The course the note came with, if the bundle named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
+    /// [`content_hash`] of the title and body as imported.
+    pub base: String,
+}
+
+/// A stable fingerprint of a note's title and body (FNV-1a, 64 bits, hex): the same on every
+/// platform and in every version, since it is stored.
+pub fn content_hash(title: &str, body: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in title.bytes().chain([0u8]).chain(body.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 /// Why a title cannot be used.

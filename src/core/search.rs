@@ -2164,6 +2164,7 @@ mod tests {
                 body: format!("word{} shared text {}", i % 5, "x".repeat(i)),
                 created: 0.0,
                 updated: 0.0,
+                origin: None,
             })
             .collect();
         let built = SearchIndex::build(&notes);
@@ -2402,6 +2403,7 @@ mod tests {
                             body: body.clone(),
                             created: 0.0,
                             updated: 0.0,
+                            origin: None,
                         });
                         notes.insert(id, (title, body));
                     }
@@ -2420,6 +2422,7 @@ mod tests {
                     body: body.clone(),
                     created: 0.0,
                     updated: 0.0,
+                    origin: None,
                 })
                 .collect();
             let rebuilt = SearchIndex::build(current.iter().rev());
@@ -2622,6 +2625,7 @@ mod tests {
                 body,
                 created: 0.0,
                 updated: 0.0,
+                origin: None,
             });
         }
         // 20 single words, 15 prefixes, 15 two-word queries, over common and rare words.
