@@ -9,6 +9,7 @@ pub mod library;
 pub mod link;
 pub mod markdown;
 pub mod note;
+pub mod qr;
 pub mod review;
 pub mod route;
 pub mod schedule;

@@ -18,12 +18,22 @@ pub enum Route {
     Settings,
     /// Every search result for a query.
     Search { query: String },
+    /// The preview of a bundle: carried in the link itself (`payload`), or, when `payload` is
+    /// empty, the bundle file the user just opened.
+    Import { payload: String },
+    /// The preview of an encrypted bundle hosted at `url`, opened with `key`.
+    Open { url: String, key: String },
+    /// A course the learner imported: its notes and the learner's progress.
+    Course { id: String },
 }
 
 impl Route {
     /// Reads a fragment (with or without the leading `#`). Anything unknown is the start page.
     pub fn parse(fragment: &str) -> Route {
         let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        if let Some(query) = path.strip_prefix("open?") {
+            return parse_open(query).unwrap_or(Route::Home);
+        }
         let mut parts = path.splitn(3, '/');
         match (parts.next(), parts.next(), parts.next()) {
             (Some("note"), Some(id), heading) if !id.is_empty() => match decode(id) {
@@ -38,6 +48,13 @@ impl Route {
             (Some("settings"), None, None) => Route::Settings,
             (Some("search"), query, None) => Route::Search {
                 query: query.and_then(decode).unwrap_or_default(),
+            },
+            (Some("import"), payload, None) => Route::Import {
+                payload: payload.unwrap_or_default().to_string(),
+            },
+            (Some("course"), Some(id), None) if !id.is_empty() => match decode(id) {
+                Some(id) => Route::Course { id },
+                None => Route::Home,
             },
             (Some("new"), Some(title), None) => match decode(title) {
                 Some(title) if !title.trim().is_empty() => Route::NewNote { title },
@@ -61,8 +78,35 @@ impl Route {
             Route::Stats => "#/stats".to_string(),
             Route::Settings => "#/settings".to_string(),
             Route::Search { query } => format!("#/search/{}", encode(query)),
+            Route::Import { payload } if payload.is_empty() => "#/import".to_string(),
+            Route::Import { payload } => format!("#/import/{payload}"),
+            Route::Open { url, key } => format!("#/open?url={}&key={}", encode(url), encode(key)),
+            Route::Course { id } => format!("#/course/{}", encode(id)),
         }
     }
+
+    /// Whether opening this route reads a bundle from outside; such an address is replaced once
+    /// the bundle is imported, so a reload does not offer it again.
+    pub fn is_import(&self) -> bool {
+        matches!(self, Route::Import { .. } | Route::Open { .. })
+    }
+}
+
+/// `url=…&key=…` in any order; both are required.
+fn parse_open(query: &str) -> Option<Route> {
+    let mut url = None;
+    let mut key = None;
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("url", value)) => url = decode(value),
+            Some(("key", value)) => key = decode(value),
+            _ => {}
+        }
+    }
+    Some(Route::Open {
+        url: url.filter(|u| !u.is_empty())?,
+        key: key?,
+    })
 }
 
 /// Percent-encodes everything but unreserved characters.
@@ -124,6 +168,17 @@ mod tests {
             Route::Search {
                 query: String::new(),
             },
+            Route::Import {
+                payload: "TE9BTQE-_abc".into(),
+            },
+            Route::Import {
+                payload: String::new(),
+            },
+            Route::Open {
+                url: "https://example.org/a b/course.loam?x=1&y=2#z".into(),
+                key: "k3y-_".into(),
+            },
+            Route::Course { id: "c 1".into() },
         ] {
             assert_eq!(Route::parse(&route.to_fragment()), route);
         }
@@ -139,6 +194,11 @@ mod tests {
             "#/note/%zz",
             "#/new/%FF",
             "#/new/%20",
+            "#/course/",
+            "#/open?",
+            "#/open?url=&key=abc",
+            "#/open?url=https%3A%2F%2Fx",
+            "#/open?key=abc",
         ] {
             assert_eq!(Route::parse(junk), Route::Home, "{junk}");
         }
