@@ -92,6 +92,24 @@ impl Route {
     }
 }
 
+/// Checks the address an author will host an encrypted bundle at: a web address (http or
+/// https) with a host, without spaces.
+pub fn hosted_url(text: &str) -> Result<String, String> {
+    let url = text.trim();
+    if url.is_empty() {
+        return Err("Give the address where you will put the file.".to_string());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("The address must start with https:// (or http://).")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err("That is not a web address: it needs a host name and no spaces.".to_string());
+    }
+    Ok(url.to_string())
+}
+
 /// `url=…&key=…` in any order; both are required.
 fn parse_open(query: &str) -> Option<Route> {
     let mut url = None;
@@ -181,6 +199,27 @@ mod tests {
             Route::Course { id: "c 1".into() },
         ] {
             assert_eq!(Route::parse(&route.to_fragment()), route);
+        }
+    }
+
+    #[test]
+    fn hosted_urls() {
+        assert_eq!(
+            hosted_url(" https://example.org/c.loam ").as_deref(),
+            Ok("https://example.org/c.loam")
+        );
+        assert!(hosted_url("http://127.0.0.1:8080/x.loam").is_ok());
+        for bad in [
+            "",
+            "  ",
+            "example.org/c.loam",
+            "javascript:alert(1)",
+            "ftp://x/y",
+            "https://",
+            "https:///path",
+            "https://ex ample.org/",
+        ] {
+            assert!(hosted_url(bad).is_err(), "{bad}");
         }
     }
 
