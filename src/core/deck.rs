@@ -122,6 +122,30 @@ impl Deck {
     /// there take their new text and position, cards whose text left are retired and ones whose
     /// text came back are revived, with their history. Returns the cards that changed.
     pub fn sync_note(&mut self, note_id: &str, body: &str, now: Millis) -> Vec<Card> {
+        self.sync(note_id, body, now, true)
+    }
+
+    /// As [`Deck::sync_note`], for a note written by an import: the cards it creates wait out of
+    /// reviews until the learner adds them; existing cards keep their place and history.
+    pub fn sync_imported_note(&mut self, note_id: &str, body: &str, now: Millis) -> Vec<Card> {
+        self.sync(note_id, body, now, false)
+    }
+
+    /// Puts these cards in the learner's reviews; returns the ones that were not yet.
+    pub fn add_to_reviews(&mut self, ids: &[CardId]) -> Vec<Card> {
+        let mut changed = Vec::new();
+        for id in ids {
+            if let Some(card) = self.cards.get_mut(id) {
+                if !card.in_deck {
+                    card.in_deck = true;
+                    changed.push(card.clone());
+                }
+            }
+        }
+        changed
+    }
+
+    fn sync(&mut self, note_id: &str, body: &str, now: Millis, in_deck: bool) -> Vec<Card> {
         let parsed = card::parse_cards(body);
         let existing: Vec<CardRecord> = self
             .cards_of_note(note_id)
@@ -152,7 +176,7 @@ impl Deck {
                 created: now,
                 retired: false,
                 suspended: false,
-                in_deck: true,
+                in_deck,
                 schedule: Schedule::new(now),
                 introduced: None,
             };
@@ -332,6 +356,27 @@ pub(crate) mod tests {
         assert!(!fr.retired);
         assert_eq!(fr.introduced, Some(6.0));
         assert_eq!(deck.len(), 3);
+    }
+
+    #[test]
+    fn imported_cards_wait_until_added() {
+        let mut deck = Deck::default();
+        let made = deck.sync_imported_note("n", "A :: 1\n\nB :: 2\n", 1.0);
+        assert_eq!(made.len(), 2);
+        assert!(made.iter().all(|c| !c.in_deck && !c.in_review()));
+        let ids: Vec<CardId> = made.iter().map(|c| c.id.clone()).collect();
+        let added = deck.add_to_reviews(&[ids[0].clone(), "unknown".to_string()]);
+        assert_eq!(added.len(), 1);
+        assert!(deck.get(&ids[0]).unwrap().in_review());
+        assert!(deck.add_to_reviews(&ids[..1]).is_empty());
+        // A later import keeps the card in reviews; its new cards wait.
+        let changed = deck.sync_imported_note("n", "A :: one\n\nB :: 2\n\nC :: 3\n", 2.0);
+        assert_eq!(changed.len(), 2);
+        assert!(deck.get(&ids[0]).unwrap().in_deck);
+        assert!(!deck.get(&ids[1]).unwrap().in_deck);
+        assert!(changed.iter().any(|c| c.front == "C" && !c.in_deck));
+        // The learner's own notes still make cards in reviews.
+        assert!(deck.sync_note("m", "D :: 4", 3.0).iter().all(|c| c.in_deck));
     }
 
     #[test]

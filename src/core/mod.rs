@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod library;
 pub mod link;
 pub mod markdown;
+pub mod merge;
 pub mod note;
 pub mod qr;
 pub mod review;

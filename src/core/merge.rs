@@ -1,0 +1,891 @@
+//! Importing a bundle: a preview of what it would change (new, updated, kept, in conflict), then
+//! applying it with the learner's choices, never losing their edits or their cards' history.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::core::bundle::{Bundle, BundleNote, Course, Elsewhere};
+use crate::core::card::parse_cards;
+use crate::core::deck::{Card, CardId, Deck};
+use crate::core::library::Library;
+use crate::core::link::rewrite_links;
+use crate::core::note::{content_hash, title_key, Note, NoteId, Origin, MAX_TITLE_CHARS};
+use crate::core::review::{average_recall, Recall};
+use crate::core::schedule::{Millis, Scheduler};
+
+/// What importing would do to one note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Change {
+    /// No local note has its id.
+    New,
+    /// The local note is as imported last time and the author changed it: taken as is.
+    Update,
+    /// The local note already says the same.
+    Unchanged,
+    /// The learner edited it and the author did not change it since: the learner's text stays.
+    KeptLocal,
+    /// The learner edited it (or it never came from a bundle) and the author changed it too.
+    Conflict,
+}
+
+/// One incoming note in the preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanItem {
+    pub id: NoteId,
+    /// The incoming title, after renaming away from a clash.
+    pub title: String,
+    /// The title of the local note with this id.
+    pub local_title: Option<String>,
+    pub change: Change,
+    /// Cards in the incoming text.
+    pub cards: usize,
+    /// The title as the author wrote it, when a different local note has it.
+    pub renamed_from: Option<String>,
+}
+
+/// What an import would do, to show before anything is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub course: Option<Course>,
+    /// One per incoming note, in bundle order.
+    pub items: Vec<PlanItem>,
+    /// The incoming notes as they would be written: clashing titles renamed, links following.
+    pub notes: Vec<BundleNote>,
+    pub elsewhere: Vec<Elsewhere>,
+}
+
+impl ImportPlan {
+    /// How many notes would see this change.
+    pub fn count(&self, change: Change) -> usize {
+        self.items.iter().filter(|i| i.change == change).count()
+    }
+
+    /// Cards in all incoming notes.
+    pub fn card_count(&self) -> usize {
+        self.items.iter().map(|i| i.cards).sum()
+    }
+
+    /// The notes the learner must decide about.
+    pub fn conflicts(&self) -> Vec<&PlanItem> {
+        self.items
+            .iter()
+            .filter(|i| i.change == Change::Conflict)
+            .collect()
+    }
+}
+
+/// Previews importing `bundle` (already decoded and checked). Changes nothing.
+///
+/// An incoming note whose title belongs to a different local note gets a free title,
+/// "Title (Course title)", and the bundle's links to it are rewritten to match, so the course
+/// still links to its own note while the learner's links keep pointing at theirs.
+pub fn plan(library: &Library, bundle: Bundle) -> ImportPlan {
+    let Bundle {
+        course,
+        mut notes,
+        elsewhere,
+    } = bundle;
+    let suffix = course
+        .as_ref()
+        .map(|c| title_part(&c.title))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "imported".to_string());
+    let clashes = |note: &BundleNote| {
+        library
+            .resolve(&note.title)
+            .is_some_and(|owner| owner != note.id)
+    };
+    let clashing: Vec<bool> = notes.iter().map(clashes).collect();
+    let mut taken: HashSet<String> = notes
+        .iter()
+        .zip(&clashing)
+        .filter(|(_, clash)| !**clash)
+        .map(|(note, _)| title_key(&note.title))
+        .collect();
+    let mut renamed_from = vec![None; notes.len()];
+    let mut renames = Vec::new();
+    for ((note, clash), renamed) in notes.iter_mut().zip(&clashing).zip(&mut renamed_from) {
+        if !clash {
+            continue;
+        }
+        let title = free_title(&note.title, &suffix, |candidate| {
+            !taken.contains(&title_key(candidate))
+                && library
+                    .resolve(candidate)
+                    .is_none_or(|owner| owner == note.id)
+        });
+        taken.insert(title_key(&title));
+        renames.push((note.title.clone(), title.clone()));
+        *renamed = Some(std::mem::replace(&mut note.title, title));
+    }
+    // New titles are free among the incoming ones, so one rename never catches another's links.
+    for (old, new) in &renames {
+        for note in &mut notes {
+            if let Some(body) = rewrite_links(&note.body, old, new) {
+                note.body = body;
+            }
+        }
+    }
+    let items = notes
+        .iter()
+        .zip(renamed_from)
+        .map(|(note, renamed_from)| {
+            let local = library.get(&note.id);
+            PlanItem {
+                id: note.id.clone(),
+                title: note.title.clone(),
+                local_title: local.map(|l| l.title.clone()),
+                change: classify(local, note),
+                cards: parse_cards(&note.body).len(),
+                renamed_from,
+            }
+        })
+        .collect();
+    ImportPlan {
+        course,
+        items,
+        notes,
+        elsewhere,
+    }
+}
+
+fn classify(local: Option<&Note>, incoming: &BundleNote) -> Change {
+    let Some(local) = local else {
+        return Change::New;
+    };
+    let theirs = content_hash(&incoming.title, &incoming.body);
+    let mine = content_hash(&local.title, &local.body);
+    if mine == theirs {
+        return Change::Unchanged;
+    }
+    match local.origin.as_ref().map(|o| o.base.as_str()) {
+        Some(base) if base == mine => Change::Update,
+        Some(base) if base == theirs => Change::KeptLocal,
+        _ => Change::Conflict,
+    }
+}
+
+/// Text fit to go inside a title: no link syntax, single spaces, not too long.
+fn title_part(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '[' | ']' | '|' | '#' | '^') || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    words.join(" ").chars().take(60).collect()
+}
+
+/// The first of "Title (suffix)", "Title (suffix) 2"… that `is_free`, the title shortened to
+/// keep within the longest title allowed.
+fn free_title(title: &str, suffix: &str, is_free: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| {
+            let tail = if n == 1 {
+                format!(" ({suffix})")
+            } else {
+                format!(" ({suffix}) {n}")
+            };
+            let room = MAX_TITLE_CHARS.saturating_sub(tail.chars().count());
+            let head: String = title.chars().take(room).collect();
+            format!("{}{tail}", head.trim_end())
+        })
+        .find(|candidate| is_free(candidate))
+        .unwrap_or_default()
+}
+
+/// The learner's answer to a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Keep my text; later imports treat it as my edit of this version.
+    KeepMine,
+    /// Replace my text by the author's.
+    TakeTheirs,
+    /// Keep my note and add the author's as a separate note.
+    KeepBoth,
+}
+
+/// Everything an import changed, to save in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applied {
+    pub notes: Vec<Note>,
+    pub cards: Vec<Card>,
+    /// The note to open afterwards: the course's root, or the first note.
+    pub root: Option<NoteId>,
+}
+
+/// Ids in the order first seen, each once.
+#[derive(Default)]
+struct Changed {
+    order: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Changed {
+    fn add(&mut self, id: &str) {
+        if self.seen.insert(id.to_string()) {
+            self.order.push(id.to_string());
+        }
+    }
+}
+
+/// Imports a plan into the library and deck. Choices matter only for conflicts, and a conflict
+/// without one keeps the learner's text: neither side is ever dropped.
+///
+/// Notes written from the bundle keep their ids and times and record what arrived as their
+/// origin; their cards keep their history, and cards the import creates wait out of reviews.
+/// When the author renamed a note, the learner's own links to it follow. `new_id` names the
+/// copies that "keep both" makes.
+pub fn apply(
+    plan: &ImportPlan,
+    choices: &HashMap<NoteId, Choice>,
+    library: &mut Library,
+    deck: &mut Deck,
+    now: f64,
+    new_id: &mut dyn FnMut() -> NoteId,
+) -> Applied {
+    let course_id = plan.course.as_ref().map(|c| c.id.clone());
+    let incoming: HashMap<&str, &BundleNote> =
+        plan.notes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let origin_of = |title: &str, body: &str| Origin {
+        course: course_id.clone(),
+        base: content_hash(title, body),
+    };
+    let mut notes = Changed::default();
+    let mut cards = Changed::default();
+    let mut written: HashSet<&str> = HashSet::new();
+    let mut copies: Vec<&BundleNote> = Vec::new();
+    // Links to a note the author renamed, found before anything moves: (old, new, sources).
+    let mut retitled: Vec<(String, String, Vec<NoteId>)> = Vec::new();
+
+    for item in &plan.items {
+        let Some(&theirs) = incoming.get(item.id.as_str()) else {
+            continue;
+        };
+        let choice = match item.change {
+            Change::Conflict => choices.get(&item.id).copied().unwrap_or(Choice::KeepMine),
+            _ => Choice::TakeTheirs,
+        };
+        let local = library.get(&theirs.id).cloned();
+        match (item.change, choice) {
+            (Change::New | Change::Update, _) | (Change::Conflict, Choice::TakeTheirs) => {
+                if let Some(local) = &local {
+                    let owns_title = library.resolve(&local.title) == Some(local.id.as_str());
+                    if owns_title && title_key(&local.title) != title_key(&theirs.title) {
+                        let sources = library
+                            .backlinks(&local.id)
+                            .into_iter()
+                            .map(|b| b.source)
+                            .collect();
+                        retitled.push((local.title.clone(), theirs.title.clone(), sources));
+                    }
+                }
+                library.put(Note {
+                    id: theirs.id.clone(),
+                    title: theirs.title.clone(),
+                    body: theirs.body.clone(),
+                    created: theirs.created,
+                    updated: theirs.updated,
+                    origin: Some(origin_of(&theirs.title, &theirs.body)),
+                });
+                notes.add(&theirs.id);
+                for card in deck.sync_imported_note(&theirs.id, &theirs.body, now) {
+                    cards.add(&card.id);
+                }
+                written.insert(theirs.id.as_str());
+            }
+            (Change::KeptLocal, _) => {}
+            (Change::Unchanged | Change::Conflict, _) => {
+                // The local text stays; it now stands against this version of the author's.
+                let Some(mut local) = local else { continue };
+                let origin = Some(origin_of(&theirs.title, &theirs.body));
+                if local.origin != origin {
+                    local.origin = origin;
+                    library.put(local);
+                    notes.add(&theirs.id);
+                }
+                if item.change == Change::Unchanged {
+                    written.insert(theirs.id.as_str());
+                } else if choice == Choice::KeepBoth {
+                    copies.push(theirs);
+                }
+            }
+        }
+    }
+
+    for theirs in copies {
+        let title = free_title(&theirs.title, "their version", |t| {
+            library.resolve(t).is_none()
+        });
+        // A generator that repeats itself must not overwrite a note.
+        let Some(id) = (0..16)
+            .map(|_| new_id())
+            .find(|id| library.get(id).is_none())
+        else {
+            continue;
+        };
+        library.put(Note {
+            id: id.clone(),
+            title: title.clone(),
+            body: theirs.body.clone(),
+            created: theirs.created,
+            updated: theirs.updated,
+            origin: Some(origin_of(&title, &theirs.body)),
+        });
+        notes.add(&id);
+        for card in deck.sync_imported_note(&id, &theirs.body, now) {
+            cards.add(&card.id);
+        }
+    }
+
+    for (old, new, sources) in retitled {
+        for source in sources {
+            if written.contains(source.as_str()) {
+                continue;
+            }
+            let Some(note) = library.get(&source) else {
+                continue;
+            };
+            let Some(body) = rewrite_links(&note.body, &old, &new) else {
+                continue;
+            };
+            let imported = note.origin.is_some();
+            library.set_body(&source, &body, now);
+            notes.add(&source);
+            let synced = if imported {
+                deck.sync_imported_note(&source, &body, now)
+            } else {
+                deck.sync_note(&source, &body, now)
+            };
+            for card in synced {
+                cards.add(&card.id);
+            }
+        }
+    }
+
+    let root = plan
+        .course
+        .as_ref()
+        .map(|c| c.root.clone())
+        .filter(|root| incoming.contains_key(root.as_str()))
+        .or_else(|| plan.notes.first().map(|n| n.id.clone()));
+    Applied {
+        notes: notes
+            .order
+            .iter()
+            .filter_map(|id| library.get(id).cloned())
+            .collect(),
+        cards: cards
+            .order
+            .iter()
+            .filter_map(|id| deck.get(id).cloned())
+            .collect(),
+        root,
+    }
+}
+
+/// Where a learner stands in a course, for its page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CourseProgress {
+    /// Notes that came with the course.
+    pub notes: usize,
+    /// Their live cards.
+    pub cards: usize,
+    /// Of those, the ones the learner added to their reviews.
+    pub in_reviews: usize,
+    /// Of those, the ones answered at least once.
+    pub studied: usize,
+    /// Average recall now over the studied cards.
+    pub average_recall: Option<u8>,
+}
+
+/// Sums up the learner's notes and cards from the course with this id.
+pub fn course_progress(
+    library: &Library,
+    deck: &Deck,
+    course_id: &str,
+    scheduler: &Scheduler,
+    now: Millis,
+) -> CourseProgress {
+    let mut progress = CourseProgress {
+        notes: 0,
+        cards: 0,
+        in_reviews: 0,
+        studied: 0,
+        average_recall: None,
+    };
+    let mut recalls = Vec::new();
+    for note in library.iter() {
+        if note.origin.as_ref().and_then(|o| o.course.as_deref()) != Some(course_id) {
+            continue;
+        }
+        progress.notes += 1;
+        for card in deck.cards_of_note(&note.id) {
+            if card.retired {
+                continue;
+            }
+            progress.cards += 1;
+            if card.in_deck {
+                progress.in_reviews += 1;
+                if !card.schedule.is_new() {
+                    progress.studied += 1;
+                }
+                recalls.push(Recall::of(Some(card), scheduler, now));
+            }
+        }
+    }
+    progress.average_recall = average_recall(&recalls);
+    progress
+}
+
+/// The ids of the live cards of a course that are not yet in the learner's reviews, for
+/// "add all of this course's cards".
+pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<CardId> {
+    let mut notes: Vec<&Note> = library
+        .iter()
+        .filter(|n| n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(course_id))
+        .collect();
+    notes.sort_by(|a, b| a.id.cmp(&b.id));
+    notes
+        .iter()
+        .flat_map(|note| deck.cards_of_note(&note.id))
+        .filter(|card| !card.retired && !card.in_deck)
+        .map(|card| card.id.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::review::answer;
+    use crate::core::schedule::{Rating, Settings, DAY_MS};
+
+    const T0: Millis = 1_767_225_600_000.0;
+
+    fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
+        BundleNote {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            created: 10.0,
+            updated: 20.0,
+        }
+    }
+
+    fn course(title: &str, root: &str) -> Course {
+        Course {
+            id: "course-1".into(),
+            title: title.into(),
+            author: "Ann".into(),
+            version: 1,
+            created: 10.0,
+            root: root.into(),
+        }
+    }
+
+    fn bundle(notes: Vec<BundleNote>) -> Bundle {
+        let root = notes[0].id.clone();
+        Bundle {
+            course: Some(course("Capitals", &root)),
+            notes,
+            elsewhere: Vec::new(),
+        }
+    }
+
+    fn mine(id: &str, title: &str, body: &str) -> Note {
+        Note {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            created: 1.0,
+            updated: 2.0,
+            origin: None,
+        }
+    }
+
+    fn ids() -> impl FnMut() -> NoteId {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("new-{n}")
+        }
+    }
+
+    /// Imports with these choices; returns what changed.
+    fn import(
+        library: &mut Library,
+        deck: &mut Deck,
+        bundle: Bundle,
+        choices: &[(&str, Choice)],
+    ) -> (ImportPlan, Applied) {
+        let plan = plan(library, bundle);
+        let choices = choices.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+        let applied = apply(&plan, &choices, library, deck, T0, &mut ids());
+        (plan, applied)
+    }
+
+    fn changes(plan: &ImportPlan) -> Vec<(&str, Change)> {
+        plan.items
+            .iter()
+            .map(|i| (i.id.as_str(), i.change))
+            .collect()
+    }
+
+    #[test]
+    fn classifies_each_note() {
+        let v1 = bundle(vec![
+            theirs("same", "Same", "text"),
+            theirs("upd", "Update", "old"),
+            theirs("kept", "Kept", "author"),
+            theirs("both", "Both", "author"),
+        ]);
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(&mut library, &mut deck, v1, &[]);
+        library.set_body("kept", "learner", T0);
+        library.set_body("both", "learner", T0);
+        library.put(mine("own", "Own", "mine"));
+
+        let v2 = bundle(vec![
+            theirs("same", "Same", "text"),
+            theirs("upd", "Update", "new"),
+            theirs("kept", "Kept", "author"),
+            theirs("both", "Both", "author again"),
+            theirs("own", "Own", "theirs"),
+            theirs("fresh", "Fresh", "A :: 1\n\nB :: 2"),
+        ]);
+        let plan = plan(&library, v2);
+        assert_eq!(
+            changes(&plan),
+            [
+                ("same", Change::Unchanged),
+                ("upd", Change::Update),
+                ("kept", Change::KeptLocal),
+                ("both", Change::Conflict),
+                ("own", Change::Conflict),
+                ("fresh", Change::New),
+            ]
+        );
+        assert_eq!(plan.count(Change::Conflict), 2);
+        assert_eq!(plan.count(Change::New), 1);
+        assert_eq!(plan.card_count(), 2);
+        let conflicts: Vec<&str> = plan.conflicts().iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(conflicts, ["both", "own"]);
+        assert_eq!(plan.items[1].local_title.as_deref(), Some("Update"));
+        assert_eq!(plan.items[5].local_title, None);
+    }
+
+    #[test]
+    fn clashing_titles_are_renamed_and_the_bundles_links_follow() {
+        let mut library = Library::from_notes(vec![
+            mine("l1", "Rust", "my notes on [[Rust]]"),
+            mine("l2", "Rust (Systems 1)", ""),
+            mine("l3", "Intro (their version)", ""),
+        ]);
+        let mut deck = Deck::default();
+        let incoming = Bundle {
+            course: Some(course("Systems [#1]", "c2")),
+            notes: vec![
+                theirs("c1", "rust", "The language. [[Rust#Ownership]]"),
+                theirs(
+                    "c2",
+                    "Intro",
+                    "See [[RUST|the language]], ![[rust#^a]] and `[[Rust]]`.",
+                ),
+            ],
+            elsewhere: Vec::new(),
+        };
+        let (plan, applied) = import(&mut library, &mut deck, incoming.clone(), &[]);
+        assert_eq!(plan.items[0].title, "rust (Systems 1) 2");
+        assert_eq!(plan.items[0].renamed_from.as_deref(), Some("rust"));
+        assert_eq!(plan.items[1].renamed_from, None);
+        assert_eq!(
+            plan.notes[0].body,
+            "The language. [[rust (Systems 1) 2#Ownership]]"
+        );
+        assert_eq!(
+            plan.notes[1].body,
+            "See [[rust (Systems 1) 2|the language]], ![[rust (Systems 1) 2#^a]] and `[[Rust]]`."
+        );
+        // The learner's own note and links are untouched.
+        assert_eq!(library.get("l1").unwrap().body, "my notes on [[Rust]]");
+        assert_eq!(library.resolve("Rust"), Some("l1"));
+        assert_eq!(library.resolve("rust (systems 1) 2"), Some("c1"));
+        assert_eq!(applied.root.as_deref(), Some("c2"));
+
+        // The same bundle again finds nothing to do.
+        let (again, applied) = import(&mut library, &mut deck, incoming, &[]);
+        assert_eq!(again.count(Change::Unchanged), 2, "{:?}", changes(&again));
+        assert!(applied.notes.is_empty() && applied.cards.is_empty());
+    }
+
+    #[test]
+    fn renaming_without_a_course_and_within_the_title_limit() {
+        let long = "L".repeat(MAX_TITLE_CHARS);
+        let library = Library::from_notes(vec![mine("a", "Notes", ""), mine("b", &long, "")]);
+        let plan = plan(
+            &library,
+            Bundle {
+                course: None,
+                notes: vec![
+                    theirs("x", "Notes", ""),
+                    theirs("y", &long, ""),
+                    theirs("z", "Notes (imported)", ""),
+                ],
+                elsewhere: Vec::new(),
+            },
+        );
+        assert_eq!(plan.items[0].title, "Notes (imported) 2");
+        assert_eq!(plan.items[2].title, "Notes (imported)");
+        let renamed = &plan.items[1].title;
+        assert_eq!(renamed.chars().count(), MAX_TITLE_CHARS);
+        assert!(renamed.ends_with("L (imported)"));
+        for item in &plan.items {
+            assert!(crate::core::note::clean_title(&item.title).is_ok());
+        }
+    }
+
+    #[test]
+    fn new_notes_arrive_with_origin_and_cards_out_of_reviews() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        let (plan, applied) = import(
+            &mut library,
+            &mut deck,
+            bundle(vec![
+                theirs("a", "France", "France :: Paris ^fr"),
+                theirs("b", "Spain", "Spain ::: Madrid"),
+            ]),
+            &[],
+        );
+        assert_eq!(plan.count(Change::New), 2);
+        assert_eq!(applied.notes.len(), 2);
+        assert_eq!(applied.cards.len(), 3);
+        assert!(applied.cards.iter().all(|c| !c.in_deck));
+        let note = library.get("a").unwrap();
+        assert_eq!((note.created, note.updated), (10.0, 20.0));
+        assert_eq!(
+            note.origin,
+            Some(Origin {
+                course: Some("course-1".into()),
+                base: content_hash("France", "France :: Paris ^fr"),
+            })
+        );
+        assert_eq!(applied.root.as_deref(), Some("a"));
+        assert!(deck.get("a/^fr").is_some());
+    }
+
+    #[test]
+    fn an_update_keeps_card_history_and_retires_what_left() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(
+            &mut library,
+            &mut deck,
+            bundle(vec![theirs(
+                "a",
+                "Capitals",
+                "France :: Paris ^fr\n\nItaly :: Rome",
+            )]),
+            &[],
+        );
+        deck.add_to_reviews(&["a/^fr".to_string()]);
+        let scheduler = Scheduler::new(Settings::default()).unwrap();
+        let studied = answer(
+            deck.get("a/^fr").unwrap(),
+            Rating::Good,
+            T0,
+            &scheduler,
+            || 0.5,
+        );
+        deck.put(studied.after.clone());
+
+        let (plan, applied) = import(
+            &mut library,
+            &mut deck,
+            bundle(vec![theirs(
+                "a",
+                "Capitals",
+                "France :: Paris, on the Seine ^fr\n\nSpain :: Madrid",
+            )]),
+            &[],
+        );
+        assert_eq!(changes(&plan), [("a", Change::Update)]);
+        let fr = deck.get("a/^fr").unwrap();
+        assert_eq!(fr.back, "Paris, on the Seine");
+        assert_eq!(fr.schedule, studied.after.schedule);
+        assert_eq!(fr.introduced, Some(T0));
+        assert!(fr.in_deck);
+        let italy = deck.get("a/basic:italy").unwrap();
+        assert!(italy.retired);
+        let spain = deck.get("a/basic:spain").unwrap();
+        assert!(!spain.in_deck && !spain.retired);
+        assert_eq!(applied.cards.len(), 3);
+        assert_eq!(library.get("a").unwrap().body, plan.notes[0].body);
+    }
+
+    /// A course note the learner edited, and an author's new version of it.
+    fn conflict(choice: Option<Choice>) -> (Library, Deck, Applied) {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(
+            &mut library,
+            &mut deck,
+            bundle(vec![theirs("a", "Topic", "v1")]),
+            &[],
+        );
+        library.set_body("a", "v1 and my note", T0);
+        let choices: Vec<(&str, Choice)> = choice.map(|c| ("a", c)).into_iter().collect();
+        let (plan, applied) = import(
+            &mut library,
+            &mut deck,
+            bundle(vec![theirs("a", "Topic", "v2 :: card")]),
+            &choices,
+        );
+        assert_eq!(changes(&plan), [("a", Change::Conflict)]);
+        (library, deck, applied)
+    }
+
+    #[test]
+    fn keep_mine_is_the_default_and_stays_mine_until_the_author_changes_again() {
+        for choice in [None, Some(Choice::KeepMine)] {
+            let (mut library, mut deck, applied) = conflict(choice);
+            let note = library.get("a").unwrap();
+            assert_eq!(note.body, "v1 and my note");
+            assert_eq!(
+                note.origin.as_ref().map(|o| o.base.clone()),
+                Some(content_hash("Topic", "v2 :: card"))
+            );
+            assert_eq!(applied.notes.len(), 1);
+            assert!(applied.cards.is_empty());
+            let (again, _) = import(
+                &mut library,
+                &mut deck,
+                bundle(vec![theirs("a", "Topic", "v2 :: card")]),
+                &[],
+            );
+            assert_eq!(changes(&again), [("a", Change::KeptLocal)]);
+            let (later, _) = import(
+                &mut library,
+                &mut deck,
+                bundle(vec![theirs("a", "Topic", "v3")]),
+                &[],
+            );
+            assert_eq!(changes(&later), [("a", Change::Conflict)]);
+        }
+    }
+
+    #[test]
+    fn take_theirs_replaces_my_text() {
+        let (library, deck, applied) = conflict(Some(Choice::TakeTheirs));
+        assert_eq!(library.get("a").unwrap().body, "v2 :: card");
+        assert_eq!(applied.cards.len(), 1);
+        assert!(!deck.get(&applied.cards[0].id).unwrap().in_deck);
+    }
+
+    #[test]
+    fn keep_both_adds_their_version_beside_mine() {
+        let (library, _, applied) = conflict(Some(Choice::KeepBoth));
+        assert_eq!(library.get("a").unwrap().body, "v1 and my note");
+        let copy = library.get("new-1").unwrap();
+        assert_eq!(copy.title, "Topic (their version)");
+        assert_eq!(copy.body, "v2 :: card");
+        assert_eq!(
+            copy.origin.as_ref().and_then(|o| o.course.as_deref()),
+            Some("course-1")
+        );
+        let note_ids: Vec<&str> = applied.notes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(note_ids, ["a", "new-1"]);
+        assert_eq!(applied.cards.len(), 1);
+        assert!(!applied.cards[0].in_deck);
+        assert_eq!(applied.cards[0].note_id, "new-1");
+    }
+
+    #[test]
+    fn a_renamed_course_note_takes_the_learners_links_along() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(
+            &mut library,
+            &mut deck,
+            bundle(vec![
+                theirs("a", "Alpha", ""),
+                theirs("b", "Beta", "[[Alpha]]"),
+            ]),
+            &[],
+        );
+        library.put(mine("m", "Mine", "About [[alpha#Start|it]] :: [[Alpha]]"));
+        deck.sync_note("m", "About [[alpha#Start|it]] :: [[Alpha]]", T0);
+        let (plan, applied) = import(
+            &mut library,
+            &mut deck,
+            bundle(vec![
+                theirs("a", "Alpha prime", ""),
+                theirs("b", "Beta", "[[Alpha prime]]"),
+            ]),
+            &[],
+        );
+        assert_eq!(
+            changes(&plan),
+            [("a", Change::Update), ("b", Change::Update)]
+        );
+        let body = "About [[Alpha prime#Start|it]] :: [[Alpha prime]]";
+        assert_eq!(library.get("m").unwrap().body, body);
+        assert!(applied.notes.iter().any(|n| n.id == "m" && n.body == body));
+        // The learner's own card follows its text and stays in reviews.
+        assert!(deck
+            .cards_of_note("m")
+            .iter()
+            .any(|c| !c.retired && c.in_deck));
+        assert_eq!(library.backlinks("a").len(), 2);
+    }
+
+    #[test]
+    fn progress_over_a_course() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(
+            &mut library,
+            &mut deck,
+            bundle(vec![
+                theirs("a", "France", "France :: Paris\n\nItaly :: Rome"),
+                theirs("b", "Spain", "Spain :: Madrid\n\nText [[France]]"),
+            ]),
+            &[],
+        );
+        library.put(mine("m", "Mine", "Mine :: too"));
+        deck.sync_note("m", "Mine :: too", T0);
+        let scheduler = Scheduler::new(Settings::default()).unwrap();
+        let progress =
+            |deck: &Deck, now| course_progress(&library, deck, "course-1", &scheduler, now);
+        assert_eq!(
+            progress(&deck, T0),
+            CourseProgress {
+                notes: 2,
+                cards: 3,
+                in_reviews: 0,
+                studied: 0,
+                average_recall: None
+            }
+        );
+        let waiting = cards_to_add(&library, &deck, "course-1");
+        assert_eq!(waiting.len(), 3);
+        assert_eq!(deck.add_to_reviews(&waiting[..2]).len(), 2);
+        assert_eq!(cards_to_add(&library, &deck, "course-1"), waiting[2..]);
+        let card = deck.get(&waiting[0]).unwrap().clone();
+        let mut studied = answer(&card, Rating::Good, T0, &scheduler, || 0.5).after;
+        studied = answer(&studied, Rating::Good, T0 + DAY_MS, &scheduler, || 0.5).after;
+        deck.put(studied);
+        let later = progress(&deck, T0 + 2.0 * DAY_MS);
+        assert_eq!((later.in_reviews, later.studied), (2, 1));
+        assert!(matches!(later.average_recall, Some(p) if p > 50 && p <= 100));
+        assert_eq!(
+            course_progress(&library, &deck, "other", &scheduler, T0).notes,
+            0
+        );
+    }
+}
