@@ -3,8 +3,11 @@
 
 mod review;
 mod search;
+mod share;
+pub mod transfer;
 
 pub use review::calendar;
+pub use share::{app_address, Outgoing, ShareScope};
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -12,6 +15,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::core::bundle::{Bundle, Course, Elsewhere};
 use crate::core::deck::{Card, Deck};
 use crate::core::library::Library;
 use crate::core::note::{Note, NoteId};
@@ -25,6 +29,10 @@ use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES};
 const CARDS_DERIVED: &str = "cards_derived";
 /// Meta key of the review settings.
 const REVIEW_SETTINGS: &str = "review_settings";
+/// Meta key of the courses the learner imported.
+const COURSES: &str = "courses";
+/// Meta key of the notes imported bundles link to but did not carry, with their course.
+const ELSEWHERE: &str = "elsewhere";
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
@@ -69,6 +77,14 @@ pub struct AppState {
     search_index: StoredValue<SearchIndex>,
     /// Bumped whenever the index changes, so search results follow.
     pub search_version: RwSignal<u64>,
+    /// Courses imported from shared bundles, newest version of each.
+    pub courses: RwSignal<Vec<Course>>,
+    /// Notes that imported notes link to and that live in another course, by title.
+    pub elsewhere: RwSignal<Vec<Elsewhere>>,
+    /// The name this user signs the courses they share with.
+    pub author: RwSignal<String>,
+    /// A bundle file the user opened, waiting on the preview page.
+    pub opened_bundle: RwSignal<Option<Bundle>>,
 }
 
 impl AppState {
@@ -90,6 +106,10 @@ impl AppState {
             last_answer: RwSignal::new(None),
             search_index: StoredValue::new(SearchIndex::new()),
             search_version: RwSignal::new(0),
+            courses: RwSignal::new(Vec::new()),
+            elsewhere: RwSignal::new(Vec::new()),
+            author: RwSignal::new(String::new()),
+            opened_bundle: RwSignal::new(None),
         }
     }
 
@@ -127,6 +147,15 @@ impl AppState {
         }
         if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
             self.review_settings.set(settings);
+        }
+        if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(COURSES).await {
+            self.courses.set(courses);
+        }
+        if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(ELSEWHERE).await {
+            self.elsewhere.set(elsewhere);
+        }
+        if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
+            self.author.set(author);
         }
         let mut library = Library::from_notes(notes.records);
         let mut deck = Deck::from_cards(cards.records);
@@ -401,12 +430,12 @@ pub fn current_route() -> Route {
     Route::parse(&hash)
 }
 
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     js_sys::Date::now()
 }
 
 /// A random id for a new note.
-fn new_id() -> NoteId {
+pub(super) fn new_id() -> NoteId {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())

@@ -41,13 +41,22 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Strin
 /// shows the learner's recall of that card.
 pub type RecallOf<'r> = &'r dyn Fn(&str, &str) -> String;
 
-/// Like [`render`], with each link to a card carrying a badge of the learner's recall.
+/// What a note's links show beyond their target: the learner's recall of a linked card, and for
+/// a missing note the course it belongs to (when an imported bundle named one).
+pub struct LinkInfo<'r> {
+    pub recall: RecallOf<'r>,
+    /// Title of a missing note -> the title of the course it lives in.
+    pub course_of: &'r dyn Fn(&str) -> Option<String>,
+}
+
+/// Like [`render`], with each link to a card carrying a badge of the learner's recall and each
+/// missing note that another course holds saying which.
 pub fn render_note(
     markdown: &str,
     resolve: &dyn Fn(&str) -> Option<String>,
-    recall: RecallOf<'_>,
+    info: &LinkInfo<'_>,
 ) -> String {
-    render_with(markdown, resolve, Some(recall)).html
+    render_with(markdown, resolve, Some(info)).html
 }
 
 /// Like [`render`], and also returns the headings (for an outline or to check link targets).
@@ -58,7 +67,7 @@ pub fn render_document(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>)
 fn render_with(
     markdown: &str,
     resolve: &dyn Fn(&str) -> Option<String>,
-    recall: Option<RecallOf<'_>>,
+    info: Option<&LinkInfo<'_>>,
 ) -> Rendered {
     // An HTML block is shown as a paragraph of its source text.
     let events = Parser::new_ext(markdown, markdown_options()).map(|event| match event {
@@ -66,7 +75,7 @@ fn render_with(
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
     });
-    let mut renderer = Renderer::new(resolve, recall);
+    let mut renderer = Renderer::new(resolve, info);
     for event in TextMergeStream::new(events) {
         renderer.event(event);
     }
@@ -111,7 +120,7 @@ struct OpenImage {
 
 struct Renderer<'a, 'r> {
     resolve: &'r dyn Fn(&str) -> Option<String>,
-    recall: Option<RecallOf<'r>>,
+    info: Option<&'r LinkInfo<'r>>,
     out: Vec<Event<'a>>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
@@ -127,10 +136,10 @@ struct Renderer<'a, 'r> {
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
-    fn new(resolve: &'r dyn Fn(&str) -> Option<String>, recall: Option<RecallOf<'r>>) -> Self {
+    fn new(resolve: &'r dyn Fn(&str) -> Option<String>, info: Option<&'r LinkInfo<'r>>) -> Self {
         Renderer {
             resolve,
-            recall,
+            info,
             out: Vec::new(),
             headings: Vec::new(),
             used_ids: HashSet::new(),
@@ -453,10 +462,10 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     href.push('/');
                     href.push_str(&encode(&format!("block-{block}")));
                 }
-                let badge = match (link.block, self.recall) {
-                    (Some(block), Some(recall)) => format!(
+                let badge = match (link.block, self.info) {
+                    (Some(block), Some(info)) => format!(
                         " <span class=\"recall\" title=\"Your recall of this card now\">{}</span>",
-                        escape(&recall(&id, block))
+                        escape(&(info.recall)(&id, block))
                     ),
                     _ => String::new(),
                 };
@@ -465,11 +474,22 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     escape(&href)
                 )
             }
-            None => format!(
-                "<a class=\"{class} missing\" href=\"#/new/{}\" title=\"Create note “{}”\">{shown}</a>",
-                escape(&encode(link.target)),
-                escape(link.target),
-            ),
+            None => {
+                let course = self.info.and_then(|info| (info.course_of)(link.target));
+                let from = course
+                    .map(|c| {
+                        format!(
+                            " <span class=\"from-course\">(in the course “{}”)</span>",
+                            escape(&c)
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "<a class=\"{class} missing\" href=\"#/new/{}\" title=\"Create note “{}”\">{shown}{from}</a>",
+                    escape(&encode(link.target)),
+                    escape(link.target),
+                )
+            }
         }
     }
 }
@@ -1013,13 +1033,33 @@ mod tests {
     #[test]
     fn card_links_carry_a_recall_badge() {
         let recall = |note: &str, anchor: &str| format!("{note}:{anchor} <87%>");
-        let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &recall);
+        let info = LinkInfo {
+            recall: &recall,
+            course_of: &|_| None,
+        };
+        let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &info);
         assert_eq!(
             html,
             "<p><a class=\"wikilink\" href=\"#/note/n1/block-cap\">Known › ^cap \
              <span class=\"recall\" title=\"Your recall of this card now\">n1:cap &lt;87%&gt;</span></a> \
              <a class=\"wikilink\" href=\"#/note/n1\">Known</a> \
              <a class=\"wikilink missing\" href=\"#/new/Gone\" title=\"Create note “Gone”\">Gone › ^x</a></p>\n"
+        );
+        check(&html).unwrap();
+    }
+
+    #[test]
+    fn missing_notes_say_which_course_holds_them() {
+        let info = LinkInfo {
+            recall: &|_, _| String::new(),
+            course_of: &|title| (title == "Verbs").then(|| "Spanish <2>".to_string()),
+        };
+        let html = render_note("[[Verbs|v]] [[Gone]]", &resolve, &info);
+        assert_eq!(
+            html,
+            "<p><a class=\"wikilink missing\" href=\"#/new/Verbs\" title=\"Create note “Verbs”\">v \
+             <span class=\"from-course\">(in the course “Spanish &lt;2&gt;”)</span></a> \
+             <a class=\"wikilink missing\" href=\"#/new/Gone\" title=\"Create note “Gone”\">Gone</a></p>\n"
         );
         check(&html).unwrap();
     }
@@ -1519,6 +1559,7 @@ mod tests {
                                     | "embed"
                                     | "missing"
                                     | "recall"
+                                    | "from-course"
                                     | "cloze"
                                     | "highlight"
                                     | "card-sep"

@@ -1,14 +1,17 @@
 //! Leptos components. They hold view state only and call `AppState` for everything else.
 
 mod backlinks;
+mod course;
 mod dialog;
 mod editor;
 mod home;
+mod import;
 mod note_cards;
 mod note_page;
 mod review;
 mod search;
 mod settings;
+mod share;
 mod sidebar;
 mod stats;
 mod switcher;
@@ -111,6 +114,16 @@ pub fn App() -> impl IntoView {
                     Route::Stats => view! { <stats::StatsPage /> }.into_any(),
                     Route::Settings => view! { <settings::SettingsPage /> }.into_any(),
                     Route::Search { .. } => view! { <search::SearchPage /> }.into_any(),
+                    Route::Import { payload } if payload.is_empty() => {
+                        view! { <import::ImportPage source=import::Source::File /> }.into_any()
+                    }
+                    Route::Import { payload } => {
+                        view! { <import::ImportPage source=import::Source::Link(payload) /> }.into_any()
+                    }
+                    Route::Open { url, key } => {
+                        view! { <import::ImportPage source=import::Source::Hosted { url, key } /> }.into_any()
+                    }
+                    Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
                 }}
             </main>
         </div>

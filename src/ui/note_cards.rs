@@ -30,6 +30,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
                             card_status(c, &scheduler, now),
                             c.suspended,
                             c.retired,
+                            c.in_deck,
                         )
                     })
                     .collect::<Vec<_>>()
@@ -41,15 +42,24 @@ pub fn NoteCards(id: String) -> impl IntoView {
             <section class="note-cards" aria-labelledby="cards-heading">
                 <h2 id="cards-heading">"Cards"</h2>
                 <ul>
-                    {move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired)| {
+                    {move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
                         let suspend_id = card_id.clone();
                         let reset_id = card_id.clone();
+                        let add_id = card_id.clone();
                         view! {
                             <li class="card-row" class:retired=retired>
                                 <span class="card-front-text" inner_html=front></span>
                                 <span class="card-kind">{kind}</span>
                                 <span class="card-status">{status}</span>
-                                <Show when=move || !retired>
+                                <Show when=move || !retired && !in_deck>
+                                    <span class="card-actions">
+                                        <button class="primary" on:click={
+                                            let id = add_id.clone();
+                                            move |_| state.add_to_reviews(std::slice::from_ref(&id))
+                                        }>"Add to reviews"</button>
+                                    </span>
+                                </Show>
+                                <Show when=move || !retired && in_deck>
                                     <span class="card-actions">
                                         <button on:click={
                                             let id = suspend_id.clone();

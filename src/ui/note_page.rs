@@ -4,12 +4,14 @@ use leptos::prelude::*;
 
 use crate::app::{AppState, SaveState};
 use crate::core::markdown;
+use crate::core::note::title_key;
 use crate::core::review::Recall;
 use crate::core::route::Route;
 use crate::ui::backlinks::Backlinks;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::editor::Editor;
 use crate::ui::note_cards::{LinkedCards, NoteCards};
+use crate::ui::share::ShareDialog;
 
 #[component]
 pub fn NotePage(id: String, heading: Option<String>) -> impl IntoView {
@@ -52,6 +54,17 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
         })
     });
     let confirming_delete = RwSignal::new(false);
+    let sharing = RwSignal::new(false);
+    let course = move || {
+        let course_id = state.library.with(|lib| {
+            id.with_value(|id| lib.get(id).and_then(|n| n.origin.as_ref()?.course.clone()))
+        })?;
+        state.courses.with(|cs| {
+            cs.iter()
+                .find(|c| c.id == course_id)
+                .map(|c| (c.id.clone(), c.title.clone()))
+        })
+    };
     let delete = move || {
         confirming_delete.set(false);
         state.delete(&id.get_value());
@@ -72,10 +85,17 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                     <button class="primary" on:click=toggle_mode>
                         {move || if editing() { "Done" } else { "Edit" }}
                     </button>
+                    <button on:click=move |_| sharing.set(true)>"Share"</button>
                     <button class="danger" on:click=move |_| confirming_delete.set(true)>
                         "Delete note"
                     </button>
                 </div>
+                {move || course().map(|(course_id, course_title)| {
+                    let href = Route::Course { id: course_id }.to_fragment();
+                    view! {
+                        <p class="note-course">"From the course " <a href=href>{course_title}</a></p>
+                    }
+                })}
             </header>
             <Show
                 when=editing
@@ -87,6 +107,9 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
             <LinkedCards id=id.get_value() />
             <Backlinks id=id.get_value() />
         </div>
+        <Show when=move || sharing.get()>
+            <ShareDialog id=id.get_value() on_close=Callback::new(move |_| sharing.set(false)) />
+        </Show>
         <Show when=move || confirming_delete.get()>
             <ConfirmDialog
                 title=Signal::derive(move || format!("Delete “{}”?", title.get()))
@@ -110,13 +133,25 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
             let scheduler = state.scheduler();
             let now = js_sys::Date::now();
             state.deck.with(|deck| {
-                markdown::render_note(
-                    &body,
-                    &|target| lib.resolve(target).map(str::to_string),
-                    &|note_id, anchor| {
-                        Recall::of(deck.by_anchor(note_id, anchor), &scheduler, now).to_string()
-                    },
-                )
+                state.elsewhere.with(|elsewhere| {
+                    let info = markdown::LinkInfo {
+                        recall: &|note_id, anchor| {
+                            Recall::of(deck.by_anchor(note_id, anchor), &scheduler, now).to_string()
+                        },
+                        course_of: &|title| {
+                            let key = title_key(title);
+                            elsewhere
+                                .iter()
+                                .find(|e| title_key(&e.title) == key)
+                                .map(|e| e.course.clone())
+                        },
+                    };
+                    markdown::render_note(
+                        &body,
+                        &|target| lib.resolve(target).map(str::to_string),
+                        &info,
+                    )
+                })
             })
         })
     });

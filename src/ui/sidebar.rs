@@ -48,6 +48,9 @@ pub fn Sidebar() -> impl IntoView {
                 </a>
                 <a href="#/stats" class:current=move || state.route.get() == Route::Stats>"Statistics"</a>
                 <a href="#/settings" class:current=move || state.route.get() == Route::Settings>"Settings"</a>
+                <a href="#/import" class:current=move || state.route.get() == Route::Import { payload: String::new() }>
+                    "Open a shared file"
+                </a>
             </nav>
             <nav aria-label="Notes">
                 // Until the library is read, a new note would be lost when it arrives.

@@ -48,10 +48,19 @@ const mimeTypes = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port. `/` is index.html. Resolves to { url, close }. */
-export async function serve(root = distDir) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port. `/` is index.html. `hosted` maps extra paths to
+ * bytes (files a test puts "on a web host"). Resolves to { url, close }.
+ */
+export async function serve(root = distDir, hosted = new Map()) {
   const server = createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    if (hosted.has(pathname)) {
+      response
+        .writeHead(200, { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' })
+        .end(hosted.get(pathname));
+      return;
+    }
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = path.resolve(root, relative);
     if (!file.startsWith(root + path.sep)) {
@@ -128,11 +137,11 @@ export function assertNoProblems(problems, where = 'the page') {
  * (see `setClock`). The server's URL is `env.url`.
  */
 export function describeApp(name, body) {
-  const env = { url: '', browser: null };
+  const env = { url: '', browser: null, hosted: new Map() };
   describe(name, () => {
     let server;
     before(async () => {
-      server = await serve();
+      server = await serve(distDir, env.hosted);
       env.url = server.url;
       env.browser = await launchBrowser();
     });

@@ -1,0 +1,216 @@
+//! Sharing operations of the app state: building a bundle for a link or file, reading one that
+//! came from outside, and importing it (notes, cards and course record in one transaction).
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::{new_id, now, AppState, COURSES, ELSEWHERE};
+use crate::core::bundle::{self, Bundle, Course};
+use crate::core::deck::CardId;
+use crate::core::merge::{self, Choice, CourseProgress, ImportPlan};
+use crate::core::note::{title_key, NoteId};
+use crate::core::route::Route;
+use crate::store::{Write, CARDS, NOTES};
+
+/// Meta key of the name an author signs courses with.
+pub(super) const AUTHOR: &str = "author";
+
+/// What a share includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareScope {
+    /// The note alone.
+    Note,
+    /// A course: the note and the notes it links to, this many links deep.
+    Course(u32),
+    /// Every note.
+    Library,
+}
+
+/// A bundle ready to leave: its encoded bytes and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub bundle: Bundle,
+    pub bytes: Vec<u8>,
+    /// Cards written in the bundle's notes.
+    pub cards: usize,
+}
+
+impl Outgoing {
+    /// The share link for this page's address, or `None` when it would be too long to share.
+    pub fn link(&self) -> Option<String> {
+        let link = format!(
+            "{}{}",
+            app_address(),
+            Route::Import {
+                payload: bundle::to_link_payload(&self.bytes),
+            }
+            .to_fragment()
+        );
+        (link.len() <= bundle::LINK_LIMIT).then_some(link)
+    }
+
+    /// A file name from the course or note title.
+    pub fn file_name(&self) -> String {
+        let title = self
+            .bundle
+            .course
+            .as_ref()
+            .map(|c| c.title.as_str())
+            .or_else(|| self.bundle.notes.first().map(|n| n.title.as_str()))
+            .unwrap_or("Loam");
+        let safe: String = title
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == ' ' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{}.loam", safe.trim())
+    }
+}
+
+/// The app's address without its fragment: where a share link opens Loam.
+pub fn app_address() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+impl AppState {
+    /// The bundle for sharing from note `root` with `scope`, a course signed by `author`.
+    pub fn outgoing(&self, root: &str, scope: ShareScope, author: &str) -> Option<Outgoing> {
+        let courses = self.courses.get_untracked();
+        let course_title = |id: &str| courses.iter().find(|c| c.id == id).map(|c| c.title.clone());
+        let bundle = self.library.with_untracked(|lib| {
+            let note = lib.get(root)?;
+            let ids = match scope {
+                ShareScope::Note => vec![note.id.clone()],
+                ShareScope::Course(depth) => bundle::collect(lib, root, depth),
+                ShareScope::Library => lib.notes_by_recent().iter().map(|n| n.id.clone()).collect(),
+            };
+            let course = matches!(scope, ShareScope::Course(_)).then(|| Course {
+                id: note.id.clone(),
+                title: note.title.clone(),
+                author: author.trim().to_string(),
+                version: ids
+                    .iter()
+                    .filter_map(|id| lib.get(id))
+                    .map(|n| n.updated.max(0.0) as u64)
+                    .max()
+                    .unwrap_or(0),
+                created: note.created,
+                root: note.id.clone(),
+            });
+            Some(bundle::build(lib, &ids, course, &course_title))
+        })?;
+        let cards = bundle
+            .notes
+            .iter()
+            .map(|n| crate::core::card::parse_cards(&n.body).len())
+            .sum();
+        let bytes = bundle::encode(&bundle);
+        Some(Outgoing {
+            bundle,
+            bytes,
+            cards,
+        })
+    }
+
+    /// Remembers the name courses are signed with.
+    pub fn set_author(&self, name: &str) {
+        self.author.set(name.to_string());
+        self.write(Write::new().put_meta(AUTHOR, name));
+    }
+
+    /// What importing `bundle` would do, computed against the library as it is now.
+    pub fn plan_import(&self, bundle: Bundle) -> ImportPlan {
+        self.flush();
+        self.library.with_untracked(|lib| merge::plan(lib, bundle))
+    }
+
+    /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
+    /// the course record are written in one transaction; memory changes only once it is stored.
+    /// Returns where to go next: the course page, or the first note.
+    pub async fn import(
+        self,
+        plan: ImportPlan,
+        choices: HashMap<NoteId, Choice>,
+    ) -> Result<Route, String> {
+        self.flush();
+        let store = self
+            .store
+            .get_value()
+            .ok_or("Storage is not available: nothing was imported.")?;
+        let mut library = self.library.get_untracked();
+        let mut deck = self.deck.get_untracked();
+        let applied = merge::apply(&plan, &choices, &mut library, &mut deck, now(), &mut || {
+            new_id()
+        });
+        let mut courses = self.courses.get_untracked();
+        if let Some(course) = &plan.course {
+            courses.retain(|c| c.id != course.id);
+            courses.push(course.clone());
+        }
+        let mut elsewhere = self.elsewhere.get_untracked();
+        for named in &plan.elsewhere {
+            let key = title_key(&named.title);
+            elsewhere.retain(|e| title_key(&e.title) != key);
+            elsewhere.push(named.clone());
+        }
+        let write = Write::new()
+            .put(NOTES, &applied.notes)
+            .and_then(|w| w.put(CARDS, &applied.cards))
+            .and_then(|w| w.put_meta(COURSES, &courses))
+            .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
+            .map_err(|e| e.message)?;
+        store
+            .apply(write)
+            .await
+            .map_err(|e| format!("{} Nothing was imported.", e.message))?;
+        self.library.set(library);
+        self.deck.set(deck);
+        self.courses.set(courses);
+        self.elsewhere.set(elsewhere);
+        self.index_notes(&applied.notes);
+        Ok(match (&plan.course, applied.root) {
+            (Some(course), _) => Route::Course {
+                id: course.id.clone(),
+            },
+            (None, Some(id)) => Route::Note { id, heading: None },
+            (None, None) => Route::Home,
+        })
+    }
+
+    /// Puts cards of an imported course into the learner's reviews.
+    pub fn add_to_reviews(&self, ids: &[CardId]) {
+        let changed = self
+            .deck
+            .try_update(|deck| deck.add_to_reviews(ids))
+            .unwrap_or_default();
+        if !changed.is_empty() {
+            self.write(Write::new().put(CARDS, &changed));
+        }
+    }
+
+    /// Every live card of a course's notes that is not yet in the learner's reviews.
+    pub fn course_cards_waiting(&self, course_id: &str) -> Vec<CardId> {
+        self.library.with(|lib| {
+            self.deck
+                .with(|deck| merge::cards_to_add(lib, deck, course_id))
+        })
+    }
+
+    /// The learner's progress through a course.
+    pub fn course_progress(&self, course_id: &str) -> CourseProgress {
+        let scheduler = self.scheduler();
+        self.library.with(|lib| {
+            self.deck
+                .with(|deck| merge::course_progress(lib, deck, course_id, &scheduler, now()))
+        })
+    }
+}

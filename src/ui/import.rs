@@ -1,0 +1,277 @@
+//! Opening a bundle (from a link, a file, or an encrypted hosted file): a preview of what would
+//! change, conflict choices, and nothing stored until the learner agrees.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::app::{transfer, AppState};
+use crate::core::bundle::{self, Bundle};
+use crate::core::merge::{Change, Choice, ImportPlan};
+use crate::core::note::NoteId;
+use crate::core::route::Route;
+use crate::ui::share::plural;
+
+/// Where the bundle on the preview page comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Link(String),
+    File,
+    Hosted { url: String, key: String },
+}
+
+#[component]
+pub fn ImportPage(source: Source) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Ok(None) while a hosted file is on its way or no file is chosen yet.
+    let bundle = RwSignal::new(Ok::<Option<Bundle>, String>(None));
+    match source.clone() {
+        Source::Link(payload) => bundle.set(
+            bundle::decode_link_payload(&payload)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+        ),
+        Source::File => bundle.set(Ok(state.opened_bundle.get_untracked())),
+        Source::Hosted { url, key } => spawn_local(async move {
+            bundle.set(fetch_hosted(&url, &key).await.map(Some));
+        }),
+    }
+    let waiting = source != Source::File;
+    view! {
+        <section class="import-page">
+            <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
+                {move || match bundle.get() {
+                    Err(message) => view! {
+                        <h1>"This cannot be imported"</h1>
+                        <p class="error" role="alert">{message}</p>
+                        <p>"Nothing was imported; your notes are as they were. " <a href="#/">"Back to the start page"</a></p>
+                    }.into_any(),
+                    Ok(None) if waiting => view! {
+                        <h1>"Opening the shared course…"</h1>
+                        <p class="muted" role="status">"Downloading and decrypting the file."</p>
+                    }.into_any(),
+                    Ok(None) => view! { <OpenFile bundle=bundle /> }.into_any(),
+                    Ok(Some(b)) => view! { <Preview plan=state.plan_import(b) /> }.into_any(),
+                }}
+            </Show>
+        </section>
+    }
+}
+
+async fn fetch_hosted(url: &str, key: &str) -> Result<Bundle, String> {
+    let key = bundle::key_from_text(key).map_err(|e| e.to_string())?;
+    let sealed = transfer::fetch_bytes(url).await?;
+    let plain = transfer::unseal(&sealed, &key).await?;
+    bundle::decode(&plain).map_err(|e| e.to_string())
+}
+
+/// Choosing a bundle file.
+#[component]
+fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    let on_change = move |e: leptos::ev::Event| {
+        let file = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        spawn_local(async move {
+            let read = transfer::read_file(&file).await.and_then(|bytes| {
+                if bundle::is_sealed(&bytes) {
+                    Err(format!(
+                        "“{}” is encrypted: open it with the link that came with it.",
+                        file.name()
+                    ))
+                } else {
+                    bundle::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name()))
+                }
+            });
+            match read {
+                Ok(b) => {
+                    error.set(None);
+                    state.opened_bundle.set(Some(b.clone()));
+                    bundle.set(Ok(Some(b)));
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <h1>"Open a shared file"</h1>
+        <p>"Open a Loam bundle (.loam) that someone sent you. You will see what it holds before anything is added."</p>
+        <label class="file-pick">
+            "Bundle file"
+            <input type="file" accept=".loam,application/octet-stream" on:change=on_change />
+        </label>
+        {move || error.get().map(|m| view! {
+            <p class="error" role="alert">{m} " Nothing was imported."</p>
+        })}
+    }
+}
+
+/// What importing would do, and the button that does it.
+#[component]
+fn Preview(plan: ImportPlan) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let choices = RwSignal::new(
+        plan.conflicts()
+            .iter()
+            .map(|item| (item.id.clone(), Choice::KeepBoth))
+            .collect::<HashMap<NoteId, Choice>>(),
+    );
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let heading = match &plan.course {
+        Some(course) => format!("Import the course “{}”", course.title),
+        None => format!("Import {}", plural(plan.items.len(), "note")),
+    };
+    let byline = plan.course.as_ref().map(|course| {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(course.version as f64));
+        let when: String = date
+            .to_locale_date_string("en", &wasm_bindgen::JsValue::UNDEFINED)
+            .into();
+        if course.author.is_empty() {
+            format!("Version of {when}")
+        } else {
+            format!("By {} · version of {when}", course.author)
+        }
+    });
+    let summary: Vec<String> = [
+        (Change::New, "new"),
+        (Change::Update, "updated"),
+        (Change::Unchanged, "unchanged"),
+        (Change::KeptLocal, "with your edits kept"),
+        (Change::Conflict, "edited by you and by the author"),
+    ]
+    .into_iter()
+    .filter_map(|(change, words)| {
+        let n = plan.count(change);
+        (n > 0).then(|| format!("{} {words}", plural(n, "note")))
+    })
+    .collect();
+    let nothing_to_do = plan
+        .items
+        .iter()
+        .all(|i| matches!(i.change, Change::Unchanged | Change::KeptLocal));
+    let cards = plan.card_count();
+    let renames: Vec<(String, String)> = plan
+        .items
+        .iter()
+        .filter_map(|i| i.renamed_from.clone().map(|from| (from, i.title.clone())))
+        .collect();
+    let rows: Vec<(String, &'static str)> = plan
+        .items
+        .iter()
+        .map(|i| (i.title.clone(), change_label(i.change)))
+        .collect();
+    let conflicts: Vec<(NoteId, String)> = plan
+        .conflicts()
+        .iter()
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.local_title.clone().unwrap_or_else(|| i.title.clone()),
+            )
+        })
+        .collect();
+    let plan = StoredValue::new(plan);
+    let import = move |_| {
+        busy.set(true);
+        let plan = plan.get_value();
+        let choices = choices.get_untracked();
+        spawn_local(async move {
+            match state.import(plan, choices).await {
+                Ok(route) => {
+                    state.opened_bundle.set(None);
+                    // Replacing the address drops the bundle from it: a reload does not offer it again.
+                    state.replace_route(&route);
+                }
+                Err(message) => {
+                    failure.set(Some(message));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let cancel = move |_| {
+        state.opened_bundle.set(None);
+        state.replace_route(&Route::Home);
+    };
+    view! {
+        <h1>{heading}</h1>
+        {byline.map(|b| view! { <p class="muted">{b}</p> })}
+        <ul class="import-summary" aria-label="What would change">
+            {summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+            <li>{plural(cards, "card")} " in these notes"</li>
+        </ul>
+        <p class="muted">
+            "Cards are not added to your reviews until you choose: all at once from the course page, or one by one on each note. Your review history is never replaced."
+        </p>
+        {(!renames.is_empty()).then(|| view! {
+            <div class="import-renames">
+                <h2>"Titles you already use"</h2>
+                <ul>
+                    {renames.into_iter().map(|(from, to)| view! {
+                        <li>{format!("You already have a note called “{from}”: the imported one will be “{to}”.")}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        {(!conflicts.is_empty()).then(|| view! {
+            <div class="import-conflicts">
+                <h2>"Edited on both sides"</h2>
+                <p>"You changed these notes since you imported them, and the author changed them too. Choose for each:"</p>
+                {conflicts.into_iter().map(|(id, title)| {
+                    let id = StoredValue::new(id);
+                    let option = move |choice: Choice, label: &'static str| {
+                        view! {
+                            <label>
+                                <input type="radio" name=format!("conflict-{}", id.get_value())
+                                    prop:checked=move || choices.with(|c| id.with_value(|id| c.get(id) == Some(&choice)))
+                                    on:change=move |_| choices.update(|c| { c.insert(id.get_value(), choice); }) />
+                                {label}
+                            </label>
+                        }
+                    };
+                    view! {
+                        <fieldset class="conflict">
+                            <legend>{format!("“{title}”")}</legend>
+                            {option(Choice::KeepMine, "Keep mine")}
+                            {option(Choice::TakeTheirs, "Take theirs")}
+                            {option(Choice::KeepBoth, "Keep both (theirs as a copy)")}
+                        </fieldset>
+                    }
+                }).collect_view()}
+            </div>
+        })}
+        <details class="import-notes">
+            <summary>"Notes in this bundle"</summary>
+            <ul>
+                {rows.into_iter().map(|(title, label)| view! {
+                    <li><span>{title}</span> <span class="import-change">{label}</span></li>
+                }).collect_view()}
+            </ul>
+        </details>
+        {move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        <div class="import-actions">
+            <button class="primary" disabled=move || busy.get() on:click=import>
+                {if nothing_to_do { "Open it" } else { "Import" }}
+            </button>
+            <button on:click=cancel>"Cancel"</button>
+        </div>
+    }
+}
+
+fn change_label(change: Change) -> &'static str {
+    match change {
+        Change::New => "new",
+        Change::Update => "update",
+        Change::Unchanged => "unchanged",
+        Change::KeptLocal => "your edits kept",
+        Change::Conflict => "conflict",
+    }
+}

@@ -1,0 +1,285 @@
+//! The share dialog of a note: what to include, then a link (with QR code), a file, or an
+//! encrypted file with a link that names where it is hosted.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{app_address, transfer, AppState, ShareScope};
+use crate::core::bundle::{self, QR_LIMIT};
+use crate::core::qr;
+use crate::core::route::{hosted_url, Route};
+
+/// Depths offered for a course, and "everything reachable".
+const ALL_LINKED: u32 = 50;
+
+#[component]
+pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = StoredValue::new(id);
+    let links_out = state
+        .library
+        .with_untracked(|lib| id.with_value(|id| bundle::collect(lib, id, 1).len() > 1));
+    let scope = RwSignal::new(if links_out {
+        ShareScope::Course(1)
+    } else {
+        ShareScope::Note
+    });
+    let author = RwSignal::new(state.author.get_untracked());
+    let outgoing = Memo::new(move |_| {
+        state.library.track();
+        state.outgoing(&id.get_value(), scope.get(), &author.get())
+    });
+    let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));
+    let copied = RwSignal::new(None::<String>);
+    let close_button = NodeRef::<html::Button>::new();
+    request_animation_frame(move || {
+        if let Some(button) = close_button.try_get_untracked().flatten() {
+            let _ = button.focus();
+        }
+    });
+    let on_key = move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            on_close.run(());
+        }
+    };
+    let depth = move || match scope.get() {
+        ShareScope::Course(d) => d,
+        _ => 1,
+    };
+    let copy = move |_| {
+        if let Some(text) = link.get_untracked() {
+            spawn_local(async move {
+                copied.set(Some(match transfer::copy_text(&text).await {
+                    Ok(()) => "Link copied.".to_string(),
+                    Err(message) => message,
+                }));
+            });
+        }
+    };
+    let share = move |_| {
+        let title = outgoing.with_untracked(|o| o.as_ref().map(|o| o.file_name()));
+        if let (Some(text), Some(title)) = (link.get_untracked(), title) {
+            spawn_local(async move {
+                if let Err(message) = transfer::share_link(&title, &text).await {
+                    copied.set(Some(message));
+                }
+            });
+        }
+    };
+    let download = move |_| {
+        outgoing.with_untracked(|o| {
+            if let Some(o) = o {
+                if let Err(message) =
+                    transfer::save_file(&o.file_name(), &o.bytes, "application/octet-stream")
+                {
+                    copied.set(Some(message));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="backdrop" on:click=move |_| on_close.run(())></div>
+        <div class="dialog share-dialog" role="dialog" aria-modal="true" aria-labelledby="share-title" on:keydown=on_key>
+            <h2 id="share-title">"Share"</h2>
+            <fieldset class="share-scope">
+                <legend>"What to share"</legend>
+                <label>
+                    <input type="radio" name="share-scope"
+                        prop:checked=move || scope.get() == ShareScope::Note
+                        on:change=move |_| scope.set(ShareScope::Note) />
+                    "This note"
+                </label>
+                <label>
+                    <input type="radio" name="share-scope"
+                        prop:checked=move || matches!(scope.get(), ShareScope::Course(_))
+                        on:change=move |_| scope.set(ShareScope::Course(depth())) />
+                    "A course: this note and the notes it links to"
+                </label>
+                <label class="share-depth">
+                    "Links to follow"
+                    <select
+                        disabled=move || !matches!(scope.get(), ShareScope::Course(_))
+                        prop:value=move || depth().to_string()
+                        on:change=move |e| {
+                            let d = event_target_value(&e).parse().unwrap_or(1);
+                            scope.set(ShareScope::Course(d));
+                        }
+                    >
+                        <option value="1">"1 (the notes it links to)"</option>
+                        <option value="2">"2 (and the notes they link to)"</option>
+                        <option value="3">"3"</option>
+                        <option value=ALL_LINKED.to_string()>"All it leads to"</option>
+                    </select>
+                </label>
+                <label>
+                    <input type="radio" name="share-scope"
+                        prop:checked=move || scope.get() == ShareScope::Library
+                        on:change=move |_| scope.set(ShareScope::Library) />
+                    "Your whole library"
+                </label>
+            </fieldset>
+            <Show when=move || matches!(scope.get(), ShareScope::Course(_))>
+                <label class="share-author">
+                    "Your name, shown to learners"
+                    <input type="text" maxlength="200" prop:value=move || author.get()
+                        on:input=move |e| author.set(event_target_value(&e))
+                        on:change=move |_| state.set_author(&author.get_untracked()) />
+                </label>
+            </Show>
+            {move || outgoing.get().map(|o| {
+                let titles: Vec<String> = o.bundle.notes.iter().map(|n| n.title.clone()).collect();
+                let count = titles.len();
+                view! {
+                    <p class="share-summary" aria-live="polite">
+                        {plural(count, "note")} ", " {plural(o.cards, "card")} " · " {format_size(o.bytes.len())}
+                    </p>
+                    <details class="share-included">
+                        <summary>"Included notes"</summary>
+                        <ul>{titles.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                    </details>
+                }
+            })}
+            <section class="share-way" aria-labelledby="share-link-heading">
+                <h3 id="share-link-heading">"Link"</h3>
+                {move || match link.get() {
+                    Some(text) => {
+                        let qr = (text.len() <= QR_LIMIT).then(|| qr::qr_svg(&text)).flatten();
+                        view! {
+                            <label class="share-link">
+                                "Share link"
+                                <input type="text" readonly prop:value=text.clone()
+                                    on:focus=move |e| {
+                                        use wasm_bindgen::JsCast;
+                                        if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                            input.select();
+                                        }
+                                    } />
+                            </label>
+                            <p class="muted">{format!("{} characters. Everything is in the link itself: no server sees it.", text.len())}</p>
+                            <div class="share-actions">
+                                <button class="primary" on:click=copy>"Copy link"</button>
+                                <Show when=transfer::can_share>
+                                    <button on:click=share>"Share…"</button>
+                                </Show>
+                            </div>
+                            {qr.map(|qr| view! {
+                                <svg class="share-qr" role="img" aria-label="QR code of the share link"
+                                    viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
+                                    <rect width="100%" height="100%" fill="#fff" />
+                                    <path d=qr.path fill="#000" />
+                                </svg>
+                            })}
+                        }.into_any()
+                    }
+                    None => view! {
+                        <p class="share-too-large">
+                            {format!(
+                                "This is too large for a link (links stay under {} characters). Share it as a file, or host an encrypted file below.",
+                                bundle::LINK_LIMIT
+                            )}
+                        </p>
+                    }.into_any(),
+                }}
+                <p class="share-status" role="status">{move || copied.get()}</p>
+            </section>
+            <section class="share-way" aria-labelledby="share-file-heading">
+                <h3 id="share-file-heading">"File"</h3>
+                <p class="muted">"Send the file any way you like; Loam opens it with “Open a shared file”."</p>
+                <button on:click=download>"Download bundle file"</button>
+            </section>
+            <HostedShare outgoing=outgoing />
+            <div class="dialog-actions">
+                <button node_ref=close_button on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+        </div>
+    }
+}
+
+/// An encrypted file for any public host, and the link that names its address and carries the
+/// key (in the fragment, which never reaches a server).
+#[component]
+fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
+    let address = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let make = move |_| {
+        let url = match hosted_url(&address.get_untracked()) {
+            Ok(url) => url,
+            Err(message) => {
+                result.set(Some(Err(message)));
+                return;
+            }
+        };
+        let Some(o) = outgoing.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let made = match transfer::seal(&o.bytes).await {
+                Ok((sealed, key)) => {
+                    transfer::save_file(&o.file_name(), &sealed, "application/octet-stream").map(
+                        |()| {
+                            format!(
+                                "{}{}",
+                                app_address(),
+                                Route::Open {
+                                    url,
+                                    key: bundle::key_to_text(&key)
+                                }
+                                .to_fragment()
+                            )
+                        },
+                    )
+                }
+                Err(message) => Err(message),
+            };
+            result.set(Some(made));
+        });
+    };
+    view! {
+        <section class="share-way" aria-labelledby="share-hosted-heading">
+            <h3 id="share-hosted-heading">"Encrypted file on a web host"</h3>
+            <p class="muted">
+                "For large courses: put the encrypted file on any public host. Without the link, the file reveals nothing."
+            </p>
+            <label class="share-host">
+                "Address where you will put the file"
+                <input type="url" placeholder="https://example.org/course.loam"
+                    prop:value=move || address.get()
+                    on:input=move |e| { address.set(event_target_value(&e)); result.set(None); } />
+            </label>
+            <button on:click=make>"Download encrypted file"</button>
+            {move || match result.get() {
+                Some(Ok(link)) => view! {
+                    <label class="share-link">
+                        "Link to the hosted file"
+                        <input type="text" readonly prop:value=link />
+                    </label>
+                    <p class="muted">"Upload the file to that address, then share this link."</p>
+                }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// "1 note", "3 notes".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Bytes as "812 bytes", "3.4 KB", "1.2 MB".
+pub fn format_size(bytes: usize) -> String {
+    match bytes {
+        0..1000 => format!("{bytes} bytes"),
+        1000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
