@@ -145,7 +145,7 @@ impl std::fmt::Display for BundleError {
             ),
             BundleError::Truncated => write!(
                 f,
-                "This link is cut off: the bundle ends too early. Copy the whole link (or file) \
+                "This bundle is cut off: it ends too early. Copy the whole link (or file) \
                  and try again."
             ),
             BundleError::Corrupt => write!(
@@ -285,6 +285,9 @@ fn serde_detail(error: &serde_json::Error) -> String {
 /// Checks magic and version; returns what follows them.
 fn header<'a>(bytes: &'a [u8], magic: &[u8]) -> Result<&'a [u8], BundleError> {
     let head = magic.len();
+    if bytes.is_empty() {
+        return Err(BundleError::NotABundle);
+    }
     if bytes.len() <= head {
         return if magic.starts_with(bytes) {
             Err(BundleError::Truncated)
@@ -706,7 +709,9 @@ mod tests {
     #[test]
     fn every_prefix_is_cut_off() {
         let bytes = encode(&sample());
-        for len in 0..bytes.len() {
+        // Nothing at all is no bundle, not a cut one.
+        assert_eq!(decode(&[]), Err(BundleError::NotABundle));
+        for len in 1..bytes.len() {
             assert_eq!(decode(&bytes[..len]), Err(BundleError::Truncated), "{len}");
             let text = to_link_payload(&bytes[..len]);
             for cut in [text.len(), text.len().saturating_sub(1)] {
@@ -957,7 +962,8 @@ mod tests {
         assert!(is_sealed(&sealed) && !is_sealed(&encode(&sample())));
         assert_eq!(open_frame(&sealed), Ok((iv, &ciphertext[..])));
         assert_eq!(decode(&sealed), Err(BundleError::Sealed));
-        for len in 0..SEALED_MAGIC.len() + 1 + IV_BYTES + TAG_BYTES {
+        assert_eq!(open_frame(&[]), Err(BundleError::NotABundle));
+        for len in 1..SEALED_MAGIC.len() + 1 + IV_BYTES + TAG_BYTES {
             assert_eq!(
                 open_frame(&sealed[..len]),
                 Err(BundleError::Truncated),
@@ -985,7 +991,7 @@ mod tests {
             .contains("made by a newer version of Loam"));
         assert!(BundleError::Truncated
             .to_string()
-            .starts_with("This link is cut off: "));
+            .starts_with("This bundle is cut off: "));
     }
 
     fn library(notes: &[(&str, &str, &str)]) -> Library {
