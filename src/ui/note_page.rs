@@ -90,13 +90,13 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                         "Delete note"
                     </button>
                 </div>
-                {move || course().map(|(course_id, course_title)| {
-                    let href = Route::Course { id: course_id }.to_fragment();
-                    view! {
-                        <p class="note-course">"From the course " <a href=href>{course_title}</a></p>
-                    }
-                })}
             </header>
+            {move || course().map(|(course_id, course_title)| {
+                let href = Route::Course { id: course_id }.to_fragment();
+                view! {
+                    <p class="note-course">"From the course " <a href=href>{course_title}</a></p>
+                }
+            })}
             <Show
                 when=editing
                 fallback=move || view! { <NoteView id=id.get_value() heading=heading.clone() title=title /> }

@@ -33,10 +33,11 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     });
     let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));
     let copied = RwSignal::new(None::<String>);
-    let close_button = NodeRef::<html::Button>::new();
+    // The focus starts at the top, so a phone shows the dialog from its beginning.
+    let heading = NodeRef::<html::H2>::new();
     request_animation_frame(move || {
-        if let Some(button) = close_button.try_get_untracked().flatten() {
-            let _ = button.focus();
+        if let Some(heading) = heading.try_get_untracked().flatten() {
+            let _ = heading.focus();
         }
     });
     let on_key = move |e: ev::KeyboardEvent| {
@@ -84,7 +85,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     view! {
         <div class="backdrop" on:click=move |_| on_close.run(())></div>
         <div class="dialog share-dialog" role="dialog" aria-modal="true" aria-labelledby="share-title" on:keydown=on_key>
-            <h2 id="share-title">"Share"</h2>
+            <h2 id="share-title" tabindex="-1" node_ref=heading>"Share"</h2>
             <fieldset class="share-scope">
                 <legend>"What to share"</legend>
                 <label>
@@ -193,7 +194,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
             </section>
             <HostedShare outgoing=outgoing />
             <div class="dialog-actions">
-                <button node_ref=close_button on:click=move |_| on_close.run(())>"Close"</button>
+                <button on:click=move |_| on_close.run(())>"Close"</button>
             </div>
         </div>
     }
@@ -239,8 +240,8 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
         });
     };
     view! {
-        <section class="share-way" aria-labelledby="share-hosted-heading">
-            <h3 id="share-hosted-heading">"Encrypted file on a web host"</h3>
+        <details class="share-way share-hosted">
+            <summary>"Encrypted file on a web host"</summary>
             <p class="muted">
                 "For large courses: put the encrypted file on any public host. Without the link, the file reveals nothing."
             </p>
@@ -262,7 +263,7 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 None => ().into_any(),
             }}
-        </section>
+        </details>
     }
 }
 

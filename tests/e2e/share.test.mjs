@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import {
   describeApp,
   watch,
@@ -196,6 +197,7 @@ describeApp('sharing', (test) => {
 
     // The encrypted copy, and the link that names where it will be hosted.
     const address = `${env.url}hosted/spanish.loam`;
+    await dialog.getByText('Encrypted file on a web host', { exact: true }).click();
     await dialog.getByRole('textbox', { name: 'Address where you will put the file' }).fill(address);
     const [sealedDownload] = await Promise.all([
       author.waitForEvent('download'),
@@ -312,4 +314,15 @@ describeApp('sharing', (test) => {
       await learner.context.close();
     }
   }, { timeout: 150_000 });
+
+  test('a bundle too large for a link says so and still offers the file', async ({ page }) => {
+    // Text that barely compresses: a link cannot carry it.
+    const noise = randomBytes(36_000).toString('base64');
+    await createNote(page, 'Big', noise);
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = shareDialog(page);
+    await dialog.getByText(/^This is too large for a link \(links stay under 32000 characters\)/).waitFor();
+    assert.equal(await dialog.getByRole('textbox', { name: 'Share link', exact: true }).count(), 0);
+    await dialog.getByRole('button', { name: 'Download bundle file' }).waitFor();
+  });
 });
