@@ -37,6 +37,15 @@ pub fn Home() -> impl IntoView {
                         </button>
                     }
                 >
+                    <Show when=move || state.courses.with(|c| !c.is_empty())>
+                        <h2>"Your courses"</h2>
+                        <ul class="recent">
+                            {move || state.courses.get().into_iter().map(|course| {
+                                let href = Route::Course { id: course.id }.to_fragment();
+                                view! { <li><a href=href>{course.title}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    </Show>
                     <h2>"Recently edited"</h2>
                     <ul class="recent">
                         {move || recent().into_iter().map(|(id, title)| {

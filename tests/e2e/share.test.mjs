@@ -51,7 +51,7 @@ async function shareLink(page, { scope, author } = {}) {
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const dialog = shareDialog(page);
   await dialog.waitFor();
-  if (scope) await dialog.getByRole('radio', { name: scope }).check();
+  if (scope) await dialog.getByRole('radio', { name: scope, exact: true }).check();
   if (author !== undefined) {
     await dialog.getByRole('textbox', { name: 'Your name, shown to learners' }).fill(author);
   }
@@ -325,4 +325,37 @@ describeApp('sharing', (test) => {
     assert.equal(await dialog.getByRole('textbox', { name: 'Share link', exact: true }).count(), 0);
     await dialog.getByRole('button', { name: 'Download bundle file' }).waitFor();
   });
+
+  test('a course that links into another course: named while missing, resolved by title once there', async ({ page: author, env }) => {
+    await writeCourse(author);
+    const basics = await shareLink(author);
+    const author2 = await newProfile(env);
+    const learner = await newProfile(env);
+    try {
+      // A second author builds on the first course.
+      await openLink(author2.page, basics);
+      await importNow(author2.page);
+      await author2.page.getByRole('heading', { level: 1, name: 'Spanish basics', exact: true }).waitFor();
+      await createNote(author2.page, 'Counting drills', 'Practise [[Numbers]] daily.\n\nCinco :: Five');
+      const drills = await shareLink(author2.page, { scope: 'This note' });
+
+      const { page } = learner;
+      await openLink(page, drills);
+      await importNow(page);
+      await page.getByRole('heading', { level: 1, name: 'Counting drills', exact: true }).waitFor();
+      const note = page.getByRole('article', { name: 'Note' });
+      await note.getByRole('link', { name: 'Numbers (in the course “Spanish basics”)', exact: true }).waitFor();
+
+      await openLink(page, basics);
+      await importNow(page);
+      await page.getByRole('heading', { level: 1, name: 'Spanish basics', exact: true }).waitFor();
+      await openNote(page, 'Counting drills');
+      await note.getByRole('link', { name: 'Numbers', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Numbers', exact: true }).waitFor();
+      for (const profile of [author2, learner]) assertNoProblems(profile.problems);
+    } finally {
+      await author2.context.close();
+      await learner.context.close();
+    }
+  }, { timeout: 120_000 });
 });
