@@ -4,6 +4,7 @@
 mod review;
 mod search;
 mod share;
+mod tabs;
 pub mod transfer;
 
 pub use review::calendar;
@@ -18,6 +19,7 @@ use leptos::task::spawn_local;
 use crate::core::bundle::{Bundle, Course, Elsewhere};
 use crate::core::deck::{Card, Deck};
 use crate::core::library::Library;
+use crate::core::merge::free_title;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
@@ -69,6 +71,8 @@ pub struct AppState {
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
     edit_generation: StoredValue<u64, LocalStorage>,
+    /// The stored version of each note as this tab last saw it, to catch other tabs' saves.
+    known: StoredValue<tabs::Known, LocalStorage>,
     /// Cards synced from notes whose write failed; the next flush writes them again.
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
     /// The last answer in review, which Undo takes back.
@@ -83,6 +87,8 @@ pub struct AppState {
     pub elsewhere: RwSignal<Vec<Elsewhere>>,
     /// The name this user signs the courses they share with.
     pub author: RwSignal<String>,
+    /// A newer Loam opened in another tab upgraded the database: this tab must reload.
+    pub replaced: RwSignal<bool>,
     /// A bundle file the user opened, waiting on the preview page.
     pub opened_bundle: RwSignal<Option<Bundle>>,
 }
@@ -102,6 +108,7 @@ impl AppState {
             store: StoredValue::new_local(None),
             dirty: StoredValue::new_local(BTreeSet::new()),
             edit_generation: StoredValue::new_local(0),
+            known: StoredValue::new_local(Default::default()),
             unsaved_cards: StoredValue::new_local(Vec::new()),
             last_answer: RwSignal::new(None),
             search_index: StoredValue::new(SearchIndex::new()),
@@ -110,18 +117,26 @@ impl AppState {
             elsewhere: RwSignal::new(Vec::new()),
             author: RwSignal::new(String::new()),
             opened_bundle: RwSignal::new(None),
+            replaced: RwSignal::new(false),
         }
     }
 
     /// Opens storage and reads the library into memory.
     pub fn load(self) {
         spawn_local(async move {
-            match Store::open().await {
+            let replaced = move || {
+                // Keep unsaved text where a reload finds it; the database is closed now.
+                self.journal_unsaved();
+                self.store.set_value(None);
+                self.replaced.set(true);
+            };
+            match Store::open(replaced).await {
                 Ok(store) => {
                     if let Err(message) = self.read_library(&store).await {
                         self.notice.set(Some(message));
                     }
                     self.store.set_value(Some(Rc::new(store)));
+                    self.listen_to_tabs();
                     self.flush();
                     self.build_search_index();
                 }
@@ -157,6 +172,13 @@ impl AppState {
         if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
             self.author.set(author);
         }
+        self.known.set_value(
+            notes
+                .records
+                .iter()
+                .map(|n| (n.id.clone(), n.updated))
+                .collect(),
+        );
         let mut library = Library::from_notes(notes.records);
         let mut deck = Deck::from_cards(cards.records);
         let recovered = recover_journal(&mut library);
@@ -289,6 +311,9 @@ impl AppState {
         self.dirty.update_value(|d| {
             d.remove(id);
         });
+        self.known.update_value(|k| {
+            k.remove(id);
+        });
         let retired = self
             .deck
             .try_update(|deck| deck.retire_note(id))
@@ -308,11 +333,15 @@ impl AppState {
         };
         spawn_local(async move {
             let result = match write {
-                Ok(write) => store.apply(write).await,
+                Ok(write) => {
+                    let changes = write.changes().clone();
+                    store.apply(write).await.map(|()| changes)
+                }
                 Err(e) => Err(e),
             };
-            if let Err(e) = result {
-                this.save_state.set(SaveState::Failed(e.message));
+            match result {
+                Ok(changes) => this.announce(&changes),
+                Err(e) => this.save_state.set(SaveState::Failed(e.message)),
             }
         });
     }
@@ -320,12 +349,17 @@ impl AppState {
     /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then
     /// write them to IndexedDB as usual.
     pub fn flush_before_leaving(&self) {
+        self.journal_unsaved();
+        self.flush();
+    }
+
+    /// Copies notes not yet written to the journal, which the next start reads.
+    fn journal_unsaved(&self) {
         let notes: Vec<Note> = self.dirty.with_value(|ids| {
             self.library
                 .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
         });
         journal::keep(&notes);
-        self.flush();
     }
 
     /// Writes every changed note now, in one transaction. Called on pauses, blur and page hide.
@@ -365,17 +399,40 @@ impl AppState {
             return;
         };
         let generation = self.edit_generation.get_value();
+        let expected: Vec<(NoteId, Option<f64>)> = self.known.with_value(|known| {
+            notes
+                .iter()
+                .map(|n| (n.id.clone(), known.get(&n.id).copied()))
+                .collect()
+        });
         let this = *self;
         spawn_local(async move {
             let write = Write::new()
                 .put(NOTES, &notes)
                 .and_then(|w| w.put(CARDS, &cards));
+            let copy = |theirs: Note| this.copy_of_other_tabs_version(theirs);
             let result = match write {
-                Ok(write) => store.apply(write).await,
+                Ok(write) => {
+                    let changes = write.changes().clone();
+                    store
+                        .apply_checked(write, &expected, &copy)
+                        .await
+                        .map(|copies| (changes, copies))
+                }
                 Err(e) => Err(e),
             };
             match result {
-                Ok(()) => {
+                Ok((mut changes, copies)) => {
+                    this.known.update_value(|known| {
+                        for note in notes.iter().chain(&copies) {
+                            known.insert(note.id.clone(), note.updated);
+                        }
+                    });
+                    if !copies.is_empty() {
+                        this.keep_other_tabs_versions(&copies);
+                        changes.notes.extend(copies.iter().map(|n| n.id.clone()));
+                    }
+                    this.announce(&changes);
                     let more = this.dirty.with_value(|d| !d.is_empty());
                     if !more {
                         journal::clear();
@@ -393,6 +450,37 @@ impl AppState {
                 }
             }
         });
+    }
+
+    /// Another tab saved this note since this tab last read it: its version becomes a note of
+    /// its own beside ours.
+    fn copy_of_other_tabs_version(&self, theirs: Note) -> Note {
+        let title = self.library.with_untracked(|lib| {
+            free_title(&theirs.title, "from another tab", |t| {
+                lib.by_title(t).is_none()
+            })
+        });
+        Note {
+            id: new_id(),
+            title,
+            origin: None,
+            ..theirs
+        }
+    }
+
+    /// Shows the copies made by [`Self::copy_of_other_tabs_version`] and says so.
+    fn keep_other_tabs_versions(&self, copies: &[Note]) {
+        self.library.update(|lib| {
+            for note in copies {
+                lib.put(note.clone());
+            }
+        });
+        self.index_notes(copies);
+        let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
+        self.notice.set(Some(format!(
+            "This note was also changed in another tab. Both versions are kept: the other one is {}.",
+            titles.join(", ")
+        )));
     }
 
     fn mark_dirty(&self, ids: impl IntoIterator<Item = NoteId>) {

@@ -168,10 +168,17 @@ impl AppState {
             .and_then(|w| w.put_meta(COURSES, &courses))
             .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
             .map_err(|e| e.message)?;
+        let changes = write.changes().clone();
         store
             .apply(write)
             .await
             .map_err(|e| format!("{} Nothing was imported.", e.message))?;
+        self.announce(&changes);
+        self.known.update_value(|known| {
+            for note in &applied.notes {
+                known.insert(note.id.clone(), note.updated);
+            }
+        });
         self.library.set(library);
         self.deck.set(deck);
         self.courses.set(courses);

@@ -182,7 +182,7 @@ fn title_part(text: &str) -> String {
 
 /// The first of "Title (suffix)", "Title (suffix) 2"… that `is_free`, the title shortened to
 /// keep within the longest title allowed.
-fn free_title(title: &str, suffix: &str, is_free: impl Fn(&str) -> bool) -> String {
+pub(crate) fn free_title(title: &str, suffix: &str, is_free: impl Fn(&str) -> bool) -> String {
     (1..)
         .map(|n| {
             let tail = if n == 1 {

@@ -1,11 +1,14 @@
-//! IndexedDB through rexie: the schema, its migrations and every read and write. The only code
-//! in Loam that touches IndexedDB.
+//! IndexedDB through the idb crate: the schema, its migrations and every read and write. The only
+//! code in Loam that touches IndexedDB.
 
 pub mod journal;
 
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use crate::core::note::Note;
+
+use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
+use idb::{Database, KeyPath, TransactionMode, TransactionResult};
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 const DB_NAME: &str = "loam";
 pub const NOTES: &str = "notes";
@@ -14,7 +17,7 @@ pub const REVIEWS: &str = "reviews";
 const META: &str = "meta";
 
 /// Version of the IndexedDB schema (object stores and indexes). Raise it when a store is added;
-/// rexie creates the declared stores on upgrade. Data rewrites go in [`Store::migrate`].
+/// the builder creates the declared stores on upgrade. Data rewrites go in [`Store::migrate`].
 /// 1: notes, meta. 2: cards and the review log.
 const SCHEMA_VERSION: u32 = 2;
 /// Version of the records' shape, kept in the meta store and advanced by [`Store::migrate`].
@@ -29,7 +32,7 @@ pub struct StoreError {
 }
 
 impl StoreError {
-    fn from_rexie(action: &str, err: rexie::Error) -> Self {
+    fn from_idb(action: &str, err: idb::Error) -> Self {
         let detail = err.to_string();
         let quota = detail.contains("QuotaExceeded");
         let message = if quota {
@@ -56,7 +59,7 @@ impl std::fmt::Display for StoreError {
 
 /// The open database.
 pub struct Store {
-    db: Rexie,
+    db: Database,
 }
 
 /// Records read from one object store.
@@ -71,6 +74,33 @@ pub struct Loaded<T> {
 pub struct Write {
     puts: Vec<(&'static str, JsValue)>,
     deletes: Vec<(&'static str, JsValue)>,
+    changes: Changes,
+}
+
+/// The keys a write touched, so other tabs can read them again.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Changes {
+    pub notes: Vec<String>,
+    pub deleted_notes: Vec<String>,
+    pub cards: Vec<String>,
+    pub reviews: bool,
+    pub meta: Vec<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    fn note(&mut self, store: &str, key: String, deleted: bool) {
+        match (store, deleted) {
+            (NOTES, false) => self.notes.push(key),
+            (NOTES, true) => self.deleted_notes.push(key),
+            (CARDS, _) => self.cards.push(key),
+            (REVIEWS, _) => self.reviews = true,
+            _ => self.meta.push(key),
+        }
+    }
 }
 
 impl Write {
@@ -85,10 +115,16 @@ impl Write {
         records: &[T],
     ) -> Result<Self, StoreError> {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let key_field = JsValue::from_str(if store == META { "key" } else { "id" });
         for record in records {
             let value = record.serialize(&serializer).map_err(|e| {
                 StoreError::plain(format!("Could not prepare data for saving: {e}"))
             })?;
+            let key = js_sys::Reflect::get(&value, &key_field)
+                .ok()
+                .and_then(|k| k.as_string())
+                .unwrap_or_default();
+            self.changes.note(store, key, false);
             self.puts.push((store, value));
         }
         Ok(self)
@@ -105,8 +141,14 @@ impl Write {
 
     /// Adds a key to delete from `store`.
     pub fn delete(mut self, store: &'static str, key: &str) -> Self {
+        self.changes.note(store, key.to_string(), true);
         self.deletes.push((store, JsValue::from_str(key)));
         self
+    }
+
+    /// What this write touches.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,17 +169,31 @@ impl Write {
 }
 
 impl Store {
-    /// Opens (creating or upgrading) the database and brings its data up to date.
-    pub async fn open() -> Result<Store, StoreError> {
-        let db = Rexie::builder(DB_NAME)
+    /// Opens (creating or upgrading) the database and brings its data up to date. When a newer
+    /// Loam in another tab upgrades the schema, this connection closes at once (so the upgrade
+    /// never waits on it) and `on_replaced` tells the user to reload.
+    pub async fn open(on_replaced: impl FnOnce() + 'static) -> Result<Store, StoreError> {
+        let store = |name: &str, key: &str| {
+            ObjectStoreBuilder::new(name).key_path(Some(KeyPath::new_single(key)))
+        };
+        let mut db = DatabaseBuilder::new(DB_NAME)
             .version(SCHEMA_VERSION)
-            .add_object_store(ObjectStore::new(NOTES).key_path("id"))
-            .add_object_store(ObjectStore::new(CARDS).key_path("id"))
-            .add_object_store(ObjectStore::new(REVIEWS).key_path("id"))
-            .add_object_store(ObjectStore::new(META).key_path("key"))
+            .add_object_store(store(NOTES, "id"))
+            .add_object_store(store(CARDS, "id"))
+            .add_object_store(store(REVIEWS, "id"))
+            .add_object_store(store(META, "key"))
             .build()
             .await
-            .map_err(|e| StoreError::from_rexie("open the database", e))?;
+            .map_err(|e| StoreError::from_idb("open the database", e))?;
+        db.on_version_change(move |event| {
+            if let Some(db) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok())
+            {
+                db.close();
+            }
+            on_replaced();
+        });
         let store = Store { db };
         store.migrate().await?;
         Ok(store)
@@ -165,15 +221,16 @@ impl Store {
         &self,
         store: &'static str,
     ) -> Result<Loaded<T>, StoreError> {
-        let fail = |e| StoreError::from_rexie("read your library", e);
+        let fail = |e| StoreError::from_idb("read your library", e);
         let tx = self
             .db
             .transaction(&[store], TransactionMode::ReadOnly)
             .map_err(fail)?;
         let values = tx
-            .store(store)
+            .object_store(store)
             .map_err(fail)?
             .get_all(None, None)
+            .map_err(fail)?
             .await
             .map_err(fail)?;
         let mut records = Vec::with_capacity(values.len());
@@ -195,41 +252,93 @@ impl Store {
         if write.is_empty() {
             return Ok(());
         }
-        let fail = |e| StoreError::from_rexie("save", e);
+        let fail = |e| StoreError::from_idb("save", e);
         let tx = self
             .db
             .transaction(&write.stores(), TransactionMode::ReadWrite)
             .map_err(fail)?;
-        // Requests are awaited one by one: each is an IndexedDB request, so the transaction
-        // stays open between them.
-        for (store, value) in &write.puts {
-            tx.store(store)
-                .map_err(fail)?
-                .put(value, None)
-                .await
-                .map_err(fail)?;
-        }
-        for (store, key) in write.deletes {
-            tx.store(store)
-                .map_err(fail)?
-                .delete(key)
-                .await
-                .map_err(fail)?;
-        }
+        run(&tx, write).await?;
         finish(tx, "save").await
+    }
+
+    /// Like [`Store::apply`], but first reads each note in `expected` inside the same
+    /// transaction: one whose stored `updated` time is not the expected one was saved meanwhile
+    /// by another tab. Its stored version is returned and `copy` turns it into a new note, which
+    /// is written in the same transaction, so neither version is lost.
+    pub async fn apply_checked(
+        &self,
+        mut write: Write,
+        expected: &[(String, Option<f64>)],
+        copy: &dyn Fn(Note) -> Note,
+    ) -> Result<Vec<Note>, StoreError> {
+        if write.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fail = |e| StoreError::from_idb("save", e);
+        let mut stores = write.stores();
+        if !stores.contains(&NOTES) {
+            stores.push(NOTES);
+        }
+        let tx = self
+            .db
+            .transaction(&stores, TransactionMode::ReadWrite)
+            .map_err(fail)?;
+        let notes = tx.object_store(NOTES).map_err(fail)?;
+        let mut copies = Vec::new();
+        for (id, updated) in expected {
+            let stored = notes
+                .get(JsValue::from_str(id))
+                .map_err(fail)?
+                .await
+                .map_err(fail)?
+                .and_then(|v| serde_wasm_bindgen::from_value::<Note>(v).ok());
+            if let Some(stored) = stored {
+                if Some(stored.updated) != *updated {
+                    copies.push(copy(stored));
+                }
+            }
+        }
+        if !copies.is_empty() {
+            write = write.put(NOTES, &copies)?;
+        }
+        run(&tx, write).await?;
+        finish(tx, "save").await?;
+        Ok(copies)
+    }
+
+    /// One record by key; `None` when absent or unreadable.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        store: &'static str,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let fail = |e| StoreError::from_idb("read your library", e);
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(fail)?;
+        let value = tx
+            .object_store(store)
+            .map_err(fail)?
+            .get(JsValue::from_str(key))
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        Ok(value.and_then(|v| serde_wasm_bindgen::from_value::<T>(v).ok()))
     }
 
     /// A setting or marker from the meta store; `None` when absent or unreadable.
     pub async fn get_meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let fail = |e| StoreError::from_rexie("read settings", e);
+        let fail = |e| StoreError::from_idb("read settings", e);
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadOnly)
             .map_err(fail)?;
         let value = tx
-            .store(META)
+            .object_store(META)
             .map_err(fail)?
             .get(JsValue::from_str(key))
+            .map_err(fail)?
             .await
             .map_err(fail)?;
         Ok(value
@@ -238,19 +347,46 @@ impl Store {
     }
 }
 
+/// Issues a write's requests in `tx`. They are awaited one by one: each is an IndexedDB request,
+/// so the transaction stays open between them.
+async fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
+    let fail = |e| StoreError::from_idb("save", e);
+    for (store, value) in &write.puts {
+        tx.object_store(store)
+            .map_err(fail)?
+            .put(value, None)
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+    }
+    for (store, key) in write.deletes {
+        tx.object_store(store)
+            .map_err(fail)?
+            .delete(key)
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// Commits a write transaction at once rather than waiting for it to auto-commit, so a write
 /// issued while the page is being hidden or unloaded still lands, and reports an abort (the
 /// browser's answer to a full disk).
-async fn finish(tx: rexie::Transaction, action: &str) -> Result<(), StoreError> {
-    match tx.commit().await {
-        Ok(()) => Ok(()),
-        Err(rexie::Error::TransactioncommitFailed) => Err(StoreError {
+async fn finish(tx: idb::Transaction, action: &str) -> Result<(), StoreError> {
+    let committed = tx
+        .commit()
+        .map_err(|e| StoreError::from_idb(action, e))?
+        .await
+        .map_err(|e| StoreError::from_idb(action, e))?;
+    match committed {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(StoreError {
             message: format!(
                 "Could not {action}: the browser aborted the write (storage may be full)."
             ),
             quota: true,
         }),
-        Err(e) => Err(StoreError::from_rexie(action, e)),
     }
 }
 

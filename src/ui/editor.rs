@@ -23,8 +23,23 @@ pub fn Editor(id: String) -> impl IntoView {
         }
     };
     let (initial_title, initial_body) = note().unwrap_or_default();
-    let title_input = NodeRef::<html::Input>::new();
     let text_area = NodeRef::<html::Textarea>::new();
+    // Text that changed from elsewhere (another tab, a rename's link rewrite) replaces what is
+    // shown; what the user types is already in the library, so it never differs for that.
+    Effect::new({
+        let id = id.clone();
+        move |_| {
+            let body = state
+                .library
+                .with(|lib| lib.get(&id).map(|n| n.body.clone()));
+            if let (Some(body), Some(area)) = (body, text_area.try_get_untracked().flatten()) {
+                if area.value() != body {
+                    area.set_value(&body);
+                }
+            }
+        }
+    });
+    let title_input = NodeRef::<html::Input>::new();
     let title_error = RwSignal::new(None::<String>);
 
     let commit_title = {

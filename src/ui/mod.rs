@@ -104,6 +104,13 @@ pub fn App() -> impl IntoView {
             </Show>
             <main class="page">
                 {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
+                <Show when=move || state.replaced.get()>
+                    <div class="notice" role="alert">
+                        "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
+                        " "
+                        <button class="primary" on:click=move |_| { let _ = window().location().reload(); }>"Reload"</button>
+                    </div>
+                </Show>
                 {move || match page.get() {
                     Route::Home => view! { <home::Home /> }.into_any(),
                     Route::Note { id, heading } => {

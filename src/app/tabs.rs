@@ -1,0 +1,137 @@
+//! Several open tabs stay in step: after each write a tab announces what it changed on a
+//! BroadcastChannel, and the others read those records again from IndexedDB.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::{AppState, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use crate::core::bundle::{Course, Elsewhere};
+use crate::core::deck::Card;
+use crate::core::note::{Note, NoteId};
+use crate::core::review::ReviewSettings;
+use crate::store::{Changes, CARDS, NOTES};
+
+const CHANNEL: &str = "loam";
+
+thread_local! {
+    static CHANNEL_OPEN: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
+/// note with another time was saved by another tab since.
+pub type Known = HashMap<NoteId, f64>;
+
+impl AppState {
+    /// Starts listening to the other tabs.
+    pub(super) fn listen_to_tabs(self) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+            return;
+        };
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Ok(changes) = serde_wasm_bindgen::from_value::<Changes>(e.data()) {
+                    spawn_local(async move { self.take_changes(changes).await });
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The listener lives as long as the page.
+        on_message.forget();
+        CHANNEL_OPEN.with(|c| *c.borrow_mut() = Some(channel));
+    }
+
+    /// Tells the other tabs what a successful write changed.
+    pub(super) fn announce(&self, changes: &Changes) {
+        if changes.is_empty() {
+            return;
+        }
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        if let Ok(message) = serde::Serialize::serialize(changes, &serializer) {
+            CHANNEL_OPEN.with(|c| {
+                if let Some(channel) = c.borrow().as_ref() {
+                    let _ = channel.post_message(&message);
+                }
+            });
+        }
+    }
+
+    /// Reads what another tab changed. A note with unsaved edits here is left alone: its next
+    /// save finds the other version in storage and keeps both.
+    async fn take_changes(self, changes: Changes) {
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let dirty = |id: &str| self.dirty.with_value(|d| d.contains(id));
+        let mut notes = Vec::new();
+        for id in &changes.notes {
+            if let Ok(Some(note)) = store.get::<Note>(NOTES, id).await {
+                notes.push(note);
+            }
+        }
+        notes.retain(|n| !dirty(&n.id));
+        let deleted: Vec<&String> = changes
+            .deleted_notes
+            .iter()
+            .filter(|id| !dirty(id))
+            .collect();
+        let mut cards = Vec::new();
+        for id in &changes.cards {
+            if let Ok(Some(card)) = store.get::<Card>(CARDS, id).await {
+                cards.push(card);
+            }
+        }
+        self.known.update_value(|known| {
+            for note in &notes {
+                known.insert(note.id.clone(), note.updated);
+            }
+            for id in &deleted {
+                known.remove(*id);
+            }
+        });
+        if !notes.is_empty() || !deleted.is_empty() {
+            self.library.update(|lib| {
+                for note in &notes {
+                    lib.put(note.clone());
+                }
+                for id in &deleted {
+                    lib.delete(id);
+                }
+            });
+            self.index_notes(&notes);
+            for id in &deleted {
+                self.unindex(id);
+            }
+        }
+        if !cards.is_empty() {
+            self.deck.update(|deck| {
+                for card in cards {
+                    deck.put(card);
+                }
+            });
+        }
+        for key in &changes.meta {
+            match key.as_str() {
+                REVIEW_SETTINGS => {
+                    if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(key).await {
+                        self.review_settings.set(settings);
+                    }
+                }
+                COURSES => {
+                    if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(key).await {
+                        self.courses.set(courses);
+                    }
+                }
+                ELSEWHERE => {
+                    if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(key).await {
+                        self.elsewhere.set(elsewhere);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
