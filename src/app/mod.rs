@@ -38,6 +38,8 @@ const ELSEWHERE: &str = "elsewhere";
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
+/// How long after a failed save Loam tries again by itself.
+const RETRY_DELAY_MS: u32 = 3_000;
 
 /// What the save indicator says.
 #[derive(Debug, Clone, PartialEq)]
@@ -442,11 +444,16 @@ impl AppState {
                     }
                 }
                 Err(StoreError { message, .. }) => {
-                    // Keep them dirty so the next edit or flush tries again.
+                    // Keep them dirty so the next edit or flush tries again, and try again
+                    // on our own too: space may come back (a full disk, another tab's data).
                     this.mark_dirty(ids);
                     this.unsaved_cards
                         .update_value(|unsaved| unsaved.extend(cards));
                     this.save_state.set(SaveState::Failed(message));
+                    gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
+                    if this.edit_generation.get_value() == generation {
+                        this.flush();
+                    }
                 }
             }
         });
