@@ -220,7 +220,7 @@ impl std::fmt::Display for BundleError {
 impl std::error::Error for BundleError {}
 
 /// Hostile text made fit for a message: short, and with no control characters.
-fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     const MOST: usize = 60;
     let mut out: String = text
         .chars()
@@ -237,10 +237,15 @@ fn shown(text: &str) -> String {
 pub fn encode(bundle: &Bundle) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(bundle).expect("a bundle serialises to JSON");
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 1 + json.len() / 3);
-    bytes.extend_from_slice(MAGIC);
-    bytes.push(VERSION);
-    bytes.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&json, 9));
+    frame(MAGIC, VERSION, &json)
+}
+
+/// Magic, version, then the raw DEFLATE of `json` at level 9: the frame of bundles and backups.
+pub(crate) fn frame(magic: &[u8], version: u8, json: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(magic.len() + 1 + json.len() / 3);
+    bytes.extend_from_slice(magic);
+    bytes.push(version);
+    bytes.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(json, 9));
     bytes
 }
 
@@ -250,26 +255,35 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, BundleError> {
     if is_sealed(bytes) {
         return Err(BundleError::Sealed);
     }
-    let compressed = header(bytes, MAGIC)?;
+    let json = inflate(header(bytes, MAGIC, VERSION)?, MAX_UNPACKED)?;
+    let mut bundle: Bundle =
+        serde_json::from_slice(&json).map_err(|error| BundleError::Shape(json_detail(&error)))?;
+    validate(&mut bundle)?;
+    Ok(bundle)
+}
+
+/// Unpacks raw DEFLATE, refusing to grow past `limit` bytes. Only `Truncated`, `Corrupt` and
+/// `TooLarge` come out, so backups can map them to their own words.
+pub(crate) fn inflate(compressed: &[u8], limit: usize) -> Result<Vec<u8>, BundleError> {
     if compressed.is_empty() {
         return Err(BundleError::Truncated);
     }
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_UNPACKED)
-        .map_err(|error| match error.status {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, limit).map_err(|error| {
+        match error.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => BundleError::TooLarge,
             miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => BundleError::Truncated,
             _ => BundleError::Corrupt,
-        })?;
-    let mut bundle: Bundle = serde_json::from_slice(&json).map_err(|error| {
-        use serde_json::error::Category;
-        match error.classify() {
-            // The stream was whole, so JSON that ends early was made that way.
-            Category::Eof => BundleError::Shape("the data ends in the middle".to_string()),
-            _ => BundleError::Shape(serde_detail(&error)),
         }
-    })?;
-    validate(&mut bundle)?;
-    Ok(bundle)
+    })
+}
+
+/// What is wrong with unpacked JSON, in words fit for a learner.
+pub(crate) fn json_detail(error: &serde_json::Error) -> String {
+    // The stream was whole, so JSON that ends early was made that way.
+    if error.classify() == serde_json::error::Category::Eof {
+        return "the data ends in the middle".to_string();
+    }
+    serde_detail(error)
 }
 
 /// Serde's message without its line and column, which mean nothing to a learner.
@@ -282,8 +296,13 @@ fn serde_detail(error: &serde_json::Error) -> String {
     shown(detail)
 }
 
-/// Checks magic and version; returns what follows them.
-fn header<'a>(bytes: &'a [u8], magic: &[u8]) -> Result<&'a [u8], BundleError> {
+/// Checks magic and version (one above `version` is newer, one below unknown); returns what
+/// follows them.
+pub(crate) fn header<'a>(
+    bytes: &'a [u8],
+    magic: &[u8],
+    version: u8,
+) -> Result<&'a [u8], BundleError> {
     let head = magic.len();
     if bytes.is_empty() {
         return Err(BundleError::NotABundle);
@@ -299,9 +318,9 @@ fn header<'a>(bytes: &'a [u8], magic: &[u8]) -> Result<&'a [u8], BundleError> {
         return Err(BundleError::NotABundle);
     }
     match bytes[head] {
-        VERSION => Ok(&bytes[head + 1..]),
-        0 => Err(BundleError::NotABundle),
-        newer => Err(BundleError::NewerVersion(newer)),
+        v if v == version => Ok(&bytes[head + 1..]),
+        v if v > version => Err(BundleError::NewerVersion(v)),
+        _ => Err(BundleError::NotABundle),
     }
 }
 
@@ -314,7 +333,7 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn valid_time(time: f64) -> bool {
+pub(crate) fn valid_time(time: f64) -> bool {
     time.is_finite() && time >= 0.0
 }
 
@@ -460,7 +479,7 @@ pub fn seal_frame(iv: &[u8; IV_BYTES], ciphertext: &[u8]) -> Vec<u8> {
 
 /// Splits an encrypted bundle into nonce and ciphertext.
 pub fn open_frame(bytes: &[u8]) -> Result<([u8; IV_BYTES], &[u8]), BundleError> {
-    let rest = match header(bytes, SEALED_MAGIC) {
+    let rest = match header(bytes, SEALED_MAGIC, VERSION) {
         Err(BundleError::NotABundle) if bytes.starts_with(MAGIC) => {
             return Err(BundleError::NotSealed)
         }

@@ -89,42 +89,7 @@ pub fn plan(library: &Library, bundle: Bundle) -> ImportPlan {
         .map(|c| title_part(&c.title))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "imported".to_string());
-    let clashes = |note: &BundleNote| {
-        library
-            .resolve(&note.title)
-            .is_some_and(|owner| owner != note.id)
-    };
-    let clashing: Vec<bool> = notes.iter().map(clashes).collect();
-    let mut taken: HashSet<String> = notes
-        .iter()
-        .zip(&clashing)
-        .filter(|(_, clash)| !**clash)
-        .map(|(note, _)| title_key(&note.title))
-        .collect();
-    let mut renamed_from = vec![None; notes.len()];
-    let mut renames = Vec::new();
-    for ((note, clash), renamed) in notes.iter_mut().zip(&clashing).zip(&mut renamed_from) {
-        if !clash {
-            continue;
-        }
-        let title = free_title(&note.title, &suffix, |candidate| {
-            !taken.contains(&title_key(candidate))
-                && library
-                    .resolve(candidate)
-                    .is_none_or(|owner| owner == note.id)
-        });
-        taken.insert(title_key(&title));
-        renames.push((note.title.clone(), title.clone()));
-        *renamed = Some(std::mem::replace(&mut note.title, title));
-    }
-    // New titles are free among the incoming ones, so one rename never catches another's links.
-    for (old, new) in &renames {
-        for note in &mut notes {
-            if let Some(body) = rewrite_links(&note.body, old, new) {
-                note.body = body;
-            }
-        }
-    }
+    let renamed_from = rename_clashes(library, &mut notes, &suffix);
     let items = notes
         .iter()
         .zip(renamed_from)
@@ -146,6 +111,72 @@ pub fn plan(library: &Library, bundle: Bundle) -> ImportPlan {
         notes,
         elsewhere,
     }
+}
+
+/// A note arriving from outside, whose title and links an import may change.
+pub(crate) trait Incoming {
+    /// Its id, and its title and body to change.
+    fn parts(&mut self) -> (&str, &mut String, &mut String);
+}
+
+impl Incoming for BundleNote {
+    fn parts(&mut self) -> (&str, &mut String, &mut String) {
+        (&self.id, &mut self.title, &mut self.body)
+    }
+}
+
+impl Incoming for Note {
+    fn parts(&mut self) -> (&str, &mut String, &mut String) {
+        (&self.id, &mut self.title, &mut self.body)
+    }
+}
+
+/// Gives each incoming note whose title belongs to a different local note a free title,
+/// "Title (suffix)", and makes the incoming notes' links follow. Returns, per note, the title it
+/// had when it was renamed.
+pub(crate) fn rename_clashes<N: Incoming>(
+    library: &Library,
+    notes: &mut [N],
+    suffix: &str,
+) -> Vec<Option<String>> {
+    let clashing: Vec<bool> = notes
+        .iter_mut()
+        .map(|note| {
+            let (id, title, _) = note.parts();
+            library.resolve(title).is_some_and(|owner| owner != id)
+        })
+        .collect();
+    let mut taken: HashSet<String> = notes
+        .iter_mut()
+        .zip(&clashing)
+        .filter(|(_, clash)| !**clash)
+        .map(|(note, _)| title_key(note.parts().1))
+        .collect();
+    let mut renamed_from = vec![None; notes.len()];
+    let mut renames = Vec::new();
+    for ((note, clash), renamed) in notes.iter_mut().zip(&clashing).zip(&mut renamed_from) {
+        if !clash {
+            continue;
+        }
+        let (id, old, _) = note.parts();
+        let title = free_title(old, suffix, |candidate| {
+            !taken.contains(&title_key(candidate))
+                && library.resolve(candidate).is_none_or(|owner| owner == id)
+        });
+        taken.insert(title_key(&title));
+        renames.push((old.clone(), title.clone()));
+        *renamed = Some(std::mem::replace(old, title));
+    }
+    // New titles are free among the incoming ones, so one rename never catches another's links.
+    for (old, new) in &renames {
+        for note in notes.iter_mut() {
+            let (_, _, body) = note.parts();
+            if let Some(rewritten) = rewrite_links(body, old, new) {
+                *body = rewritten;
+            }
+        }
+    }
+    renamed_from
 }
 
 fn classify(local: Option<&Note>, incoming: &BundleNote) -> Change {
@@ -220,13 +251,13 @@ pub struct Applied {
 
 /// Ids in the order first seen, each once.
 #[derive(Default)]
-struct Changed {
-    order: Vec<String>,
+pub(crate) struct Changed {
+    pub(crate) order: Vec<String>,
     seen: HashSet<String>,
 }
 
 impl Changed {
-    fn add(&mut self, id: &str) {
+    pub(crate) fn add(&mut self, id: &str) {
         if self.seen.insert(id.to_string()) {
             self.order.push(id.to_string());
         }
@@ -274,15 +305,7 @@ pub fn apply(
         match (item.change, choice) {
             (Change::New | Change::Update, _) | (Change::Conflict, Choice::TakeTheirs) => {
                 if let Some(local) = &local {
-                    let owns_title = library.resolve(&local.title) == Some(local.id.as_str());
-                    if owns_title && title_key(&local.title) != title_key(&theirs.title) {
-                        let sources = library
-                            .backlinks(&local.id)
-                            .into_iter()
-                            .map(|b| b.source)
-                            .collect();
-                        retitled.push((local.title.clone(), theirs.title.clone(), sources));
-                    }
+                    retitled.extend(retitle(library, local, &theirs.title));
                 }
                 library.put(Note {
                     id: theirs.id.clone(),
@@ -342,30 +365,9 @@ pub fn apply(
         }
     }
 
-    for (old, new, sources) in retitled {
-        for source in sources {
-            if written.contains(source.as_str()) {
-                continue;
-            }
-            let Some(note) = library.get(&source) else {
-                continue;
-            };
-            let Some(body) = rewrite_links(&note.body, &old, &new) else {
-                continue;
-            };
-            let imported = note.origin.is_some();
-            library.set_body(&source, &body, now);
-            notes.add(&source);
-            let synced = if imported {
-                deck.sync_imported_note(&source, &body, now)
-            } else {
-                deck.sync_note(&source, &body, now)
-            };
-            for card in synced {
-                cards.add(&card.id);
-            }
-        }
-    }
+    follow_renames(
+        library, deck, retitled, &written, now, &mut notes, &mut cards,
+    );
 
     let root = plan
         .course
@@ -385,6 +387,71 @@ pub fn apply(
             .filter_map(|id| deck.get(id).cloned())
             .collect(),
         root,
+    }
+}
+
+/// A note's old title, its new one, and the notes linking to it.
+pub(crate) type Retitled = (String, String, Vec<NoteId>);
+
+/// A local note about to take `title`: the links to it that must follow, when it owns its
+/// title and the title really changes.
+pub(crate) fn retitle(library: &Library, local: &Note, title: &str) -> Option<Retitled> {
+    let owns_title = library.resolve(&local.title) == Some(local.id.as_str());
+    if !owns_title || title_key(&local.title) == title_key(title) {
+        return None;
+    }
+    let sources = library
+        .backlinks(&local.id)
+        .into_iter()
+        .map(|b| b.source)
+        .collect();
+    Some((local.title.clone(), title.to_string(), sources))
+}
+
+/// Rewrites the links of renamed notes in the notes that link to them (except those `written`
+/// as they arrived) and syncs those notes' cards.
+pub(crate) fn follow_renames(
+    library: &mut Library,
+    deck: &mut Deck,
+    retitled: Vec<Retitled>,
+    written: &HashSet<&str>,
+    now: f64,
+    notes: &mut Changed,
+    cards: &mut Changed,
+) {
+    for (old, new, sources) in retitled {
+        for source in sources {
+            if written.contains(source.as_str()) {
+                continue;
+            }
+            let Some(note) = library.get(&source) else {
+                continue;
+            };
+            let Some(body) = rewrite_links(&note.body, &old, &new) else {
+                continue;
+            };
+            let imported = note.origin.is_some();
+            library.set_body(&source, &body, now);
+            notes.add(&source);
+            for card in sync_cards(deck, &source, &body, imported, now) {
+                cards.add(&card.id);
+            }
+        }
+    }
+}
+
+/// Syncs a note's cards with its text; cards new to a note from a course wait out of reviews.
+pub(crate) fn sync_cards(
+    deck: &mut Deck,
+    note_id: &str,
+    body: &str,
+    imported: bool,
+    now: f64,
+) -> Vec<Card> {
+    if imported {
+        deck.sync_imported_note(note_id, body, now)
+    } else {
+        deck.sync_note(note_id, body, now)
     }
 }
 
