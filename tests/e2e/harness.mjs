@@ -3,6 +3,7 @@
 // the app the way a person would (through roles and labels).
 
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,6 +98,40 @@ export function launchPersistent(userDataDir, { viewport = desktop } = {}) {
     args: chromiumFlags,
     viewport,
   });
+}
+
+/**
+ * Starts Chromium as a process of its own on `userDataDir` and connects to it, so a test can kill
+ * it for real (SIGKILL: no unload events, no clean shutdown). Resolves to { page, kill }.
+ */
+export async function launchKillable(userDataDir) {
+  const child = spawn(chromiumPath, [...chromiumFlags, `--user-data-dir=${userDataDir}`, '--window-size=1280,800', '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const endpoint = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${seen}`)), 15_000);
+    child.stderr.on('data', (chunk) => {
+      seen += chunk;
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', () => reject(new Error(`Chromium exited: ${seen}`)));
+  });
+  const browser = await chromium.connectOverCDP(endpoint);
+  const context = browser.contexts()[0];
+  const page = context.pages()[0] ?? (await context.newPage());
+  context.setDefaultTimeout(10_000);
+  const kill = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      // The whole process group would also do; the browser process takes its children down.
+      child.kill('SIGKILL');
+    });
+  return { page, kill };
 }
 
 export async function freshProfileDir() {
