@@ -16,3 +16,4 @@ pub mod route;
 pub mod schedule;
 pub mod search;
 pub mod stats;
+pub mod storage;
