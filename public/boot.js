@@ -37,7 +37,8 @@ async function startWorker() {
       return;
     }
     // Reload only once the new version serves this page, so it gets the new files.
-    navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+    const reload = () => location.reload();
+    navigator.serviceWorker.addEventListener("controllerchange", reload, { once: true });
     waiting.postMessage("skip-waiting");
   });
 

@@ -49,13 +49,8 @@ async function precache() {
   try {
     await Promise.all(
       [...shell].map(async ([url, expected]) => {
-        const response = await fetch(url, { cache: "reload" });
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        const bytes = await response.arrayBuffer();
-        if ((await sha256(bytes)) !== expected) {
-          throw new Error(`${url} is not the file of version ${BUILD.version}`);
-        }
-        await cache.put(url, new Response(bytes, { headers: response.headers }));
+        const { bytes, headers } = await fetchChecked(url, expected);
+        await cache.put(url, new Response(bytes, { headers }));
       }),
     );
   } catch (error) {
@@ -64,11 +59,23 @@ async function precache() {
   }
 }
 
+/** The bytes of `url` if they hash to `expected`; fails otherwise. */
+async function fetchChecked(url, expected) {
+  // The HTTP cache usually holds the file already (the page has just loaded it); a stale copy
+  // fails the check and the file is fetched again from the server.
+  for (const mode of ["default", "reload"]) {
+    const response = await fetch(url, { cache: mode });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if ((await sha256(bytes)) === expected) return { bytes, headers: response.headers };
+  }
+  throw new Error(`${url} is not the file of version ${BUILD.version}`);
+}
+
 async function dropOtherVersions() {
   const names = await caches.keys();
-  await Promise.all(
-    names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
-  );
+  const others = names.filter((name) => name.startsWith(PREFIX) && name !== CACHE);
+  await Promise.all(others.map((name) => caches.delete(name)));
 }
 
 /** A shell file from this version's cache only (never another version's), else the network. */

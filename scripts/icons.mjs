@@ -28,9 +28,9 @@ try {
   for (const { file, size, maskable } of icons) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });
     const fill = maskable ? background : 'transparent';
-    await page.setContent(
-      `<body style="margin:0;background:${fill}"><img src="${source}" width="${size}" height="${size}" style="display:block"></body>`,
-    );
+    const style = `margin:0;background:${fill}`;
+    const image = `<img src="${source}" width="${size}" height="${size}" style="display:block">`;
+    await page.setContent(`<body style="${style}">${image}</body>`);
     await page.locator('img').evaluate((img) => img.decode());
     await page.screenshot({ path: path.join(publicDir, file), omitBackground: !maskable });
     await page.close();

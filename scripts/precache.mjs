@@ -20,7 +20,8 @@ async function listFiles(root) {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+    .map((file) => path.relative(root, file).split(path.sep).join('/'))
     .sort();
 }
 
