@@ -1,7 +1,7 @@
 // Installable and offline: Chromium finds nothing missing to install Loam; after one visit the
-// app works with no network at all (reload, notes, edits, review); a new deployment is offered
-// with a banner and Reload brings it, never mixing the files of two versions; Settings shows the
-// storage used and whether it is persistent.
+// app works with no network at all (reload, notes, edits, review, a shared link's import); a new
+// deployment is offered with a banner and Reload brings it, never mixing the files of two
+// versions; Settings shows the storage used and whether it is persistent.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -202,6 +202,32 @@ describe('offline and installable', () => {
     await waitForQuestion(page, 'The Loire');
     await answerCard(page, '3');
     await waitForCounts(page, '0 due · 0 new · 1 learning');
+  });
+
+  test('a shared link opened offline previews and imports', async ({ page, context, server }) => {
+    // An author, online, shares a note as a link.
+    const author = await (await browser.newContext({ viewport: desktop })).newPage();
+    await openStart(author, server.url);
+    await createNote(author, 'Tides', 'Spring tide :: the largest range, at new and full moon');
+    await author.getByRole('button', { name: 'Share', exact: true }).click();
+    const linkBox = author
+      .getByRole('dialog', { name: 'Share', exact: true })
+      .getByRole('textbox', { name: 'Share link', exact: true });
+    const link = await linkBox.inputValue();
+    assert.match(link, /#\/import\//);
+    await author.context().close();
+
+    // The learner has visited once; then the network goes away and the link is opened.
+    await waitForWorker(page);
+    await goOffline(context, server);
+    await page.goto('about:blank');
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: /^Import / }).waitFor();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await noteHeading(page, 'Tides').waitFor();
+    await page.reload();
+    await openNote(page, 'Tides');
+    assert.match(await noteText(page), /Spring tide :: the largest range/);
   });
 
   test('offline, the app also opens with a query in its address or as index.html', async ({
