@@ -1,5 +1,47 @@
 // Starts the app. It lives in a file rather than inline so the Content-Security-Policy can forbid
 // inline scripts; Trunk writes the hashed module names into the script tag's data attributes.
+// Once the app runs, it asks for persistent storage and registers the service worker (sw.js).
 const tag = document.querySelector("script[data-loam-wasm]");
 const { default: init } = await import(tag.dataset.loamJs);
 await init({ module_or_path: tag.dataset.loamWasm });
+
+// Once per start: ask the browser not to clear Loam's storage under pressure. Settings shows
+// the answer.
+navigator.storage?.persist?.().catch(() => {});
+
+if ("serviceWorker" in navigator) {
+  startWorker().catch((error) => console.warn("Loam works online only: no service worker.", error));
+}
+
+// The app shows its "new version" banner on `loam-update-ready` and sends `loam-update-apply`
+// when the person chooses to reload.
+async function startWorker() {
+  const registration = await navigator.serviceWorker.register(new URL("sw.js", import.meta.url));
+  const announce = () => window.dispatchEvent(new Event("loam-update-ready"));
+  // A controller means this page runs an older version: the worker that installs is an update.
+  // (The very first worker, on a first visit, installs with no controller and is not one.)
+  const isUpdate = () => navigator.serviceWorker.controller !== null;
+
+  if (registration.waiting && isUpdate()) announce();
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && isUpdate()) announce();
+    });
+  });
+
+  window.addEventListener("loam-update-apply", () => {
+    const waiting = registration.waiting;
+    if (!waiting) {
+      location.reload();
+      return;
+    }
+    // Reload only once the new version serves this page, so it gets the new files.
+    const reload = () => location.reload();
+    navigator.serviceWorker.addEventListener("controllerchange", reload, { once: true });
+    waiting.postMessage("skip-waiting");
+  });
+
+  // A tab left open for days still hears of new versions.
+  setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
+}

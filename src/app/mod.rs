@@ -6,9 +6,11 @@ mod search;
 mod share;
 mod tabs;
 pub mod transfer;
+mod update;
 
 pub use review::calendar;
 pub use share::{app_address, Outgoing, ShareScope};
+pub use update::READY_EVENT as UPDATE_READY_EVENT;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -24,6 +26,7 @@ use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
+use crate::core::storage::StorageUsage;
 use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
@@ -515,6 +518,12 @@ fn recover_journal(library: &mut Library) -> Vec<NoteId> {
         }
     }
     recovered
+}
+
+/// The browser's figures for this site's storage (usage, quota, persistence), for Settings;
+/// `None` when the browser does not report them.
+pub async fn storage_usage() -> Option<StorageUsage> {
+    crate::store::usage::read().await
 }
 
 /// The route in the address bar now.

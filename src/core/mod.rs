@@ -17,3 +17,4 @@ pub mod route;
 pub mod schedule;
 pub mod search;
 pub mod stats;
+pub mod storage;

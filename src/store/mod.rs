@@ -2,6 +2,7 @@
 //! code in Loam that touches IndexedDB.
 
 pub mod journal;
+pub mod usage;
 
 use crate::core::note::Note;
 

@@ -15,6 +15,7 @@ mod share;
 mod sidebar;
 mod stats;
 mod switcher;
+mod update;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || switcher_open.get()>
                 <switcher::Switcher on_close=Callback::new(move |_| switcher_open.set(false)) />
             </Show>
+            <update::UpdateBanner />
             <main class="page">
                 {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
                 <Show when=move || state.replaced.get()>

@@ -1,10 +1,11 @@
-//! Review settings: desired retention, maximum interval, new cards per day, learning and
-//! relearning steps. Checked by the scheduler before they are stored.
+//! Settings: review settings (desired retention, maximum interval, new cards per day, learning
+//! and relearning steps, checked by the scheduler before they are stored), and the storage the
+//! browser gives Loam.
 
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::app::AppState;
+use crate::app::{storage_usage, AppState};
 use crate::core::review::SettingsForm as Form;
 
 #[component]
@@ -86,6 +87,44 @@ fn SettingsForm() -> impl IntoView {
                     Err(text) => view! { <p class="field-error" role="alert">{text}</p> }.into_any(),
                 })}
             </form>
+            <StorageInfo />
+        </section>
+    }
+}
+
+/// How much the browser stores for Loam, out of how much it allows, and whether it has promised
+/// not to clear it (Loam asks for that at start).
+#[component]
+fn StorageInfo() -> impl IntoView {
+    let usage = LocalResource::new(storage_usage);
+    view! {
+        <section class="storage" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">"Storage"</h2>
+            {move || match usage.get() {
+                None => view! { <p class="muted">"Measuring…"</p> }.into_any(),
+                Some(None) => {
+                    view! {
+                        <p class="muted">"This browser does not say how much space Loam uses."</p>
+                    }
+                        .into_any()
+                }
+                Some(Some(usage)) => {
+                    let persistent = if usage.persistent {
+                        "Yes: the browser will not clear your notes to free space."
+                    } else {
+                        "No: the browser may clear your notes when space runs short. Installing Loam makes that less likely."
+                    };
+                    view! {
+                        <dl class="storage-figures">
+                            <dt>"Space used"</dt>
+                            <dd>{usage.summary()}</dd>
+                            <dt>"Persistent"</dt>
+                            <dd>{persistent}</dd>
+                        </dl>
+                    }
+                        .into_any()
+                }
+            }}
         </section>
     }
 }

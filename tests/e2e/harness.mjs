@@ -52,9 +52,13 @@ const mimeTypes = {
 /**
  * Serves `root` on 127.0.0.1 at a free port. `/` is index.html. `hosted` maps extra paths to
  * bytes (files a test puts "on a web host"). Resolves to { url, close }.
+ * `root` may instead be a function giving the folder to serve now (to deploy a new version).
+ * `close` also drops open connections, so the site is really gone.
  */
 export async function serve(root = distDir, hosted = new Map()) {
+  const rootNow = typeof root === 'function' ? () => path.resolve(root()) : () => root;
   const server = createServer(async (request, response) => {
+    const dir = rootNow();
     const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     if (hosted.has(pathname)) {
       response
@@ -63,8 +67,8 @@ export async function serve(root = distDir, hosted = new Map()) {
       return;
     }
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
-    const file = path.resolve(root, relative);
-    if (!file.startsWith(root + path.sep)) {
+    const file = path.resolve(dir, relative);
+    if (!file.startsWith(dir + path.sep)) {
       response.writeHead(403).end();
       return;
     }
@@ -80,7 +84,11 @@ export async function serve(root = distDir, hosted = new Map()) {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }
 
