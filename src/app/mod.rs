@@ -1,6 +1,7 @@
 //! The running app's state: the library and the deck in signals, kept in IndexedDB through
 //! `store`. Components call these operations; they never touch the store themselves.
 
+mod backup;
 mod review;
 mod search;
 mod share;
@@ -76,6 +77,8 @@ pub struct AppState {
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
     edit_generation: StoredValue<u64, LocalStorage>,
+    /// Review settings were stored (not just the defaults), so a backup carries them.
+    settings_stored: StoredValue<bool, LocalStorage>,
     /// The stored version of each note as this tab last saw it, to catch other tabs' saves.
     known: StoredValue<tabs::Known, LocalStorage>,
     /// Cards synced from notes whose write failed; the next flush writes them again.
@@ -113,6 +116,7 @@ impl AppState {
             store: StoredValue::new_local(None),
             dirty: StoredValue::new_local(BTreeSet::new()),
             edit_generation: StoredValue::new_local(0),
+            settings_stored: StoredValue::new_local(false),
             known: StoredValue::new_local(Default::default()),
             unsaved_cards: StoredValue::new_local(Vec::new()),
             last_answer: RwSignal::new(None),
@@ -167,6 +171,7 @@ impl AppState {
         }
         if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
             self.review_settings.set(settings);
+            self.settings_stored.set_value(true);
         }
         if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(COURSES).await {
             self.courses.set(courses);

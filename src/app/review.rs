@@ -74,6 +74,7 @@ impl AppState {
     /// Stores new review settings.
     pub fn save_review_settings(&self, settings: ReviewSettings) {
         self.review_settings.set(settings.clone());
+        self.settings_stored.set_value(true);
         self.write(Write::new().put_meta(REVIEW_SETTINGS, settings));
     }
 

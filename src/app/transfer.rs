@@ -7,8 +7,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::core::bundle;
 
-/// Largest file or download we read, so a hostile host cannot exhaust memory.
+/// Largest bundle file or download we read, so a hostile host cannot exhaust memory.
 pub const MAX_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+/// Largest backup file we read: a backup holds a whole library and its review log.
+pub const MAX_BACKUP_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
 /// Offers `bytes` as a file download named `name`.
 pub fn save_file(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
@@ -31,13 +33,13 @@ pub fn save_file(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The bytes of a file the user picked.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    if file.size() > MAX_FILE_BYTES {
+/// The bytes of a file the user picked, refused above `max` bytes.
+pub async fn read_file(file: &web_sys::File, max: f64) -> Result<Vec<u8>, String> {
+    if file.size() > max {
         return Err(format!(
-            "“{}” is too large to be a Loam bundle ({} MB at most).",
+            "“{}” is too large to open ({} MB at most).",
             file.name(),
-            MAX_FILE_BYTES / 1024.0 / 1024.0
+            max / 1024.0 / 1024.0
         ));
     }
     let buffer = JsFuture::from(file.array_buffer())

@@ -80,16 +80,18 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
             .and_then(|files| files.get(0));
         let Some(file) = file else { return };
         spawn_local(async move {
-            let read = transfer::read_file(&file).await.and_then(|bytes| {
-                if bundle::is_sealed(&bytes) {
-                    Err(format!(
-                        "“{}” is encrypted: open it with the link that came with it.",
-                        file.name()
-                    ))
-                } else {
-                    bundle::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name()))
-                }
-            });
+            let read = transfer::read_file(&file, transfer::MAX_FILE_BYTES)
+                .await
+                .and_then(|bytes| {
+                    if bundle::is_sealed(&bytes) {
+                        Err(format!(
+                            "“{}” is encrypted: open it with the link that came with it.",
+                            file.name()
+                        ))
+                    } else {
+                        bundle::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name()))
+                    }
+                });
             match read {
                 Ok(b) => {
                     error.set(None);
@@ -221,33 +223,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
                 </ul>
             </div>
         })}
-        {(!conflicts.is_empty()).then(|| view! {
-            <div class="import-conflicts">
-                <h2>"Edited on both sides"</h2>
-                <p>"You changed these notes since you imported them, and the author changed them too. Choose for each:"</p>
-                {conflicts.into_iter().map(|(id, title)| {
-                    let id = StoredValue::new(id);
-                    let option = move |choice: Choice, label: &'static str| {
-                        view! {
-                            <label>
-                                <input type="radio" name=format!("conflict-{}", id.get_value())
-                                    prop:checked=move || choices.with(|c| id.with_value(|id| c.get(id) == Some(&choice)))
-                                    on:change=move |_| choices.update(|c| { c.insert(id.get_value(), choice); }) />
-                                {label}
-                            </label>
-                        }
-                    };
-                    view! {
-                        <fieldset class="conflict">
-                            <legend>{format!("“{title}”")}</legend>
-                            {option(Choice::KeepMine, "Keep mine")}
-                            {option(Choice::TakeTheirs, "Take theirs")}
-                            {option(Choice::KeepBoth, "Keep both (theirs as a copy)")}
-                        </fieldset>
-                    }
-                }).collect_view()}
-            </div>
-        })}
+        <ConflictChoices conflicts=conflicts choices=choices />
         <details class="import-notes">
             <summary>"Notes in this bundle"</summary>
             <ul>
@@ -274,4 +250,39 @@ fn change_label(change: Change) -> &'static str {
         Change::KeptLocal => "your edits kept",
         Change::Conflict => "conflict",
     }
+}
+
+/// One choice per note edited on both sides: keep mine, take theirs, or keep both.
+#[component]
+pub fn ConflictChoices(
+    conflicts: Vec<(NoteId, String)>,
+    choices: RwSignal<HashMap<NoteId, Choice>>,
+) -> impl IntoView {
+    (!conflicts.is_empty()).then(|| view! {
+        <div class="import-conflicts">
+            <h2>"Edited on both sides"</h2>
+            <p>"These notes differ between your library and what you are opening. Choose for each:"</p>
+            {conflicts.into_iter().map(|(id, title)| {
+                let id = StoredValue::new(id);
+                let option = move |choice: Choice, label: &'static str| {
+                    view! {
+                        <label>
+                            <input type="radio" name=format!("conflict-{}", id.get_value())
+                                prop:checked=move || choices.with(|c| id.with_value(|id| c.get(id) == Some(&choice)))
+                                on:change=move |_| choices.update(|c| { c.insert(id.get_value(), choice); }) />
+                            {label}
+                        </label>
+                    }
+                };
+                view! {
+                    <fieldset class="conflict">
+                        <legend>{format!("“{title}”")}</legend>
+                        {option(Choice::KeepMine, "Keep mine")}
+                        {option(Choice::TakeTheirs, "Take theirs")}
+                        {option(Choice::KeepBoth, "Keep both (theirs as a copy)")}
+                    </fieldset>
+                }
+            }).collect_view()}
+        </div>
+    })
 }

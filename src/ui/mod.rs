@@ -1,6 +1,7 @@
 //! Leptos components. They hold view state only and call `AppState` for everything else.
 
 mod backlinks;
+mod backup;
 mod course;
 mod dialog;
 mod editor;

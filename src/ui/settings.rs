@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::app::{storage_usage, AppState};
 use crate::core::review::SettingsForm as Form;
+use crate::ui::backup::BackupSection;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -17,7 +18,12 @@ pub fn SettingsPage() -> impl IntoView {
             when=move || state.loaded.get()
             fallback=|| view! { <p class="muted">"Opening your settings…"</p> }
         >
-            <SettingsForm />
+            <section class="settings" aria-labelledby="settings-heading">
+                <h1 id="settings-heading">"Settings"</h1>
+                <SettingsForm />
+                <StorageInfo />
+                <BackupSection />
+            </section>
         </Show>
     }
 }
@@ -32,6 +38,15 @@ fn SettingsForm() -> impl IntoView {
     let learning = RwSignal::new(form.learning_steps);
     let relearning = RwSignal::new(form.relearning_steps);
     let message = RwSignal::new(None::<Result<String, String>>);
+    // Settings can change from elsewhere (a restored backup, another tab): the fields follow.
+    Effect::new(move |_| {
+        let form = Form::from_settings(&state.review_settings.get());
+        retention.set(form.desired_retention);
+        maximum.set(form.maximum_interval_days);
+        new_per_day.set(form.new_per_day);
+        learning.set(form.learning_steps);
+        relearning.set(form.relearning_steps);
+    });
 
     let save = move |e: ev::SubmitEvent| {
         e.prevent_default();
@@ -72,8 +87,6 @@ fn SettingsForm() -> impl IntoView {
     };
 
     view! {
-        <section class="settings" aria-labelledby="settings-heading">
-            <h1 id="settings-heading">"Settings"</h1>
             <form on:submit=save>
                 <h2>"Review"</h2>
                 {field("retention", "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", retention)}
@@ -87,8 +100,6 @@ fn SettingsForm() -> impl IntoView {
                     Err(text) => view! { <p class="field-error" role="alert">{text}</p> }.into_any(),
                 })}
             </form>
-            <StorageInfo />
-        </section>
     }
 }
 

@@ -8,7 +8,7 @@ import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeApp, createNote, waitFor, sidebarTitles, openNote, article } from './harness.mjs';
+import { describeApp, createNote, waitFor, sidebarTitles, openNote, article, dumpDatabase } from './harness.mjs';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
@@ -22,31 +22,6 @@ const linkFor = (url, bytes) => `${url}#/import/${Buffer.from(bytes).toString('b
 
 const note = (id, title, body = 'text') => ({ id, title, body, created: 1, updated: 1 });
 const good = { notes: [note('n1', 'Shared note', 'Front :: Back')] };
-
-/** Every record of every store of the app's database, as JSON: the local data to keep intact. */
-function dumpDatabase(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('loam');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = async () => {
-          const db = open.result;
-          const names = [...db.objectStoreNames].sort();
-          const dump = {};
-          for (const name of names) {
-            dump[name] = await new Promise((done, fail) => {
-              const request = db.transaction(name).objectStore(name).getAll();
-              request.onsuccess = () => done(request.result);
-              request.onerror = () => fail(request.error);
-            });
-          }
-          db.close();
-          resolve(JSON.stringify(dump));
-        };
-      }),
-  );
-}
 
 async function openLink(page, link) {
   await page.goto('about:blank');

@@ -562,3 +562,28 @@ export async function axeViolations(page) {
       where: violation.nodes.map((node) => node.target.join(' ')).slice(0, 5),
     }));
 }
+
+/** Every record of every store of the app's database, as JSON: the local data to keep intact. */
+export function dumpDatabase(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loam');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = async () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames].sort();
+          const dump = {};
+          for (const name of names) {
+            dump[name] = await new Promise((done, fail) => {
+              const request = db.transaction(name).objectStore(name).getAll();
+              request.onsuccess = () => done(request.result);
+              request.onerror = () => fail(request.error);
+            });
+          }
+          db.close();
+          resolve(JSON.stringify(dump));
+        };
+      }),
+  );
+}

@@ -1,0 +1,140 @@
+//! Backups of the app state: everything (notes, cards, review log, settings, courses) into one
+//! file, and a restore that merges a backup into this profile in one transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+
+use super::{new_id, now, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use crate::core::backup::{self, Backup, Meta, RestorePlan};
+use crate::core::merge::Choice;
+use crate::core::note::NoteId;
+use crate::store::{Write, CARDS, NOTES, REVIEWS};
+
+impl AppState {
+    /// The backup file of everything: its name and bytes.
+    pub async fn backup_file(self) -> Result<(String, Vec<u8>), String> {
+        self.flush();
+        let reviews = self.review_log().await?;
+        let settings = self.review_settings.get_untracked();
+        let courses = self.courses.get_untracked();
+        let elsewhere = self.elsewhere.get_untracked();
+        let author = self.author.get_untracked();
+        let created = now();
+        let backup = self.library.with_untracked(|lib| {
+            self.deck.with_untracked(|deck| {
+                Backup::of(
+                    lib,
+                    deck,
+                    reviews,
+                    Meta {
+                        settings: self.settings_stored.get_value().then_some(&settings),
+                        courses: &courses,
+                        elsewhere: &elsewhere,
+                        author: &author,
+                    },
+                    created,
+                )
+            })
+        });
+        Ok((backup::file_name(created), backup::encode(&backup)))
+    }
+
+    /// What restoring `backup` here would do.
+    pub async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, String> {
+        self.flush();
+        let review_ids: HashSet<String> =
+            self.review_log().await?.into_iter().map(|r| r.id).collect();
+        let settings = self.review_settings.get_untracked();
+        let courses = self.courses.get_untracked();
+        let elsewhere = self.elsewhere.get_untracked();
+        let author = self.author.get_untracked();
+        Ok(self.library.with_untracked(|lib| {
+            self.deck.with_untracked(|deck| {
+                backup::plan_restore(
+                    lib,
+                    deck,
+                    &review_ids,
+                    Meta {
+                        settings: self.settings_stored.get_value().then_some(&settings),
+                        courses: &courses,
+                        elsewhere: &elsewhere,
+                        author: &author,
+                    },
+                    backup,
+                )
+            })
+        }))
+    }
+
+    /// Restores a previewed backup with the user's conflict choices. Everything is written in
+    /// one transaction; memory changes only once it is stored.
+    pub async fn restore(
+        self,
+        plan: RestorePlan,
+        backup: Backup,
+        choices: HashMap<NoteId, Choice>,
+    ) -> Result<(), String> {
+        let store = self
+            .store
+            .get_value()
+            .ok_or("Storage is not available: nothing was restored.")?;
+        let mut library = self.library.get_untracked();
+        let mut deck = self.deck.get_untracked();
+        let restored = backup::apply_restore(
+            &plan,
+            &backup,
+            &choices,
+            &mut library,
+            &mut deck,
+            now(),
+            &mut || new_id(),
+        );
+        let mut courses = self.courses.get_untracked();
+        courses.extend(restored.courses.iter().cloned());
+        let mut elsewhere = self.elsewhere.get_untracked();
+        elsewhere.extend(restored.elsewhere.iter().cloned());
+        let mut write = Write::new()
+            .put(NOTES, &restored.notes)
+            .and_then(|w| w.put(CARDS, &restored.cards))
+            .and_then(|w| w.put(REVIEWS, &restored.reviews))
+            .and_then(|w| w.put_meta(COURSES, &courses))
+            .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
+            .and_then(|w| w.put_meta(CARDS_DERIVED, true))
+            .map_err(|e| e.message)?;
+        if let Some(settings) = &restored.settings {
+            write = write
+                .put_meta(REVIEW_SETTINGS, settings)
+                .map_err(|e| e.message)?;
+        }
+        if let Some(author) = &restored.author {
+            write = write
+                .put_meta(super::share::AUTHOR, author)
+                .map_err(|e| e.message)?;
+        }
+        let changes = write.changes().clone();
+        store
+            .apply(write)
+            .await
+            .map_err(|e| format!("{} Nothing was restored.", e.message))?;
+        self.announce(&changes);
+        self.known.update_value(|known| {
+            for note in &restored.notes {
+                known.insert(note.id.clone(), note.updated);
+            }
+        });
+        self.library.set(library);
+        self.deck.set(deck);
+        self.courses.set(courses);
+        self.elsewhere.set(elsewhere);
+        if let Some(settings) = restored.settings {
+            self.review_settings.set(settings);
+            self.settings_stored.set_value(true);
+        }
+        if let Some(author) = restored.author {
+            self.author.set(author);
+        }
+        self.index_notes(&restored.notes);
+        Ok(())
+    }
+}

@@ -1,0 +1,156 @@
+//! The backup part of Settings: download everything as one file, and restore a backup after a
+//! preview of what it would add and change.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::app::{transfer, AppState};
+use crate::core::backup::{self, Backup, RestorePlan};
+use crate::core::merge::{Change, Choice};
+use crate::core::note::NoteId;
+use crate::ui::import::ConflictChoices;
+use crate::ui::share::plural;
+
+#[component]
+pub fn BackupSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let pending = RwSignal::new(None::<(RestorePlan, Backup)>);
+    let download = move |_| {
+        spawn_local(async move {
+            let made = match state.backup_file().await {
+                Ok((name, bytes)) => transfer::save_file(&name, &bytes, "application/octet-stream")
+                    .map(|()| format!("Backup saved as “{name}”.")),
+                Err(problem) => Err(problem),
+            };
+            message.set(Some(made));
+        });
+    };
+    let on_file = move |e: leptos::ev::Event| {
+        let input = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let Some(file) = input
+            .as_ref()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
+            return;
+        };
+        if let Some(input) = input {
+            // Choosing the same file again must fire another change.
+            input.set_value("");
+        }
+        message.set(None);
+        pending.set(None);
+        spawn_local(async move {
+            let opened = match transfer::read_file(&file, transfer::MAX_BACKUP_BYTES).await {
+                Ok(bytes) => backup::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name())),
+                Err(problem) => Err(problem),
+            };
+            let planned = match opened {
+                Ok(backup) => state.plan_restore(&backup).await.map(|plan| (plan, backup)),
+                Err(problem) => Err(problem),
+            };
+            match planned {
+                Ok(planned) => pending.set(Some(planned)),
+                Err(problem) => message.set(Some(Err(format!("{problem} Nothing was restored.")))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="backup-heading">
+            <h2 id="backup-heading">"Backup"</h2>
+            <p class="help">
+                "One file with everything: notes, cards with their history, the review log, settings and courses. Keep it somewhere safe; restoring it into an empty browser gives back exactly this library."
+            </p>
+            <p><button on:click=download>"Download a backup"</button></p>
+            <label class="file-pick">
+                "Restore from a backup file"
+                <input type="file" accept=".loambackup,application/octet-stream" on:change=on_file />
+            </label>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
+            })}
+            {move || pending.get().map(|(plan, backup)| view! {
+                <RestorePreview plan=plan backup=backup pending=pending message=message />
+            })}
+        </section>
+    }
+}
+
+/// What a restore would do, and the button that does it.
+#[component]
+fn RestorePreview(
+    plan: RestorePlan,
+    backup: Backup,
+    pending: RwSignal<Option<(RestorePlan, Backup)>>,
+    message: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let conflicts: Vec<(NoteId, String)> = plan
+        .conflicts()
+        .iter()
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.local_title.clone().unwrap_or_else(|| i.title.clone()),
+            )
+        })
+        .collect();
+    let choices = RwSignal::new(
+        conflicts
+            .iter()
+            .map(|(id, _)| (id.clone(), Choice::KeepBoth))
+            .collect::<HashMap<NoteId, Choice>>(),
+    );
+    let mut lines = vec![
+        format!("{} new", plural(plan.count(Change::New), "note")),
+        format!(
+            "{} already here",
+            plural(plan.count(Change::Unchanged), "note")
+        ),
+    ];
+    if !conflicts.is_empty() {
+        lines.push(format!("{} that differ", plural(conflicts.len(), "note")));
+    }
+    lines.push(format!(
+        "{} new, {} with more history",
+        plural(plan.new_cards, "card"),
+        plan.updated_cards
+    ));
+    lines.push(format!(
+        "{} in the review log",
+        plural(plan.new_reviews(), "new answer")
+    ));
+    let busy = RwSignal::new(false);
+    let plan = StoredValue::new(plan);
+    let backup = StoredValue::new(backup);
+    let restore = move |_| {
+        busy.set(true);
+        let (plan, backup) = (plan.get_value(), backup.get_value());
+        let choices = choices.get_untracked();
+        spawn_local(async move {
+            let result = state.restore(plan, backup, choices).await;
+            pending.set(None);
+            message.set(Some(result.map(|()| "The backup is restored.".to_string())));
+        });
+    };
+    view! {
+        <div class="restore-preview">
+            <h3>"Restore this backup?"</h3>
+            <ul aria-label="What the restore would do">
+                {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+            <ConflictChoices conflicts=conflicts choices=choices />
+            <div class="import-actions">
+                <button class="primary" disabled=move || busy.get() on:click=restore>"Restore"</button>
+                <button on:click=move |_| pending.set(None)>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
