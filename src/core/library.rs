@@ -101,19 +101,30 @@ impl Library {
 
     /// Notes most recently updated first; equal times by title.
     pub fn notes_by_recent(&self) -> Vec<&Note> {
-        let mut keyed: Vec<(String, &Note)> = self
-            .notes
-            .values()
-            .map(|note| (title_key(&note.title), note))
-            .collect();
-        keyed.sort_by(|(a_key, a), (b_key, b)| {
+        self.recent(usize::MAX)
+    }
+
+    /// The `limit` most recently updated notes, in the order of [`Library::notes_by_recent`].
+    /// Only those are sorted, so a short list of a large library stays cheap to make on every
+    /// keystroke.
+    pub fn recent(&self, limit: usize) -> Vec<&Note> {
+        let order = |a: &&Note, b: &&Note| {
             b.updated
                 .total_cmp(&a.updated)
-                .then_with(|| a_key.cmp(b_key))
+                .then_with(|| title_key(&a.title).cmp(&title_key(&b.title)))
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.id.cmp(&b.id))
-        });
-        keyed.into_iter().map(|(_, note)| note).collect()
+        };
+        let mut notes: Vec<&Note> = self.notes.values().collect();
+        if limit < notes.len() {
+            // Partition by time alone first (cheap), then order the few left with the full key.
+            notes.select_nth_unstable_by(limit, |a, b| b.updated.total_cmp(&a.updated));
+            let cutoff = notes[limit].updated;
+            notes.retain(|n| n.updated >= cutoff);
+        }
+        notes.sort_by(order);
+        notes.truncate(limit);
+        notes
     }
 
     /// Adds a new note. The title is checked with [`clean_title`] and must be free; an id
@@ -624,6 +635,27 @@ mod tests {
             ["beta", "gamma", "Delta", "Alpha"]
         );
         assert_eq!(lib.iter().count(), 4);
+    }
+
+    #[test]
+    fn a_short_recent_list_is_the_start_of_the_whole_one() {
+        // Many equal times, so ties at the cut are ordered by title as in the whole list.
+        let lib = Library::from_notes(
+            (0..60)
+                .map(|i| {
+                    note(
+                        &format!("n{i}"),
+                        &format!("T{}", (i * 37) % 60),
+                        "",
+                        f64::from(i % 7),
+                    )
+                })
+                .collect(),
+        );
+        let all = titles(&lib.notes_by_recent());
+        for limit in [0, 1, 5, 8, 9, 30, 59, 60, 61, 1000] {
+            assert_eq!(titles(&lib.recent(limit)), all[..limit.min(60)], "{limit}");
+        }
     }
 
     #[derive(Debug, Clone)]

@@ -10,9 +10,8 @@ pub fn Home() -> impl IntoView {
     let state = expect_context::<AppState>();
     let recent = move || {
         state.library.with(|lib| {
-            lib.notes_by_recent()
+            lib.recent(8)
                 .into_iter()
-                .take(8)
                 .map(|n| (n.id.clone(), n.title.clone()))
                 .collect::<Vec<_>>()
         })

@@ -5,6 +5,9 @@ use leptos::prelude::*;
 use crate::app::AppState;
 use crate::core::route::Route;
 
+/// Notes listed before "Show more"; search and the quick switcher reach every note.
+const SHOWN_AT_FIRST: usize = 200;
+
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -18,13 +21,22 @@ pub fn Sidebar() -> impl IntoView {
         let queue = state.queue(js_sys::Date::now());
         queue.due.len() + queue.new.len()
     };
-    let entries = move || {
+    // A large library lists its most recent notes first and the rest on request: thousands of
+    // links would make every edit re-order and every layout walk them all.
+    let shown = RwSignal::new(SHOWN_AT_FIRST);
+    let entries = Memo::new(move |_| {
         state.library.with(|lib| {
-            lib.notes_by_recent()
+            lib.recent(shown.get())
                 .into_iter()
                 .map(|n| (n.id.clone(), n.title.clone()))
                 .collect::<Vec<_>>()
         })
+    });
+    let hidden = move || {
+        state
+            .library
+            .with(|lib| lib.len())
+            .saturating_sub(shown.get())
     };
 
     view! {
@@ -63,7 +75,7 @@ pub fn Sidebar() -> impl IntoView {
                 </button>
                 <ul class="note-list">
                     <For
-                        each=entries
+                        each=move || entries.get()
                         key=|entry| entry.clone()
                         children=move |(id, title)| {
                             let href = Route::Note { id: id.clone(), heading: None }.to_fragment();
@@ -85,6 +97,11 @@ pub fn Sidebar() -> impl IntoView {
                         }
                     />
                 </ul>
+                <Show when=move || hidden() != 0>
+                    <button class="show-more" on:click=move |_| shown.update(|n| *n += SHOWN_AT_FIRST)>
+                        {move || format!("Show more ({} not listed)", hidden())}
+                    </button>
+                </Show>
                 <Show when=move || state.loaded.get() && state.library.with(|l| l.is_empty())>
                     <p class="sidebar-empty">"No notes yet."</p>
                 </Show>
