@@ -406,7 +406,7 @@ function report(results, size, queries) {
   // "bare key": the same keystroke-to-painted-frame measure on a page with only a textarea,
   // the floor of the instrument (a frame is about 16.7 ms, so even no work waits some of one).
   rows.push(['start: note list painted, page responsive', ms(start), `${ms(getAll)} getAll`, ratio(start, getAll), '<= 1.5x', verdict(start <= 1.5 * getAll)]);
-  rows.push(['  (all notes in the list and New note enabled)', ms(startListed), '', '', '', '']);
+  rows.push(['  (note list shown and New note enabled)', ms(startListed), '', '', '', '']);
   rows.push(['  (search index ready)', ms(searchReady), '', '', '', '']);
   rows.push(['memory: JS heap after start (after GC)', mb(heap), '', '', '', '']);
   rows.push(['memory: wasm linear memory after start', mb(Number.isNaN(wasm) ? null : wasm), '', '', '', '']);
