@@ -28,7 +28,7 @@ use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
-use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES};
+use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
 /// cards existed get them once).
@@ -192,6 +192,7 @@ impl AppState {
         let mut library = Library::from_notes(notes.records);
         let mut deck = Deck::from_cards(cards.records);
         let recovered = recover_journal(&mut library);
+        recover_answers(store, &mut deck).await;
         if !store
             .get_meta::<bool>(CARDS_DERIVED)
             .await
@@ -335,6 +336,11 @@ impl AppState {
 
     /// Applies writes in the background, reporting a failure in the save indicator.
     fn write(&self, write: Result<Write, StoreError>) {
+        self.write_then(write, || {});
+    }
+
+    /// Like [`Self::write`], running `landed` once the write is stored.
+    fn write_then(&self, write: Result<Write, StoreError>, landed: impl FnOnce() + 'static) {
         let this = *self;
         let Some(store) = self.store.get_value() else {
             self.save_state
@@ -350,7 +356,10 @@ impl AppState {
                 Err(e) => Err(e),
             };
             match result {
-                Ok(changes) => this.announce(&changes),
+                Ok(changes) => {
+                    landed();
+                    this.announce(&changes);
+                }
                 Err(e) => this.save_state.set(SaveState::Failed(e.message)),
             }
         });
@@ -529,6 +538,37 @@ fn recover_journal(library: &mut Library) -> Vec<NoteId> {
 /// `None` when the browser does not report them.
 pub async fn storage_usage() -> Option<StorageUsage> {
     crate::store::usage::read().await
+}
+
+/// Writes again the answers of a page that closed before their write landed. Each card takes
+/// its state after the answer unless the stored one is from a later review.
+async fn recover_answers(store: &Store, deck: &mut Deck) {
+    let answers = journal::answers();
+    if answers.is_empty() {
+        return;
+    }
+    let mut cards = Vec::new();
+    let mut records = Vec::new();
+    for (card, record) in answers {
+        let stored_later = deck
+            .get(&card.id)
+            .is_some_and(|c| c.schedule.last_review > card.schedule.last_review);
+        if !stored_later {
+            deck.put(card.clone());
+            cards.push(card);
+        }
+        records.push(record);
+    }
+    let write = Write::new()
+        .put(CARDS, &cards)
+        .and_then(|w| w.put(REVIEWS, &records));
+    if let Ok(write) = write {
+        if store.apply(write).await.is_ok() {
+            for record in &records {
+                journal::forget_answer(&record.id);
+            }
+        }
+    }
 }
 
 /// The route in the address bar now.

@@ -8,7 +8,7 @@ use crate::core::deck::Card;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
 use crate::core::schedule::{Millis, Rating, Schedule, Scheduler};
 use crate::core::stats::Calendar;
-use crate::store::{Write, CARDS, REVIEWS};
+use crate::store::{journal, Write, CARDS, REVIEWS};
 
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
@@ -33,11 +33,14 @@ impl AppState {
         };
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
         self.deck.update(|deck| deck.put(answer.after.clone()));
+        // Journaled until the write lands, so a page closed at once keeps the answer.
+        journal::keep_answer(&answer.after, &answer.record);
         let write = Write::new()
             .put(CARDS, std::slice::from_ref(&answer.after))
             .and_then(|w| w.put(REVIEWS, std::slice::from_ref(&answer.record)));
+        let record_id = answer.record.id.clone();
         self.last_answer.set(Some(answer));
-        self.write(write);
+        self.write_then(write, move || journal::forget_answer(&record_id));
     }
 
     /// Whether there is an answer to take back.
@@ -51,6 +54,7 @@ impl AppState {
             return;
         };
         self.deck.update(|deck| deck.put(answer.before.clone()));
+        journal::forget_answer(&answer.record.id);
         let write = Write::new()
             .put(CARDS, std::slice::from_ref(&answer.before))
             .map(|w| w.delete(REVIEWS, &answer.record.id));

@@ -1,10 +1,15 @@
-//! A synchronous safety net for the last edits: when the page is hidden or unloaded, unsaved notes
-//! are copied to localStorage, because an IndexedDB write started while the page dies may be
-//! aborted. The next start puts any newer copies back into the library.
+//! A synchronous safety net for the last edits and answers: unsaved notes (when the page is hidden
+//! or unloaded) and each review answer until its write lands are copied to localStorage, because
+//! an IndexedDB write started while the page dies may be aborted. The next start puts them back.
 
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::core::deck::Card;
 use crate::core::note::Note;
+use crate::core::review::ReviewRecord;
 
 const KEY: &str = "loam.unsaved";
+const ANSWERS: &str = "loam.answers";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -12,13 +17,24 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// Notes written by an earlier [`keep`] and not yet cleared; unreadable entries are skipped.
 pub fn read() -> Vec<Note> {
-    let Some(text) = local_storage().and_then(|s| s.get_item(KEY).ok().flatten()) else {
-        return Vec::new();
+    load(KEY).unwrap_or_default()
+}
+
+fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let text = local_storage()?.get_item(key).ok()??;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+fn save<T: Serialize>(key: &str, value: &T) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let Ok(value) = value.serialize(&serializer) else {
+        return;
     };
-    js_sys::JSON::parse(&text)
-        .ok()
-        .and_then(|value| serde_wasm_bindgen::from_value::<Vec<Note>>(value).ok())
-        .unwrap_or_default()
+    if let (Some(storage), Ok(text)) = (local_storage(), js_sys::JSON::stringify(&value)) {
+        // A full localStorage just means this net has a hole; the IndexedDB write still runs.
+        let _ = storage.set_item(key, &String::from(text));
+    }
 }
 
 /// Adds these notes to the journal (a note already there is replaced by the newer copy).
@@ -34,19 +50,37 @@ pub fn keep(notes: &[Note]) {
             None => all.push(note.clone()),
         }
     }
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let Ok(value) = serde::Serialize::serialize(&all, &serializer) else {
-        return;
-    };
-    if let (Some(storage), Ok(text)) = (local_storage(), js_sys::JSON::stringify(&value)) {
-        // A full localStorage just means this net has a hole; the IndexedDB write still runs.
-        let _ = storage.set_item(KEY, &String::from(text));
-    }
+    save(KEY, &all);
 }
 
 /// Forgets the journal once its notes are safely in IndexedDB.
 pub fn clear() {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(KEY);
+    }
+}
+
+/// Answers whose write has not landed yet: the card after each and its log entry, in order.
+pub fn answers() -> Vec<(Card, ReviewRecord)> {
+    load(ANSWERS).unwrap_or_default()
+}
+
+/// Keeps an answer until [`forget_answer`] says its write landed.
+pub fn keep_answer(card: &Card, record: &ReviewRecord) {
+    let mut all = answers();
+    all.push((card.clone(), record.clone()));
+    save(ANSWERS, &all);
+}
+
+/// Drops an answer from the journal: written, or taken back.
+pub fn forget_answer(record_id: &str) {
+    let mut all = answers();
+    all.retain(|(_, record)| record.id != record_id);
+    if all.is_empty() {
+        if let Some(storage) = local_storage() {
+            let _ = storage.remove_item(ANSWERS);
+        }
+    } else {
+        save(ANSWERS, &all);
     }
 }

@@ -27,6 +27,7 @@ import {
   axeViolations,
   waitFor,
   goToRoute,
+  dumpDatabase,
 } from './harness.mjs';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -208,5 +209,24 @@ describeApp('review', (test) => {
     await goToRoute(page, '/settings');
     await page.getByRole('textbox', { name: 'Desired retention' }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'settings');
+  });
+
+  test('an answer survives a reload right after it', async ({ page }) => {
+    const body = Array.from({ length: 8 }, (_, i) => `Question ${i} :: Answer ${i}`).join('\n\n');
+    await createNote(page, 'Quick answers', body);
+    for (let answered = 1; answered <= 8; answered++) {
+      await openReview(page);
+      await reviewCard(page).waitFor();
+      await showAnswer(page);
+      // Rated and gone at once: no time for the write to land before the page is replaced.
+      await page.keyboard.press('4');
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Study', exact: true }).waitFor();
+      await waitFor(async () => JSON.parse(await dumpDatabase(page)).reviews.length === answered, {
+        message: `${answered} answers in the review log`,
+      });
+    }
+    await openReview(page);
+    await waitForCounts(page, '0 due · 0 new');
   });
 });
