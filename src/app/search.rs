@@ -6,7 +6,10 @@ use leptos::task::spawn_local;
 
 use super::AppState;
 use crate::core::note::Note;
-use crate::core::search::{fuzzy_titles, Hit, SearchIndex};
+use crate::core::search::{fuzzy_titles, Hit};
+
+/// Notes indexed per task while the index is built at start: about 15 ms of work each.
+const INDEX_SLICE: usize = 300;
 
 /// One quick-switcher suggestion: a note, and the matched characters of its title.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,15 +20,24 @@ pub struct TitleSuggestion {
 }
 
 impl AppState {
-    /// Builds the index once the library is in memory, after the first paint.
+    /// Builds the index once the library is in memory, after the first paint, a slice of notes
+    /// per task so typing and clicking stay answered meanwhile (search fills in as it goes).
     pub(super) fn build_search_index(&self) {
         let this = *self;
         spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            let index = this
+            let ids: Vec<String> = this
                 .library
-                .with_untracked(|lib| SearchIndex::build(lib.iter()));
-            this.search_index.set_value(index);
+                .with_untracked(|lib| lib.iter().map(|n| n.id.clone()).collect());
+            for chunk in ids.chunks(INDEX_SLICE) {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                this.library.with_untracked(|lib| {
+                    // A note deleted meanwhile is skipped; one edited meanwhile is indexed as it is now.
+                    let notes = chunk.iter().filter_map(|id| lib.get(id));
+                    this.search_index.update_value(|index| index.extend(notes));
+                });
+            }
+            this.search_index
+                .update_value(|index| index.shrink_to_fit());
             this.search_version.update(|v| *v += 1);
         });
     }

@@ -258,7 +258,7 @@ impl Store {
             .db
             .transaction(&write.stores(), TransactionMode::ReadWrite)
             .map_err(fail)?;
-        run(&tx, write).await?;
+        run(&tx, write)?;
         finish(tx, "save").await
     }
 
@@ -302,7 +302,7 @@ impl Store {
         if !copies.is_empty() {
             write = write.put(NOTES, &copies)?;
         }
-        run(&tx, write).await?;
+        run(&tx, write)?;
         finish(tx, "save").await?;
         Ok(copies)
     }
@@ -348,25 +348,26 @@ impl Store {
     }
 }
 
-/// Issues a write's requests in `tx`. They are awaited one by one: each is an IndexedDB request,
-/// so the transaction stays open between them.
-async fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
+/// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
+/// the commit that follows reports the first that failed (the transaction then aborts whole).
+fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
     let fail = |e| StoreError::from_idb("save", e);
-    for (store, value) in &write.puts {
-        tx.object_store(store)
-            .map_err(fail)?
-            .put(value, None)
-            .map_err(fail)?
-            .await
-            .map_err(fail)?;
+    let mut stores: Vec<(&str, idb::ObjectStore)> = Vec::new();
+    for (name, _) in write.puts.iter().chain(&write.deletes) {
+        if !stores.iter().any(|(n, _)| n == name) {
+            stores.push((name, tx.object_store(name).map_err(fail)?));
+        }
     }
-    for (store, key) in write.deletes {
-        tx.object_store(store)
-            .map_err(fail)?
-            .delete(key)
-            .map_err(fail)?
-            .await
-            .map_err(fail)?;
+    let store = |name: &str| stores.iter().find(|(n, _)| *n == name).map(|(_, s)| s);
+    for (name, value) in &write.puts {
+        if let Some(store) = store(name) {
+            store.put(value, None).map_err(fail)?;
+        }
+    }
+    for (name, key) in write.deletes {
+        if let Some(store) = store(name) {
+            store.delete(key).map_err(fail)?;
+        }
     }
     Ok(())
 }
