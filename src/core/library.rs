@@ -106,7 +106,7 @@ impl Library {
             .values()
             .map(|note| (title_key(&note.title), note))
             .collect();
-        keyed.sort_by(|(a_key, a), (b_key, b)| {
+        super::sort_by(&mut keyed, |(a_key, a), (b_key, b)| {
             b.updated
                 .total_cmp(&a.updated)
                 .then_with(|| a_key.cmp(b_key))
