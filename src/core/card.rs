@@ -170,7 +170,7 @@ pub fn card_marks(markdown: &str, cards: &[ParsedCard]) -> Vec<CardMark> {
         if anchor.is_some() {
             hidden.push(cut..range.end);
         }
-        hidden.sort_by_key(|r| r.start);
+        super::sort_by_key(&mut hidden, |r| r.start);
         marks.push(CardMark {
             range,
             kinds: vec![card.kind],
@@ -179,7 +179,7 @@ pub fn card_marks(markdown: &str, cards: &[ParsedCard]) -> Vec<CardMark> {
             answers,
         });
     }
-    marks.sort_by_key(|m| m.range.start);
+    super::sort_by_key(&mut marks, |m| m.range.start);
     marks
 }
 
@@ -827,7 +827,7 @@ fn find_deletions(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion>
             }
         }
     }
-    found.sort_by_key(|d| d.range.start);
+    super::sort_by_key(&mut found, |d| d.range.start);
     found
 }
 
@@ -909,7 +909,7 @@ fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
         }
         k += 1;
     }
-    found.sort_by_key(|d| d.range.start);
+    super::sort_by_key(&mut found, |d| d.range.start);
     found
 }
 
@@ -1085,7 +1085,7 @@ fn reveal_standalone(text: &str, target: Target, answer: bool) -> String {
 
 /// Settles keys: anchored or from the question, unique within the note.
 fn finish(mut drafts: Vec<Draft>) -> Vec<ParsedCard> {
-    drafts.sort_by_key(|d| d.range.start);
+    super::sort_by_key(&mut drafts, |d| d.range.start);
     let mut taken: HashSet<String> = HashSet::new();
     drafts
         .into_iter()

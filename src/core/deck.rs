@@ -109,7 +109,7 @@ impl Deck {
             .flatten()
             .filter_map(|id| self.cards.get(id))
             .collect();
-        cards.sort_by(|a, b| {
+        super::sort_by(&mut cards, |a, b| {
             a.retired
                 .cmp(&b.retired)
                 .then(a.position.cmp(&b.position))

@@ -122,7 +122,7 @@ impl Library {
             let cutoff = notes[limit].updated;
             notes.retain(|n| n.updated >= cutoff);
         }
-        notes.sort_by(order);
+        super::sort_by(&mut notes, order);
         notes.truncate(limit);
         notes
     }

@@ -516,7 +516,7 @@ pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<Card
         .iter()
         .filter(|n| n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(course_id))
         .collect();
-    notes.sort_by(|a, b| a.id.cmp(&b.id));
+    super::sort_by(&mut notes, |a, b| a.id.cmp(&b.id));
     notes
         .iter()
         .flat_map(|note| deck.cards_of_note(&note.id))

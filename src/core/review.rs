@@ -298,9 +298,9 @@ pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> 
             .total_cmp(&b.schedule.due)
             .then_with(|| a.id.cmp(&b.id))
     };
-    due.sort_by(by_due);
-    ahead.sort_by(by_due);
-    new.sort_by(|a, b| {
+    super::sort_by(&mut due, by_due);
+    super::sort_by(&mut ahead, by_due);
+    super::sort_by(&mut new, |a, b| {
         a.created
             .total_cmp(&b.created)
             .then_with(|| a.position.cmp(&b.position))

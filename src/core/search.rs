@@ -305,7 +305,7 @@ impl SearchIndex {
             ranked.select_nth_unstable_by(limit - 1, |a, b| self.order(a, b));
             ranked.truncate(limit);
         }
-        ranked.sort_by(|a, b| self.order(a, b));
+        super::sort_by(&mut ranked, |a, b| self.order(a, b));
         ranked
             .into_iter()
             .filter_map(|(slot, score)| {
@@ -552,7 +552,7 @@ impl SearchIndex {
             expanded.push((size, terms));
         }
         // Rarest first, so later words only look at the notes still in the running.
-        expanded.sort_by_key(|(size, _)| *size);
+        super::sort_by_key(&mut expanded, |(size, _)| *size);
 
         let notes = self.slots.len() as f32;
         let avg_title = (self.title_tokens as f32 / notes).max(1.0);

@@ -29,7 +29,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
                 })
                 .map(|n| (n.id.clone(), n.title.clone()))
                 .collect();
-            notes.sort_by_key(|(_, title)| title.to_lowercase());
+            crate::core::sort_by_key(&mut notes, |(_, title)| title.to_lowercase());
             notes
         })
     };
