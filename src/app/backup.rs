@@ -75,10 +75,6 @@ impl AppState {
         backup: Backup,
         choices: HashMap<NoteId, Choice>,
     ) -> Result<(), String> {
-        let store = self
-            .store
-            .get_value()
-            .ok_or("Storage is not available: nothing was restored.")?;
         let mut library = self.library.get_untracked();
         let mut deck = self.deck.get_untracked();
         let restored = backup::apply_restore(
@@ -112,17 +108,9 @@ impl AppState {
                 .put_meta(super::share::AUTHOR, author)
                 .map_err(|e| e.message)?;
         }
-        let changes = write.changes().clone();
-        store
-            .apply(write)
+        self.commit(write, &restored.notes)
             .await
             .map_err(|e| format!("{} Nothing was restored.", e.message))?;
-        self.announce(&changes);
-        self.known.update_value(|known| {
-            for note in &restored.notes {
-                known.insert(note.id.clone(), note.updated);
-            }
-        });
         self.library.set(library);
         self.deck.set(deck);
         self.courses.set(courses);

@@ -334,6 +334,24 @@ impl AppState {
         self.write(write);
     }
 
+    /// Stores a batch of writes now (an import or a restore) and, once stored, tells the other
+    /// tabs and records the written notes as this tab's known versions.
+    async fn commit(&self, write: Write, notes: &[Note]) -> Result<(), StoreError> {
+        let store = self
+            .store
+            .get_value()
+            .ok_or_else(|| StoreError::plain("Storage is not available."))?;
+        let changes = write.changes().clone();
+        store.apply(write).await?;
+        self.announce(&changes);
+        self.known.update_value(|known| {
+            for note in notes {
+                known.insert(note.id.clone(), note.updated);
+            }
+        });
+        Ok(())
+    }
+
     /// Applies writes in the background, reporting a failure in the save indicator.
     fn write(&self, write: Result<Write, StoreError>) {
         self.write_then(write, || {});

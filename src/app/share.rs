@@ -142,10 +142,6 @@ impl AppState {
         choices: HashMap<NoteId, Choice>,
     ) -> Result<Route, String> {
         self.flush();
-        let store = self
-            .store
-            .get_value()
-            .ok_or("Storage is not available: nothing was imported.")?;
         let mut library = self.library.get_untracked();
         let mut deck = self.deck.get_untracked();
         let applied = merge::apply(&plan, &choices, &mut library, &mut deck, now(), &mut || {
@@ -168,17 +164,9 @@ impl AppState {
             .and_then(|w| w.put_meta(COURSES, &courses))
             .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
             .map_err(|e| e.message)?;
-        let changes = write.changes().clone();
-        store
-            .apply(write)
+        self.commit(write, &applied.notes)
             .await
             .map_err(|e| format!("{} Nothing was imported.", e.message))?;
-        self.announce(&changes);
-        self.known.update_value(|known| {
-            for note in &applied.notes {
-                known.insert(note.id.clone(), note.updated);
-            }
-        });
         self.library.set(library);
         self.deck.set(deck);
         self.courses.set(courses);

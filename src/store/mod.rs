@@ -44,7 +44,7 @@ impl StoreError {
         StoreError { message, quota }
     }
 
-    fn plain(message: impl Into<String>) -> Self {
+    pub fn plain(message: impl Into<String>) -> Self {
         StoreError {
             message: message.into(),
             quota: false,

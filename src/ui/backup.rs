@@ -1,17 +1,14 @@
 //! The backup part of Settings: download everything as one file, and restore a backup after a
 //! preview of what it would add and change.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::{transfer, AppState};
 use crate::core::backup::{self, Backup, RestorePlan};
-use crate::core::merge::{Change, Choice};
-use crate::core::note::NoteId;
-use crate::ui::import::ConflictChoices;
+use crate::core::merge::Change;
+use crate::ui::import::{conflict_rows, ConflictChoices};
 use crate::ui::share::plural;
 
 #[component]
@@ -92,22 +89,7 @@ fn RestorePreview(
     message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let conflicts: Vec<(NoteId, String)> = plan
-        .conflicts()
-        .iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                i.local_title.clone().unwrap_or_else(|| i.title.clone()),
-            )
-        })
-        .collect();
-    let choices = RwSignal::new(
-        conflicts
-            .iter()
-            .map(|(id, _)| (id.clone(), Choice::KeepBoth))
-            .collect::<HashMap<NoteId, Choice>>(),
-    );
+    let (conflicts, choices) = conflict_rows(&plan.conflicts());
     let mut lines = vec![
         format!("{} new", plural(plan.count(Change::New), "note")),
         format!(

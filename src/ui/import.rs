@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::app::{transfer, AppState};
 use crate::core::bundle::{self, Bundle};
-use crate::core::merge::{Change, Choice, ImportPlan};
+use crate::core::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
 use crate::core::route::Route;
 use crate::ui::share::plural;
@@ -119,12 +119,7 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
 #[component]
 fn Preview(plan: ImportPlan) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let choices = RwSignal::new(
-        plan.conflicts()
-            .iter()
-            .map(|item| (item.id.clone(), Choice::KeepBoth))
-            .collect::<HashMap<NoteId, Choice>>(),
-    );
+    let (conflicts, choices) = conflict_rows(&plan.conflicts());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let heading = match &plan.course {
@@ -169,16 +164,6 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
         .items
         .iter()
         .map(|i| (i.title.clone(), change_label(i.change)))
-        .collect();
-    let conflicts: Vec<(NoteId, String)> = plan
-        .conflicts()
-        .iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                i.local_title.clone().unwrap_or_else(|| i.title.clone()),
-            )
-        })
         .collect();
     let plan = StoredValue::new(plan);
     let import = move |_| {
@@ -252,12 +237,31 @@ fn change_label(change: Change) -> &'static str {
     }
 }
 
+/// The learner's choice for each note edited on both sides.
+pub type Choices = RwSignal<HashMap<NoteId, Choice>>;
+
+/// The notes edited on both sides, as (id, the learner's title), and their choices, each
+/// starting at "keep both" so nothing is lost by a hasty click.
+pub fn conflict_rows(items: &[&PlanItem]) -> (Vec<(NoteId, String)>, Choices) {
+    let rows: Vec<(NoteId, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.local_title.clone().unwrap_or_else(|| i.title.clone()),
+            )
+        })
+        .collect();
+    let choices = rows
+        .iter()
+        .map(|(id, _)| (id.clone(), Choice::KeepBoth))
+        .collect();
+    (rows, RwSignal::new(choices))
+}
+
 /// One choice per note edited on both sides: keep mine, take theirs, or keep both.
 #[component]
-pub fn ConflictChoices(
-    conflicts: Vec<(NoteId, String)>,
-    choices: RwSignal<HashMap<NoteId, Choice>>,
-) -> impl IntoView {
+pub fn ConflictChoices(conflicts: Vec<(NoteId, String)>, choices: Choices) -> impl IntoView {
     (!conflicts.is_empty()).then(|| view! {
         <div class="import-conflicts">
             <h2>"Edited on both sides"</h2>
