@@ -22,6 +22,13 @@ use leptos::prelude::*;
 use crate::app::{current_route, AppState};
 use crate::core::route::Route;
 
+/// Text that follows the signals `f` reads, as a derived signal. Every such text shares the one
+/// compiled renderer of `Signal<String>`, where a bare `move ||` closure compiles its own render
+/// effect, build and rebuild code.
+pub(crate) fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
+}
+
 /// The whole app: sidebar, page, and the listeners that tie them to the browser.
 #[component]
 pub fn App() -> impl IntoView {
