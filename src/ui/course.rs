@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::text;
+use super::{text, Show};
 
 use crate::app::AppState;
 use crate::core::route::Route;

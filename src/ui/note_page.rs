@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::text;
+use super::{text, Show};
 
 use crate::app::{AppState, SaveState};
 use crate::core::markdown;

@@ -4,7 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::text;
+use super::{text, Show};
 
 use crate::app::AppState;
 use crate::core::markdown;

@@ -4,6 +4,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::Show;
+
 use crate::app::AppState;
 use crate::core::review::SettingsForm as Form;
 
