@@ -288,7 +288,9 @@ impl Library {
                 }
             })
             .collect();
-        backlinks.sort_by_cached_key(|b| (title_key(&b.title), b.title.clone(), b.source.clone()));
+        super::sort_by_cached_key(&mut backlinks, |b| {
+            (title_key(&b.title), b.title.clone(), b.source.clone())
+        });
         backlinks
     }
 

@@ -36,6 +36,14 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `items` stably by the key `key` gives, computing each key once: the same order as
+/// `slice::sort_by_cached_key`.
+pub fn sort_by_cached_key<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) {
+    let keys: Vec<K> = items.iter().map(key).collect();
+    let order = sorted_indices(keys.len(), &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(items, order);
+}
+
 fn sorted_indices(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| compare(a, b));
@@ -71,6 +79,15 @@ mod tests {
             expected.sort_by_key(|(key, _)| *key);
             let mut sorted = items;
             sort_by_key(&mut sorted, |(key, _)| *key);
+            prop_assert_eq!(sorted, expected);
+        }
+
+        #[test]
+        fn sorts_like_the_standard_cached_key_sort(items in proptest::collection::vec((0u8..8, any::<u16>()), 0..200)) {
+            let mut expected = items.clone();
+            expected.sort_by_cached_key(|(key, _)| key.to_string());
+            let mut sorted = items;
+            sort_by_cached_key(&mut sorted, |(key, _)| key.to_string());
             prop_assert_eq!(sorted, expected);
         }
     }

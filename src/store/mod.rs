@@ -163,7 +163,7 @@ impl Write {
             .chain(&self.deletes)
             .map(|(store, _)| *store)
             .collect();
-        stores.sort_unstable();
+        crate::core::sort_by(&mut stores, |a, b| a.cmp(b));
         stores.dedup();
         stores
     }

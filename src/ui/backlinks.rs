@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::Show;
+
 use crate::app::AppState;
 use crate::core::route::Route;
 

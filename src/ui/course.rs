@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::{text, Show};
+
 use crate::app::AppState;
 use crate::core::route::Route;
 use crate::ui::share::plural;
@@ -51,17 +53,17 @@ pub fn CoursePage(id: String) -> impl IntoView {
                             {(!course.author.is_empty()).then(|| view! { <p class="muted">"By " {course.author.clone()}</p> })}
                             <p><a class="button primary" href=start>"Start reading"</a></p>
                             <dl class="course-progress" aria-label="Your progress">
-                                <div><dt>"Cards"</dt><dd>{move || progress.get().cards}</dd></div>
-                                <div><dt>"In your reviews"</dt><dd>{move || progress.get().in_reviews}</dd></div>
-                                <div><dt>"Studied"</dt><dd>{move || progress.get().studied}</dd></div>
+                                <div><dt>"Cards"</dt><dd>{text(move || progress.get().cards.to_string())}</dd></div>
+                                <div><dt>"In your reviews"</dt><dd>{text(move || progress.get().in_reviews.to_string())}</dd></div>
+                                <div><dt>"Studied"</dt><dd>{text(move || progress.get().studied.to_string())}</dd></div>
                                 <div>
                                     <dt>"Average recall"</dt>
-                                    <dd>{move || progress.get().average_recall.map(|p| format!("{p}%")).unwrap_or_else(|| "not studied".to_string())}</dd>
+                                    <dd>{text(move || progress.get().average_recall.map(|p| format!("{p}%")).unwrap_or_else(|| "not studied".to_string()))}</dd>
                                 </div>
                             </dl>
                             <Show when=move || !waiting.get().is_empty()>
                                 <button class="primary" on:click=move |_| state.add_to_reviews(&waiting.get_untracked())>
-                                    {move || format!("Add {} to my reviews", plural(waiting.get().len(), "card"))}
+                                    {text(move || format!("Add {} to my reviews", plural(waiting.get().len(), "card")))}
                                 </button>
                             </Show>
                             <h2>"Notes"</h2>

@@ -4,6 +4,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::text;
+
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: Signal<String>,
@@ -35,7 +37,7 @@ pub fn ConfirmDialog(
             aria-describedby="dialog-message"
             on:keydown=on_key
         >
-            <h2 id="dialog-title">{move || title.get()}</h2>
+            <h2 id="dialog-title">{text(move || title.get())}</h2>
             <p id="dialog-message">{message}</p>
             <div class="dialog-actions">
                 <button node_ref=cancel_button on:click=move |_| on_cancel.run(())>"Cancel"</button>

@@ -6,6 +6,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::text;
+
 use crate::app::AppState;
 
 #[component]
@@ -140,7 +142,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 on:change=move |_| commit_title()
             />
             <p id="title-error" class="field-error" role="alert">
-                {move || title_error.get().unwrap_or_default()}
+                {text(move || title_error.get().unwrap_or_default())}
             </p>
             <label class="visually-hidden" for="note-text">"Note text"</label>
             <textarea

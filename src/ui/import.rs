@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+
+use super::Show;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 

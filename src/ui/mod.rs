@@ -18,11 +18,50 @@ mod stats;
 mod switcher;
 mod update;
 
+use std::sync::Arc;
+
+use leptos::either::Either;
 use leptos::ev;
 use leptos::prelude::*;
 
 use crate::app::{current_route, AppState};
 use crate::core::route::Route;
+
+/// Leptos's `<Show>` compiled once for the whole app: shows `children` while `when` holds, else
+/// `fallback`, and rebuilds only when the answer changes. It shadows `leptos::prelude::Show`
+/// wherever `use super::Show` (or `crate::ui::Show`) is in scope. Leptos's own is generic over the
+/// children's view type, so each use compiled its own component, memo and render code; here the
+/// children are boxed (`ChildrenFn`) and only the small `when` wrapper is generic.
+#[component(transparent)]
+pub fn Show<W>(
+    children: ChildrenFn,
+    when: W,
+    #[prop(optional, into)] fallback: ViewFn,
+) -> impl IntoView
+where
+    W: Fn() -> bool + Send + Sync + 'static,
+{
+    shown_when(Arc::new(when), children, fallback)
+}
+
+fn shown_when(
+    when: Arc<dyn Fn() -> bool + Send + Sync>,
+    children: ChildrenFn,
+    fallback: ViewFn,
+) -> impl IntoView {
+    let shown = ArcMemo::new(move |_| when());
+    move || match shown.get() {
+        true => Either::Left(children()),
+        false => Either::Right(fallback.run()),
+    }
+}
+
+/// Text that follows the signals `f` reads, as a derived signal. Every such text shares the one
+/// compiled renderer of `Signal<String>`, where a bare `move ||` closure compiles its own render
+/// effect, build and rebuild code.
+pub(crate) fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
+}
 
 /// The whole app: sidebar, page, and the listeners that tie them to the browser.
 #[component]

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::Show;
+
 use crate::app::AppState;
 use crate::core::link;
 use crate::core::markdown;

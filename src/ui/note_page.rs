@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::{text, Show};
+
 use crate::app::{AppState, SaveState};
 use crate::core::markdown;
 use crate::core::note::title_key;
@@ -83,7 +85,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                 <div class="note-toolbar">
                     <SaveIndicator />
                     <button class="primary" on:click=toggle_mode>
-                        {move || if editing() { "Done" } else { "Edit" }}
+                        {text(move || if editing() { "Done" } else { "Edit" }.to_string())}
                     </button>
                     <button on:click=move |_| sharing.set(true)>"Share"</button>
                     <button class="danger" on:click=move |_| confirming_delete.set(true)>
@@ -164,7 +166,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
         });
     }
     view! {
-        <h1 class="note-title">{move || title.get()}</h1>
+        <h1 class="note-title">{text(move || title.get())}</h1>
         <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
         <Show when=move || state.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>
             <p class="muted">"This note is empty. Press Edit (or Ctrl+E) to write."</p>

@@ -4,6 +4,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::{text, Show};
+
 use crate::app::AppState;
 use crate::core::markdown;
 use crate::core::review::format_interval;
@@ -109,9 +111,9 @@ pub fn ReviewPage() -> impl IntoView {
             <header class="review-header">
                 <h1 id="review-heading">"Review"</h1>
                 <p class="review-counts" aria-live="polite">
-                    <span class="count-due">{move || format!("{} due", counts().0)}</span>
+                    <span class="count-due">{text(move || format!("{} due", counts().0))}</span>
                     " · "
-                    <span class="count-new">{move || format!("{} new", counts().1)}</span>
+                    <span class="count-new">{text(move || format!("{} new", counts().1))}</span>
                     {move || match counts().2 {
                         0 => None,
                         n => Some(view! { " · " <span class="count-learning">{format!("{n} learning")}</span> }),

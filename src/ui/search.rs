@@ -6,6 +6,8 @@ use std::ops::Range;
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::Show;
+
 use crate::app::AppState;
 use crate::core::highlight::segments;
 use crate::core::route::Route;

@@ -5,6 +5,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::Show;
+
 use crate::app::{storage_usage, AppState};
 use crate::core::review::SettingsForm as Form;
 use crate::ui::backup::BackupSection;

@@ -4,6 +4,8 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+
+use super::Show;
 use leptos::task::spawn_local;
 
 use crate::app::{app_address, transfer, AppState, ShareScope};
