@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::route::Route;
@@ -19,7 +19,7 @@ pub fn Backlinks(id: String) -> impl IntoView {
                 fallback=|| view! { <p class="muted">"No other notes link here yet."</p> }
             >
                 <ul>
-                    {move || backlinks.get().into_iter().map(|b| {
+                    {dynamic(move || backlinks.get().into_iter().map(|b| {
                         let href = Route::Note { id: b.source.clone(), heading: None }.to_fragment();
                         view! {
                             <li>
@@ -27,7 +27,7 @@ pub fn Backlinks(id: String) -> impl IntoView {
                                 {b.contexts.into_iter().map(|line| view! { <p class="context">{line}</p> }).collect_view()}
                             </li>
                         }
-                    }).collect_view()}
+                    }).collect_view())}
                 </ul>
             </Show>
         </section>

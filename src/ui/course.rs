@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{text, Show};
+use super::{dynamic, text, Show};
 
 use crate::app::AppState;
 use crate::core::route::Route;
@@ -37,7 +37,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
     };
     view! {
         <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
-            {move || match course() {
+            {dynamic(move || match course() {
                 None => view! {
                     <section class="home">
                         <h1>"This course is not in your library"</h1>
@@ -68,15 +68,15 @@ pub fn CoursePage(id: String) -> impl IntoView {
                             </Show>
                             <h2>"Notes"</h2>
                             <ul class="course-notes">
-                                {move || notes().into_iter().map(|(id, title)| {
+                                {dynamic(move || notes().into_iter().map(|(id, title)| {
                                     let href = Route::Note { id, heading: None }.to_fragment();
                                     view! { <li><a href=href>{title}</a></li> }
-                                }).collect_view()}
+                                }).collect_view())}
                             </ul>
                         </section>
                     }.into_any()
                 }
-            }}
+            })}
         </Show>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::route::Route;
@@ -41,18 +41,18 @@ pub fn Home() -> impl IntoView {
                     <Show when=move || state.courses.with(|c| !c.is_empty())>
                         <h2>"Your courses"</h2>
                         <ul class="recent">
-                            {move || state.courses.get().into_iter().map(|course| {
+                            {dynamic(move || state.courses.get().into_iter().map(|course| {
                                 let href = Route::Course { id: course.id }.to_fragment();
                                 view! { <li><a href=href>{course.title}</a></li> }
-                            }).collect_view()}
+                            }).collect_view())}
                         </ul>
                     </Show>
                     <h2>"Recently edited"</h2>
                     <ul class="recent">
-                        {move || recent().into_iter().map(|(id, title)| {
+                        {dynamic(move || recent().into_iter().map(|(id, title)| {
                             let href = Route::Note { id, heading: None }.to_fragment();
                             view! { <li><a href=href>{title}</a></li> }
-                        }).collect_view()}
+                        }).collect_view())}
                     </ul>
                 </Show>
             </Show>
@@ -104,13 +104,13 @@ pub fn OpenByTitle(title: String) -> impl IntoView {
     });
     view! {
         <section class="home">
-            {move || match error.get() {
+            {dynamic(move || match error.get() {
                 Some(message) => view! {
                     <h1>"Cannot create this note"</h1>
                     <p role="alert">{message}</p>
                 }.into_any(),
                 None => view! { <p class="muted">"Opening…"</p> }.into_any(),
-            }}
+            })}
         </section>
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
@@ -44,7 +44,7 @@ pub fn ImportPage(source: Source) -> impl IntoView {
     view! {
         <section class="import-page">
             <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
-                {move || match bundle.get() {
+                {dynamic(move || match bundle.get() {
                     Err(message) => view! {
                         <h1>"This cannot be imported"</h1>
                         <p class="error" role="alert">{message}</p>
@@ -56,7 +56,7 @@ pub fn ImportPage(source: Source) -> impl IntoView {
                     }.into_any(),
                     Ok(None) => view! { <OpenFile bundle=bundle /> }.into_any(),
                     Ok(Some(b)) => view! { <Preview plan=state.plan_import(b) /> }.into_any(),
-                }}
+                })}
             </Show>
         </section>
     }
@@ -111,9 +111,9 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
             "Bundle file"
             <input type="file" accept=".loam,application/octet-stream" on:change=on_change />
         </label>
-        {move || error.get().map(|m| view! {
+        {dynamic(move || error.get().map(|m| view! {
             <p class="error" role="alert">{m} " Nothing was imported."</p>
-        })}
+        }))}
     }
 }
 
@@ -219,7 +219,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </details>
-        {move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {dynamic(move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> }))}
         <div class="import-actions">
             <button class="primary" disabled=move || busy.get() on:click=import>
                 {if nothing_to_do { "Open it" } else { "Import" }}

@@ -56,6 +56,20 @@ fn shown_when(
     }
 }
 
+/// A part of a view that follows the signals `f` reads and is rebuilt when they change, like a
+/// bare `move ||` closure in a view. Every such part shares one compiled render effect (of a
+/// boxed closure returning `AnyView`) instead of compiling one per closure.
+pub(crate) fn dynamic<V>(f: impl Fn() -> V + Send + Sync + 'static) -> impl IntoView
+where
+    V: IntoAny,
+{
+    boxed_view(Arc::new(move || f().into_any()))
+}
+
+fn boxed_view(f: Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    move || f()
+}
+
 /// Text that follows the signals `f` reads, as a derived signal. Every such text shares the one
 /// compiled renderer of `Signal<String>`, where a bare `move ||` closure compiles its own render
 /// effect, build and rebuild code.
@@ -145,7 +159,7 @@ pub fn App() -> impl IntoView {
             </Show>
             <update::UpdateBanner />
             <main class="page">
-                {move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> })}
+                {dynamic(move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
                 <Show when=move || state.replaced.get()>
                     <div class="notice" role="alert">
                         "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
@@ -153,7 +167,7 @@ pub fn App() -> impl IntoView {
                         <button class="primary" on:click=move |_| { let _ = window().location().reload(); }>"Reload"</button>
                     </div>
                 </Show>
-                {move || match page.get() {
+                {dynamic(move || match page.get() {
                     Route::Home => view! { <home::Home /> }.into_any(),
                     Route::Note { id, heading } => {
                         view! { <note_page::NotePage id=id heading=heading /> }.into_any()
@@ -173,7 +187,7 @@ pub fn App() -> impl IntoView {
                         view! { <import::ImportPage source=import::Source::Hosted { url, key } /> }.into_any()
                     }
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
-                }}
+                })}
             </main>
         </div>
     }

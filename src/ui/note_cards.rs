@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::link;
@@ -44,7 +44,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
             <section class="note-cards" aria-labelledby="cards-heading">
                 <h2 id="cards-heading">"Cards"</h2>
                 <ul>
-                    {move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
+                    {dynamic(move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
                         let suspend_id = card_id.clone();
                         let reset_id = card_id.clone();
                         let add_id = card_id.clone();
@@ -77,7 +77,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
                                 </Show>
                             </li>
                         }
-                    }).collect_view()}
+                    }).collect_view())}
                 </ul>
             </section>
         </Show>
@@ -136,7 +136,7 @@ pub fn LinkedCards(id: String) -> impl IntoView {
         })
     };
     view! {
-        {move || linked().map(|rows| {
+        {dynamic(move || linked().map(|rows| {
             let average = average_recall(&rows.iter().map(|r| r.3).collect::<Vec<_>>());
             view! {
                 <section class="linked-cards" aria-labelledby="linked-cards-heading">
@@ -158,6 +158,6 @@ pub fn LinkedCards(id: String) -> impl IntoView {
                     </ul>
                 </section>
             }
-        })}
+        }))}
     }
 }

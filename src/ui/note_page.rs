@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{text, Show};
+use super::{dynamic, text, Show};
 
 use crate::app::{AppState, SaveState};
 use crate::core::markdown;
@@ -93,12 +93,12 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                     </button>
                 </div>
             </header>
-            {move || course().map(|(course_id, course_title)| {
+            {dynamic(move || course().map(|(course_id, course_title)| {
                 let href = Route::Course { id: course_id }.to_fragment();
                 view! {
                     <p class="note-course">"From the course " <a href=href>{course_title}</a></p>
                 }
-            })}
+            }))}
             <Show
                 when=editing
                 fallback=move || view! { <NoteView id=id.get_value() heading=heading.clone() title=title /> }

@@ -4,7 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{text, Show};
+use super::{dynamic, text, Show};
 
 use crate::app::AppState;
 use crate::core::markdown;
@@ -114,10 +114,10 @@ pub fn ReviewPage() -> impl IntoView {
                     <span class="count-due">{text(move || format!("{} due", counts().0))}</span>
                     " · "
                     <span class="count-new">{text(move || format!("{} new", counts().1))}</span>
-                    {move || match counts().2 {
+                    {dynamic(move || match counts().2 {
                         0 => None,
                         n => Some(view! { " · " <span class="count-learning">{format!("{n} learning")}</span> }),
-                    }}
+                    })}
                 </p>
                 <button
                     class="undo"
@@ -128,7 +128,7 @@ pub fn ReviewPage() -> impl IntoView {
                     "Undo"
                 </button>
             </header>
-            {move || match current.get() {
+            {dynamic(move || match current.get() {
                 None => view! { <ReviewDone /> }.into_any(),
                 Some(card) => {
                     let note_title = state
@@ -201,7 +201,7 @@ pub fn ReviewPage() -> impl IntoView {
                         </p>
                     }.into_any()
                 }
-            }}
+            })}
         </section>
     }
 }
@@ -226,7 +226,7 @@ fn ReviewDone() -> impl IntoView {
     view! {
         <div class="review-done">
             <h2>"All done for now"</h2>
-            {move || match (total(), next_due()) {
+            {dynamic(move || match (total(), next_due()) {
                 (0, _) => view! {
                     <p>
                         "You have no cards yet. Write one in any note: "
@@ -239,7 +239,7 @@ fn ReviewDone() -> impl IntoView {
                 (_, None) => view! {
                     <p>"New cards wait for tomorrow's limit."</p>
                 }.into_any(),
-            }}
+            })}
             <p><a href="#/stats">"See your statistics"</a></p>
         </div>
     }

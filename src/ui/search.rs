@@ -6,7 +6,7 @@ use std::ops::Range;
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::highlight::segments;
@@ -108,7 +108,7 @@ pub fn SearchBox() -> impl IntoView {
             />
             <Show when=move || !query.with(|q| q.trim().is_empty())>
                 <div class="search-quick" aria-live="polite">
-                    {move || {
+                    {dynamic(move || {
                         let hits = results.get();
                         if hits.is_empty() {
                             return view! { <p class="muted">"No notes match."</p> }.into_any();
@@ -121,7 +121,7 @@ pub fn SearchBox() -> impl IntoView {
                                 "All results"
                             </a>
                         }.into_any()
-                    }}
+                    })}
                 </div>
             </Show>
         </div>
@@ -169,7 +169,7 @@ pub fn SearchPage() -> impl IntoView {
                 on:input=move |e| typed.set(event_target_value(&e))
             />
             <p class="muted" aria-live="polite">
-                {move || {
+                {dynamic(move || {
                     let n = hits.with(Vec::len);
                     match (typed.with(|q| q.trim().is_empty()), n) {
                         (true, _) => "Type words to search titles and text.".to_string(),
@@ -178,10 +178,10 @@ pub fn SearchPage() -> impl IntoView {
                         (false, n) if n >= PAGE_RESULTS => format!("The best {n} notes"),
                         (false, n) => format!("{n} notes"),
                     }
-                }}
+                })}
             </p>
             <ul class="search-results" aria-label="Search results">
-                {move || hits.get().into_iter().map(|(_, hit, title)| result_item(hit, title)).collect_view()}
+                {dynamic(move || hits.get().into_iter().map(|(_, hit, title)| result_item(hit, title)).collect_view())}
             </ul>
         </section>
     }

@@ -5,7 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::{storage_usage, AppState};
 use crate::core::review::SettingsForm as Form;
@@ -97,10 +97,10 @@ fn SettingsForm() -> impl IntoView {
                 {field("learning-steps", "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", learning)}
                 {field("relearning-steps", "Relearning steps", "Waits after forgetting a card, such as 10m.", relearning)}
                 <button type="submit" class="primary">"Save settings"</button>
-                {move || message.get().map(|m| match m {
+                {dynamic(move || message.get().map(|m| match m {
                     Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
                     Err(text) => view! { <p class="field-error" role="alert">{text}</p> }.into_any(),
-                })}
+                }))}
             </form>
     }
 }

@@ -5,7 +5,7 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
 use crate::app::{app_address, transfer, AppState, ShareScope};
@@ -133,7 +133,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                         on:change=move |_| state.set_author(&author.get_untracked()) />
                 </label>
             </Show>
-            {move || outgoing.get().map(|o| {
+            {dynamic(move || outgoing.get().map(|o| {
                 let titles: Vec<String> = o.bundle.notes.iter().map(|n| n.title.clone()).collect();
                 let count = titles.len();
                 view! {
@@ -145,10 +145,10 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                         <ul>{titles.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
                     </details>
                 }
-            })}
+            }))}
             <section class="share-way" aria-labelledby="share-link-heading">
                 <h3 id="share-link-heading">"Link"</h3>
-                {move || match link.get() {
+                {dynamic(move || match link.get() {
                     Some(text) => {
                         let qr = (text.len() <= QR_LIMIT).then(|| qr::qr_svg(&text)).flatten();
                         view! {
@@ -186,8 +186,8 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                             )}
                         </p>
                     }.into_any(),
-                }}
-                <p class="share-status" role="status">{move || copied.get()}</p>
+                })}
+                <p class="share-status" role="status">{dynamic(move || copied.get())}</p>
             </section>
             <section class="share-way" aria-labelledby="share-file-heading">
                 <h3 id="share-file-heading">"File"</h3>
@@ -254,7 +254,7 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
                     on:input=move |e| { address.set(event_target_value(&e)); result.set(None); } />
             </label>
             <button on:click=make>"Download encrypted file"</button>
-            {move || match result.get() {
+            {dynamic(move || match result.get() {
                 Some(Ok(link)) => view! {
                     <label class="share-link">
                         "Link to the hosted file"
@@ -264,7 +264,7 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
                 }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 None => ().into_any(),
-            }}
+            })}
         </details>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::Show;
+use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::route::Route;
@@ -48,7 +48,7 @@ pub fn Sidebar() -> impl IntoView {
             <nav aria-label="Study" class="study-nav">
                 <a href="#/review" class:current=move || state.route.get() == Route::Review>
                     "Review"
-                    {move || match due_count() {
+                    {dynamic(move || match due_count() {
                         0 => None,
                         n => Some(view! {
                             <span
@@ -58,7 +58,7 @@ pub fn Sidebar() -> impl IntoView {
                                 {n}
                             </span>
                         }),
-                    }}
+                    })}
                 </a>
                 <a href="#/stats" class:current=move || state.route.get() == Route::Stats>"Statistics"</a>
                 <a href="#/settings" class:current=move || state.route.get() == Route::Settings>"Settings"</a>

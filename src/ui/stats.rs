@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::dynamic;
+
 use crate::app::{calendar, AppState};
 use crate::core::chart::{self, Bar};
 use crate::core::review::ReviewRecord;
@@ -49,7 +51,7 @@ pub fn StatsPage() -> impl IntoView {
         <section class="stats" aria-labelledby="stats-heading">
             <h1 id="stats-heading">"Statistics"</h1>
             <h2>"Cards"</h2>
-            {move || {
+            {dynamic(move || {
                 let c = counts();
                 view! {
                     <dl class="state-counts" aria-label="Cards by state">
@@ -60,9 +62,9 @@ pub fn StatsPage() -> impl IntoView {
                         <div><dt>"Suspended"</dt><dd>{c.suspended}</dd></div>
                     </dl>
                 }
-            }}
+            })}
             <h2>"Due in the next 30 days"</h2>
-            {move || {
+            {dynamic(move || {
                 let values = forecast();
                 let total: u32 = values.iter().sum();
                 if total == 0 {
@@ -74,12 +76,12 @@ pub fn StatsPage() -> impl IntoView {
                     <BarChart values=values label="Cards due per day, today first" first_label="today" last_label="in 30 days" />
                 }
                 .into_any()
-            }}
+            })}
             <Suspense fallback=|| view! { <p class="muted">"Reading your review log…"</p> }>
-                {move || log.get().map(|result| match result {
+                {dynamic(move || log.get().map(|result| match result {
                     Ok(records) => view! { <LogStats records=records now=now /> }.into_any(),
                     Err(message) => view! { <p role="alert">{message}</p> }.into_any(),
-                })}
+                }))}
             </Suspense>
         </section>
     }

@@ -9,6 +9,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::dynamic;
+
 use crate::app::AppState;
 use crate::core::route::Route;
 use crate::ui::search::marked;
@@ -109,7 +111,7 @@ pub fn Switcher(on_close: Callback<()>) -> impl IntoView {
                 on:keydown=on_key
             />
             <ul id="switcher-options" role="listbox" aria-label="Notes">
-                {move || {
+                {dynamic(move || {
                     let list = suggestions.get();
                     let count = list.len();
                     let mut items = list
@@ -155,7 +157,7 @@ pub fn Switcher(on_close: Callback<()>) -> impl IntoView {
                         );
                     }
                     items
-                }}
+                })}
             </ul>
             <p class="hint">
                 <kbd>"↑"</kbd> <kbd>"↓"</kbd> " choose · " <kbd>"Enter"</kbd> " open · "
