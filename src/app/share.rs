@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::{new_id, now, AppState, COURSES, ELSEWHERE};
-use crate::core::bundle::{self, Bundle, Course};
+use crate::core::bundle::{self, Bundle};
 use crate::core::deck::CardId;
 use crate::core::merge::{self, Choice, CourseProgress, ImportPlan};
 use crate::core::note::{title_key, NoteId};
@@ -93,19 +93,10 @@ impl AppState {
                 ShareScope::Course(depth) => bundle::collect(lib, root, depth),
                 ShareScope::Library => lib.notes_by_recent().iter().map(|n| n.id.clone()).collect(),
             };
-            let course = matches!(scope, ShareScope::Course(_)).then(|| Course {
-                id: note.id.clone(),
-                title: note.title.clone(),
-                author: author.trim().to_string(),
-                version: ids
-                    .iter()
-                    .filter_map(|id| lib.get(id))
-                    .map(|n| n.updated.max(0.0) as u64)
-                    .max()
-                    .unwrap_or(0),
-                created: note.created,
-                root: note.id.clone(),
-            });
+            let course = match scope {
+                ShareScope::Course(_) => bundle::course_of(lib, root, &ids, author),
+                _ => None,
+            };
             Some(bundle::build(lib, &ids, course, &course_title))
         })?;
         let cards = bundle

@@ -528,6 +528,27 @@ pub fn collect(library: &Library, root: &str, depth: u32) -> Vec<NoteId> {
     ids
 }
 
+/// The course an author shares from note `root` with the notes `ids`: it takes the root's id
+/// (stable across updates), title and creation time, and as version the newest change among
+/// its notes, so every update of the course has a larger one. `None` if `root` is unknown.
+pub fn course_of(library: &Library, root: &str, ids: &[NoteId], author: &str) -> Option<Course> {
+    let note = library.get(root)?;
+    let version = ids
+        .iter()
+        .filter_map(|id| library.get(id))
+        .map(|n| n.updated.max(0.0) as u64)
+        .max()
+        .unwrap_or(0);
+    Some(Course {
+        id: note.id.clone(),
+        title: note.title.clone(),
+        author: author.trim().to_string(),
+        version,
+        created: note.created,
+        root: note.id.clone(),
+    })
+}
+
 /// A bundle of these notes (unknown ids skipped, each once, local origins left out). Notes they
 /// link to outside the set that came with a course are listed in `elsewhere` with that course's
 /// title, as `course_title` gives it from a course id (the id itself when it knows none).
@@ -575,6 +596,46 @@ pub fn build(
             })
             .collect(),
         elsewhere,
+    }
+}
+
+#[cfg(test)]
+mod course_tests {
+    use super::*;
+    use crate::core::note::Note;
+
+    fn note(id: &str, title: &str, created: f64, updated: f64) -> Note {
+        Note {
+            id: id.into(),
+            title: title.into(),
+            body: String::new(),
+            created,
+            updated,
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn a_course_is_named_after_its_root_and_versioned_by_its_newest_note() {
+        let lib = Library::from_notes(vec![
+            note("root", "Spanish", 10.0, 20.0),
+            note("a", "Verbs", 11.0, 95.0),
+            note("b", "Other", 12.0, 500.0),
+        ]);
+        let ids = vec!["root".to_string(), "a".to_string()];
+        let course = course_of(&lib, "root", &ids, "  Ana ").unwrap();
+        assert_eq!(
+            course,
+            Course {
+                id: "root".into(),
+                title: "Spanish".into(),
+                author: "Ana".into(),
+                version: 95,
+                created: 10.0,
+                root: "root".into(),
+            }
+        );
+        assert_eq!(course_of(&lib, "gone", &ids, ""), None);
     }
 }
 
