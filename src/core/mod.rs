@@ -6,6 +6,7 @@ pub mod card;
 pub mod chart;
 pub mod deck;
 pub mod highlight;
+pub mod import;
 pub mod library;
 pub mod link;
 pub mod markdown;
