@@ -19,6 +19,7 @@ pub mod schedule;
 pub mod search;
 pub mod stats;
 pub mod storage;
+pub mod zip;
 
 use std::cmp::Ordering;
 
