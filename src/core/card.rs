@@ -8,6 +8,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 use crate::core::link::{markdown_options, parse_links};
+use crate::core::markdown::front_matter_end;
 
 /// What a card asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -292,7 +293,12 @@ impl Syntax {
         // Text in links and images is not prose: a marker there would cut the link in two.
         let mut in_link = 0usize;
         let mut in_code = 0usize;
-        for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        // Front matter holds `key: value` lines, never cards.
+        let start = front_matter_end(markdown);
+        mark(0..start, CODE_BLOCK);
+        let events = Parser::new_ext(&markdown[start..], markdown_options()).into_offset_iter();
+        for (event, range) in events {
+            let range = range.start + start..range.end + start;
             match event {
                 Event::Text(_) if in_link == 0 && in_code == 0 => mark(range, PROSE),
                 Event::Start(Tag::CodeBlock(_)) => {
@@ -1146,6 +1152,12 @@ mod tests {
 
     fn keys(md: &str) -> Vec<String> {
         parse_cards(md).into_iter().map(|c| c.key).collect()
+    }
+
+    #[test]
+    fn front_matter_holds_no_cards() {
+        let md = "---\naliases:: x\nq :: a\n---\nFront :: Back";
+        assert_eq!(brief(md), vec![card(CardKind::Basic, "Front", "Back")]);
     }
 
     #[test]

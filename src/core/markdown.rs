@@ -69,8 +69,9 @@ fn render_with(
     resolve: &dyn Fn(&str) -> Option<String>,
     info: Option<&LinkInfo<'_>>,
 ) -> Rendered {
-    // An HTML block is shown as a paragraph of its source text.
-    let events = Parser::new_ext(markdown, markdown_options()).map(|event| match event {
+    // Front matter is not shown; an HTML block is shown as a paragraph of its source text.
+    let shown = &markdown[front_matter_end(markdown)..];
+    let events = Parser::new_ext(shown, markdown_options()).map(|event| match event {
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
@@ -86,6 +87,28 @@ fn render_with(
         html,
         headings: renderer.headings,
     }
+}
+
+/// Where the text after a front matter block (Obsidian's properties: a first line `---`, `key:
+/// value` lines, a line `---` or `...`) starts; 0 when there is none. The block stays in the
+/// note's text, as Obsidian keeps it, but is neither shown nor a place for cards.
+pub fn front_matter_end(markdown: &str) -> usize {
+    let text = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    let skipped = markdown.len() - text.len();
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return 0;
+    };
+    let mut at = text.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        at += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return skipped + at;
+        }
+    }
+    0
 }
 
 /// The part of a heading's id after `h-`, so `[[Title#Heading]]` can point at
@@ -770,6 +793,22 @@ mod tests {
         assert_eq!(
             markdown_options(),
             Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
+        );
+    }
+
+    #[test]
+    fn front_matter_is_kept_out_of_the_view() {
+        let md = "---\ntags: [a, b]\nlink: \"[[Rust]]\"\n---\n# Title\n\nText";
+        assert_eq!(html(md), "<h1 id=\"h-title\">Title</h1>\n<p>Text</p>\n");
+        assert_eq!(front_matter_end("---\r\na: b\r\n...\r\nx"), 16);
+        assert_eq!(front_matter_end("\u{feff}---\na: b\n---\n"), 16);
+        // Unclosed, or not on the first line: no front matter.
+        assert_eq!(front_matter_end("---\na: b\n"), 0);
+        assert_eq!(front_matter_end(" ---\na\n---\n"), 0);
+        // Only at the very start: a rule later is a rule.
+        assert_eq!(
+            html("a\n\n---\nb: c\n---\n"),
+            "<p>a</p>\n<hr />\n<h2 id=\"h-b-c\">b: c</h2>\n"
         );
     }
 
