@@ -10,10 +10,12 @@ use crate::core::bundle::{Bundle, BundleNote};
 use crate::core::note::content_hash;
 
 /// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// When the file was last changed, in milliseconds since the Unix epoch, if known.
+    pub modified: Option<f64>,
 }
 
 /// What became of one file.

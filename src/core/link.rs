@@ -191,17 +191,26 @@ fn text_runs(markdown: &str) -> Vec<Range<usize>> {
 /// left alone. `None` when the text would not change.
 pub fn rewrite_links(markdown: &str, old_title: &str, new_title: &str) -> Option<String> {
     let old_key = title_key(old_title);
+    retarget_links(markdown, &|target| {
+        (title_key(target) == old_key).then(|| new_title.to_string())
+    })
+}
+
+/// Gives every link the target `retarget` returns for its current one (`None`: left as is), in
+/// one pass, so a link moved to a title is never moved again. Keeps everything else as written.
+/// `None` when the text would not change.
+pub fn retarget_links(markdown: &str, retarget: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(markdown.len());
     let mut copied = 0;
     for link in parse_links(markdown) {
-        if title_key(link.target) != old_key {
+        let Some(new_target) = retarget(link.target) else {
             continue;
-        }
+        };
         let Some(target) = target_range(markdown, &link) else {
             continue;
         };
         out.push_str(markdown.get(copied..target.start)?);
-        out.push_str(new_title);
+        out.push_str(&new_target);
         copied = target.end;
     }
     out.push_str(markdown.get(copied..)?);

@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod import;
 pub mod library;
 pub mod link;
+pub mod logseq;
 pub mod markdown;
 pub mod merge;
 pub mod note;
