@@ -410,11 +410,11 @@ mod tests {
                 (CardKind::Basic, "line one\n  line two".to_string()),
                 (
                     CardKind::Cloze { number: 1 },
-                    "**Ottawa** is the capital of Canada".to_string()
+                    "- **Ottawa** is the capital of Canada".to_string()
                 ),
                 (
                     CardKind::Cloze { number: 1 },
-                    "**Bern** is in Switzerland".to_string()
+                    "- **Bern** is in Switzerland".to_string()
                 ),
             ]
         );
