@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod search;
 pub mod stats;
 pub mod storage;
+pub mod vault;
 pub mod zip;
 
 use std::cmp::Ordering;
