@@ -390,6 +390,20 @@ pub fn apply(
     }
 }
 
+impl Applied {
+    /// For the learner's own material brought from another tool (a vault, an Anki deck), unlike
+    /// a course: the cards the import wrote go straight into reviews.
+    pub fn into_reviews(&mut self, deck: &mut Deck) {
+        let ids: Vec<CardId> = self.cards.iter().map(|c| c.id.clone()).collect();
+        deck.add_to_reviews(&ids);
+        for card in &mut self.cards {
+            if let Some(now) = deck.get(&card.id) {
+                *card = now.clone();
+            }
+        }
+    }
+}
+
 /// A note's old title, its new one, and the notes linking to it.
 pub(crate) type Retitled = (String, String, Vec<NoteId>);
 
@@ -714,6 +728,29 @@ mod tests {
         for item in &plan.items {
             assert!(crate::core::note::clean_title(&item.title).is_ok());
         }
+    }
+
+    #[test]
+    fn own_material_goes_straight_into_reviews() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        let (_, mut applied) = import(
+            &mut library,
+            &mut deck,
+            bundle(vec![theirs(
+                "a",
+                "France",
+                "France :: Paris\n\nSpain ::: Madrid",
+            )]),
+            &[],
+        );
+        applied.into_reviews(&mut deck);
+        assert_eq!(applied.cards.len(), 3);
+        assert!(applied.cards.iter().all(|c| c.in_deck));
+        assert!(applied
+            .cards
+            .iter()
+            .all(|c| deck.get(&c.id).is_some_and(|d| d.in_deck)));
     }
 
     #[test]
