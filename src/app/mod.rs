@@ -2,6 +2,7 @@
 //! `store`. Components call these operations; they never touch the store themselves.
 
 mod backup;
+pub mod import_export;
 mod review;
 mod search;
 mod share;

@@ -126,18 +126,24 @@ impl AppState {
 
     /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
     /// the course record are written in one transaction; memory changes only once it is stored.
+    /// `own`: the learner's material from another tool, whose cards go straight into reviews.
     /// Returns where to go next: the course page, or the first note.
     pub async fn import(
         self,
         plan: ImportPlan,
         choices: HashMap<NoteId, Choice>,
+        own: bool,
     ) -> Result<Route, String> {
         self.flush();
         let mut library = self.library.get_untracked();
         let mut deck = self.deck.get_untracked();
-        let applied = merge::apply(&plan, &choices, &mut library, &mut deck, now(), &mut || {
-            new_id()
-        });
+        let mut applied =
+            merge::apply(&plan, &choices, &mut library, &mut deck, now(), &mut || {
+                new_id()
+            });
+        if own {
+            applied.into_reviews(&mut deck);
+        }
         let mut courses = self.courses.get_untracked();
         if let Some(course) = &plan.course {
             courses.retain(|c| c.id != course.id);

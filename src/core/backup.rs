@@ -400,6 +400,11 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
 /// The file name a backup is offered under: "Loam backup 2026-11-24.loambackup", the UTC date
 /// it was made (1970-01-01 for a time before the epoch or past the year 9999).
 pub fn file_name(created: f64) -> String {
+    dated_file_name("Loam backup", "loambackup", created)
+}
+
+/// "{what} YYYY-MM-DD.{extension}", dated like [`file_name`].
+pub fn dated_file_name(what: &str, extension: &str, created: f64) -> String {
     const LAST_MS: f64 = 253_402_300_799_999.0; // 9999-12-31T23:59:59.999Z
     let ms = if created.is_finite() && (0.0..=LAST_MS).contains(&created) {
         created
@@ -407,12 +412,12 @@ pub fn file_name(created: f64) -> String {
         0.0
     };
     let (year, month, day) = civil_date((ms / DAY_MS).floor() as i64);
-    format!("Loam backup {year:04}-{month:02}-{day:02}.loambackup")
+    format!("{what} {year:04}-{month:02}-{day:02}.{extension}")
 }
 
 /// Year, month and day of a day count since 1970-01-01 (non-negative), in the proleptic
 /// Gregorian calendar: days are counted in 400-year eras starting on 1 March.
-fn civil_date(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468; // days from 0000-03-01
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

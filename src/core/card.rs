@@ -280,6 +280,8 @@ const TABLE: u8 = 8;
 
 struct Syntax {
     flags: Vec<u8>,
+    /// Front matter lines count as blank: a card after it starts after it.
+    front_matter_end: usize,
 }
 
 impl Syntax {
@@ -313,7 +315,10 @@ impl Syntax {
                 _ => {}
             }
         }
-        let mut syntax = Syntax { flags };
+        let mut syntax = Syntax {
+            flags,
+            front_matter_end: start,
+        };
         for link in parse_links(markdown) {
             for byte in syntax.flags.get_mut(link.range).into_iter().flatten() {
                 *byte &= !PROSE;
@@ -343,6 +348,9 @@ impl Syntax {
 
     /// Blank lines (in a quote, `>` alone) end cards, except inside a code block.
     fn is_blank(&self, markdown: &str, line: Line) -> bool {
+        if line.end < self.front_matter_end {
+            return true;
+        }
         let empty = markdown.get(line.start..line.end).is_some_and(|t| {
             t.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
                 .is_empty()
@@ -1157,6 +1165,9 @@ mod tests {
     #[test]
     fn front_matter_holds_no_cards() {
         let md = "---\naliases:: x\nq :: a\n---\nFront :: Back";
+        assert_eq!(brief(md), vec![card(CardKind::Basic, "Front", "Back")]);
+        // A multi-line card right after it starts after it.
+        let md = "---\ntags: [a]\n---\nFront\n?\nBack";
         assert_eq!(brief(md), vec![card(CardKind::Basic, "Front", "Back")]);
     }
 

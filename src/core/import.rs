@@ -6,8 +6,13 @@
 //! let plan = merge::plan(&library, converted.bundle); // preview; nothing written yet
 //! ```
 
-use crate::core::bundle::{Bundle, BundleNote};
-use crate::core::note::content_hash;
+use std::collections::{HashMap, HashSet};
+
+use crate::core::anki;
+use crate::core::bundle::BundleNote;
+use crate::core::note::{content_hash, title_key, MAX_TITLE_CHARS};
+use crate::core::vault::{self, Layout};
+use crate::core::zip::{self, safe_path};
 
 /// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,4 +88,276 @@ impl Converted {
 /// learner's card history, as a shared course does.
 pub fn stable_id(kind: &str, source: &str) -> String {
     format!("{kind}-{}", content_hash(kind, source))
+}
+
+/// What a file is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Markdown,
+    AnkiText,
+    CrowdAnki,
+    Zip,
+    /// Settings and tool folders (`.obsidian/`, `logseq/`, `.DS_Store`): left out without a word.
+    Private,
+    /// Images, PDFs and anything else: listed as left out.
+    Attachment,
+}
+
+fn kind_of(path: &str) -> Kind {
+    let lower = path.to_lowercase();
+    let private = lower
+        .split('/')
+        .any(|part| part.starts_with('.') || part == "logseq" || part == "__macosx");
+    let extension = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    match extension {
+        _ if private => Kind::Private,
+        "md" | "markdown" => Kind::Markdown,
+        "txt" | "csv" | "tsv" => Kind::AnkiText,
+        "json" => Kind::CrowdAnki,
+        "zip" => Kind::Zip,
+        _ => Kind::Attachment,
+    }
+}
+
+/// Converts what the learner picked or dropped: loose files, a folder's files (paths starting
+/// with the folder's name) and zips, each zip a vault of its own. Never fails as a whole: each
+/// file that cannot be read has its line in the report.
+pub fn convert(files: Vec<SourceFile>, now: f64) -> Converted {
+    let mut converted = Converted::default();
+    let mut loose = Vec::new();
+    for file in files {
+        if kind_of(&file.path) != Kind::Zip {
+            loose.push(file);
+            continue;
+        }
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
+        match zip::read(&file.bytes) {
+            Ok(entries) => {
+                let mut inside = Vec::new();
+                for entry in entries {
+                    let shown = format!("{}/{}", file.path, entry.name);
+                    match (safe_path(&entry.name), entry.data) {
+                        (Ok(path), Ok(bytes)) => inside.push(SourceFile {
+                            path,
+                            bytes,
+                            modified: entry.modified,
+                        }),
+                        (Err(why), _) | (_, Err(why)) => converted
+                            .reports
+                            .push(FileReport::refused(&shown, format!("Left out: {why}."))),
+                    }
+                }
+                converted.extend(convert_set(&stem, inside, &format!("{}/", file.path), now));
+            }
+            Err(error) => converted
+                .reports
+                .push(FileReport::refused(&file.path, error.to_string())),
+        }
+    }
+    if !loose.is_empty() {
+        converted.extend(convert_set("", loose, "", now));
+    }
+    unique_titles(&mut converted.notes);
+    converted
+}
+
+/// Converts one set of files: a folder, a zip's contents or loose files. `shown` prefixes paths
+/// in the report (the zip's name).
+fn convert_set(root: &str, files: Vec<SourceFile>, shown: &str, now: f64) -> Converted {
+    let (root, files) = strip_common_folder(root, files);
+    let mut converted = Converted::default();
+    let layout = if files.iter().any(|f| {
+        let lower = f.path.to_lowercase();
+        lower == "logseq/config.edn"
+            || lower.starts_with("pages/")
+            || lower.starts_with("journals/")
+    }) {
+        Layout::Logseq
+    } else {
+        Layout::Obsidian
+    };
+    let mut seen = HashSet::new();
+    let mut markdown = Vec::new();
+    for mut file in files {
+        let path = format!("{shown}{}", file.path);
+        if !seen.insert(file.path.to_lowercase()) {
+            converted.reports.push(FileReport::refused(
+                &path,
+                "Left out: another file has the same name.",
+            ));
+            continue;
+        }
+        match kind_of(&file.path) {
+            Kind::Markdown => markdown.push(file),
+            Kind::AnkiText => {
+                file.path = path;
+                converted.extend(anki::import_text(&file));
+            }
+            Kind::CrowdAnki => {
+                file.path = path;
+                converted.extend(anki::import_crowdanki(&file));
+            }
+            Kind::Private => {}
+            Kind::Zip => converted.reports.push(FileReport::skipped(
+                &path,
+                "Left out: a zip inside a zip. Open it on its own.",
+            )),
+            Kind::Attachment => converted.reports.push(FileReport::skipped(
+                &path,
+                "Left out: an attachment (Loam keeps the text of notes only).",
+            )),
+        }
+    }
+    let mut notes = vault::import(&root, &markdown, layout, now);
+    for report in &mut notes.reports {
+        report.path = format!("{shown}{}", report.path);
+    }
+    converted.extend(notes);
+    converted
+}
+
+/// When every file sits in one folder (a picked folder, a zip of one), that folder is the
+/// vault's name rather than part of each note's place.
+fn strip_common_folder(root: &str, mut files: Vec<SourceFile>) -> (String, Vec<SourceFile>) {
+    let first = files
+        .first()
+        .and_then(|f| f.path.split_once('/'))
+        .map(|(top, _)| format!("{top}/"));
+    let Some(top) = first else {
+        return (root.to_string(), files);
+    };
+    if !files.iter().all(|f| f.path.starts_with(&top)) {
+        return (root.to_string(), files);
+    }
+    for file in &mut files {
+        file.path = file.path[top.len()..].to_string();
+    }
+    let name = top.trim_end_matches('/');
+    let root = if root.is_empty() {
+        name.to_string()
+    } else {
+        format!("{root}/{name}")
+    };
+    (root, files)
+}
+
+/// Titles unique over everything imported at once (two decks of one name, a deck named as a
+/// note): later ones get a number.
+fn unique_titles(notes: &mut [BundleNote]) {
+    let mut taken: HashMap<String, ()> = HashMap::new();
+    for note in notes.iter_mut() {
+        if taken.insert(title_key(&note.title), ()).is_none() {
+            continue;
+        }
+        let base: String = note.title.chars().take(MAX_TITLE_CHARS - 6).collect();
+        let mut n = 2;
+        while taken.contains_key(&title_key(&format!("{base} ({n})"))) {
+            n += 1;
+        }
+        note.title = format!("{base} ({n})");
+        taken.insert(title_key(&note.title), ());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::zip::ZipWriter;
+
+    fn file(path: &str, bytes: &[u8]) -> SourceFile {
+        SourceFile {
+            path: path.to_string(),
+            bytes: bytes.to_vec(),
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn a_picked_folder_is_one_vault_named_by_its_folder() {
+        let files = vec![
+            file("Vault/Home.md", b"[[Sub note]]"),
+            file("Vault/sub/Sub note.md", b"x"),
+            file("Vault/.obsidian/app.json", b"{}"),
+            file("Vault/sub/cat.png", b"\x89PNG"),
+        ];
+        let converted = convert(files, 0.0);
+        let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["Home", "Sub note"]);
+        assert_eq!(converted.notes[1].body, "---\nfolder: \"sub\"\n---\nx");
+        let outcomes: Vec<(&str, Outcome)> = converted
+            .reports
+            .iter()
+            .map(|r| (r.path.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("sub/cat.png", Outcome::Skipped),
+                ("Home.md", Outcome::Imported),
+                ("sub/Sub note.md", Outcome::Imported)
+            ]
+        );
+        assert_eq!(converted.notes[0].id, stable_id("md", "Vault/Home.md"));
+    }
+
+    #[test]
+    fn a_zip_is_read_and_its_bad_entries_reported() {
+        let mut zip = ZipWriter::new();
+        zip.add("Graph/pages/a___b.md", b"- see [[c]]", 0.0);
+        zip.add("Graph/pages/c.md", b"- Q #card\n\t- A", 0.0);
+        zip.add("Graph/logseq/config.edn", b"{}", 0.0);
+        zip.add("Graph/../../evil.md", b"x", 0.0);
+        zip.add("Graph/pages/C.md", b"dup", 0.0);
+        let converted = convert(
+            vec![
+                file("graph.zip", &zip.finish()),
+                file("broken.zip", b"PK nope"),
+            ],
+            0.0,
+        );
+        let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["a/b", "c"]);
+        assert_eq!(converted.notes[1].body, "- Q :: A\n");
+        let refused: Vec<(&str, &str)> = converted
+            .reports
+            .iter()
+            .filter(|r| r.outcome == Outcome::Refused)
+            .map(|r| (r.path.as_str(), r.message.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (
+                    "graph.zip/Graph/../../evil.md",
+                    "Left out: its path leaves the archive."
+                ),
+                (
+                    "graph.zip/pages/C.md",
+                    "Left out: another file has the same name."
+                ),
+                (
+                    "broken.zip",
+                    "This is not a zip archive, or it was cut short."
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_stay_unique_across_everything_imported() {
+        let mut notes: Vec<BundleNote> = ["A", "a", "A (2)"]
+            .iter()
+            .map(|t| BundleNote {
+                id: t.to_string(),
+                title: t.to_string(),
+                body: String::new(),
+                created: 0.0,
+                updated: 0.0,
+            })
+            .collect();
+        unique_titles(&mut notes);
+        let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["A", "a (2)", "A (2) (2)"]);
+    }
 }

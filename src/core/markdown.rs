@@ -38,8 +38,8 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Strin
 }
 
 /// Maps a card link (`[[Note#^anchor]]`, given as note id and anchor) to the badge text that
-/// shows the learner's recall of that card.
-pub type RecallOf<'r> = &'r dyn Fn(&str, &str) -> String;
+/// shows the learner's recall of that card; `None` when the anchor names a block, not a card.
+pub type RecallOf<'r> = &'r dyn Fn(&str, &str) -> Option<String>;
 
 /// What a note's links show beyond their target: the learner's recall of a linked card, and for
 /// a missing note the course it belongs to (when an imported bundle named one).
@@ -485,13 +485,16 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     href.push('/');
                     href.push_str(&encode(&format!("block-{block}")));
                 }
-                let badge = match (link.block, self.info) {
-                    (Some(block), Some(info)) => format!(
-                        " <span class=\"recall\" title=\"Your recall of this card now\">{}</span>",
-                        escape(&(info.recall)(&id, block))
-                    ),
-                    _ => String::new(),
+                let recall = match (link.block, self.info) {
+                    (Some(block), Some(info)) => (info.recall)(&id, block),
+                    _ => None,
                 };
+                let badge = recall.map_or(String::new(), |recall| {
+                    format!(
+                        " <span class=\"recall\" title=\"Your recall of this card now\">{}</span>",
+                        escape(&recall)
+                    )
+                });
                 format!(
                     "<a class=\"{class}\" href=\"{}\">{shown}{badge}</a>",
                     escape(&href)
@@ -1071,12 +1074,19 @@ mod tests {
 
     #[test]
     fn card_links_carry_a_recall_badge() {
-        let recall = |note: &str, anchor: &str| format!("{note}:{anchor} <87%>");
+        let recall = |note: &str, anchor: &str| {
+            (anchor != "block").then(|| format!("{note}:{anchor} <87%>"))
+        };
         let info = LinkInfo {
             recall: &recall,
             course_of: &|_| None,
         };
         let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &info);
+        // A block that is not a card has no recall.
+        assert_eq!(
+            render_note("[[Known#^block|b]]", &resolve, &info),
+            "<p><a class=\"wikilink\" href=\"#/note/n1/block-block\">b</a></p>\n"
+        );
         assert_eq!(
             html,
             "<p><a class=\"wikilink\" href=\"#/note/n1/block-cap\">Known › ^cap \
@@ -1090,7 +1100,7 @@ mod tests {
     #[test]
     fn missing_notes_say_which_course_holds_them() {
         let info = LinkInfo {
-            recall: &|_, _| String::new(),
+            recall: &|_, _| None,
             course_of: &|title| (title == "Verbs").then(|| "Spanish <2>".to_string()),
         };
         let html = render_note("[[Verbs|v]] [[Gone]]", &resolve, &info);

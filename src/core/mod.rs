@@ -1,5 +1,6 @@
 //! Pure product logic, free of any browser API, so it compiles and is tested natively.
 
+pub mod anki;
 pub mod backup;
 pub mod bundle;
 pub mod card;

@@ -25,6 +25,8 @@ pub enum Route {
     Open { url: String, key: String },
     /// A course the learner imported: its notes and the learner's progress.
     Course { id: String },
+    /// Bringing notes and cards in from other tools, and taking them out.
+    ImportExport,
 }
 
 impl Route {
@@ -46,6 +48,7 @@ impl Route {
             (Some("review"), None, None) => Route::Review,
             (Some("stats"), None, None) => Route::Stats,
             (Some("settings"), None, None) => Route::Settings,
+            (Some("import-export"), None, None) => Route::ImportExport,
             (Some("search"), query, None) => Route::Search {
                 query: query.and_then(decode).unwrap_or_default(),
             },
@@ -82,6 +85,7 @@ impl Route {
             Route::Import { payload } => format!("#/import/{payload}"),
             Route::Open { url, key } => format!("#/open?url={}&key={}", encode(url), encode(key)),
             Route::Course { id } => format!("#/course/{}", encode(id)),
+            Route::ImportExport => "#/import-export".to_string(),
         }
     }
 
@@ -180,6 +184,7 @@ mod tests {
             Route::Review,
             Route::Stats,
             Route::Settings,
+            Route::ImportExport,
             Route::Search {
                 query: "spaced rep".into(),
             },

@@ -428,12 +428,7 @@ mod tests {
         };
         let mut ok = file("Ok.md", "fine");
         ok.modified = None;
-        let converted = import(
-            "V",
-            &[big, latin, ok],
-            Layout::Obsidian,
-            9.0,
-        );
+        let converted = import("V", &[big, latin, ok], Layout::Obsidian, 9.0);
         assert_eq!(converted.notes.len(), 1);
         assert_eq!(converted.notes[0].created, 9.0);
         let reasons: Vec<&str> = converted

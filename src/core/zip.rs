@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::core::backup::civil_date;
+
 /// Most entries an archive may list.
 pub const MAX_ENTRIES: usize = 100_000;
 /// Largest entry we unpack, in bytes.
@@ -267,20 +269,7 @@ impl ZipWriter {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
+/// Days since 1970-01-01 of a date, the inverse of [`civil_date`].
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = year - i64::from(month <= 2);
     let era = year.div_euclid(400);
@@ -298,13 +287,13 @@ fn millis_to_dos_time(millis: f64) -> (u16, u16) {
     } else {
         0
     };
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let (year, month, day) = civil_date(seconds.div_euclid(86_400));
     if year < 1980 {
         return ((1 << 5) | 1, 0);
     }
     let year = year.min(2107);
     let secs = seconds.rem_euclid(86_400);
-    let date = ((year - 1980) as u16) << 9 | (month as u16) << 5 | day as u16;
+    let date = ((year - 1980) as u16) << 9 | (month as u16) << 5 | (day as u16);
     let time =
         ((secs / 3600) as u16) << 11 | ((secs / 60 % 60) as u16) << 5 | (secs % 60 / 2) as u16;
     (date, time)

@@ -117,9 +117,10 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
     }
 }
 
-/// What importing would do, and the button that does it.
+/// What importing would do, and the button that does it. `own`: the learner's material from
+/// another tool, whose cards go straight into reviews (a course's wait until chosen).
 #[component]
-fn Preview(plan: ImportPlan) -> impl IntoView {
+pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (conflicts, choices) = conflict_rows(&plan.conflicts());
     let failure = RwSignal::new(None::<String>);
@@ -173,7 +174,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
         let plan = plan.get_value();
         let choices = choices.get_untracked();
         spawn_local(async move {
-            match state.import(plan, choices).await {
+            match state.import(plan, choices, own).await {
                 Ok(route) => {
                     state.opened_bundle.set(None);
                     // Replacing the address drops the bundle from it: a reload does not offer it again.
@@ -198,7 +199,11 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
             <li>{plural(cards, "card")} " in these notes"</li>
         </ul>
         <p class="muted">
-            "Cards are not added to your reviews until you choose: all at once from the course page, or one by one on each note. Your review history is never replaced."
+            {if own {
+                "The cards in these notes go into your reviews. Notes you already imported from the same place are updated; your review history is never replaced."
+            } else {
+                "Cards are not added to your reviews until you choose: all at once from the course page, or one by one on each note. Your review history is never replaced."
+            }}
         </p>
         {(!renames.is_empty()).then(|| view! {
             <div class="import-renames">
@@ -212,7 +217,7 @@ fn Preview(plan: ImportPlan) -> impl IntoView {
         })}
         <ConflictChoices conflicts=conflicts choices=choices />
         <details class="import-notes">
-            <summary>"Notes in this bundle"</summary>
+            <summary>{if own { "Notes to import" } else { "Notes in this bundle" }}</summary>
             <ul>
                 {rows.into_iter().map(|(title, label)| view! {
                     <li><span>{title}</span> <span class="import-change">{label}</span></li>

@@ -7,6 +7,7 @@ mod dialog;
 mod editor;
 mod home;
 mod import;
+mod import_export;
 mod note_cards;
 mod note_page;
 mod review;
@@ -187,6 +188,7 @@ pub fn App() -> impl IntoView {
                         view! { <import::ImportPage source=import::Source::Hosted { url, key } /> }.into_any()
                     }
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
+                    Route::ImportExport => view! { <import_export::ImportExportPage /> }.into_any(),
                 })}
             </main>
         </div>

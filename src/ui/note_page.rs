@@ -138,7 +138,14 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
                 state.elsewhere.with(|elsewhere| {
                     let info = markdown::LinkInfo {
                         recall: &|note_id, anchor| {
-                            Recall::of(deck.by_anchor(note_id, anchor), &scheduler, now).to_string()
+                            let card = deck.by_anchor(note_id, anchor);
+                            // An anchor on a line that is no card names a block (Logseq's
+                            // references): no recall to show.
+                            let block = card.is_none()
+                                && lib
+                                    .get(note_id)
+                                    .is_some_and(|n| n.body.contains(&format!("^{anchor}")));
+                            (!block).then(|| Recall::of(card, &scheduler, now).to_string())
                         },
                         course_of: &|title| {
                             let key = title_key(title);

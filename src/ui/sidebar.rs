@@ -65,6 +65,9 @@ pub fn Sidebar() -> impl IntoView {
                 <a href="#/import" class:current=move || state.route.get() == Route::Import { payload: String::new() }>
                     "Open a shared file"
                 </a>
+                <a href="#/import-export" class:current=move || state.route.get() == Route::ImportExport>
+                    "Import and export"
+                </a>
             </nav>
             <nav aria-label="Notes">
                 // Until the library is read, a new note would be lost when it arrives.

@@ -1,0 +1,226 @@
+//! Import and export: bring an Obsidian vault, a Logseq graph, Anki text or a CrowdAnki deck in
+//! (files, a folder or a zip, picked or dropped; a report and a preview before anything is
+//! stored), and take every note out as Markdown or every card out for Anki.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::dynamic;
+use crate::app::{import_export, transfer, AppState};
+use crate::core::import::{Converted, FileReport, Outcome};
+use crate::core::merge::ImportPlan;
+use crate::ui::import::Preview;
+use crate::ui::share::plural;
+
+/// Where an import stands.
+#[derive(Clone)]
+enum Step {
+    Choosing,
+    Reading { done: usize, total: usize },
+    Converting(usize),
+    Ready(ImportPlan, Converted),
+}
+
+#[component]
+pub fn ImportExportPage() -> impl IntoView {
+    view! {
+        <section class="import-export" aria-labelledby="import-export-heading">
+            <h1 id="import-export-heading">"Import and export"</h1>
+            <ImportSection />
+            <ExportSection />
+        </section>
+    }
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[component]
+fn ImportSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let step = RwSignal::new(Step::Choosing);
+    let dragging = RwSignal::new(false);
+    let start = move |files: Vec<web_sys::File>| {
+        if files.is_empty() {
+            return;
+        }
+        step.set(Step::Reading {
+            done: 0,
+            total: files.len(),
+        });
+        spawn_local(async move {
+            let (read, mut refused) = import_export::read_files(files, |done, total| {
+                step.set(Step::Reading { done, total })
+            })
+            .await;
+            step.set(Step::Converting(read.len()));
+            // Let the browser paint the step before converting holds the thread.
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            let (plan, mut converted) = state.plan_files(read);
+            refused.append(&mut converted.reports);
+            converted.reports = refused;
+            step.set(Step::Ready(plan, converted));
+        });
+    };
+    let on_pick = move |e: leptos::ev::Event| {
+        let input = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let files = files_of(input.as_ref().and_then(|i| i.files()));
+        if let Some(input) = input {
+            // Choosing the same files again must fire another change.
+            input.set_value("");
+        }
+        start(files);
+    };
+    let on_drop = move |e: leptos::ev::DragEvent| {
+        e.prevent_default();
+        dragging.set(false);
+        start(files_of(e.data_transfer().and_then(|d| d.files())));
+    };
+    view! {
+        <section aria-labelledby="import-heading">
+            <h2 id="import-heading">"Bring notes and cards in"</h2>
+            <p class="help">
+                "From Obsidian (a vault folder or its zip), Logseq (the graph folder or its zip), Anki (“Notes in Plain Text” or CSV) and CrowdAnki (deck.json). Links between the notes keep working; cards written in them go into your reviews. You see what would change before anything is added."
+            </p>
+            {dynamic(move || match step.get() {
+                Step::Choosing => view! {
+                    <div
+                        class="drop-zone"
+                        class:dragging=move || dragging.get()
+                        on:dragover=move |e: leptos::ev::DragEvent| { e.prevent_default(); dragging.set(true); }
+                        on:dragleave=move |_| dragging.set(false)
+                        on:drop=on_drop
+                    >
+                        <label class="file-pick">
+                            "Choose files (.md, .zip, .txt, .csv, .json)"
+                            <input type="file" multiple accept=".md,.markdown,.zip,.txt,.csv,.tsv,.json" on:change=on_pick />
+                        </label>
+                        <label class="file-pick">
+                            "Choose a folder (a vault or graph)"
+                            <input type="file" prop:webkitdirectory=true on:change=on_pick />
+                        </label>
+                        <p class="muted">"…or drop files here."</p>
+                    </div>
+                }.into_any(),
+                Step::Reading { done, total } => view! {
+                    <p role="status">{format!("Reading {done} of {}…", plural(total, "file"))}</p>
+                    <progress max=total value=done aria-label="Files read"></progress>
+                }.into_any(),
+                Step::Converting(count) => view! {
+                    <p role="status">{format!("Converting {}…", plural(count, "file"))}</p>
+                }.into_any(),
+                Step::Ready(plan, converted) => {
+                    let again = move |_| step.set(Step::Choosing);
+                    view! {
+                        <Report reports=converted.reports />
+                        {if plan.items.is_empty() {
+                            view! {
+                                <p class="error" role="alert">"Nothing in these files could be imported; your notes are as they were."</p>
+                                <button on:click=again>"Choose other files"</button>
+                            }.into_any()
+                        } else {
+                            view! { <Preview plan=plan own=true /> }.into_any()
+                        }}
+                    }.into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// What became of each file: counts first, then the files left out with the reason.
+#[component]
+fn Report(reports: Vec<FileReport>) -> impl IntoView {
+    let of = |outcome: Outcome| -> Vec<FileReport> {
+        reports
+            .iter()
+            .filter(|r| r.outcome == outcome)
+            .cloned()
+            .collect()
+    };
+    let (imported, skipped, refused) = (
+        of(Outcome::Imported),
+        of(Outcome::Skipped),
+        of(Outcome::Refused),
+    );
+    let mut summary = format!("{} read", plural(imported.len(), "file"));
+    if !skipped.is_empty() {
+        summary.push_str(&format!(", {} left out", skipped.len()));
+    }
+    if !refused.is_empty() {
+        summary.push_str(&format!(", {} could not be read", refused.len()));
+    }
+    summary.push('.');
+    let list = |reports: Vec<FileReport>| {
+        view! {
+            <ul>
+                {reports.into_iter().map(|r| view! {
+                    <li><span class="report-path">{r.path}</span> " " <span class="muted">{r.message}</span></li>
+                }).collect_view()}
+            </ul>
+        }
+    };
+    view! {
+        <div class="import-report">
+            <p role="status">{summary}</p>
+            {(!refused.is_empty()).then(|| view! {
+                <details open>
+                    <summary>{format!("Could not be read ({})", refused.len())}</summary>
+                    {list(refused)}
+                </details>
+            })}
+            {(!skipped.is_empty()).then(|| view! {
+                <details>
+                    <summary>{format!("Left out ({})", skipped.len())}</summary>
+                    {list(skipped)}
+                </details>
+            })}
+            {(!imported.is_empty()).then(|| view! {
+                <details>
+                    <summary>{format!("Read ({})", imported.len())}</summary>
+                    {list(imported)}
+                </details>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn ExportSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let markdown = move |_| {
+        let (name, bytes) = state.markdown_export();
+        let saved = transfer::save_file(&name, &bytes, "application/zip")
+            .map(|()| format!("Saved “{name}”."));
+        message.set(Some(saved));
+    };
+    let anki = move |_| {
+        let (name, text) = state.anki_export();
+        let saved = transfer::save_file(&name, text.as_bytes(), "text/plain")
+            .map(|()| format!("Saved “{name}”: in Anki, use File › Import."));
+        message.set(Some(saved));
+    };
+    view! {
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">"Take them out"</h2>
+            <p class="help">
+                "Markdown files in folders, with [[links]] as Obsidian and Logseq read them; cards as text that Anki imports (basic, reversed and cloze). For a complete copy with your review history, download a backup in "
+                <a href="#/settings">"Settings"</a> "."
+            </p>
+            <div class="export-actions">
+                <button on:click=markdown>"Download notes as Markdown (.zip)"</button>
+                <button on:click=anki>"Download cards for Anki (.txt)"</button>
+            </div>
+            {move || message.get().map(|m| match m {
+                Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
