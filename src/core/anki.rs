@@ -274,6 +274,11 @@ fn deck_notes(kind: &str, source: &str, rows: Vec<Row>, time: f64) -> Vec<Bundle
     notes
 }
 
+/// Cards the notes hold, as the deck will count them (both ways counts two).
+fn card_count(notes: &[BundleNote]) -> usize {
+    notes.iter().map(|n| parse_cards(&n.body).len()).sum()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plain text and CSV.
 
@@ -449,8 +454,8 @@ pub fn import_text(file: &SourceFile) -> Converted {
             None => without_back += 1,
         }
     }
-    let count = rows.len();
     let notes = deck_notes("anki", &file.path, rows, file.modified.unwrap_or(0.0));
+    let count = card_count(&notes);
     let mut message = format!(
         "{} in {}",
         plural(count, "card"),
@@ -547,13 +552,13 @@ pub fn import_crowdanki(file: &SourceFile) -> Converted {
     let mut skipped = 0;
     collect_rows(&deck, "", &models, &mut rows, &mut media, &mut skipped);
     media.0 = media.0.max(count_media(&deck));
-    let count = rows.len();
     let source = if deck.crowdanki_uuid.is_empty() {
         deck.name.clone()
     } else {
         deck.crowdanki_uuid.clone()
     };
     let notes = deck_notes("crowdanki", &source, rows, file.modified.unwrap_or(0.0));
+    let count = card_count(&notes);
     let mut message = format!(
         "{} in {}",
         plural(count, "card"),
@@ -865,7 +870,7 @@ mod tests {
         );
         assert_eq!(
             converted.reports[0].message,
-            "3 cards in 2 notes; 1 row without a front and a back left out."
+            "5 cards in 2 notes; 1 row without a front and a back left out."
         );
         // Stable ids: the same file gives the same notes.
         assert_eq!(
@@ -998,7 +1003,7 @@ mod tests {
         );
         assert_eq!(
             converted.reports[0].message,
-            "4 cards in 2 notes; 1 note without a front and a back left out; 1 media file left out."
+            "5 cards in 2 notes; 1 note without a front and a back left out; 1 media file left out."
         );
     }
 

@@ -19,7 +19,7 @@ import {
   waitFor,
   noteHeading,
 } from './harness.mjs';
-import { obsidianVault, logseqGraph, zipOf } from '../fixtures/import/vaults.mjs';
+import { obsidianVault, logseqGraph, zipOf, ankiNotes, crowdAnkiDeck } from '../fixtures/import/vaults.mjs';
 
 async function scratch() {
   return mkdtemp(path.join(tmpdir(), 'loam-import-'));
@@ -125,6 +125,45 @@ describeApp('import and export', (test) => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('an Anki text export and a CrowdAnki deck, dropped together, become decks of cards in reviews', async ({ page }) => {
+    const anki = ankiNotes();
+    const crowd = crowdAnkiDeck();
+    await openImportExport(page);
+    // Dropped, as from a file manager.
+    const drop = await page.evaluateHandle(
+      ([ankiText, deckJson]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([ankiText], 'French and history.txt', { type: 'text/plain' }));
+        transfer.items.add(new File([deckJson], 'deck.json', { type: 'application/json' }));
+        return transfer;
+      },
+      [anki.text, crowd.json],
+    );
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: drop });
+    const notes = anki.notes + crowd.notes;
+    await page.getByRole('heading', { name: `Import ${notes} notes`, exact: true }).waitFor();
+    await page.locator('.import-report details', { hasText: 'Read (2)' }).locator('summary').click();
+    const lines = (await page.locator('.import-report li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(lines, [
+      'French and history.txt 35 cards in 2 notes; 1 row without a front and a back left out; 1 media file left out.',
+      'deck.json 27 cards in 2 notes; 1 media file left out.',
+    ]);
+    await page.getByText(`${anki.cards + crowd.cards} cards in these notes`).waitFor();
+    await confirmImport(page);
+    const data = stored(await dumpDatabase(page));
+    assert.deepEqual(
+      Object.keys(data.byTitle).filter((t) => t !== 'Welcome to Loam').sort(),
+      ['History', 'Spanish', 'Spanish / Verbs', 'Vocabulary / French'],
+    );
+    assert.equal(data.cards.length, anki.cards + crowd.cards);
+    assert.ok(data.cards.every((c) => c.in_deck));
+    assert.match(data.byTitle['Vocabulary / French'].body, /^---\ntags: \[french, lesson\/2/);
+    await openNote(page, 'Vocabulary / French');
+    const text = await article(page).innerText();
+    assert.match(text, /word 1/);
+    assert.ok(!text.includes('<b>'), 'HTML became Markdown');
   });
 
   test('bad files are reported one by one, the rest imported; a wholly bad pick changes nothing', async ({ page }) => {
