@@ -45,4 +45,16 @@ describeApp('accessibility', (test) => {
     await page.getByRole('heading', { level: 2, name: 'Backup', exact: true }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'settings with backup');
   });
+
+  test('import and export page, with an import report and preview, passes axe', async ({ page }) => {
+    await page.evaluate(() => (window.location.hash = '#/import-export'));
+    await page.getByRole('heading', { level: 1, name: 'Import and export', exact: true }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'import and export page');
+    await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles([
+      { name: 'Cards.csv', mimeType: 'text/csv', buffer: Buffer.from('front,back\nQ,A\n') },
+      { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8]) },
+    ]);
+    await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'import report and preview');
+  }, { viewport: phone });
 });
