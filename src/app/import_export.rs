@@ -50,8 +50,10 @@ pub async fn read_files(
 
 impl AppState {
     /// Converts files read from another tool and previews importing them. Changes nothing.
-    pub fn plan_files(&self, files: Vec<SourceFile>) -> (ImportPlan, Converted) {
+    /// Lets the browser paint between the two long steps.
+    pub async fn plan_files(&self, files: Vec<SourceFile>) -> (ImportPlan, Converted) {
         let mut converted = import::convert(files, now());
+        gloo_timers::future::TimeoutFuture::new(0).await;
         let notes = std::mem::take(&mut converted.notes);
         let plan = self.plan_import(Bundle {
             course: None,

@@ -144,6 +144,8 @@ impl AppState {
         if own {
             applied.into_reviews(&mut deck);
         }
+        // A large import is long work: let the browser paint before writing it.
+        gloo_timers::future::TimeoutFuture::new(0).await;
         let mut courses = self.courses.get_untracked();
         if let Some(course) = &plan.course {
             courses.retain(|c| c.id != course.id);

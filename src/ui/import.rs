@@ -225,6 +225,7 @@ pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
             </ul>
         </details>
         {dynamic(move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> }))}
+        {dynamic(move || busy.get().then(|| view! { <p class="muted" role="status">"Importing…"</p> }))}
         <div class="import-actions">
             <button class="primary" disabled=move || busy.get() on:click=import>
                 {if nothing_to_do { "Open it" } else { "Import" }}

@@ -59,7 +59,7 @@ fn ImportSection() -> impl IntoView {
             step.set(Step::Converting(read.len()));
             // Let the browser paint the step before converting holds the thread.
             gloo_timers::future::TimeoutFuture::new(30).await;
-            let (plan, mut converted) = state.plan_files(read);
+            let (plan, mut converted) = state.plan_files(read).await;
             refused.append(&mut converted.reports);
             converted.reports = refused;
             step.set(Step::Ready(plan, converted));
