@@ -455,28 +455,45 @@ pub fn import_text(file: &SourceFile) -> Converted {
         }
     }
     let notes = deck_notes("anki", &file.path, rows, file.modified.unwrap_or(0.0));
-    let count = card_count(&notes);
-    let mut message = format!(
-        "{} in {}",
-        plural(count, "card"),
-        plural(notes.len(), "note")
-    );
+    let mut left_out = Vec::new();
     if without_back > 0 {
-        message.push_str(&format!(
-            "; {} without a front and a back left out",
+        left_out.push(format!(
+            "{} without a front and a back left out",
             plural(without_back, "row")
         ));
     }
-    if media.0 > 0 {
-        message.push_str(&format!("; {} left out", plural(media.0, "media file")));
-    }
     if latin {
-        message.push_str("; read as Windows-1252 text, since it is not UTF-8");
+        left_out.push("read as Windows-1252 text, since it is not UTF-8".to_string());
+    }
+    deck_report(&file.path, notes, media, left_out)
+}
+
+/// The notes of a deck file and its report line: cards and notes made, then what was left out.
+fn deck_report(
+    path: &str,
+    notes: Vec<BundleNote>,
+    media: Media,
+    mut more: Vec<String>,
+) -> Converted {
+    let mut message = format!(
+        "{} in {}",
+        plural(card_count(&notes), "card"),
+        plural(notes.len(), "note")
+    );
+    if media.0 > 0 {
+        more.insert(
+            more.len().min(1),
+            format!("{} left out", plural(media.0, "media file")),
+        );
+    }
+    for part in more {
+        message.push_str("; ");
+        message.push_str(&part);
     }
     let report = if notes.is_empty() {
-        FileReport::refused(&file.path, format!("No cards found: {message}."))
+        FileReport::refused(path, format!("No cards found: {message}."))
     } else {
-        FileReport::imported(&file.path, format!("{message}."))
+        FileReport::imported(path, format!("{message}."))
     };
     Converted {
         notes,
@@ -558,30 +575,14 @@ pub fn import_crowdanki(file: &SourceFile) -> Converted {
         deck.crowdanki_uuid.clone()
     };
     let notes = deck_notes("crowdanki", &source, rows, file.modified.unwrap_or(0.0));
-    let count = card_count(&notes);
-    let mut message = format!(
-        "{} in {}",
-        plural(count, "card"),
-        plural(notes.len(), "note")
-    );
+    let mut left_out = Vec::new();
     if skipped > 0 {
-        message.push_str(&format!(
-            "; {} without a front and a back left out",
+        left_out.push(format!(
+            "{} without a front and a back left out",
             plural(skipped, "note")
         ));
     }
-    if media.0 > 0 {
-        message.push_str(&format!("; {} left out", plural(media.0, "media file")));
-    }
-    let report = if notes.is_empty() {
-        FileReport::refused(&file.path, format!("No cards found: {message}."))
-    } else {
-        FileReport::imported(&file.path, format!("{message}."))
-    };
-    Converted {
-        notes,
-        reports: vec![report],
-    }
+    deck_report(&file.path, notes, media, left_out)
 }
 
 fn collect_models<'d>(deck: &'d Deck, models: &mut HashMap<String, &'d Model>) {
