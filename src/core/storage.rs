@@ -1,5 +1,6 @@
 //! How much browser storage Loam uses, in words: byte counts as "1.2 MB" and the share of the
-//! quota the browser grants, for the Settings page.
+//! quota the browser grants, for the Settings page; and whether a failed write was the browser
+//! running out of space.
 
 /// What the browser reports about this site's storage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +88,32 @@ pub fn bytes_from_js(value: f64) -> u64 {
     }
 }
 
+/// What a failed IndexedDB request or transaction says about space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The browser refused for lack of space (a `QuotaExceededError`).
+    Full,
+    /// A write the browser ended with an `AbortError`: Loam never aborts its own writes, and some
+    /// browsers end a write refused for space that way, so it is taken for lack of space. (Whether
+    /// storage is near its quota cannot be checked instead: Chromium's
+    /// `navigator.storage.estimate()` reports the usage plus a fixed 10 GiB, not the real quota.)
+    MaybeFull,
+    /// Anything else.
+    Other,
+}
+
+/// Reads a failure: `name` is the `DOMException`'s name if there is one, `detail` the error in
+/// words, `write` whether it happened while storing.
+pub fn refusal(name: Option<&str>, detail: &str, write: bool) -> Refusal {
+    if name == Some("QuotaExceededError") || detail.contains("QuotaExceeded") {
+        Refusal::Full
+    } else if write && name == Some("AbortError") {
+        Refusal::MaybeFull
+    } else {
+        Refusal::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +177,43 @@ mod tests {
         assert_eq!(bytes_from_js(-5.0), 0);
         assert_eq!(bytes_from_js(f64::INFINITY), 0);
         assert_eq!(bytes_from_js(2048.7), 2048);
+    }
+
+    #[test]
+    fn a_quota_error_is_lack_of_space() {
+        assert_eq!(refusal(Some("QuotaExceededError"), "", true), Refusal::Full);
+        assert_eq!(
+            refusal(Some("QuotaExceededError"), "", false),
+            Refusal::Full
+        );
+        assert_eq!(
+            refusal(None, "DOM exception: QuotaExceededError: too big", true),
+            Refusal::Full,
+            "known by its text when no name is at hand"
+        );
+    }
+
+    #[test]
+    fn an_aborted_write_is_taken_for_lack_of_space_but_not_an_aborted_read() {
+        assert_eq!(
+            refusal(Some("AbortError"), "AbortError: ", true),
+            Refusal::MaybeFull
+        );
+        assert_eq!(
+            refusal(Some("AbortError"), "AbortError: ", false),
+            Refusal::Other
+        );
+    }
+
+    #[test]
+    fn other_failures_are_not_about_space() {
+        assert_eq!(
+            refusal(Some("DataError"), "DataError: bad key", true),
+            Refusal::Other
+        );
+        assert_eq!(
+            refusal(None, "failed to get event target", true),
+            Refusal::Other
+        );
     }
 }

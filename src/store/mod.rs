@@ -5,11 +5,13 @@ pub mod journal;
 pub mod usage;
 
 use crate::core::note::Note;
+use crate::core::storage::{refusal, Refusal};
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
 use idb::{Database, KeyPath, TransactionMode, TransactionResult};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DomException, IdbTransaction};
 
 const DB_NAME: &str = "loam";
 pub const NOTES: &str = "notes";
@@ -32,16 +34,60 @@ pub struct StoreError {
     pub quota: bool,
 }
 
+/// What the user reads when the browser refuses a write for lack of space.
+const FULL: &str = "Storage is full: free some space (or allow more) and Loam will save again.";
+/// What the user reads when the browser ends a write with an `AbortError` or without a reason.
+const MAYBE_FULL: &str =
+    "The browser refused to store the change (its storage may be full): free some space and Loam will save again.";
+
 impl StoreError {
     fn from_idb(action: &str, err: idb::Error) -> Self {
-        let detail = err.to_string();
-        let quota = detail.contains("QuotaExceeded");
-        let message = if quota {
-            "Storage is full: free some space (or allow more) and Loam will save again.".to_string()
-        } else {
-            format!("Could not {action}: {detail}")
-        };
-        StoreError { message, quota }
+        Self::classify(
+            action,
+            exception_name(&err).as_deref(),
+            &err.to_string(),
+            false,
+        )
+    }
+
+    /// A failed request of a write: like [`Self::from_idb`], except that an `AbortError` counts
+    /// as lack of space (see [`refusal`]).
+    fn from_write(err: idb::Error) -> Self {
+        Self::classify(
+            "save",
+            exception_name(&err).as_deref(),
+            &err.to_string(),
+            true,
+        )
+    }
+
+    /// A write transaction the browser aborted, from the reason it gave (`transaction.error`);
+    /// with no reason at all it is taken for lack of space too.
+    fn aborted(reason: Option<DomException>) -> Self {
+        match reason {
+            Some(e) => {
+                let name = e.name();
+                let detail = format!("{name}: {}", e.message());
+                Self::classify("save", Some(&name), &detail, true)
+            }
+            None => Self::full(MAYBE_FULL),
+        }
+    }
+
+    /// What the user reads about a failure (see [`refusal`]).
+    fn classify(action: &str, name: Option<&str>, detail: &str, write: bool) -> Self {
+        match refusal(name, detail, write) {
+            Refusal::Full => Self::full(FULL),
+            Refusal::MaybeFull => Self::full(MAYBE_FULL),
+            Refusal::Other => Self::plain(format!("Could not {action}: {detail}")),
+        }
+    }
+
+    fn full(message: &str) -> Self {
+        StoreError {
+            message: message.to_string(),
+            quota: true,
+        }
     }
 
     pub fn plain(message: impl Into<String>) -> Self {
@@ -253,13 +299,13 @@ impl Store {
         if write.is_empty() {
             return Ok(());
         }
-        let fail = |e| StoreError::from_idb("save", e);
+        let fail = StoreError::from_write;
         let tx = self
             .db
             .transaction(&write.stores(), TransactionMode::ReadWrite)
             .map_err(fail)?;
         run(&tx, write)?;
-        finish(tx, "save").await
+        finish(tx).await
     }
 
     /// Like [`Store::apply`], but first reads each note in `expected` inside the same
@@ -275,7 +321,7 @@ impl Store {
         if write.is_empty() {
             return Ok(Vec::new());
         }
-        let fail = |e| StoreError::from_idb("save", e);
+        let fail = StoreError::from_write;
         let mut stores = write.stores();
         if !stores.contains(&NOTES) {
             stores.push(NOTES);
@@ -303,7 +349,7 @@ impl Store {
             write = write.put(NOTES, &copies)?;
         }
         run(&tx, write)?;
-        finish(tx, "save").await?;
+        finish(tx).await?;
         Ok(copies)
     }
 
@@ -351,7 +397,7 @@ impl Store {
 /// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
 /// the commit that follows reports the first that failed (the transaction then aborts whole).
 fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
-    let fail = |e| StoreError::from_idb("save", e);
+    let fail = StoreError::from_write;
     let mut stores: Vec<(&str, idb::ObjectStore)> = Vec::new();
     for (name, _) in write.puts.iter().chain(&write.deletes) {
         if !stores.iter().any(|(n, _)| n == name) {
@@ -373,22 +419,26 @@ fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
 }
 
 /// Commits a write transaction at once rather than waiting for it to auto-commit, so a write
-/// issued while the page is being hidden or unloaded still lands, and reports an abort (the
-/// browser's answer to a full disk).
-async fn finish(tx: idb::Transaction, action: &str) -> Result<(), StoreError> {
-    let committed = tx
+/// issued while the page is being hidden or unloaded still lands, and reports an abort with the
+/// reason the browser gave (a write refused for lack of space aborts at commit).
+async fn finish(tx: idb::Transaction) -> Result<(), StoreError> {
+    let raw: IdbTransaction = tx.into();
+    let committed = idb::Transaction::from(raw.clone())
         .commit()
-        .map_err(|e| StoreError::from_idb(action, e))?
+        .map_err(StoreError::from_write)?
         .await
-        .map_err(|e| StoreError::from_idb(action, e))?;
+        .map_err(StoreError::from_write)?;
     match committed {
         TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(StoreError {
-            message: format!(
-                "Could not {action}: the browser aborted the write (storage may be full)."
-            ),
-            quota: true,
-        }),
+        TransactionResult::Aborted => Err(StoreError::aborted(raw.error())),
+    }
+}
+
+/// The name of the `DOMException` behind an error, if there is one.
+fn exception_name(err: &idb::Error) -> Option<String> {
+    match err {
+        idb::Error::DomException(e) => Some(e.name()),
+        _ => None,
     }
 }
 

@@ -176,8 +176,9 @@ export function assertNoProblems(problems, where = 'the page') {
  * options)`: each test gets a fresh browser context (so a fresh, empty IndexedDB) and a page
  * already showing the start page; after `fn` it asserts that no page error, console error or
  * dialog happened. `options.viewport` sets the window size, `options.timezoneId` the browser's
- * time zone, and `options.clock` (a Date) fixes the page's clock from the first page load on
- * (see `setClock`). The server's URL is `env.url`.
+ * time zone, `options.clock` (a Date) fixes the page's clock from the first page load on
+ * (see `setClock`), and `options.beforeStart({ page, context, url })` runs before the first page
+ * load (before the site has stored anything). The server's URL is `env.url`.
  */
 export function describeApp(name, body) {
   const env = { url: '', browser: null, hosted: new Map() };
@@ -193,7 +194,11 @@ export function describeApp(name, body) {
       await server?.close();
     });
 
-    const test = (testName, fn, { viewport = desktop, timeout = 90_000, timezoneId, clock } = {}) =>
+    const test = (
+      testName,
+      fn,
+      { viewport = desktop, timeout = 90_000, timezoneId, clock, beforeStart } = {},
+    ) =>
       it(testName, { timeout }, async () => {
         const context = await env.browser.newContext({ viewport, timezoneId });
         context.setDefaultTimeout(10_000);
@@ -201,6 +206,7 @@ export function describeApp(name, body) {
           const page = await context.newPage();
           const problems = watch(page);
           if (clock) await setClock(page, clock);
+          if (beforeStart) await beforeStart({ page, context, url: env.url });
           await openStart(page, env.url);
           await fn({ page, context, problems, url: env.url, env });
           assertNoProblems(problems);
