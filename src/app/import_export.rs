@@ -9,10 +9,25 @@ use super::{now, transfer, AppState};
 use crate::core::anki;
 use crate::core::backup::dated_file_name;
 use crate::core::bundle::Bundle;
-use crate::core::import::{self, Converted, FileReport, SourceFile};
-use crate::core::merge::ImportPlan;
+use crate::core::import::{Conversion, Converted, FileReport, SourceFile};
+use crate::core::merge::{ImportPlan, Planning};
 use crate::core::note::Note;
 use crate::core::vault;
+
+/// Files converted, or notes previewed, between two frames.
+const SLICE: usize = 200;
+
+/// Where converting a large import stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Converting { done: usize, total: usize },
+    Previewing { done: usize, total: usize },
+}
+
+/// Gives the browser a moment to paint.
+async fn next_frame() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
 
 /// Largest file read for an import: a zipped vault may be large, its notes may not.
 const MAX_IMPORT_FILE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
@@ -49,18 +64,35 @@ pub async fn read_files(
 }
 
 impl AppState {
-    /// Converts files read from another tool and previews importing them. Changes nothing.
-    /// Lets the browser paint between the two long steps.
-    pub async fn plan_files(&self, files: Vec<SourceFile>) -> (ImportPlan, Converted) {
-        let mut converted = import::convert(files, now());
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let notes = std::mem::take(&mut converted.notes);
-        let plan = self.plan_import(Bundle {
+    /// Converts files read from another tool and previews importing them, a slice at a time
+    /// so the page stays responsive; `progress` hears each step. Changes nothing.
+    pub async fn plan_files(
+        &self,
+        files: Vec<SourceFile>,
+        progress: impl Fn(Step),
+    ) -> (ImportPlan, Converted) {
+        let mut conversion = Conversion::new(files, now());
+        while conversion.step(SLICE) {
+            let (done, total) = conversion.progress();
+            progress(Step::Converting { done, total });
+            next_frame().await;
+        }
+        let mut converted = conversion.finish();
+        let bundle = Bundle {
             course: None,
-            notes,
+            notes: std::mem::take(&mut converted.notes),
             elsewhere: Vec::new(),
-        });
-        (plan, converted)
+        };
+        self.flush();
+        let mut planning = self
+            .library
+            .with_untracked(|lib| Planning::new(lib, bundle));
+        while self.library.with_untracked(|lib| planning.step(lib, SLICE)) {
+            let (done, total) = planning.progress();
+            progress(Step::Previewing { done, total });
+            next_frame().await;
+        }
+        (planning.finish(), converted)
     }
 
     /// Every note as Markdown files in a zip (the Obsidian layout): its name and bytes.

@@ -6,12 +6,12 @@
 //! let plan = merge::plan(&library, converted.bundle); // preview; nothing written yet
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::core::anki;
 use crate::core::bundle::BundleNote;
 use crate::core::note::{content_hash, title_key, MAX_TITLE_CHARS};
-use crate::core::vault::{self, Layout};
+use crate::core::vault::{Layout, Pages};
 use crate::core::zip::{self, safe_path};
 
 /// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
@@ -123,18 +123,124 @@ fn kind_of(path: &str) -> Kind {
 /// with the folder's name) and zips, each zip a vault of its own. Never fails as a whole: each
 /// file that cannot be read has its line in the report.
 pub fn convert(files: Vec<SourceFile>, now: f64) -> Converted {
-    let mut converted = Converted::default();
-    let mut loose = Vec::new();
-    for file in files {
-        if kind_of(&file.path) != Kind::Zip {
-            loose.push(file);
-            continue;
+    let mut conversion = Conversion::new(files, now);
+    while conversion.step(usize::MAX) {}
+    conversion.finish()
+}
+
+/// A [`convert`] done a slice at a time, so the page can paint and show progress between
+/// slices of a large import.
+pub struct Conversion {
+    now: f64,
+    /// Zips not yet opened, and the loose files (one set) last.
+    waiting: VecDeque<Waiting>,
+    current: Option<Set>,
+    converted: Converted,
+    done: usize,
+    total: usize,
+}
+
+enum Waiting {
+    Zip(SourceFile),
+    Loose(Vec<SourceFile>),
+}
+
+/// A folder, zip or the loose files, being converted.
+struct Set {
+    /// Prefix of report paths: the zip's name.
+    shown: String,
+    files: VecDeque<(Kind, SourceFile)>,
+    pages: Pages,
+}
+
+impl Conversion {
+    pub fn new(files: Vec<SourceFile>, now: f64) -> Conversion {
+        let total = files.len();
+        let (zips, loose): (Vec<SourceFile>, Vec<SourceFile>) = files
+            .into_iter()
+            .partition(|f| kind_of(&f.path) == Kind::Zip);
+        let mut waiting: VecDeque<Waiting> = zips.into_iter().map(Waiting::Zip).collect();
+        if !loose.is_empty() {
+            waiting.push_back(Waiting::Loose(loose));
         }
+        Conversion {
+            now,
+            waiting,
+            current: None,
+            converted: Converted::default(),
+            done: 0,
+            total,
+        }
+    }
+
+    /// Files converted so far, and files known in all (a zip's count once it is opened).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+
+    /// Converts up to `budget` more files, or opens a zip, or links a finished set. Returns
+    /// whether work is left.
+    pub fn step(&mut self, budget: usize) -> bool {
+        if let Some(set) = &mut self.current {
+            let mut spent = 0;
+            while spent < budget {
+                let Some((kind, mut file)) = set.files.pop_front() else {
+                    break;
+                };
+                spent += 1;
+                match kind {
+                    Kind::Markdown => set.pages.read(&file),
+                    Kind::AnkiText | Kind::CrowdAnki => {
+                        file.path = format!("{}{}", set.shown, file.path);
+                        self.converted.extend(if kind == Kind::AnkiText {
+                            anki::import_text(&file)
+                        } else {
+                            anki::import_crowdanki(&file)
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            self.done += spent;
+            if set.files.is_empty() {
+                if let Some(set) = self.current.take() {
+                    let mut notes = set.pages.finish();
+                    for report in &mut notes.reports {
+                        report.path = format!("{}{}", set.shown, report.path);
+                    }
+                    self.converted.extend(notes);
+                }
+            }
+            return true;
+        }
+        let Some(next) = self.waiting.pop_front() else {
+            return false;
+        };
+        self.current = Some(match next {
+            Waiting::Zip(file) => {
+                self.done += 1;
+                let (set, inside) = self.open_zip(file);
+                self.total += inside;
+                set
+            }
+            Waiting::Loose(files) => self.prepare("", files, ""),
+        });
+        true
+    }
+
+    /// Everything converted, titles unique over all of it.
+    pub fn finish(mut self) -> Converted {
+        unique_titles(&mut self.converted.notes);
+        self.converted
+    }
+
+    /// Opens a zip into a set of its files; returns the set and how many files it holds.
+    fn open_zip(&mut self, file: SourceFile) -> (Set, usize) {
         let name = file.path.rsplit('/').next().unwrap_or(&file.path);
         let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
+        let mut inside = Vec::new();
         match zip::read(&file.bytes) {
             Ok(entries) => {
-                let mut inside = Vec::new();
                 for entry in entries {
                     let shown = format!("{}/{}", file.path, entry.name);
                     match (safe_path(&entry.name), entry.data) {
@@ -143,78 +249,75 @@ pub fn convert(files: Vec<SourceFile>, now: f64) -> Converted {
                             bytes,
                             modified: entry.modified,
                         }),
-                        (Err(why), _) | (_, Err(why)) => converted
+                        (Err(why), _) | (_, Err(why)) => self
+                            .converted
                             .reports
                             .push(FileReport::refused(&shown, format!("Left out: {why}."))),
                     }
                 }
-                converted.extend(convert_set(&stem, inside, &format!("{}/", file.path), now));
             }
-            Err(error) => converted
+            Err(error) => self
+                .converted
                 .reports
                 .push(FileReport::refused(&file.path, error.to_string())),
         }
+        let count = inside.len();
+        (
+            self.prepare(&stem, inside, &format!("{}/", file.path)),
+            count,
+        )
     }
-    if !loose.is_empty() {
-        converted.extend(convert_set("", loose, "", now));
-    }
-    unique_titles(&mut converted.notes);
-    converted
-}
 
-/// Converts one set of files: a folder, a zip's contents or loose files. `shown` prefixes paths
-/// in the report (the zip's name).
-fn convert_set(root: &str, files: Vec<SourceFile>, shown: &str, now: f64) -> Converted {
-    let (root, files) = strip_common_folder(root, files);
-    let mut converted = Converted::default();
-    let layout = if files.iter().any(|f| {
-        let lower = f.path.to_lowercase();
-        lower == "logseq/config.edn"
-            || lower.starts_with("pages/")
-            || lower.starts_with("journals/")
-    }) {
-        Layout::Logseq
-    } else {
-        Layout::Obsidian
-    };
-    let mut seen = HashSet::new();
-    let mut markdown = Vec::new();
-    for mut file in files {
-        let path = format!("{shown}{}", file.path);
-        if !seen.insert(file.path.to_lowercase()) {
-            converted.reports.push(FileReport::refused(
-                &path,
-                "Left out: another file has the same name.",
-            ));
-            continue;
+    /// Sorts one set's files by kind: what is left out is reported now, the rest waits.
+    fn prepare(&mut self, root: &str, files: Vec<SourceFile>, shown: &str) -> Set {
+        let (root, files) = strip_common_folder(root, files);
+        let logseq = files.iter().any(|f| {
+            let lower = f.path.to_lowercase();
+            lower == "logseq/config.edn"
+                || lower.starts_with("pages/")
+                || lower.starts_with("journals/")
+        });
+        let layout = if logseq {
+            Layout::Logseq
+        } else {
+            Layout::Obsidian
+        };
+        let mut seen = HashSet::new();
+        let mut waiting = VecDeque::new();
+        for file in files {
+            let path = format!("{shown}{}", file.path);
+            let kind = kind_of(&file.path);
+            let report = if !seen.insert(file.path.to_lowercase()) {
+                FileReport::refused(&path, "Left out: another file has the same name.")
+            } else {
+                match kind {
+                    Kind::Markdown | Kind::AnkiText | Kind::CrowdAnki => {
+                        waiting.push_back((kind, file));
+                        continue;
+                    }
+                    Kind::Private => {
+                        self.done += 1;
+                        continue;
+                    }
+                    Kind::Zip => FileReport::skipped(
+                        &path,
+                        "Left out: a zip inside a zip. Open it on its own.",
+                    ),
+                    Kind::Attachment => FileReport::skipped(
+                        &path,
+                        "Left out: an attachment (Loam keeps the text of notes only).",
+                    ),
+                }
+            };
+            self.done += 1;
+            self.converted.reports.push(report);
         }
-        match kind_of(&file.path) {
-            Kind::Markdown => markdown.push(file),
-            Kind::AnkiText => {
-                file.path = path;
-                converted.extend(anki::import_text(&file));
-            }
-            Kind::CrowdAnki => {
-                file.path = path;
-                converted.extend(anki::import_crowdanki(&file));
-            }
-            Kind::Private => {}
-            Kind::Zip => converted.reports.push(FileReport::skipped(
-                &path,
-                "Left out: a zip inside a zip. Open it on its own.",
-            )),
-            Kind::Attachment => converted.reports.push(FileReport::skipped(
-                &path,
-                "Left out: an attachment (Loam keeps the text of notes only).",
-            )),
+        Set {
+            shown: shown.to_string(),
+            files: waiting,
+            pages: Pages::new(&root, layout, self.now),
         }
     }
-    let mut notes = vault::import(&root, &markdown, layout, now);
-    for report in &mut notes.reports {
-        report.path = format!("{shown}{}", report.path);
-    }
-    converted.extend(notes);
-    converted
 }
 
 /// When every file sits in one folder (a picked folder, a zip of one), that folder is the
@@ -342,6 +445,35 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_conversion_in_slices_gives_the_same_as_one_go() {
+        let mut zip = ZipWriter::new();
+        for i in 0..25 {
+            zip.add(
+                &format!("V/n{i}.md"),
+                format!("[[n{}]]", i + 1).as_bytes(),
+                0.0,
+            );
+        }
+        let archive = zip.finish();
+        let files = || {
+            vec![
+                file("V.zip", &archive),
+                file("a.csv", b"q,a\n"),
+                file("b.md", b"[[a]]"),
+            ]
+        };
+        let mut sliced = Conversion::new(files(), 0.0);
+        let mut seen = Vec::new();
+        while sliced.step(4) {
+            seen.push(sliced.progress());
+        }
+        assert_eq!(sliced.progress(), (28, 28));
+        assert!(seen.len() > 7, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert_eq!(sliced.finish(), convert(files(), 0.0));
     }
 
     #[test]

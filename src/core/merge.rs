@@ -79,37 +79,69 @@ impl ImportPlan {
 /// "Title (Course title)", and the bundle's links to it are rewritten to match, so the course
 /// still links to its own note while the learner's links keep pointing at theirs.
 pub fn plan(library: &Library, bundle: Bundle) -> ImportPlan {
-    let Bundle {
-        course,
-        mut notes,
-        elsewhere,
-    } = bundle;
-    let suffix = course
-        .as_ref()
-        .map(|c| title_part(&c.title))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "imported".to_string());
-    let renamed_from = rename_clashes(library, &mut notes, &suffix);
-    let items = notes
-        .iter()
-        .zip(renamed_from)
-        .map(|(note, renamed_from)| {
+    let mut planning = Planning::new(library, bundle);
+    while planning.step(library, usize::MAX) {}
+    planning.finish()
+}
+
+/// A [`plan`] made a slice of notes at a time, so a large import lets the page paint.
+pub struct Planning {
+    plan: ImportPlan,
+    renamed_from: Vec<Option<String>>,
+}
+
+impl Planning {
+    pub fn new(library: &Library, bundle: Bundle) -> Planning {
+        let Bundle {
+            course,
+            mut notes,
+            elsewhere,
+        } = bundle;
+        let suffix = course
+            .as_ref()
+            .map(|c| title_part(&c.title))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "imported".to_string());
+        let renamed_from = rename_clashes(library, &mut notes, &suffix);
+        Planning {
+            plan: ImportPlan {
+                course,
+                items: Vec::with_capacity(notes.len()),
+                notes,
+                elsewhere,
+            },
+            renamed_from,
+        }
+    }
+
+    /// Notes previewed so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.plan.items.len(), self.plan.notes.len())
+    }
+
+    /// Previews up to `budget` more notes against `library`; returns whether notes are left.
+    pub fn step(&mut self, library: &Library, budget: usize) -> bool {
+        let start = self.plan.items.len();
+        let end = start.saturating_add(budget).min(self.plan.notes.len());
+        for (note, renamed_from) in self.plan.notes[start..end]
+            .iter()
+            .zip(&mut self.renamed_from[start..end])
+        {
             let local = library.get(&note.id);
-            PlanItem {
+            self.plan.items.push(PlanItem {
                 id: note.id.clone(),
                 title: note.title.clone(),
                 local_title: local.map(|l| l.title.clone()),
                 change: classify(local, note),
                 cards: parse_cards(&note.body).len(),
-                renamed_from,
-            }
-        })
-        .collect();
-    ImportPlan {
-        course,
-        items,
-        notes,
-        elsewhere,
+                renamed_from: renamed_from.take(),
+            });
+        }
+        end < self.plan.notes.len()
+    }
+
+    pub fn finish(self) -> ImportPlan {
+        self.plan
     }
 }
 
@@ -728,6 +760,24 @@ mod tests {
         for item in &plan.items {
             assert!(crate::core::note::clean_title(&item.title).is_ok());
         }
+    }
+
+    #[test]
+    fn a_plan_in_slices_is_the_plan() {
+        let mut library = Library::new();
+        library.put(mine("x", "France", "mine"));
+        let notes: Vec<BundleNote> = (0..7)
+            .map(|i| theirs(&format!("n{i}"), &format!("N{i}"), "Q :: A"))
+            .chain([theirs("f", "France", "theirs")])
+            .collect();
+        let mut planning = Planning::new(&library, bundle(notes.clone()));
+        let mut steps = 0;
+        while planning.step(&library, 3) {
+            steps += 1;
+        }
+        assert_eq!(steps, 2);
+        assert_eq!(planning.progress(), (8, 8));
+        assert_eq!(planning.finish(), plan(&library, bundle(notes)));
     }
 
     #[test]

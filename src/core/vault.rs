@@ -37,57 +37,94 @@ struct Page {
 /// Turns Markdown files into notes. `root` names the vault (its folder or zip), so two vaults with
 /// the same file names get different note ids; `files` hold paths inside it.
 pub fn import(root: &str, files: &[SourceFile], layout: Layout, now: f64) -> Converted {
-    let mut converted = Converted::default();
-    let mut pages = Vec::new();
+    let mut pages = Pages::new(root, layout, now);
     for file in files {
-        match read_page(root, file, layout, now) {
-            Ok(page) => pages.push(page),
-            Err(reason) => converted
-                .reports
-                .push(FileReport::refused(&file.path, reason)),
+        pages.read(file);
+    }
+    pages.finish()
+}
+
+/// A vault being read a file at a time (a large one over several slices of work), then linked.
+pub(crate) struct Pages {
+    root: String,
+    layout: Layout,
+    now: f64,
+    pages: Vec<Page>,
+    refused: Vec<FileReport>,
+}
+
+impl Pages {
+    pub(crate) fn new(root: &str, layout: Layout, now: f64) -> Pages {
+        Pages {
+            root: root.to_string(),
+            layout,
+            now,
+            pages: Vec::new(),
+            refused: Vec::new(),
         }
     }
-    settle_titles(&mut pages);
-    let by_key = link_keys(&pages);
-    let blocks: HashMap<String, (String, String)> = pages
-        .iter()
-        .flat_map(|p| {
-            p.blocks
-                .iter()
-                .map(|(id, text)| (id.clone(), (p.title.clone(), text.clone())))
-        })
-        .collect();
-    for page in &mut pages {
-        let retarget = |target: &str| {
-            let found = by_key.get(&lookup_key(target))?;
-            let title = &found.0;
-            (title != target).then(|| title.clone())
+
+    pub(crate) fn read(&mut self, file: &SourceFile) {
+        match read_page(&self.root, file, self.layout, self.now) {
+            Ok(page) => self.pages.push(page),
+            Err(reason) => self.refused.push(FileReport::refused(&file.path, reason)),
+        }
+    }
+
+    /// Settles titles and resolves links among the pages read.
+    pub(crate) fn finish(self) -> Converted {
+        let Pages {
+            layout,
+            mut pages,
+            refused,
+            ..
+        } = self;
+        let mut converted = Converted {
+            notes: Vec::new(),
+            reports: refused,
         };
-        if let Some(body) = retarget_links(&page.body, &retarget) {
-            page.body = body;
+        settle_titles(&mut pages);
+        let by_key = link_keys(&pages);
+        let blocks: HashMap<String, (String, String)> = pages
+            .iter()
+            .flat_map(|p| {
+                p.blocks
+                    .iter()
+                    .map(|(id, text)| (id.clone(), (p.title.clone(), text.clone())))
+            })
+            .collect();
+        for page in &mut pages {
+            let retarget = |target: &str| {
+                let found = by_key.get(&lookup_key(target))?;
+                let title = &found.0;
+                (title != target).then(|| title.clone())
+            };
+            if let Some(body) = retarget_links(&page.body, &retarget) {
+                page.body = body;
+            }
+            if layout == Layout::Logseq {
+                page.body = logseq::resolve_references(&page.body, &blocks);
+            }
         }
-        if layout == Layout::Logseq {
-            page.body = logseq::resolve_references(&page.body, &blocks);
-        }
-    }
-    for page in pages {
-        let links = parse_links(&page.body).len();
-        let mut message = format!("{} with {}", page.title, plural(links, "link"));
-        if page.cards > 0 {
-            message.push_str(&format!(" and {}", plural(page.cards, "card block")));
+        for page in pages {
+            let links = parse_links(&page.body).len();
+            let mut message = format!("{} with {}", page.title, plural(links, "link"));
+            if page.cards > 0 {
+                message.push_str(&format!(" and {}", plural(page.cards, "card block")));
+            }
+            converted
+                .reports
+                .push(FileReport::imported(&page.path, message));
+            converted.notes.push(BundleNote {
+                id: page.id,
+                title: page.title,
+                body: page.body,
+                created: page.time,
+                updated: page.time,
+            });
         }
         converted
-            .reports
-            .push(FileReport::imported(&page.path, message));
-        converted.notes.push(BundleNote {
-            id: page.id,
-            title: page.title,
-            body: page.body,
-            created: page.time,
-            updated: page.time,
-        });
     }
-    converted
 }
 
 pub(crate) fn plural(count: usize, noun: &str) -> String {

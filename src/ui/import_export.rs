@@ -18,7 +18,7 @@ use crate::ui::share::plural;
 enum Step {
     Choosing,
     Reading { done: usize, total: usize },
-    Converting(usize),
+    Working(import_export::Step),
     Ready(ImportPlan, Converted),
 }
 
@@ -56,10 +56,9 @@ fn ImportSection() -> impl IntoView {
                 step.set(Step::Reading { done, total })
             })
             .await;
-            step.set(Step::Converting(read.len()));
-            // Let the browser paint the step before converting holds the thread.
-            gloo_timers::future::TimeoutFuture::new(30).await;
-            let (plan, mut converted) = state.plan_files(read).await;
+            let (plan, mut converted) = state
+                .plan_files(read, |work| step.set(Step::Working(work)))
+                .await;
             refused.append(&mut converted.reports);
             converted.reports = refused;
             step.set(Step::Ready(plan, converted));
@@ -111,9 +110,16 @@ fn ImportSection() -> impl IntoView {
                     <p role="status">{format!("Reading {done} of {}…", plural(total, "file"))}</p>
                     <progress max=total value=done aria-label="Files read"></progress>
                 }.into_any(),
-                Step::Converting(count) => view! {
-                    <p role="status">{format!("Converting {}…", plural(count, "file"))}</p>
-                }.into_any(),
+                Step::Working(work) => {
+                    let (words, done, total) = match work {
+                        import_export::Step::Converting { done, total } => ("Converting", done, total),
+                        import_export::Step::Previewing { done, total } => ("Comparing with your notes", done, total),
+                    };
+                    view! {
+                        <p role="status">{format!("{words}: {done} of {total}…")}</p>
+                        <progress max=total value=done aria-label=words></progress>
+                    }.into_any()
+                }
                 Step::Ready(plan, converted) => {
                     let again = move |_| step.set(Step::Choosing);
                     view! {
