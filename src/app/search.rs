@@ -47,12 +47,31 @@ impl AppState {
         if notes.is_empty() {
             return;
         }
-        self.search_index.update_value(|index| {
-            for note in notes {
-                index.update(&note.id, &note.title, &note.body);
+        if notes.len() <= INDEX_SLICE {
+            self.search_index.update_value(|index| {
+                for note in notes {
+                    index.update(&note.id, &note.title, &note.body);
+                }
+            });
+            self.search_version.update(|v| *v += 1);
+            return;
+        }
+        // Many notes at once (an import): a slice per task, as at start.
+        let this = *self;
+        let ids: Vec<String> = notes.iter().map(|n| n.id.clone()).collect();
+        spawn_local(async move {
+            for chunk in ids.chunks(INDEX_SLICE) {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                this.library.with_untracked(|lib| {
+                    this.search_index.update_value(|index| {
+                        for note in chunk.iter().filter_map(|id| lib.get(id)) {
+                            index.update(&note.id, &note.title, &note.body);
+                        }
+                    });
+                });
             }
+            this.search_version.update(|v| *v += 1);
         });
-        self.search_version.update(|v| *v += 1);
     }
 
     pub(super) fn unindex(&self, id: &str) {

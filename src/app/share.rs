@@ -159,7 +159,12 @@ impl AppState {
         }
         let write = Write::new()
             .put(NOTES, &applied.notes)
-            .and_then(|w| w.put(CARDS, &applied.cards))
+            .map_err(|e| e.message)?;
+        if applied.notes.len() > 1_000 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        let write = write
+            .put(CARDS, &applied.cards)
             .and_then(|w| w.put_meta(COURSES, &courses))
             .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
             .map_err(|e| e.message)?;
