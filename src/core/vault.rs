@@ -8,10 +8,13 @@ use std::collections::HashMap;
 
 use crate::core::bundle::{BundleNote, MAX_BODY_BYTES};
 use crate::core::import::{stable_id, Converted, FileReport, SourceFile};
-use crate::core::link::{parse_links, retarget_links};
+use pulldown_cmark::{Event, LinkType, Parser, Tag};
+
+use crate::core::link::{markdown_options, parse_links, retarget_links};
 use crate::core::logseq;
 use crate::core::markdown::front_matter_end;
 use crate::core::note::{title_key, Note, MAX_TITLE_CHARS};
+use crate::core::route;
 use crate::core::zip::{safe_path, ZipWriter};
 
 /// Which tool wrote the folder.
@@ -94,6 +97,11 @@ impl Pages {
             })
             .collect();
         for page in &mut pages {
+            if layout == Layout::Obsidian {
+                if let Some(body) = wiki_links_for_markdown_links(page, &by_key) {
+                    page.body = body;
+                }
+            }
             let retarget = |target: &str| {
                 let found = by_key.get(&lookup_key(target))?;
                 let title = &found.0;
@@ -236,6 +244,81 @@ fn settle_titles(pages: &mut [Page]) {
             taken.insert(title_key(&page.title), 1);
         }
     }
+}
+
+/// Obsidian with wiki-links turned off writes `[text](Other%20note.md#Heading)`: such links to
+/// notes of the vault become `[[Title#Heading|text]]`, so they resolve, show backlinks and follow
+/// renames like the others. Links elsewhere (web pages, attachments) stay as written.
+fn wiki_links_for_markdown_links(
+    page: &Page,
+    by_key: &HashMap<String, (String, usize)>,
+) -> Option<String> {
+    let body = &page.body;
+    if !body.contains(".md") {
+        return None;
+    }
+    let folder = page.path.rsplit_once('/').map_or("", |(f, _)| f);
+    let mut out = String::with_capacity(body.len());
+    let mut copied = 0;
+    let events = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    for (event, range) in events {
+        let Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url,
+            ..
+        }) = event
+        else {
+            continue;
+        };
+        let Some(source) = body.get(range.clone()) else {
+            continue;
+        };
+        let Some(text) = source
+            .strip_prefix('[')
+            .and_then(|rest| rest.rsplit_once("](").map(|(text, _)| text))
+        else {
+            continue;
+        };
+        let (path, heading) = match dest_url.split_once('#') {
+            Some((path, heading)) => (path, Some(heading)),
+            None => (dest_url.as_ref(), None),
+        };
+        let Some(path) = route::decode(path).filter(|p| p.ends_with(".md") && !p.contains(':'))
+        else {
+            continue;
+        };
+        let joined = if folder.is_empty() {
+            path.clone()
+        } else {
+            format!("{folder}/{path}")
+        };
+        let title = [joined.as_str(), path.as_str()]
+            .into_iter()
+            .filter_map(|p| safe_path(p).ok())
+            .find_map(|p| by_key.get(&lookup_key(&p)))
+            .or_else(|| by_key.get(&lookup_key(path.rsplit('/').next().unwrap_or(&path))));
+        let Some((title, _)) = title else { continue };
+        if text.contains(['[', ']', '|', '\n']) || range.start < copied {
+            continue;
+        }
+        let heading = heading
+            .and_then(route::decode)
+            .map(|h| format!("#{h}"))
+            .unwrap_or_default();
+        let alias = if text.trim() == title {
+            String::new()
+        } else {
+            format!("|{text}")
+        };
+        out.push_str(&body[copied..range.start]);
+        out.push_str(&format!("[[{title}{heading}{alias}]]"));
+        copied = range.end;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&body[copied..]);
+    Some(out)
 }
 
 /// What a link's target is looked up by: its key without a `.md` ending.
@@ -435,6 +518,25 @@ mod tests {
         assert_ne!(other.notes[0].id, converted.notes[0].id);
         assert_eq!(converted.reports.len(), 3);
         assert_eq!(converted.reports[0].message, "Home with 5 links");
+    }
+
+    #[test]
+    fn markdown_links_between_notes_become_wiki_links() {
+        let files = [
+            file(
+                "Notes/Home.md",
+                "[The garden](Garden%20plan.md#Soil%20types), [up](../Top.md), [Top](/Top.md), \
+                 [web](https://example.org/a.md), [pic](img.png), `[code](Top.md)`, [gone](Nope.md)",
+            ),
+            file("Notes/Garden plan.md", "x"),
+            file("Top.md", "y"),
+        ];
+        let converted = import("V", &files, Layout::Obsidian, 0.0);
+        assert_eq!(
+            converted.notes[0].body,
+            "---\nfolder: \"Notes\"\n---\n[[Garden plan#Soil types|The garden]], [[Top|up]], \
+             [[Top]], [web](https://example.org/a.md), [pic](img.png), `[code](Top.md)`, [gone](Nope.md)"
+        );
     }
 
     #[test]
