@@ -87,6 +87,7 @@ describeApp('import and export', (test) => {
       assert.ok(!text.includes('aliases'), 'front matter is not shown');
       await article(page).getByRole('link', { name: 'the project index', exact: true }).click();
       await noteHeading(page, 'Projects/Index').waitFor();
+      assert.equal(await isMissing(page, 'Back home'), false, 'a Markdown link to a note resolves');
 
       // The same vault again: nothing new, nothing duplicated.
       await openImportExport(page);
