@@ -175,14 +175,20 @@ describeApp('import and export', (test) => {
       await writeFile(broken, Buffer.from('PK\u0003\u0004 this is not really a zip'));
       const latin = path.join(dir, 'Latin.md');
       await writeFile(latin, Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+      const wrong = path.join(dir, 'deck.json');
+      await writeFile(wrong, JSON.stringify({ name: 'not a deck', cards: [1, 2] }));
+      const huge = path.join(dir, 'Huge.md');
+      await writeFile(huge, 'word '.repeat(300_000));
       await openImportExport(page);
-      await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles([broken, latin]);
+      await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles([broken, latin, wrong, huge]);
       await page.getByText('Nothing in these files could be imported; your notes are as they were.').waitFor();
       const refused = page.locator('.import-report details[open] li');
       const lines = (await refused.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       assert.deepEqual(lines, [
         'broken.zip This is not a zip archive, or it was cut short.',
+        'deck.json This is not a CrowdAnki deck: it has no list of notes.',
         'Latin.md It is not UTF-8 text, so it cannot be read as Markdown.',
+        'Huge.md It is too large for a note (1.4 MB; a note holds at most 1 MB).',
       ]);
       assert.equal(await dumpDatabase(page), before);
 
