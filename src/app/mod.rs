@@ -218,6 +218,20 @@ impl AppState {
         Ok(())
     }
 
+    /// Reads notes and cards back from storage after a write that failed, so memory again holds
+    /// what is stored.
+    async fn reread_library(&self) {
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let notes = store.load_all::<Note>(NOTES).await;
+        let cards = store.load_all::<Card>(CARDS).await;
+        if let (Ok(notes), Ok(cards)) = (notes, cards) {
+            self.library.set(Library::from_notes(notes.records));
+            self.deck.set(Deck::from_cards(cards.records));
+        }
+    }
+
     /// Switches the note on screen between reading and editing, saving what was typed.
     pub fn toggle_editing(&self, id: &str) {
         self.flush();

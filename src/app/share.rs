@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::{new_id, now, AppState, COURSES, ELSEWHERE};
-use crate::core::bundle::{self, Bundle};
+use crate::core::bundle::{self, Bundle, Course, Elsewhere};
 use crate::core::deck::CardId;
-use crate::core::merge::{self, Choice, CourseProgress, ImportPlan};
+use crate::core::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
 use crate::core::note::{title_key, NoteId};
 use crate::core::route::Route;
 use crate::store::{Write, CARDS, NOTES};
@@ -125,9 +125,13 @@ impl AppState {
     }
 
     /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
-    /// the course record are written in one transaction; memory changes only once it is stored.
+    /// the course record are written in one transaction.
     /// `own`: the learner's material from another tool, whose cards go straight into reviews.
     /// Returns where to go next: the course page, or the first note.
+    ///
+    /// The import changes the library in memory as it is (copying thousands of notes first
+    /// costs more than the import) but tells no one until it is stored; if storing fails,
+    /// memory is read back from storage, so it again holds exactly what is stored.
     pub async fn import(
         self,
         plan: ImportPlan,
@@ -135,17 +139,20 @@ impl AppState {
         own: bool,
     ) -> Result<Route, String> {
         self.flush();
-        let mut library = self.library.get_untracked();
-        let mut deck = self.deck.get_untracked();
-        let mut applied =
-            merge::apply(&plan, &choices, &mut library, &mut deck, now(), &mut || {
-                new_id()
-            });
-        if own {
-            applied.into_reviews(&mut deck);
-        }
-        // A large import is long work: let the browser paint before writing it.
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        let applied = self
+            .library
+            .try_update_untracked(|library| {
+                self.deck.try_update_untracked(|deck| {
+                    let mut applied =
+                        merge::apply(&plan, &choices, library, deck, now(), &mut || new_id());
+                    if own {
+                        applied.into_reviews(deck);
+                    }
+                    applied
+                })
+            })
+            .flatten()
+            .ok_or("The library is not open. Nothing was imported.")?;
         let mut courses = self.courses.get_untracked();
         if let Some(course) = &plan.course {
             courses.retain(|c| c.id != course.id);
@@ -157,22 +164,12 @@ impl AppState {
             elsewhere.retain(|e| title_key(&e.title) != key);
             elsewhere.push(named.clone());
         }
-        let write = Write::new()
-            .put(NOTES, &applied.notes)
-            .map_err(|e| e.message)?;
-        if applied.notes.len() > 1_000 {
-            gloo_timers::future::TimeoutFuture::new(0).await;
+        if let Err(message) = self.store_import(&applied, &courses, &elsewhere).await {
+            self.reread_library().await;
+            return Err(format!("{message} Nothing was imported."));
         }
-        let write = write
-            .put(CARDS, &applied.cards)
-            .and_then(|w| w.put_meta(COURSES, &courses))
-            .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
-            .map_err(|e| e.message)?;
-        self.commit(write, &applied.notes)
-            .await
-            .map_err(|e| format!("{} Nothing was imported.", e.message))?;
-        self.library.set(library);
-        self.deck.set(deck);
+        self.library.notify();
+        self.deck.notify();
         self.courses.set(courses);
         self.elsewhere.set(elsewhere);
         self.index_notes(&applied.notes);
@@ -183,6 +180,31 @@ impl AppState {
             (None, Some(id)) => Route::Note { id, heading: None },
             (None, None) => Route::Home,
         })
+    }
+
+    /// Writes what an import changed in one transaction.
+    async fn store_import(
+        &self,
+        applied: &Applied,
+        courses: &[Course],
+        elsewhere: &[Elsewhere],
+    ) -> Result<(), String> {
+        // A large import is long work: let the browser paint between its steps.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        let write = Write::new()
+            .put(NOTES, &applied.notes)
+            .map_err(|e| e.message)?;
+        if applied.notes.len() > 1_000 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        let write = write
+            .put(CARDS, &applied.cards)
+            .and_then(|w| w.put_meta(COURSES, courses))
+            .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))
+            .map_err(|e| e.message)?;
+        self.commit(write, &applied.notes)
+            .await
+            .map_err(|e| e.message)
     }
 
     /// Puts cards of an imported course into the learner's reviews.

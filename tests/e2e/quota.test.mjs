@@ -172,4 +172,34 @@ describeApp('storage full', (test) => {
     },
     { beforeStart },
   );
+
+  test(
+    'an import refused for lack of space changes nothing, in storage or on screen',
+    async ({ page }) => {
+      await waitForOfflineCopy(page);
+      await createNote(page, 'Mine', 'my own note');
+      const before = await dumpDatabase(page);
+      await fillStorage(page);
+      await page.evaluate(() => (window.location.hash = '#/import-export'));
+      const files = Array.from({ length: 40 }, (_, i) => ({
+        name: `Imported ${i}.md`,
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(`Note ${i} links to [[Imported ${(i + 1) % 40}]].\n\nQ${i} :: A${i}\n`.repeat(20)),
+      }));
+      await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles(files);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Nothing was imported.' });
+      await alert.waitFor({ timeout: 10_000 });
+      assert.match(await alert.innerText(), /^Storage is full/);
+      assert.equal(await dumpDatabase(page), before, 'nothing was stored');
+      await freeStorage(page);
+      // A new note redraws the list from memory: it must hold what is stored, nothing imported.
+      await createNote(page, 'After', 'written once there is room');
+      assert.deepEqual((await sidebarTitles(page)).sort(), ['After', 'Mine']);
+      await page.reload();
+      await waitFor(async () => (await sidebarTitles(page)).length === 2, { message: 'the library after a reload' });
+      assert.deepEqual((await sidebarTitles(page)).sort(), ['After', 'Mine']);
+    },
+    { beforeStart },
+  );
 });
