@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{dynamic, Show};
+use super::{dynamic, Details, Show};
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
@@ -168,6 +168,7 @@ pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
         .iter()
         .map(|i| (i.title.clone(), change_label(i.change)))
         .collect();
+    let rows = StoredValue::new(rows);
     let plan = StoredValue::new(plan);
     let import = move |_| {
         busy.set(true);
@@ -216,14 +217,16 @@ pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
             </div>
         })}
         <ConflictChoices conflicts=conflicts choices=choices />
-        <details class="import-notes">
-            <summary>{if own { "Notes to import" } else { "Notes in this bundle" }}</summary>
+        <Details
+            class="import-notes"
+            summary=(if own { "Notes to import" } else { "Notes in this bundle" }).to_string()
+        >
             <ul>
-                {rows.into_iter().map(|(title, label)| view! {
+                {rows.get_value().into_iter().map(|(title, label)| view! {
                     <li><span>{title}</span> <span class="import-change">{label}</span></li>
                 }).collect_view()}
             </ul>
-        </details>
+        </Details>
         {dynamic(move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> }))}
         {dynamic(move || busy.get().then(|| view! { <p class="muted" role="status">"Importing…"</p> }))}
         <div class="import-actions">

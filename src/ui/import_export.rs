@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::dynamic;
+use super::{dynamic, Details};
 use crate::app::{import_export, transfer, AppState};
 use crate::core::import::{Converted, FileReport, Outcome};
 use crate::core::merge::ImportPlan;
@@ -162,36 +162,25 @@ fn Report(reports: Vec<FileReport>) -> impl IntoView {
         summary.push_str(&format!(", {} could not be read", refused.len()));
     }
     summary.push('.');
-    let list = |reports: Vec<FileReport>| {
-        view! {
-            <ul>
-                {reports.into_iter().map(|r| view! {
-                    <li><span class="report-path">{r.path}</span> " " <span class="muted">{r.message}</span></li>
-                }).collect_view()}
-            </ul>
-        }
+    let section = |title: &str, reports: Vec<FileReport>, open: bool| {
+        let count = reports.len();
+        let reports = StoredValue::new(reports);
+        (count > 0).then(|| view! {
+            <Details summary=format!("{title} ({count})") open=open>
+                <ul>
+                    {reports.get_value().into_iter().map(|r| view! {
+                        <li><span class="report-path">{r.path}</span> " " <span class="muted">{r.message}</span></li>
+                    }).collect_view()}
+                </ul>
+            </Details>
+        })
     };
     view! {
         <div class="import-report">
             <p role="status">{summary}</p>
-            {(!refused.is_empty()).then(|| view! {
-                <details open>
-                    <summary>{format!("Could not be read ({})", refused.len())}</summary>
-                    {list(refused)}
-                </details>
-            })}
-            {(!skipped.is_empty()).then(|| view! {
-                <details>
-                    <summary>{format!("Left out ({})", skipped.len())}</summary>
-                    {list(skipped)}
-                </details>
-            })}
-            {(!imported.is_empty()).then(|| view! {
-                <details>
-                    <summary>{format!("Read ({})", imported.len())}</summary>
-                    {list(imported)}
-                </details>
-            })}
+            {section("Could not be read", refused, true)}
+            {section("Left out", skipped, false)}
+            {section("Read", imported, false)}
         </div>
     }
 }

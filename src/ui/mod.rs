@@ -57,6 +57,34 @@ fn shown_when(
     }
 }
 
+/// A `<details>` whose content is built only once it is opened: a list of thousands of notes or
+/// files costs nothing until someone asks to see it.
+#[component]
+pub fn Details(
+    summary: String,
+    children: ChildrenFn,
+    #[prop(optional)] open: bool,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    let shown = RwSignal::new(open);
+    view! {
+        <details
+            class=class
+            open=open
+            on:toggle=move |e: leptos::ev::Event| {
+                let opened = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
+                    .is_some_and(|d| d.open());
+                shown.set(opened);
+            }
+        >
+            <summary>{summary}</summary>
+            <Show when=move || shown.get()>{children()}</Show>
+        </details>
+    }
+}
+
 /// A part of a view that follows the signals `f` reads and is rebuilt when they change, like a
 /// bare `move ||` closure in a view. Every such part shares one compiled render effect (of a
 /// boxed closure returning `AnyView`) instead of compiling one per closure.

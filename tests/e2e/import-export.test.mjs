@@ -170,7 +170,11 @@ describeApp('import and export', (test) => {
   test('bad files are reported one by one, the rest imported; a wholly bad pick changes nothing', async ({ page }) => {
     const dir = await scratch();
     try {
-      const before = await dumpDatabase(page);
+      // Once the app has stored what it writes at first start.
+      const before = await waitFor(async () => {
+        const dump = await dumpDatabase(page);
+        return dump.includes('cards_derived') && dump;
+      });
       const broken = path.join(dir, 'broken.zip');
       await writeFile(broken, Buffer.from('PK\u0003\u0004 this is not really a zip'));
       const latin = path.join(dir, 'Latin.md');
