@@ -357,6 +357,17 @@ fn link_keys(pages: &[Page]) -> HashMap<String, (String, usize)> {
 
 const FOLDER_KEY: &str = "folder: ";
 
+/// The folder a note came from, as its front matter names it (for the note's header).
+pub fn folder_of(text: &str) -> Option<String> {
+    let head = &text[..front_matter_end(text)];
+    let value = head
+        .lines()
+        .find_map(|line| line.trim_end().strip_prefix(FOLDER_KEY))?
+        .trim();
+    let folder = serde_json::from_str::<String>(value).unwrap_or_else(|_| value.to_string());
+    (!folder.is_empty()).then_some(folder)
+}
+
 /// The text with `folder: <folder>` first in its front matter (added when it has none).
 fn with_folder(text: &str, folder: &str) -> String {
     let line = format!(
@@ -653,6 +664,15 @@ mod tests {
             assert_eq!(with_folder(&back, "A/B: c"), with, "{text:?}");
         }
         assert_eq!(take_folder("no front"), (None, "no front".to_string()));
+        assert_eq!(
+            folder_of("---\nfolder: \"A/B\"\n---\nx").as_deref(),
+            Some("A/B")
+        );
+        assert_eq!(
+            folder_of("---\nfolder: plain\n---\n"),
+            Some("plain".to_string())
+        );
+        assert_eq!(folder_of("folder: not front matter"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::core::markdown;
 use crate::core::note::title_key;
 use crate::core::review::Recall;
 use crate::core::route::Route;
+use crate::core::vault;
 use crate::ui::backlinks::Backlinks;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::editor::Editor;
@@ -172,7 +173,14 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
             }
         });
     }
+    // Where an imported note lived in its vault.
+    let folder = Memo::new(move |_| {
+        state
+            .library
+            .with(|lib| id.with_value(|id| lib.get(id).and_then(|n| vault::folder_of(&n.body))))
+    });
     view! {
+        {dynamic(move || folder.get().map(|f| view! { <p class="note-folder muted">{format!("In the folder {f}")}</p> }))}
         <h1 class="note-title">{text(move || title.get())}</h1>
         <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
         <Show when=move || state.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>

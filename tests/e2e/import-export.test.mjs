@@ -73,7 +73,7 @@ describeApp('import and export', (test) => {
       assert.ok(data.cards.every((c) => c.in_deck), 'imported cards are in reviews');
       // The file name used in two folders is titled by its path; links follow.
       assert.ok(data.byTitle['Projects/Index'] && data.byTitle['Archive/Index']);
-      assert.match(data.byTitle.Garden.body, /^---\nfolder: "Projects"\n---\n# Garden/);
+      assert.match(data.byTitle.Garden.body, /^---\nfolder: "Projects"\n---\n# About the garden/);
       assert.match(data.byTitle.Home.body, /\[\[Tools\]\]/);
 
       await openNote(page, 'Home');
@@ -85,6 +85,9 @@ describeApp('import and export', (test) => {
       assert.equal(await isMissing(page, 'Nowhere'), true);
       const text = await article(page).innerText();
       assert.ok(!text.includes('aliases'), 'front matter is not shown');
+      await openNote(page, 'Garden');
+      await page.getByText('In the folder Projects', { exact: true }).waitFor();
+      await openNote(page, 'Home');
       await article(page).getByRole('link', { name: 'the project index', exact: true }).click();
       await noteHeading(page, 'Projects/Index').waitFor();
       assert.equal(await isMissing(page, 'Back home'), false, 'a Markdown link to a note resolves');
