@@ -816,11 +816,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
-            modified: Some(5.0),
-        }
+        crate::core::import::test_file(path, text, Some(5.0))
     }
 
     /// (kind, front, back) of every card in the converted notes.

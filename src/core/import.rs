@@ -83,6 +83,16 @@ impl Converted {
     }
 }
 
+/// A file for tests: its path, text and time.
+#[cfg(test)]
+pub(crate) fn test_file(path: &str, text: &str, modified: Option<f64>) -> SourceFile {
+    SourceFile {
+        path: path.to_string(),
+        bytes: text.as_bytes().to_vec(),
+        modified,
+    }
+}
+
 /// A stable note id for something imported from `source` (a file path, a deck's id): the same on
 /// every import, so importing an updated vault or deck again updates its notes and keeps the
 /// learner's card history, as a shared course does.

@@ -485,11 +485,7 @@ mod tests {
     use crate::core::zip;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
-            modified: Some(1_700_000_000_000.0),
-        }
+        crate::core::import::test_file(path, text, Some(1_700_000_000_000.0))
     }
 
     fn titles_and_bodies(converted: &Converted) -> Vec<(String, String)> {
