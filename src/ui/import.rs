@@ -120,7 +120,13 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
 /// What importing would do, and the button that does it. `own`: the learner's material from
 /// another tool, whose cards go straight into reviews (a course's wait until chosen).
 #[component]
-pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
+pub fn Preview(
+    plan: ImportPlan,
+    #[prop(optional)] own: bool,
+    /// What Cancel does instead of going to the start page.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (conflicts, choices) = conflict_rows(&plan.conflicts());
     let failure = RwSignal::new(None::<String>);
@@ -188,9 +194,12 @@ pub fn Preview(plan: ImportPlan, #[prop(optional)] own: bool) -> impl IntoView {
             }
         });
     };
-    let cancel = move |_| {
-        state.opened_bundle.set(None);
-        state.replace_route(&Route::Home);
+    let cancel = move |_| match on_cancel {
+        Some(callback) => callback.run(()),
+        None => {
+            state.opened_bundle.set(None);
+            state.replace_route(&Route::Home);
+        }
     };
     view! {
         <h1>{heading}</h1>

@@ -130,7 +130,9 @@ fn ImportSection() -> impl IntoView {
                                 <button on:click=again>"Choose other files"</button>
                             }.into_any()
                         } else {
-                            view! { <Preview plan=plan own=true /> }.into_any()
+                            view! {
+                                <Preview plan=plan own=true on_cancel=Callback::new(move |()| step.set(Step::Choosing)) />
+                            }.into_any()
                         }}
                     }.into_any()
                 }

@@ -109,6 +109,11 @@ describeApp('import and export', (test) => {
       await openImportExport(page);
       await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(graph);
       await page.getByRole('heading', { name: `Import ${expected.notes} notes`, exact: true }).waitFor();
+      // Cancel goes back to choosing, having stored nothing.
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(graph);
+      await page.getByRole('heading', { name: `Import ${expected.notes} notes`, exact: true }).waitFor();
+      assert.equal(stored(await dumpDatabase(page)).notes.length, 0);
       await confirmImport(page);
       const data = stored(await dumpDatabase(page));
       assert.deepEqual(Object.keys(data.byTitle).sort(), ['Jan 15th, 2024', 'biology', 'biology/cells']);
