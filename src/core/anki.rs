@@ -9,7 +9,7 @@ use crate::core::bundle::BundleNote;
 use crate::core::card::{parse_cards, CardKind, ParsedCard};
 use crate::core::import::{stable_id, Converted, FileReport, SourceFile};
 use crate::core::note::{Note, MAX_TITLE_CHARS};
-use crate::core::vault::plural;
+use crate::core::plural;
 
 /// Cards per note: a deck of thousands becomes several notes that open quickly.
 pub const CARDS_PER_NOTE: usize = 500;

@@ -2,8 +2,11 @@
 //! and CrowdAnki decks become notes of one bundle, previewed and merged like a shared one.
 //!
 //! ```ignore
-//! let converted = import::convert(files);            // files picked or dropped by the learner
-//! let plan = merge::plan(&library, converted.bundle); // preview; nothing written yet
+//! let mut conversion = Conversion::new(files, now); // files picked or dropped by the learner
+//! while conversion.step(200) { /* show conversion.progress(); let the page paint */ }
+//! let converted = conversion.finish();              // notes, and a report line per file
+//! let bundle = Bundle { course: None, notes: converted.notes, elsewhere: Vec::new() };
+//! let plan = merge::plan(&library, bundle);         // the preview; nothing written yet
 //! ```
 
 use std::collections::{HashMap, HashSet, VecDeque};

@@ -26,6 +26,15 @@ pub mod zip;
 
 use std::cmp::Ordering;
 
+/// A count in words: "1 note", "3 notes".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// Sorts `items` stably by `compare`: the same order as `slice::sort_by`.
 ///
 /// Every caller shares one compiled copy of the standard sort: it orders plain indices through a

@@ -14,6 +14,7 @@ use crate::core::link::{markdown_options, parse_links, retarget_links};
 use crate::core::logseq;
 use crate::core::markdown::front_matter_end;
 use crate::core::note::{title_key, Note, MAX_TITLE_CHARS};
+use crate::core::plural;
 use crate::core::route;
 use crate::core::zip::{safe_path, ZipWriter};
 
@@ -132,14 +133,6 @@ impl Pages {
             });
         }
         converted
-    }
-}
-
-pub(crate) fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }
 

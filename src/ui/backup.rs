@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 use crate::app::{transfer, AppState};
 use crate::core::backup::{self, Backup, RestorePlan};
 use crate::core::merge::Change;
+use crate::core::plural;
 use crate::ui::import::{conflict_rows, ConflictChoices};
-use crate::ui::share::plural;
 
 #[component]
 pub fn BackupSection() -> impl IntoView {

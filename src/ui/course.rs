@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::{dynamic, text, Show};
 
 use crate::app::AppState;
+use crate::core::plural;
 use crate::core::route::Route;
-use crate::ui::share::plural;
 
 #[component]
 pub fn CoursePage(id: String) -> impl IntoView {

@@ -13,8 +13,8 @@ use crate::app::{transfer, AppState};
 use crate::core::bundle::{self, Bundle};
 use crate::core::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
+use crate::core::plural;
 use crate::core::route::Route;
-use crate::ui::share::plural;
 
 /// Where the bundle on the preview page comes from.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@ use super::{dynamic, Details};
 use crate::app::{import_export, transfer, AppState};
 use crate::core::import::{Converted, FileReport, Outcome};
 use crate::core::merge::ImportPlan;
+use crate::core::plural;
 use crate::ui::import::Preview;
-use crate::ui::share::plural;
 
 /// Where an import stands.
 #[derive(Clone)]

@@ -5,6 +5,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::core::plural;
+
 use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
@@ -266,15 +268,6 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
                 None => ().into_any(),
             })}
         </details>
-    }
-}
-
-/// "1 note", "3 notes".
-pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }
 
