@@ -136,37 +136,42 @@ describeApp('import and export', (test) => {
     }
   });
 
-  test('an Anki text export and a CrowdAnki deck, dropped together, become decks of cards in reviews', async ({ page }) => {
+  test('an Anki text export, a CrowdAnki deck and a CSV, dropped together, become decks of cards in reviews', async ({ page }) => {
     const anki = ankiNotes();
     const crowd = crowdAnkiDeck();
     await openImportExport(page);
     // Dropped, as from a file manager.
+    // A plain CSV as a spreadsheet writes it: comma-separated, quoted fields, a line break inside.
+    const csv = '"Capital of Peru, in South America",Lima\r\n"A ""quoted"" word","with a\nsecond line"\r\n';
     const drop = await page.evaluateHandle(
-      ([ankiText, deckJson]) => {
+      ([ankiText, deckJson, csvText]) => {
         const transfer = new DataTransfer();
         transfer.items.add(new File([ankiText], 'French and history.txt', { type: 'text/plain' }));
         transfer.items.add(new File([deckJson], 'deck.json', { type: 'application/json' }));
+        transfer.items.add(new File([csvText], 'Geography.csv', { type: 'text/csv' }));
         return transfer;
       },
-      [anki.text, crowd.json],
+      [anki.text, crowd.json, csv],
     );
     await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: drop });
-    const notes = anki.notes + crowd.notes;
+    const notes = anki.notes + crowd.notes + 1;
     await page.getByRole('heading', { name: `Import ${notes} notes`, exact: true }).waitFor();
-    await page.locator('.import-report details', { hasText: 'Read (2)' }).locator('summary').click();
+    await page.locator('.import-report details', { hasText: 'Read (3)' }).locator('summary').click();
     const lines = (await page.locator('.import-report li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(lines, [
       'French and history.txt 35 cards in 2 notes; 1 row without a front and a back left out; 1 media file left out.',
       'deck.json 27 cards in 2 notes; 1 media file left out.',
+      'Geography.csv 2 cards in 1 note.',
     ]);
-    await page.getByText(`${anki.cards + crowd.cards} cards in these notes`).waitFor();
+    await page.getByText(`${anki.cards + crowd.cards + 2} cards in these notes`).waitFor();
     await confirmImport(page);
     const data = stored(await dumpDatabase(page));
     assert.deepEqual(
       Object.keys(data.byTitle).filter((t) => t !== 'Welcome to Loam').sort(),
-      ['History', 'Spanish', 'Spanish / Verbs', 'Vocabulary / French'],
+      ['Geography', 'History', 'Spanish', 'Spanish / Verbs', 'Vocabulary / French'],
     );
-    assert.equal(data.cards.length, anki.cards + crowd.cards);
+    assert.equal(data.cards.length, anki.cards + crowd.cards + 2);
+    assert.match(data.byTitle.Geography.body, /^Capital of Peru, in South America :: Lima\n\nA "quoted" word\n\?\nwith a\nsecond line\n$/);
     assert.ok(data.cards.every((c) => c.in_deck));
     assert.match(data.byTitle['Vocabulary / French'].body, /^---\ntags: \[french, lesson\/2/);
     await openNote(page, 'Vocabulary / French');
