@@ -848,6 +848,9 @@ fn find_deletions(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion>
 /// `{{cN::answer}}` and `{{cN::answer::hint}}` (N from 1), nested as Anki allows. The answer
 /// ends at the first `}}`, unless braces opened inside it need more (`{{c1::{x}}}`). An opening
 /// never closed is text.
+/// Clozes nested deeper than this are text, so hostile nesting cannot exhaust the stack.
+const MAX_CLOZE_NESTING: usize = 16;
+
 fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
     struct Open {
         number: u32,
@@ -861,11 +864,17 @@ fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
     let mut stack: Vec<Open> = Vec::new();
     let mut found = Vec::new();
     let mut k = region.start;
+    // Where the run of `}` holding `k` ends, once measured.
+    let mut run_end = 0;
     while k < region.end {
         let next = bytes.get(k + 1).copied();
         match bytes.get(k) {
             Some(b'{') => {
-                if let Some((number, content)) = cloze_opening(md, syn, k, region.end) {
+                // Deeper nesting is text: revealing nests as deep as the clozes do.
+                let opening = (stack.len() < MAX_CLOZE_NESTING)
+                    .then(|| cloze_opening(md, syn, k, region.end))
+                    .flatten();
+                if let Some((number, content)) = opening {
                     stack.push(Open {
                         number,
                         open: k,
@@ -881,9 +890,13 @@ fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
                 }
             }
             Some(b'}') if next == Some(b'}') && syn.all(k..k + 2, PROSE) => {
-                let run = bytes
-                    .get(k..region.end)
-                    .map_or(0, |r| r.iter().take_while(|&&b| b == b'}').count());
+                // Each run of `}` is measured once, so a long one stays linear.
+                if k >= run_end {
+                    run_end = k + bytes
+                        .get(k..region.end)
+                        .map_or(0, |r| r.iter().take_while(|&&b| b == b'}').count());
+                }
+                let run = run_end - k;
                 match stack.last_mut() {
                     // One `}` closes a brace of the answer when enough follow to close the cloze.
                     Some(top) if top.braces > 0 && run > 2 => top.braces -= 1,
@@ -1503,6 +1516,17 @@ mod tests {
             brief("{{c1::\\frac{a}{b}}}"),
             [card(C1, "\\[...\\]", "**\\frac{a}{b}**")]
         );
+    }
+
+    #[test]
+    fn hostile_nesting_and_brace_runs_stay_cheap() {
+        // Thousands of nested openings: the first sixteen are clozes, the rest text.
+        let deep = format!("{}x{}", "{{c1::".repeat(5_000), "}}".repeat(5_000));
+        let cards = parse_cards(&deep);
+        assert_eq!(cards.len(), 1);
+        // A long run of closing braces is read once.
+        let braces = format!("{{{{c1::a{}", "}".repeat(200_000));
+        assert_eq!(parse_cards(&braces).len(), 1);
     }
 
     #[test]
