@@ -1,0 +1,114 @@
+//! Times full-text search natively over the browser benchmark's library and queries: the 10,000
+//! notes and 50 queries of scripts/bench/library.mjs, read from the JSON that
+//! scripts/bench/search-library.mjs prints (node runs it). Run with
+//! `cargo run --release --example search_bench`.
+//!
+//! Prints the index build time, then p50 and p95 over the 50 queries of one search as the
+//! sidebar box makes it (the best 8 with highlights and snippets) and as the search page makes
+//! it (the best 100), nearest-rank as bench.mjs computes them. Each query's time is its mean
+//! over a few repeats, the fastest of several rounds: another busy process on the machine
+//! slows some rounds, never speeds one up.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::time::Instant;
+
+use loam::core::note::Note;
+use loam::core::search::SearchIndex;
+use serde::Deserialize;
+
+/// Results in the sidebar box and on the search page (src/ui/search.rs).
+const QUICK_RESULTS: usize = 8;
+const PAGE_RESULTS: usize = 100;
+const ROUNDS: usize = 5;
+const REPEATS: usize = 10;
+
+#[derive(Deserialize)]
+struct Library {
+    notes: Vec<BenchNote>,
+    queries: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct BenchNote {
+    id: String,
+    title: String,
+    body: String,
+}
+
+fn main() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/bench/search-library.mjs"
+    );
+    let output = Command::new("node")
+        .arg(script)
+        .output()
+        .expect("node runs the library generator");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let library: Library = serde_json::from_slice(&output.stdout).expect("the generator's JSON");
+    let notes: Vec<Note> = library
+        .notes
+        .into_iter()
+        .map(|n| Note {
+            id: n.id,
+            title: n.title,
+            body: n.body,
+            created: 0.0,
+            updated: 0.0,
+            origin: None,
+        })
+        .collect();
+
+    let started = Instant::now();
+    let index = SearchIndex::build(&notes);
+    let build = started.elapsed().as_secs_f64() * 1000.0;
+    let bodies: HashMap<&str, &str> = notes
+        .iter()
+        .map(|n| (n.id.as_str(), n.body.as_str()))
+        .collect();
+    let body_of = |id: &str| bodies.get(id).copied();
+    println!(
+        "search bench: {} notes, {} queries; index built in {build:.0} ms, about {:.1} MB",
+        notes.len(),
+        library.queries.len(),
+        index.heap_bytes() as f64 / 1e6
+    );
+
+    for (name, limit) in [("sidebar", QUICK_RESULTS), ("page", PAGE_RESULTS)] {
+        let mut times = vec![f64::INFINITY; library.queries.len()];
+        for _ in 0..ROUNDS {
+            for (time, query) in times.iter_mut().zip(&library.queries) {
+                let started = Instant::now();
+                for _ in 0..REPEATS {
+                    let hits = index.search(query, limit, body_of);
+                    assert!(hits.len() <= limit);
+                }
+                let ms = started.elapsed().as_secs_f64() * 1000.0 / REPEATS as f64;
+                *time = time.min(ms);
+            }
+        }
+        let (slowest, query) = times
+            .iter()
+            .zip(&library.queries)
+            .max_by(|a, b| a.0.total_cmp(b.0))
+            .expect("queries");
+        println!(
+            "{name} ({limit} results): p50 {:.3} ms, p95 {:.3} ms; slowest \"{query}\" {slowest:.3} ms",
+            percentile(&times, 50.0),
+            percentile(&times, 95.0),
+        );
+    }
+}
+
+/// Nearest-rank percentile, as bench.mjs computes it.
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
