@@ -300,13 +300,7 @@ impl SearchIndex {
             return Vec::new();
         }
         let words = query_words(query);
-        let mut ranked = self.rank(&words);
-        if ranked.len() > limit {
-            ranked.select_nth_unstable_by(limit - 1, |a, b| self.order(a, b));
-            ranked.truncate(limit);
-        }
-        super::sort_by(&mut ranked, |a, b| self.order(a, b));
-        ranked
+        self.rank(&words, limit)
             .into_iter()
             .filter_map(|(slot, score)| {
                 let doc = self.docs.get(slot as usize)?.as_ref()?;
@@ -526,10 +520,11 @@ impl SearchIndex {
         self.terms.get(term as usize).map_or("", |t| &t.text)
     }
 
-    /// Slots and scores of the notes matching every word, unordered.
-    fn rank(&self, words: &[QueryWord]) -> Vec<(u32, f32)> {
+    /// The best `limit` notes matching every word, best first, with their scores.
+    fn rank(&self, words: &[QueryWord], limit: usize) -> Vec<(u32, f32)> {
+        let mut best = Best::new(self, limit);
         if words.is_empty() || self.slots.is_empty() {
-            return Vec::new();
+            return best.hits;
         }
         // Each word's terms, with whether the term is the whole word, and their posting count.
         let mut expanded: Vec<(usize, Vec<(u32, bool)>)> = Vec::with_capacity(words.len());
@@ -543,71 +538,112 @@ impl SearchIndex {
                 .map(|(t, text)| (t, text.len() == prefix.len()))
                 .collect();
             if terms.is_empty() {
-                return Vec::new();
+                return best.hits;
             }
-            let size = terms
-                .iter()
-                .map(|&(t, _)| self.terms.get(t as usize).map_or(0, |t| t.postings.len()))
-                .sum();
+            let size = terms.iter().map(|&(t, _)| self.postings(t).len()).sum();
             expanded.push((size, terms));
         }
         // Rarest first, so later words only look at the notes still in the running.
         super::sort_by_key(&mut expanded, |(size, _)| *size);
 
         let notes = self.slots.len() as f32;
-        let avg_title = (self.title_tokens as f32 / notes).max(1.0);
-        let avg_body = (self.body_tokens as f32 / notes).max(1.0);
-        let n = self.docs.len();
-        // Words matched so far per slot; the word that last counted the slot in its note count;
-        // the slot's best term score for the current word; its total.
-        let (mut matched, mut counted) = (vec![0u8; n], vec![0u8; n]);
-        let (mut best, mut score) = (vec![0f32; n], vec![0f32; n]);
-        let mut touched: Vec<u32> = Vec::new();
+        let bm25 = Bm25::new(
+            self.title_tokens as f32 / notes,
+            self.body_tokens as f32 / notes,
+        );
+        let idf = |df: usize| ((notes - df as f32 + 0.5) / (df as f32 + 0.5) + 1.0).ln();
+        let lengths = &self.lengths[..];
+        let score = |p: Posting, whole: bool| {
+            let weight = if whole { 1.0 } else { COMPLETION };
+            weight * bm25.score(p, lengths.get(p.doc as usize).copied().unwrap_or((1, 1)))
+        };
+        // The notes matching the words so far, by slot, with their scores.
+        let mut ranked: Vec<(u32, f32)> = Vec::new();
+        // A note's best term score for a word of several terms, by slot; 0 where none matched.
+        let mut best_term: Vec<f32> = Vec::new();
         for (k, (_, terms)) in expanded.iter().enumerate() {
-            let k = k as u8;
-            let mut notes_with_word = 0u32;
-            touched.clear();
-            for &(t, whole) in terms {
-                let Some(term) = self.terms.get(t as usize) else {
-                    continue;
-                };
-                let weight = if whole { 1.0 } else { COMPLETION };
-                for p in &term.postings {
-                    let d = p.doc as usize;
-                    let (Some(m), Some(c)) = (matched.get(d).copied(), counted.get_mut(d)) else {
-                        continue;
-                    };
-                    if *c != k + 1 {
-                        *c = k + 1;
-                        notes_with_word += 1;
+            if let [(t, whole)] = terms[..] {
+                // One term (a whole word, or a prefix of one word): its postings are the notes.
+                let postings = self.postings(t);
+                let idf = idf(postings.len());
+                if expanded.len() == 1 {
+                    // A lone common word matches thousands of notes: keep only the best.
+                    let weight = if whole { 1.0 } else { COMPLETION };
+                    for &p in postings {
+                        let length = lengths.get(p.doc as usize).copied().unwrap_or((1, 1));
+                        let s = idf * (weight * bm25.score(p, length));
+                        if s >= best.bar {
+                            best.keep(p.doc, s);
+                        }
                     }
-                    if m < k {
-                        continue;
-                    }
-                    let (title_len, body_len) = self.lengths.get(d).copied().unwrap_or((1, 1));
-                    let s = weight
-                        * (TITLE_WEIGHT * bm25(p.title_tf(), title_len, avg_title, B_TITLE)
-                            + bm25(p.body_tf(), body_len, avg_body, B_BODY));
-                    if m == k {
-                        matched[d] = k + 1;
-                        best[d] = s;
-                        touched.push(p.doc);
-                    } else if s > best[d] {
-                        best[d] = s;
+                    return best.hits;
+                }
+                if k == 0 {
+                    ranked = postings
+                        .iter()
+                        .map(|&p| (p.doc, idf * score(p, whole)))
+                        .collect();
+                } else {
+                    let mut rest = postings;
+                    ranked.retain_mut(|(doc, total)| {
+                        rest = seek(rest, *doc);
+                        match rest.first() {
+                            Some(&p) if p.doc == *doc => {
+                                *total += idf * score(p, whole);
+                                true
+                            }
+                            _ => false,
+                        }
+                    });
+                }
+            } else {
+                // A note counts once per word, with its best term.
+                best_term.clear();
+                best_term.resize(self.docs.len(), 0.0);
+                let mut df = 0;
+                for &(t, whole) in terms {
+                    for &p in self.postings(t) {
+                        let s = score(p, whole);
+                        let Some(b) = best_term.get_mut(p.doc as usize) else {
+                            continue;
+                        };
+                        if *b == 0.0 {
+                            df += 1;
+                        }
+                        *b = b.max(s);
                     }
                 }
+                let idf = idf(df);
+                if k == 0 {
+                    ranked = (0u32..)
+                        .zip(&best_term)
+                        .filter(|(_, &b)| b > 0.0)
+                        .map(|(doc, &b)| (doc, idf * b))
+                        .collect();
+                } else {
+                    ranked.retain_mut(|(doc, total)| match best_term.get(*doc as usize) {
+                        Some(&b) if b > 0.0 => {
+                            *total += idf * b;
+                            true
+                        }
+                        _ => false,
+                    });
+                }
             }
-            if touched.is_empty() {
-                return Vec::new();
-            }
-            let df = notes_with_word as f32;
-            let idf = ((notes - df + 0.5) / (df + 0.5) + 1.0).ln();
-            for &d in &touched {
-                score[d as usize] += idf * best[d as usize];
+            if ranked.is_empty() {
+                break;
             }
         }
-        // The last word touched exactly the notes that matched every word.
-        touched.iter().map(|&d| (d, score[d as usize])).collect()
+        for (doc, score) in ranked {
+            if score >= best.bar {
+                best.keep(doc, score);
+            }
+        }
+        best.hits
+    }
+
+    fn postings(&self, term: u32) -> &[Posting] {
+        self.terms.get(term as usize).map_or(&[], |t| &t.postings)
     }
 
     /// Best first; equal scores by title, then id, so results never depend on slots.
@@ -632,12 +668,86 @@ impl SearchIndex {
     }
 }
 
-fn bm25(tf: u16, len: u32, avg: f32, b: f32) -> f32 {
-    if tf == 0 {
-        return 0.0;
+/// BM25's term-frequency weights, with the length normalisation for this index's average title
+/// and body lengths worked out once per query.
+struct Bm25 {
+    /// `(a, b)` such that a term frequency `tf` in `len` tokens weighs
+    /// `tf * (K1 + 1) / (tf + a + b * len)`.
+    title: (f32, f32),
+    body: (f32, f32),
+}
+
+impl Bm25 {
+    fn new(avg_title: f32, avg_body: f32) -> Self {
+        let norm = |b: f32, avg: f32| (K1 * (1.0 - b), K1 * b / avg.max(1.0));
+        Bm25 {
+            title: norm(B_TITLE, avg_title),
+            body: norm(B_BODY, avg_body),
+        }
     }
-    let tf = f32::from(tf);
-    tf * (K1 + 1.0) / (tf + K1 * (1.0 - b + b * len as f32 / avg))
+
+    /// A posting's weight before IDF: body and title, the title weighted above any body. Always
+    /// above 0, as a posting has an occurrence.
+    fn score(&self, p: Posting, (title_len, body_len): (u32, u32)) -> f32 {
+        let weigh = |tf: u16, len: u32, (a, b): (f32, f32)| {
+            let tf = f32::from(tf);
+            tf * (K1 + 1.0) / (tf + a + b * len as f32)
+        };
+        let body = match p.body_tf() {
+            0 => 0.0,
+            tf => weigh(tf, body_len, self.body),
+        };
+        match p.title_tf() {
+            0 => body,
+            tf => TITLE_WEIGHT * weigh(tf, title_len, self.title) + body,
+        }
+    }
+}
+
+/// The best notes offered so far, best first, at most `limit` of them. Most notes fall below the
+/// last kept one's score and are turned away after one comparison: nothing sorts every match.
+struct Best<'a> {
+    index: &'a SearchIndex,
+    limit: usize,
+    hits: Vec<(u32, f32)>,
+    /// The score a note needs to be considered: the last kept one's once there are `limit`.
+    bar: f32,
+}
+
+impl<'a> Best<'a> {
+    fn new(index: &'a SearchIndex, limit: usize) -> Self {
+        Best {
+            index,
+            limit,
+            hits: Vec::new(),
+            bar: f32::NEG_INFINITY,
+        }
+    }
+
+    /// Keeps a note that scores at least `bar`, if it is among the best.
+    fn keep(&mut self, doc: u32, score: f32) {
+        let hit = (doc, score);
+        let at = self
+            .hits
+            .partition_point(|kept| self.index.order(kept, &hit) == Ordering::Less);
+        if at >= self.limit {
+            return;
+        }
+        self.hits.insert(at, hit);
+        self.hits.truncate(self.limit);
+        if self.hits.len() == self.limit {
+            self.bar = self.hits[self.limit - 1].1;
+        }
+    }
+}
+
+/// The postings from the first at or after `doc`: the next few looked at in turn, else a binary
+/// search, so that walking ascending docs costs little whether they are close together in the
+/// list or far apart.
+fn seek(postings: &[Posting], doc: u32) -> &[Posting] {
+    let near = postings.iter().take(16).position(|p| p.doc >= doc);
+    let at = near.unwrap_or_else(|| postings.partition_point(|p| p.doc < doc));
+    &postings[at..]
 }
 
 fn saturate_u32(n: usize) -> u32 {
@@ -2448,6 +2558,151 @@ mod tests {
                 let texts: Vec<&str> = other.sorted.iter().map(|&t| other.text(t)).collect();
                 prop_assert!(texts.windows(2).all(|w| w[0] < w[1]), "{:?}", texts);
             }
+        }
+    }
+
+    // ---- Ranking against a reference -----------------------------------------------------
+
+    /// Words with shared prefixes, so query words expand to several terms.
+    const WORDS: &[&str] = &[
+        "spa",
+        "space",
+        "spaced",
+        "spacing",
+        "rep",
+        "repeat",
+        "repetition",
+        "card",
+        "cards",
+        "carded",
+        "memo",
+        "memory",
+        "memorable",
+        "note",
+        "notes",
+        "x",
+        "xy",
+        "xyz",
+    ];
+
+    fn words_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 0..12).prop_map(|w| w.join(" "))
+    }
+
+    fn library() -> impl Strategy<Value = Vec<(String, String)>> {
+        prop::collection::vec((words_text(), words_text()), 1..25)
+    }
+
+    fn query() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(WORDS)
+            .prop_flat_map(|w| (1..=w.len()).prop_map(move |n| w[..n].to_string()));
+        prop::collection::vec(word, 1..4).prop_map(|w| w.join(" "))
+    }
+
+    /// A note's terms with their title and body frequencies, and its title and body lengths.
+    type NoteTerms = (HashMap<String, (u16, u16)>, usize, usize);
+
+    /// Every note's score for the query, worked out note by note from its tokens, as the
+    /// module's documentation describes the ranking; `None` for notes missing a word.
+    fn reference_scores(notes: &[(String, String)], query: &str) -> Vec<Option<f32>> {
+        let words = query_words(query);
+        let parsed: Vec<NoteTerms> = notes
+            .iter()
+            .map(|(title, body)| {
+                let mut tf: HashMap<String, (u16, u16)> = HashMap::new();
+                let title_terms = terms(title);
+                for t in &title_terms {
+                    tf.entry(t.clone()).or_default().0 += 1;
+                }
+                let (text, hidden) = plain(body);
+                let body_terms = [terms(&text), terms(&hidden)].concat();
+                for t in &body_terms {
+                    tf.entry(t.clone()).or_default().1 += 1;
+                }
+                (tf, title_terms.len(), body_terms.len())
+            })
+            .collect();
+        let n = notes.len() as f32;
+        let avg_title = (parsed.iter().map(|p| p.1).sum::<usize>() as f32 / n).max(1.0);
+        let avg_body = (parsed.iter().map(|p| p.2).sum::<usize>() as f32 / n).max(1.0);
+        let bm25 = |tf: u16, len: usize, avg: f32, b: f32| {
+            let tf = f32::from(tf);
+            if tf == 0.0 {
+                0.0
+            } else {
+                tf * (K1 + 1.0) / (tf + K1 * (1.0 - b + b * len as f32 / avg))
+            }
+        };
+        // Each word's best term score per note, before IDF.
+        let per_word: Vec<Vec<Option<f32>>> = words
+            .iter()
+            .map(|w| {
+                parsed
+                    .iter()
+                    .map(|(tf, title_len, body_len)| {
+                        tf.iter()
+                            .filter(|(term, _)| term.starts_with(&w.text))
+                            .map(|(term, &(title_tf, body_tf))| {
+                                let weight = if term.len() == w.text.len() {
+                                    1.0
+                                } else {
+                                    COMPLETION
+                                };
+                                weight
+                                    * (TITLE_WEIGHT
+                                        * bm25(title_tf, *title_len, avg_title, B_TITLE)
+                                        + bm25(body_tf, *body_len, avg_body, B_BODY))
+                            })
+                            .reduce(f32::max)
+                    })
+                    .collect()
+            })
+            .collect();
+        (0..notes.len())
+            .map(|i| {
+                per_word.iter().try_fold(0.0, |total, scores| {
+                    let df = scores.iter().flatten().count() as f32;
+                    let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
+                    scores[i].map(|s| total + idf * s)
+                })
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn ranking_matches_a_note_by_note_reference(
+            notes in library(),
+            query in query(),
+            limit in 1usize..6,
+        ) {
+            let mut index = SearchIndex::new();
+            for (i, (title, body)) in notes.iter().enumerate() {
+                index.update(&format!("n{i:02}"), title, body);
+            }
+            let all = index.search(&query, 100, |_| None);
+            let reference = reference_scores(&notes, &query);
+            let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+            // The same notes, each with its score, best first and ties by title then id.
+            let matching: Vec<usize> = (0..notes.len()).filter(|&i| reference[i].is_some()).collect();
+            prop_assert_eq!(all.len(), matching.len());
+            for hit in &all {
+                let i: usize = hit.note_id[1..].parse().unwrap();
+                let expected = reference[i].unwrap();
+                prop_assert!(close(hit.score, expected), "{} {} {}", hit.note_id, hit.score, expected);
+            }
+            for pair in all.windows(2) {
+                let title = |h: &Hit| notes[h.note_id[1..].parse::<usize>().unwrap()].0.clone();
+                let key = |h: &Hit| (title(h), h.note_id.clone());
+                prop_assert!(
+                    pair[0].score > pair[1].score
+                        || (pair[0].score == pair[1].score && key(&pair[0]) < key(&pair[1])),
+                    "{:?}", pair
+                );
+            }
+            // Fewer results are the first of them.
+            let best = index.search(&query, limit, |_| None);
+            prop_assert_eq!(&best[..], &all[..limit.min(all.len())]);
         }
     }
 
