@@ -80,8 +80,15 @@ enum Close {
 }
 
 fn find_open(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.windows(2).position(|w| w == b"[[").map(|i| from + i)
+    let mut at = from;
+    loop {
+        // Brackets are rare: look for one, then at what follows it.
+        at += bytes.get(at..)?.iter().position(|&b| b == b'[')?;
+        if bytes.get(at + 1) == Some(&b'[') {
+            return Some(at);
+        }
+        at += 1;
+    }
 }
 
 fn find_close(bytes: &[u8], from: usize) -> Close {
@@ -368,6 +375,16 @@ mod tests {
             vec![("[[A|x]y]]", "A", None, None, Some("x]y"))]
         );
         assert_eq!(scanned("[[A|[x]]"), vec![]);
+    }
+
+    #[test]
+    fn single_brackets_before_a_link() {
+        assert_eq!(
+            scanned("[a] [ b [[C]] ["),
+            vec![("[[C]]", "C", None, None, None)]
+        );
+        assert_eq!(scanned("[x][[D]]"), vec![("[[D]]", "D", None, None, None)]);
+        assert_eq!(scanned("[ [ [["), vec![]);
     }
 
     #[test]

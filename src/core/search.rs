@@ -791,34 +791,79 @@ struct Mark {
 /// Where the query words occur in a text, merged where they overlap.
 fn marks(text: &str, words: &[QueryWord]) -> Vec<Mark> {
     let mut out: Vec<Mark> = Vec::new();
+    let mut add = |range: Range<usize>, word: usize| match out.last_mut() {
+        Some(last) if range.start < last.range.end => {
+            last.range.end = last.range.end.max(range.end);
+        }
+        _ => out.push(Mark { range, word }),
+    };
+    // First bytes of the query words in either case: most words fail this one look-up.
+    let mut first = [false; 256];
+    for b in words.iter().filter_map(|w| w.text.bytes().next()) {
+        first[usize::from(b)] = true;
+        first[usize::from(b.to_ascii_uppercase())] = true;
+    }
     let mut buf = String::new();
-    tokenize(text, &mut buf, |term, mut range, piece| {
-        let Some(word) = words.iter().position(|w| term.starts_with(w.text.as_str())) else {
-            return;
-        };
-        if piece == Piece::Pair && words[word].cjk_char {
-            range.end = range.start + term.chars().next().map_or(0, char::len_utf8);
+    // ASCII spaces and punctuation end every token, so the text splits there into pieces that
+    // tokenize alike on their own. A piece of ASCII letters and digits, most of them, is one
+    // word, compared as it is rather than folded first.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !WORDY[usize::from(b)] {
+            i += 1;
+            continue;
         }
-        match out.last_mut() {
-            Some(last) if range.start < last.range.end => {
-                last.range.end = last.range.end.max(range.end);
+        let start = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b < 0x80 && WORDY[usize::from(b)])
+        {
+            i += 1;
+        }
+        if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+            while bytes.get(i).is_some_and(|&b| WORDY[usize::from(b)]) {
+                i += 1;
             }
-            _ => out.push(Mark { range, word }),
+            let piece = text.get(start..i).unwrap_or_default();
+            tokenize(piece, &mut buf, |term, range, kind| {
+                let Some(word) = words.iter().position(|w| term.starts_with(w.text.as_str()))
+                else {
+                    return;
+                };
+                let mut range = start + range.start..start + range.end;
+                if kind == Piece::Pair && words[word].cjk_char {
+                    range.end = range.start + term.chars().next().map_or(0, char::len_utf8);
+                }
+                add(range, word);
+            });
+            continue;
         }
-    });
+        if !first[usize::from(b)] {
+            continue;
+        }
+        let term = &bytes[start..i.min(start + MAX_TERM_BYTES)];
+        let word = words.iter().position(|w| {
+            term.get(..w.text.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(w.text.as_bytes()))
+        });
+        if let Some(word) = word {
+            add(start..i, word);
+        }
+    }
     out
 }
 
 /// The excerpt of a body around its best window of matches.
 fn snippet(body: &str, words: &[QueryWord]) -> Snippet {
-    let (mut text, mut hidden) = (String::new(), String::new());
+    let (mut text, mut hidden) = (String::with_capacity(body.len()), String::new());
     plain_text(body, &mut text, &mut hidden);
     let marks = marks(&text, words);
     cut(&text, &marks, words.len())
 }
 
 fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
-    if text.chars().count() <= SNIPPET_CHARS {
+    if text.chars().nth(SNIPPET_CHARS).is_none() {
         return Snippet {
             text: text.to_string(),
             ranges: marks.iter().map(|m| m.range.clone()).collect(),
@@ -1131,6 +1176,19 @@ fn fold_lower(c: char, out: &mut String) {
 
 // ---- Readable text of Markdown ------------------------------------------------------------
 
+/// The length of the whitespace or control character at byte `i`, or 0 for any other.
+fn space_len(text: &str, i: usize) -> usize {
+    match text.as_bytes().get(i) {
+        None => 0,
+        Some(&b) if b < 0x80 => usize::from(b <= b' ' || b == 0x7F),
+        Some(_) => text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| c.is_whitespace() || c.is_control())
+            .map_or(0, char::len_utf8),
+    }
+}
+
 /// Collects text with each run of whitespace and control characters made one space.
 struct Plain<'a> {
     out: &'a mut String,
@@ -1146,39 +1204,31 @@ impl Plain<'_> {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // A run without spaces is copied whole.
+            let space = space_len(text, i);
+            if space > 0 {
+                self.gap = true;
+                i += space;
+                continue;
+            }
+            // Words apart by single spaces, most of a line, are copied in one piece.
             let start = i;
-            let mut space = 0;
             while let Some(&b) = bytes.get(i) {
-                if b < 0x80 {
-                    if b <= b' ' || b == 0x7F {
-                        space = 1;
-                        break;
-                    }
+                let printable = |b: u8| b > b' ' && b < 0x7F;
+                if printable(b) {
                     i += 1;
-                    continue;
-                }
-                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                    break;
-                };
-                if c.is_whitespace() || c.is_control() {
-                    space = c.len_utf8();
+                } else if b == b' ' && bytes.get(i + 1).is_some_and(|&next| printable(next)) {
+                    i += 2;
+                } else if b >= 0x80 && space_len(text, i) == 0 {
+                    i += text[i..].chars().next().map_or(1, char::len_utf8);
+                } else {
                     break;
                 }
-                i += c.len_utf8();
             }
-            if i > start {
-                if self.gap && !self.out.is_empty() {
-                    self.out.push(' ');
-                }
-                self.gap = false;
-                self.out.push_str(text.get(start..i).unwrap_or_default());
+            if self.gap && !self.out.is_empty() {
+                self.out.push(' ');
             }
-            if space == 0 {
-                break;
-            }
-            self.gap = true;
-            i += space;
+            self.gap = false;
+            self.out.push_str(text.get(start..i).unwrap_or_default());
         }
     }
 
@@ -1339,8 +1389,13 @@ fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
             .min(skips.last().map_or(bytes.len(), |s| s.0));
         if !may_start_markup(bytes, i) {
             i += 1;
-            while i < stop && !MARKUP[usize::from(bytes[i])] {
-                i += 1;
+            // Plain text, and URL letters inside words, start nothing.
+            while let Some(&b) = bytes.get(i).filter(|_| i < stop) {
+                match STARTS[usize::from(b)] {
+                    PLAIN => i += 1,
+                    URL_START if WORDY[usize::from(bytes[i - 1])] => i += 1,
+                    _ => break,
+                }
             }
             continue;
         }
@@ -1404,13 +1459,22 @@ fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
     plain.push(line.get(literal..).unwrap_or_default());
 }
 
-/// Bytes that may start something [`inline`] handles: markup, or a letter a URL starts with.
-const MARKUP: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = b"\\`![<*_~=&{}|^hHwWfF";
+/// What a byte may start for [`inline`]: nothing, markup, or a URL (only at a word start).
+const PLAIN: u8 = 0;
+const MARKUP: u8 = 1;
+const URL_START: u8 = 2;
+const STARTS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let markup = b"\\`![<*_~=&{}|^";
     let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
+    while i < markup.len() {
+        table[markup[i] as usize] = MARKUP;
+        i += 1;
+    }
+    let url = b"hHwWfF";
+    let mut i = 0;
+    while i < url.len() {
+        table[url[i] as usize] = URL_START;
         i += 1;
     }
     table
@@ -1418,19 +1482,28 @@ const MARKUP: [bool; 256] = {
 
 /// Whether the byte at `i` may start markup: URLs only start words.
 fn may_start_markup(bytes: &[u8], i: usize) -> bool {
-    match bytes.get(i) {
-        Some(b'h' | b'H' | b'w' | b'W' | b'f' | b'F') => {
-            !is_wordy(i.checked_sub(1).and_then(|p| bytes.get(p)))
-        }
-        Some(&b) => MARKUP[usize::from(b)],
-        None => false,
+    match bytes.get(i).map(|&b| STARTS[usize::from(b)]) {
+        Some(MARKUP) => true,
+        Some(URL_START) => !is_wordy(i.checked_sub(1).and_then(|p| bytes.get(p))),
+        _ => false,
     }
 }
 
 /// Part of a word, for emphasis and URL detection; any non-ASCII byte counts as a letter.
 fn is_wordy(b: Option<&u8>) -> bool {
-    b.is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80)
+    b.is_some_and(|&b| WORDY[usize::from(b)])
 }
+
+/// ASCII letters and digits, and every non-ASCII byte.
+const WORDY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b >= 0x80;
+        b += 1;
+    }
+    table
+};
 
 /// A code span opened by `run` backticks at `open`: its content as written. Unclosed, the
 /// backticks alone are dropped.
@@ -1543,10 +1616,16 @@ fn is_block_anchor(line: &str, caret: usize) -> bool {
 }
 
 fn is_url(text: &str) -> bool {
-    ["http://", "https://", "ftp://", "www."].iter().any(|p| {
-        text.get(..p.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(p))
-    })
+    let starts = |prefix: &str| {
+        text.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    // Most words starting with h, f or w are not URLs: the second letter tells.
+    match text.as_bytes().get(..2).map(|b| b[1].to_ascii_lowercase()) {
+        Some(b't') => starts("http://") || starts("https://") || starts("ftp://"),
+        Some(b'w') => starts("www."),
+        _ => false,
+    }
 }
 
 /// A wiki-link as read: its alias if any (the target is still indexed), else the target and
@@ -2704,6 +2783,122 @@ mod tests {
             let best = index.search(&query, limit, |_| None);
             prop_assert_eq!(&best[..], &all[..limit.min(all.len())]);
         }
+    }
+
+    // ---- Fast paths against the plain ways ------------------------------------------------
+
+    /// Marks found token by token, every word folded: what [`marks`] does faster.
+    fn marks_token_by_token(text: &str, words: &[QueryWord]) -> Vec<(Range<usize>, usize)> {
+        let mut out: Vec<(Range<usize>, usize)> = Vec::new();
+        tokenize(text, &mut String::new(), |term, mut range, piece| {
+            let Some(word) = words.iter().position(|w| term.starts_with(w.text.as_str())) else {
+                return;
+            };
+            if piece == Piece::Pair && words[word].cjk_char {
+                range.end = range.start + term.chars().next().map_or(0, char::len_utf8);
+            }
+            match out.last_mut() {
+                Some(last) if range.start < last.0.end => last.0.end = last.0.end.max(range.end),
+                _ => out.push((range, word)),
+            }
+        });
+        out
+    }
+
+    const PIECES: &[&str] = &[
+        "cafe",
+        "Café",
+        "CAFÉ",
+        "e\u{301}cole",
+        "école",
+        "straße",
+        "STRASSE",
+        "東京都",
+        "京",
+        "x1",
+        "X",
+        "naïve",
+        "spaced",
+        "SPACE",
+        "a",
+        "ab",
+        "🦀",
+        "—",
+        "'",
+        "-",
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "\u{3000}",
+        ".",
+        "ǅ",
+        "ﬁ",
+        "İ",
+    ];
+
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let long = "abcdefghijklmnopqrstuvwxyz".repeat(3);
+        let piece = prop_oneof![
+            8 => prop::sample::select(PIECES).prop_map(str::to_string),
+            1 => Just(long),
+            1 => "[a-zA-Zé東 .]{0,6}",
+        ];
+        prop::collection::vec(piece, 0..20).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn marks_match_token_by_token(text in mixed_text(), query in mixed_text()) {
+            let words = query_words(&query);
+            let fast: Vec<(Range<usize>, usize)> =
+                marks(&text, &words).into_iter().map(|m| (m.range, m.word)).collect();
+            prop_assert_eq!(fast, marks_token_by_token(&text, &words));
+        }
+
+        #[test]
+        fn plain_text_collapses_spaces_like_splitting_on_them(
+            pieces in prop::collection::vec((mixed_text(), any::<bool>()), 0..6),
+        ) {
+            let mut out = String::new();
+            let mut plain = Plain { out: &mut out, gap: false };
+            let mut joined = String::new();
+            for (piece, gap) in &pieces {
+                plain.push(piece);
+                joined.push_str(piece);
+                if *gap {
+                    plain.gap();
+                    joined.push(' ');
+                }
+            }
+            let words: Vec<&str> = joined
+                .split(|c: char| c.is_whitespace() || c.is_control())
+                .filter(|w| !w.is_empty())
+                .collect();
+            prop_assert_eq!(out, words.join(" "));
+        }
+    }
+
+    #[test]
+    fn urls_are_told_by_their_start() {
+        for url in [
+            "http://x.y",
+            "HTTPS://x.y/a",
+            "ftp://f",
+            "www.example.org",
+            "WWW.x",
+        ] {
+            assert!(is_url(url), "{url}");
+        }
+        for word in [
+            "hello", "h", "", "http:/x", "https:x", "fwww.x", "ww.x", "wtf://x", "ftp:",
+        ] {
+            assert!(!is_url(word), "{word}");
+        }
+        assert_eq!(
+            plain("with https://x.org/with and www.w.org, then wh ftp://f.tp fin").0,
+            "with and then wh fin"
+        );
     }
 
     fn check_ranges(text: &str, ranges: &[Range<usize>]) -> Result<(), TestCaseError> {
