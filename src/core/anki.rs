@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::core::bundle::BundleNote;
 use crate::core::card::{parse_cards, CardKind, ParsedCard};
-use crate::core::import::{stable_id, Converted, FileReport, SourceFile};
+use crate::core::import::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use crate::core::note::{Note, MAX_TITLE_CHARS};
 use crate::core::plural;
 
@@ -53,22 +53,8 @@ fn file_stem(path: &str) -> &str {
 /// A deck name as a note title: Anki's `Parent::Child` as `Parent / Child`, link syntax
 /// replaced, never empty.
 fn deck_title(deck: &str) -> String {
-    let title: String = deck
-        .replace("::", " / ")
-        .chars()
-        .map(|c| match c {
-            '[' | ']' | '|' | '#' | '^' => '-',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .take(MAX_TITLE_CHARS - 6)
-        .collect();
-    let title = title.trim();
-    if title.is_empty() {
-        "Anki deck".to_string()
-    } else {
-        title.to_string()
-    }
+    // Room is left for a part number.
+    usable_title(&deck.replace("::", " / "), "Anki deck", MAX_TITLE_CHARS - 6)
 }
 
 // ---------------------------------------------------------------------------------------------

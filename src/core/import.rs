@@ -86,6 +86,25 @@ impl Converted {
     }
 }
 
+/// A title Loam accepts made from a file or deck name: link syntax characters replaced, cut to
+/// `max` characters, `fallback` when nothing is left.
+pub(crate) fn usable_title(raw: &str, fallback: &str, max: usize) -> String {
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | '|' | '#' | '^' => '-',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .take(max)
+        .collect();
+    match cleaned.trim() {
+        "" => fallback.to_string(),
+        title => title.to_string(),
+    }
+}
+
 /// A file for tests: its path, text and time.
 #[cfg(test)]
 pub(crate) fn test_file(path: &str, text: &str, modified: Option<f64>) -> SourceFile {

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::core::bundle::{BundleNote, MAX_BODY_BYTES};
-use crate::core::import::{stable_id, Converted, FileReport, SourceFile};
+use crate::core::import::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
 use crate::core::link::{markdown_options, parse_links, retarget_links};
@@ -172,13 +172,13 @@ fn read_page(root: &str, file: &SourceFile, layout: Layout, now: f64) -> Result<
             let title = converted
                 .title
                 .unwrap_or_else(|| logseq::title_from_file(stem, journal));
-            page.title = usable_title(&title);
+            page.title = page_title(&title);
             page.body = converted.body;
             page.cards = converted.cards;
             page.blocks = converted.blocks;
         }
         Layout::Obsidian => {
-            page.title = usable_title(&decode_file_name(stem));
+            page.title = page_title(&decode_file_name(stem));
             page.body = if folder.is_empty() {
                 text.to_string()
             } else {
@@ -189,24 +189,9 @@ fn read_page(root: &str, file: &SourceFile, layout: Layout, now: f64) -> Result<
     Ok(page)
 }
 
-/// A title Loam accepts: link syntax characters replaced, cut to length, never empty.
-fn usable_title(raw: &str) -> String {
-    let cleaned: String = raw
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '[' | ']' | '|' | '#' | '^' => '-',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .take(MAX_TITLE_CHARS)
-        .collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() {
-        "Untitled".to_string()
-    } else {
-        cleaned.to_string()
-    }
+/// A title Loam accepts for a page: see [`usable_title`].
+fn page_title(raw: &str) -> String {
+    usable_title(raw, "Untitled", MAX_TITLE_CHARS)
 }
 
 /// Makes titles unique (case-insensitively): notes that share a file name in different folders
@@ -219,7 +204,7 @@ fn settle_titles(pages: &mut [Page]) {
     for page in pages.iter_mut() {
         if count[&title_key(&page.title)] > 1 {
             let path = page.path.rsplit_once('.').map_or(&*page.path, |(p, _)| p);
-            page.title = usable_title(path);
+            page.title = page_title(path);
         }
     }
     let mut taken: HashMap<String, usize> = HashMap::new();
@@ -587,10 +572,10 @@ mod tests {
 
     #[test]
     fn odd_titles_become_usable() {
-        assert_eq!(usable_title("C# [draft] | v2 ^x"), "C- -draft- - v2 -x");
-        assert_eq!(usable_title("  "), "Untitled");
+        assert_eq!(page_title("C# [draft] | v2 ^x"), "C- -draft- - v2 -x");
+        assert_eq!(page_title("  "), "Untitled");
         assert_eq!(
-            usable_title(&"é".repeat(300)).chars().count(),
+            page_title(&"é".repeat(300)).chars().count(),
             MAX_TITLE_CHARS
         );
         let files = [
