@@ -69,6 +69,8 @@ const SNIPPET_LEAD: usize = 40;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub note_id: NoteId,
+    /// The note's title as indexed.
+    pub title: String,
     /// Higher is better; comparable only with the other hits of the same query.
     pub score: f32,
     /// Byte ranges of the matched words in the note's title, in order, not overlapping.
@@ -324,6 +326,7 @@ impl SearchIndex {
                 let body = body_of(&doc.id).unwrap_or_default();
                 Some(Hit {
                     note_id: doc.id.to_string(),
+                    title: doc.title.to_string(),
                     score,
                     title_ranges,
                     snippet: snippet(body, &words, &in_body),
@@ -2868,8 +2871,7 @@ mod tests {
                 prop_assert!(close(hit.score, expected), "{} {} {}", hit.note_id, hit.score, expected);
             }
             for pair in all.windows(2) {
-                let title = |h: &Hit| notes[h.note_id[1..].parse::<usize>().unwrap()].0.clone();
-                let key = |h: &Hit| (title(h), h.note_id.clone());
+                let key = |h: &Hit| (h.title.clone(), h.note_id.clone());
                 prop_assert!(
                     pair[0].score > pair[1].score
                         || (pair[0].score == pair[1].score && key(&pair[0]) < key(&pair[1])),
