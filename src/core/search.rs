@@ -319,17 +319,17 @@ impl SearchIndex {
                 let mut title_marks = Vec::new();
                 marks(&doc.title, 0, &words, &mut title_marks);
                 let title_ranges = title_marks.into_iter().map(|mark| mark.range).collect();
-                let in_body: Vec<bool> = expanded
+                let in_body = expanded
                     .iter()
-                    .map(|terms| self.in_body(terms, slot))
-                    .collect();
+                    .filter(|terms| self.in_body(terms, slot))
+                    .count();
                 let body = body_of(&doc.id).unwrap_or_default();
                 Some(Hit {
                     note_id: doc.id.to_string(),
                     title: doc.title.to_string(),
                     score,
                     title_ranges,
-                    snippet: snippet(body, &words, &in_body),
+                    snippet: snippet(body, &words, in_body),
                 })
             })
             .collect()
@@ -901,34 +901,32 @@ fn marks(text: &str, from: usize, words: &[QueryWord], out: &mut Vec<Mark>) {
     }
 }
 
-/// The excerpt of a body around its best window of matches. `in_body` tells which query words
-/// the body holds (or may hold). Reading stops once a window holds all of them and the text runs
+/// The excerpt of a body around its best window of matches. `in_body` is how many query words
+/// the body holds (or may hold). Reading stops once a window holds that many and the text runs
 /// a snippet's length past it: no later window can be preferred to it, so the rest of the note
 /// is not made readable and searched for nothing.
-fn snippet(body: &str, words: &[QueryWord], in_body: &[bool]) -> Snippet {
-    let wanted = in_body.iter().filter(|&&there| there).count();
+fn snippet(body: &str, words: &[QueryWord], in_body: usize) -> Snippet {
     let (mut text, mut hidden) = (String::with_capacity(body.len()), String::new());
     let mut found: Vec<Mark> = Vec::new();
     // Bytes of text marked so far; where the snippet will start from, once known; which only
     // marks found since it was last worked out can change.
     let (mut marked, mut focus, mut unsettled) = (0, None, true);
+    // The query words found so far, one bit each (there are at most MAX_QUERY_WORDS).
+    let mut seen = 0u32;
     plain_text(body, &mut text, &mut hidden, |text| {
         let known = found.len();
         marks(text, marked, words, &mut found);
         marked = text.len();
         if found.len() > known || unsettled {
             unsettled = false;
-            let mut seen = vec![false; words.len()];
-            for mark in &found {
-                if let Some(seen) = seen.get_mut(mark.word) {
-                    *seen = true;
-                }
+            for mark in &found[known..] {
+                seen |= 1 << mark.word;
             }
-            focus = if seen.iter().filter(|&&s| s).count() < wanted {
+            focus = if (seen.count_ones() as usize) < in_body {
                 None
             } else {
-                match best_window(text, &found, words.len()) {
-                    Some(window) if window.distinct == wanted => {
+                match best_window(text, &found) {
+                    Some(window) if window.distinct == in_body => {
                         Some(found[window.first].range.start)
                     }
                     Some(_) => None,
@@ -940,10 +938,10 @@ fn snippet(body: &str, words: &[QueryWord], in_body: &[bool]) -> Snippet {
         // Read on until the text runs a snippet's length past where it starts.
         focus.is_none_or(|focus| text[focus..].chars().nth(SNIPPET_CHARS).is_none())
     });
-    cut(&text, &found, words.len())
+    cut(&text, &found)
 }
 
-fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
+fn cut(text: &str, marks: &[Mark]) -> Snippet {
     if text.chars().nth(SNIPPET_CHARS).is_none() {
         return Snippet {
             text: text.to_string(),
@@ -951,7 +949,7 @@ fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
         };
     }
     let mut start = 0;
-    if let Some(window) = best_window(text, marks, word_count) {
+    if let Some(window) = best_window(text, marks) {
         let lead = SNIPPET_LEAD.min(SNIPPET_CHARS.saturating_sub(window.span) / 2);
         let focus = marks[window.first].range.start;
         start = back(text, focus, lead);
@@ -1005,7 +1003,7 @@ struct Window {
 }
 
 /// The first window with the most distinct query words.
-fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<Window> {
+fn best_window(text: &str, marks: &[Mark]) -> Option<Window> {
     marks.first()?;
     let mut at = Vec::with_capacity(marks.len());
     let (mut chars, mut pos) = (0, 0);
@@ -1020,7 +1018,8 @@ fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<Window> 
         pos = mark.range.end;
         at.push((start, chars));
     }
-    let mut counts = vec![0usize; word_count];
+    // Matches of each query word in the window (there are at most MAX_QUERY_WORDS).
+    let mut counts = [0usize; MAX_QUERY_WORDS];
     let (mut distinct, mut j) = (0, 0);
     let mut best = Window {
         first: 0,
@@ -3005,8 +3004,8 @@ mod tests {
         ) {
             let words = query_words(&query);
             let (text, _) = plain(&body);
-            let whole = cut(&text, &marks_of(&text, &words), words.len());
-            prop_assert_eq!(snippet(&body, &words, &vec![true; words.len()]), whole);
+            let whole = cut(&text, &marks_of(&text, &words));
+            prop_assert_eq!(snippet(&body, &words, words.len()), whole);
         }
 
         #[test]
@@ -3022,7 +3021,7 @@ mod tests {
             let words = query_words(&query);
             for hit in index.search(&query, 20, body_of) {
                 let (text, _) = plain(body_of(&hit.note_id).unwrap());
-                prop_assert_eq!(hit.snippet, cut(&text, &marks_of(&text, &words), words.len()));
+                prop_assert_eq!(hit.snippet, cut(&text, &marks_of(&text, &words)));
             }
         }
     }
