@@ -77,8 +77,8 @@ fn push_marked(out: &mut String, text: &str, ranges: &[Range<usize>]) {
 fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
     // Byte by byte: all five are ASCII, so every index found is a char boundary.
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    while let Some(at) = rest.bytes().position(|b| special(&b)) {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    while let Some(at) = rest.bytes().position(special) {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",

@@ -836,8 +836,8 @@ struct Mark {
     word: usize,
 }
 
-/// Where the query words occur in a text from byte `from` (where no word goes on from before),
-/// merged where they overlap, appended to `out`.
+/// Where the query words occur in a text from byte `from` on (not inside a word), merged where
+/// they overlap, appended to `out`.
 fn marks(text: &str, from: usize, words: &[QueryWord], out: &mut Vec<Mark>) {
     let mut add = |range: Range<usize>, word: usize| match out.last_mut() {
         Some(last) if range.start < last.range.end => {
@@ -908,8 +908,8 @@ fn marks(text: &str, from: usize, words: &[QueryWord], out: &mut Vec<Mark>) {
 fn snippet(body: &str, words: &[QueryWord], in_body: usize) -> Snippet {
     let (mut text, mut hidden) = (String::with_capacity(body.len()), String::new());
     let mut found: Vec<Mark> = Vec::new();
-    // Bytes of text marked so far; where the snippet will start from, once known; which only
-    // marks found since it was last worked out can change.
+    // How much of the text is marked; where the snippet will start, once known; and whether
+    // that needs working out again (only new marks can change it).
     let (mut marked, mut focus, mut unsettled) = (0, None, true);
     // The query words found so far, one bit each (there are at most MAX_QUERY_WORDS).
     let mut seen = 0u32;
