@@ -23,12 +23,18 @@
 //! being typed, and "spac rep" should find "spaced repetition"); whole words beat completions.
 //! Each word adds its IDF (over all the notes it matches) times BM25 term-frequency scores of
 //! body and title, the title weighted so that one title match outweighs any number of body ones.
+//! Only the best results are kept as notes are scored, and only they get highlights.
+//!
+//! Snippets: the first stretch of about 160 characters holding the most distinct query words.
+//! The body is made readable and searched only as far as that stretch (the postings tell which
+//! words it holds), so a match near the top of a long note costs little.
 //!
 //! Why hand-written: probly-search (18 KB gzipped) would do the index, fuzzy-matcher (14 KB) or
 //! nucleo-matcher (48 KB) the switcher. The app is near its size budget, and this module needs
 //! none of their generality: the matcher is a small Smith-Waterman-style alignment scored like
 //! fzf's (word starts, runs, gaps), sharing the folding table with the index, so "ecole" finds
-//! "École" in both. It is a few KB of wasm and fast enough (see the benchmark test).
+//! "École" in both. It is a few KB of wasm; examples/search_bench.rs times it on the browser
+//! benchmark's library.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -52,6 +58,9 @@ const COMPLETION: f32 = 0.7;
 const MAX_TERM_BYTES: usize = 48;
 /// Query words after these are ignored: bounds the work per keystroke.
 const MAX_QUERY_WORDS: usize = 12;
+/// Up to this many terms, a query word's postings are looked up to learn whether a result's
+/// body holds the word, so that its snippet can stop reading once it has them all.
+const LOOKED_UP_TERMS: usize = 64;
 /// Snippet length in characters, and at most how much context comes before the first match.
 const SNIPPET_CHARS: usize = 160;
 const SNIPPET_LEAD: usize = 40;
@@ -60,6 +69,8 @@ const SNIPPET_LEAD: usize = 40;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub note_id: NoteId,
+    /// The note's title as indexed.
+    pub title: String,
     /// Higher is better; comparable only with the other hits of the same query.
     pub score: f32,
     /// Byte ranges of the matched words in the note's title, in order, not overlapping.
@@ -300,19 +311,25 @@ impl SearchIndex {
             return Vec::new();
         }
         let words = query_words(query);
-        self.rank(&words, limit)
+        let expanded = self.expand(&words);
+        self.rank(&expanded, limit)
             .into_iter()
             .filter_map(|(slot, score)| {
                 let doc = self.docs.get(slot as usize)?.as_ref()?;
-                let title_ranges = marks(&doc.title, &words)
-                    .into_iter()
-                    .map(|mark| mark.range)
-                    .collect();
+                let mut title_marks = Vec::new();
+                marks(&doc.title, 0, &words, &mut title_marks);
+                let title_ranges = title_marks.into_iter().map(|mark| mark.range).collect();
+                let in_body = expanded
+                    .iter()
+                    .filter(|terms| self.in_body(terms, slot))
+                    .count();
+                let body = body_of(&doc.id).unwrap_or_default();
                 Some(Hit {
                     note_id: doc.id.to_string(),
+                    title: doc.title.to_string(),
                     score,
                     title_ranges,
-                    snippet: snippet(body_of(&doc.id).unwrap_or_default(), &words),
+                    snippet: snippet(body, &words, in_body),
                 })
             })
             .collect()
@@ -382,7 +399,7 @@ impl SearchIndex {
             }
         };
         let (mut plain, mut hidden, mut buf) = (String::new(), String::new(), String::new());
-        plain_text(body, &mut plain, &mut hidden);
+        plain_text(body, &mut plain, &mut hidden, |_| true);
         // (term, is in title) per token; sorted, runs give the frequencies.
         let mut tokens: Vec<(u32, bool)> = Vec::new();
         tokenize(title, &mut buf, |term, _, _| {
@@ -520,30 +537,51 @@ impl SearchIndex {
         self.terms.get(term as usize).map_or("", |t| &t.text)
     }
 
-    /// The best `limit` notes matching every word, best first, with their scores.
-    fn rank(&self, words: &[QueryWord], limit: usize) -> Vec<(u32, f32)> {
+    /// Each query word's terms: the indexed words it is a prefix of, with whether the term is
+    /// the word itself.
+    fn expand(&self, words: &[QueryWord]) -> Vec<Vec<(u32, bool)>> {
+        words
+            .iter()
+            .map(|word| {
+                let prefix = word.text.as_str();
+                let from = self.sorted.partition_point(|&t| self.text(t) < prefix);
+                self.sorted[from..]
+                    .iter()
+                    .map(|&t| (t, self.text(t)))
+                    .take_while(|(_, text)| text.starts_with(prefix))
+                    .map(|(t, text)| (t, text.len() == prefix.len()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Whether a note's body (rather than only its title) holds one of these terms. A word of
+    /// very many terms is taken to be there rather than looked up in every term's postings.
+    fn in_body(&self, terms: &[(u32, bool)], slot: u32) -> bool {
+        terms.len() > LOOKED_UP_TERMS
+            || terms.iter().any(|&(t, _)| {
+                let postings = self.postings(t);
+                postings
+                    .binary_search_by_key(&slot, |p| p.doc)
+                    .is_ok_and(|at| postings[at].body_tf() > 0)
+            })
+    }
+
+    /// The best `limit` notes matching every word, best first, with their scores. `expanded`
+    /// holds each word's terms.
+    fn rank(&self, expanded: &[Vec<(u32, bool)>], limit: usize) -> Vec<(u32, f32)> {
         let mut best = Best::new(self, limit);
-        if words.is_empty() || self.slots.is_empty() {
+        if expanded.is_empty() || expanded.iter().any(Vec::is_empty) || self.slots.is_empty() {
             return best.hits;
         }
-        // Each word's terms, with whether the term is the whole word, and their posting count.
-        let mut expanded: Vec<(usize, Vec<(u32, bool)>)> = Vec::with_capacity(words.len());
-        for word in words {
-            let prefix = word.text.as_str();
-            let from = self.sorted.partition_point(|&t| self.text(t) < prefix);
-            let terms: Vec<(u32, bool)> = self.sorted[from..]
-                .iter()
-                .map(|&t| (t, self.text(t)))
-                .take_while(|(_, text)| text.starts_with(prefix))
-                .map(|(t, text)| (t, text.len() == prefix.len()))
-                .collect();
-            if terms.is_empty() {
-                return best.hits;
-            }
-            let size = terms.iter().map(|&(t, _)| self.postings(t).len()).sum();
-            expanded.push((size, terms));
-        }
         // Rarest first, so later words only look at the notes still in the running.
+        let mut expanded: Vec<(usize, &[(u32, bool)])> = expanded
+            .iter()
+            .map(|terms| {
+                let size = terms.iter().map(|&(t, _)| self.postings(t).len()).sum();
+                (size, &terms[..])
+            })
+            .collect();
         super::sort_by_key(&mut expanded, |(size, _)| *size);
 
         let notes = self.slots.len() as f32;
@@ -561,8 +599,8 @@ impl SearchIndex {
         let mut ranked: Vec<(u32, f32)> = Vec::new();
         // A note's best term score for a word of several terms, by slot; 0 where none matched.
         let mut best_term: Vec<f32> = Vec::new();
-        for (k, (_, terms)) in expanded.iter().enumerate() {
-            if let [(t, whole)] = terms[..] {
+        for (k, &(_, terms)) in expanded.iter().enumerate() {
+            if let &[(t, whole)] = terms {
                 // One term (a whole word, or a prefix of one word): its postings are the notes.
                 let postings = self.postings(t);
                 let idf = idf(postings.len());
@@ -600,7 +638,7 @@ impl SearchIndex {
                 // A note counts once per word, with its best term.
                 best_term.clear();
                 best_term.resize(self.docs.len(), 0.0);
-                let mut df = 0;
+                let mut notes_with_word: Vec<u32> = Vec::new();
                 for &(t, whole) in terms {
                     for &p in self.postings(t) {
                         let s = score(p, whole);
@@ -608,17 +646,27 @@ impl SearchIndex {
                             continue;
                         };
                         if *b == 0.0 {
-                            df += 1;
+                            notes_with_word.push(p.doc);
                         }
                         *b = b.max(s);
                     }
                 }
-                let idf = idf(df);
+                let idf = idf(notes_with_word.len());
+                let total = |doc: u32| idf * best_term.get(doc as usize).copied().unwrap_or(0.0);
+                if expanded.len() == 1 {
+                    for doc in notes_with_word {
+                        let s = total(doc);
+                        if s >= best.bar {
+                            best.keep(doc, s);
+                        }
+                    }
+                    return best.hits;
+                }
                 if k == 0 {
-                    ranked = (0u32..)
-                        .zip(&best_term)
-                        .filter(|(_, &b)| b > 0.0)
-                        .map(|(doc, &b)| (doc, idf * b))
+                    notes_with_word.sort_unstable();
+                    ranked = notes_with_word
+                        .iter()
+                        .map(|&doc| (doc, total(doc)))
                         .collect();
                 } else {
                     ranked.retain_mut(|(doc, total)| match best_term.get(*doc as usize) {
@@ -788,9 +836,9 @@ struct Mark {
     word: usize,
 }
 
-/// Where the query words occur in a text, merged where they overlap.
-fn marks(text: &str, words: &[QueryWord]) -> Vec<Mark> {
-    let mut out: Vec<Mark> = Vec::new();
+/// Where the query words occur in a text from byte `from` on (not inside a word), merged where
+/// they overlap, appended to `out`.
+fn marks(text: &str, from: usize, words: &[QueryWord], out: &mut Vec<Mark>) {
     let mut add = |range: Range<usize>, word: usize| match out.last_mut() {
         Some(last) if range.start < last.range.end => {
             last.range.end = last.range.end.max(range.end);
@@ -808,7 +856,7 @@ fn marks(text: &str, words: &[QueryWord]) -> Vec<Mark> {
     // tokenize alike on their own. A piece of ASCII letters and digits, most of them, is one
     // word, compared as it is rather than folded first.
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut i = from;
     while let Some(&b) = bytes.get(i) {
         if !WORDY[usize::from(b)] {
             i += 1;
@@ -851,18 +899,49 @@ fn marks(text: &str, words: &[QueryWord]) -> Vec<Mark> {
             add(start..i, word);
         }
     }
-    out
 }
 
-/// The excerpt of a body around its best window of matches.
-fn snippet(body: &str, words: &[QueryWord]) -> Snippet {
+/// The excerpt of a body around its best window of matches. `in_body` is how many query words
+/// the body holds (or may hold). Reading stops once a window holds that many and the text runs
+/// a snippet's length past it: no later window can be preferred to it, so the rest of the note
+/// is not made readable and searched for nothing.
+fn snippet(body: &str, words: &[QueryWord], in_body: usize) -> Snippet {
     let (mut text, mut hidden) = (String::with_capacity(body.len()), String::new());
-    plain_text(body, &mut text, &mut hidden);
-    let marks = marks(&text, words);
-    cut(&text, &marks, words.len())
+    let mut found: Vec<Mark> = Vec::new();
+    // How much of the text is marked; where the snippet will start, once known; and whether
+    // that needs working out again (only new marks can change it).
+    let (mut marked, mut focus, mut unsettled) = (0, None, true);
+    // The query words found so far, one bit each (there are at most MAX_QUERY_WORDS).
+    let mut seen = 0u32;
+    plain_text(body, &mut text, &mut hidden, |text| {
+        let known = found.len();
+        marks(text, marked, words, &mut found);
+        marked = text.len();
+        if found.len() > known || unsettled {
+            unsettled = false;
+            for mark in &found[known..] {
+                seen |= 1 << mark.word;
+            }
+            focus = if (seen.count_ones() as usize) < in_body {
+                None
+            } else {
+                match best_window(text, &found) {
+                    Some(window) if window.distinct == in_body => {
+                        Some(found[window.first].range.start)
+                    }
+                    Some(_) => None,
+                    // The start, when the body holds no query word.
+                    None => Some(0),
+                }
+            };
+        }
+        // Read on until the text runs a snippet's length past where it starts.
+        focus.is_none_or(|focus| text[focus..].chars().nth(SNIPPET_CHARS).is_none())
+    });
+    cut(&text, &found)
 }
 
-fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
+fn cut(text: &str, marks: &[Mark]) -> Snippet {
     if text.chars().nth(SNIPPET_CHARS).is_none() {
         return Snippet {
             text: text.to_string(),
@@ -870,9 +949,9 @@ fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
         };
     }
     let mut start = 0;
-    if let Some((first, span)) = best_window(text, marks, word_count) {
-        let lead = SNIPPET_LEAD.min(SNIPPET_CHARS.saturating_sub(span) / 2);
-        let focus = marks[first].range.start;
+    if let Some(window) = best_window(text, marks) {
+        let lead = SNIPPET_LEAD.min(SNIPPET_CHARS.saturating_sub(window.span) / 2);
+        let focus = marks[window.first].range.start;
         start = back(text, focus, lead);
         // Begin at a word, unless the match is in the first word of the window.
         if start > 0 && !text[..start].ends_with(' ') {
@@ -915,9 +994,16 @@ fn cut(text: &str, marks: &[Mark], word_count: usize) -> Snippet {
     Snippet { text: out, ranges }
 }
 
-/// The first mark of the window of [`SNIPPET_CHARS`] with the most distinct query words, then
-/// the most matches; and the window's span from that mark to its last, in characters.
-fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<(usize, usize)> {
+/// A window of [`SNIPPET_CHARS`] over the marks: its first mark, its span from that mark to its
+/// last in characters, and how many distinct query words it holds.
+struct Window {
+    first: usize,
+    span: usize,
+    distinct: usize,
+}
+
+/// The first window with the most distinct query words.
+fn best_window(text: &str, marks: &[Mark]) -> Option<Window> {
     marks.first()?;
     let mut at = Vec::with_capacity(marks.len());
     let (mut chars, mut pos) = (0, 0);
@@ -932,10 +1018,14 @@ fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<(usize, 
         pos = mark.range.end;
         at.push((start, chars));
     }
-    let mut counts = vec![0usize; word_count];
+    // Matches of each query word in the window (there are at most MAX_QUERY_WORDS).
+    let mut counts = [0usize; MAX_QUERY_WORDS];
     let (mut distinct, mut j) = (0, 0);
-    // (distinct words, matches, first mark, span)
-    let mut best = (0, 0, 0, at[0].1 - at[0].0);
+    let mut best = Window {
+        first: 0,
+        span: at[0].1 - at[0].0,
+        distinct: 0,
+    };
     for i in 0..marks.len() {
         j = j.max(i);
         while j < marks.len() && at[j].1 - at[i].0 <= SNIPPET_CHARS {
@@ -948,8 +1038,12 @@ fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<(usize, 
             j += 1;
         }
         if j > i {
-            if (distinct, j - i) > (best.0, best.1) {
-                best = (distinct, j - i, i, at[j - 1].1 - at[i].0);
+            if distinct > best.distinct {
+                best = Window {
+                    first: i,
+                    span: at[j - 1].1 - at[i].0,
+                    distinct,
+                };
             }
             if let Some(count) = counts.get_mut(marks[i].word) {
                 *count -= 1;
@@ -959,7 +1053,7 @@ fn best_window(text: &str, marks: &[Mark], word_count: usize) -> Option<(usize, 
             }
         }
     }
-    Some((best.2, best.3))
+    Some(best)
 }
 
 /// The byte offset `n` characters after `from` (or the end).
@@ -1240,8 +1334,14 @@ impl Plain<'_> {
 
 /// The readable text of a note body, on one line, into `out`; words that are indexed but not
 /// shown (targets of links with an alias) into `hidden`. Deliberately approximate: it serves
-/// search and snippets, not rendering, and never fails.
-fn plain_text(markdown: &str, out: &mut String, hidden: &mut String) {
+/// search and snippets, not rendering, and never fails. After each line, `more` is given the
+/// text so far and says whether to go on.
+fn plain_text(
+    markdown: &str,
+    out: &mut String,
+    hidden: &mut String,
+    mut more: impl FnMut(&str) -> bool,
+) {
     let mut plain = Plain { out, gap: false };
     let mut fence: Option<(char, usize)> = None;
     for line in markdown.lines() {
@@ -1262,6 +1362,9 @@ fn plain_text(markdown: &str, out: &mut String, hidden: &mut String) {
             },
         }
         plain.gap();
+        if !more(plain.out) {
+            return;
+        }
     }
 }
 
@@ -1357,11 +1460,7 @@ enum Out<'a> {
 /// Inline Markdown of one line: keeps the text of links, emphasis and code, drops the rest.
 fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
     let bytes = line.as_bytes();
-    let links = if line.contains("[[") {
-        scan(line)
-    } else {
-        Vec::new()
-    };
+    let links = scan(line);
     let mut links = links.iter().peekable();
     // (closing bracket of a Markdown link's text, end of its destination), innermost last.
     let mut skips: Vec<(usize, usize)> = Vec::new();
@@ -1961,7 +2060,7 @@ mod tests {
 
     fn plain(markdown: &str) -> (String, String) {
         let (mut out, mut hidden) = (String::new(), String::new());
-        plain_text(markdown, &mut out, &mut hidden);
+        plain_text(markdown, &mut out, &mut hidden, |_| true);
         (out, hidden)
     }
 
@@ -2771,8 +2870,7 @@ mod tests {
                 prop_assert!(close(hit.score, expected), "{} {} {}", hit.note_id, hit.score, expected);
             }
             for pair in all.windows(2) {
-                let title = |h: &Hit| notes[h.note_id[1..].parse::<usize>().unwrap()].0.clone();
-                let key = |h: &Hit| (title(h), h.note_id.clone());
+                let key = |h: &Hit| (h.title.clone(), h.note_id.clone());
                 prop_assert!(
                     pair[0].score > pair[1].score
                         || (pair[0].score == pair[1].score && key(&pair[0]) < key(&pair[1])),
@@ -2786,6 +2884,12 @@ mod tests {
     }
 
     // ---- Fast paths against the plain ways ------------------------------------------------
+
+    fn marks_of(text: &str, words: &[QueryWord]) -> Vec<Mark> {
+        let mut out = Vec::new();
+        marks(text, 0, words, &mut out);
+        out
+    }
 
     /// Marks found token by token, every word folded: what [`marks`] does faster.
     fn marks_token_by_token(text: &str, words: &[QueryWord]) -> Vec<(Range<usize>, usize)> {
@@ -2852,7 +2956,7 @@ mod tests {
         fn marks_match_token_by_token(text in mixed_text(), query in mixed_text()) {
             let words = query_words(&query);
             let fast: Vec<(Range<usize>, usize)> =
-                marks(&text, &words).into_iter().map(|m| (m.range, m.word)).collect();
+                marks_of(&text, &words).into_iter().map(|m| (m.range, m.word)).collect();
             prop_assert_eq!(fast, marks_token_by_token(&text, &words));
         }
 
@@ -2877,6 +2981,63 @@ mod tests {
                 .collect();
             prop_assert_eq!(out, words.join(" "));
         }
+    }
+
+    /// Markdown of several lines: words, markup, links, blank lines, long runs.
+    fn markdown_text() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            4 => mixed_text(),
+            2 => words_text(),
+            1 => Just("**spaced** [[Note|alias spa]] `code` x".to_string()),
+            1 => Just("```\nspa in code\n```".to_string()),
+            1 => Just(String::new()),
+            1 => Just("filler words that are long enough to push a window past ".repeat(3)),
+        ];
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n"))
+    }
+
+    proptest! {
+        #[test]
+        fn snippets_stop_reading_only_where_the_whole_body_agrees(
+            body in markdown_text(),
+            query in prop_oneof![query(), mixed_text()],
+        ) {
+            let words = query_words(&query);
+            let (text, _) = plain(&body);
+            let whole = cut(&text, &marks_of(&text, &words));
+            prop_assert_eq!(snippet(&body, &words, words.len()), whole);
+        }
+
+        #[test]
+        fn result_snippets_equal_reading_the_whole_body(
+            notes in prop::collection::vec((words_text(), markdown_text()), 1..12),
+            query in prop_oneof![query(), mixed_text()],
+        ) {
+            let mut index = SearchIndex::new();
+            for (i, (title, body)) in notes.iter().enumerate() {
+                index.update(&format!("n{i:02}"), title, body);
+            }
+            let body_of = |id: &str| id[1..].parse::<usize>().ok().map(|i| notes[i].1.as_str());
+            let words = query_words(&query);
+            for hit in index.search(&query, 20, body_of) {
+                let (text, _) = plain(body_of(&hit.note_id).unwrap());
+                prop_assert_eq!(hit.snippet, cut(&text, &marks_of(&text, &words)));
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_window_with_every_word_is_the_snippet() {
+        let filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(6);
+        let body = format!("A zebra here. {filler}\nzebra zebra zebra and a zebra.\n{filler}");
+        let f = Fixture::new(&[("a", "A", &body)]);
+        let snippet = &f.search("zebra")[0].snippet;
+        assert!(
+            snippet.text.starts_with("A zebra here."),
+            "{}",
+            snippet.text
+        );
+        assert_eq!(highlighted(&snippet.text, &snippet.ranges), ["zebra"]);
     }
 
     #[test]

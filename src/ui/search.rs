@@ -4,12 +4,13 @@
 use std::ops::Range;
 
 use leptos::ev;
+use leptos::html;
 use leptos::prelude::*;
 
-use super::{dynamic, Show};
+use super::dynamic;
 
 use crate::app::AppState;
-use crate::core::highlight::segments;
+use crate::core::highlight::{hits_html, segments};
 use crate::core::route::Route;
 use crate::core::search::Hit;
 
@@ -33,99 +34,87 @@ pub fn marked(text: &str, ranges: &[Range<usize>]) -> impl IntoView {
         .collect_view()
 }
 
-/// One result: the title (a link) and the snippet, both highlighted.
-fn result_item(hit: Hit, title: String) -> impl IntoView {
-    let href = Route::Note {
-        id: hit.note_id,
-        heading: None,
-    }
-    .to_fragment();
-    view! {
-        <li class="search-hit">
-            <a href=href class="search-title">{marked(&title, &hit.title_ranges)}</a>
-            {(!hit.snippet.text.is_empty()).then(|| view! {
-                <p class="search-snippet">{marked(&hit.snippet.text, &hit.snippet.ranges)}</p>
-            })}
-        </li>
-    }
-}
-
-fn titled(state: AppState, hits: Vec<Hit>) -> Vec<(Hit, String)> {
-    state.library.with_untracked(|lib| {
-        hits.into_iter()
-            .filter_map(|hit| {
-                let title = lib.get(&hit.note_id)?.title.clone();
-                Some((hit, title))
-            })
-            .collect()
-    })
-}
-
-/// The sidebar's search box.
+/// The sidebar's search box. Its results are drawn straight from the input event as one piece
+/// of HTML: a signal, effects and a view per result took longer than the search itself.
 #[component]
 pub fn SearchBox() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let query = RwSignal::new(String::new());
-    let results = Memo::new(move |_| {
-        let q = query.get();
-        if q.trim().is_empty() {
-            return Vec::new();
+    let input = NodeRef::<html::Input>::new();
+    let quick = NodeRef::<html::Div>::new();
+    let query = move || input.get_untracked().map(|i| i.value()).unwrap_or_default();
+    // The best results for what the box holds, or nothing while it is blank.
+    let show = move || {
+        let Some(quick) = quick.get_untracked() else {
+            return;
+        };
+        let q = query();
+        let blank = q.trim().is_empty();
+        quick.set_hidden(blank);
+        quick.set_inner_html(&if blank {
+            String::new()
+        } else {
+            quick_results_html(&q, &state.search(&q, QUICK_RESULTS))
+        });
+    };
+    let clear = move || {
+        if let Some(input) = input.get_untracked() {
+            input.set_value("");
         }
-        state.library.track();
-        titled(state, state.search(&q, QUICK_RESULTS))
-            .into_iter()
-            .map(|(hit, title)| (hit.note_id.clone(), hit, title))
-            .collect::<Vec<_>>()
+        show();
+    };
+    // A note saved, renamed or deleted: show what the box finds now.
+    Effect::new(move |_| {
+        state.search_version.track();
+        show();
     });
     // Following a result (or any navigation) clears the box.
     Effect::new(move |previous: Option<()>| {
         state.route.track();
         if previous.is_some() {
-            query.set(String::new());
+            clear();
         }
     });
     let on_key = move |e: ev::KeyboardEvent| match e.key().as_str() {
         "Enter" => {
             e.prevent_default();
-            let q = query.get_untracked();
+            let q = query();
             if !q.trim().is_empty() {
                 state.navigate(&Route::Search { query: q });
             }
         }
-        "Escape" => query.set(String::new()),
+        "Escape" => clear(),
         _ => {}
     };
     view! {
         <div class="search-box" role="search">
             <input
+                node_ref=input
                 type="search"
                 aria-label="Search notes"
                 placeholder="Search"
                 autocomplete="off"
-                prop:value=move || query.get()
-                on:input=move |e| query.set(event_target_value(&e))
+                on:input=move |_| show()
                 on:keydown=on_key
             />
-            <Show when=move || !query.with(|q| q.trim().is_empty())>
-                <div class="search-quick" aria-live="polite">
-                    {dynamic(move || {
-                        let hits = results.get();
-                        if hits.is_empty() {
-                            return view! { <p class="muted">"No notes match."</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="search-results" aria-label="Search results">
-                                {hits.into_iter().map(|(_, hit, title)| result_item(hit, title)).collect_view()}
-                            </ul>
-                            <a class="search-all" href=move || Route::Search { query: query.get() }.to_fragment()>
-                                "All results"
-                            </a>
-                        }.into_any()
-                    })}
-                </div>
-            </Show>
+            <div class="search-quick" aria-live="polite" hidden node_ref=quick></div>
         </div>
     }
+}
+
+/// The box's results and a link to all of them on the search page, or a line saying none match.
+fn quick_results_html(query: &str, hits: &[Hit]) -> String {
+    if hits.is_empty() {
+        return r#"<p class="muted">No notes match.</p>"#.to_string();
+    }
+    // The address is percent-encoded, so it is safe in an attribute as it is.
+    let all = Route::Search {
+        query: query.to_string(),
+    }
+    .to_fragment();
+    format!(
+        r#"<ul class="search-results" aria-label="Search results">{}</ul><a class="search-all" href="{all}">All results</a>"#,
+        hits_html(hits)
+    )
 }
 
 /// The search page: every result for the query in the address.
@@ -144,13 +133,12 @@ pub fn SearchPage() -> impl IntoView {
             }
         }
     });
-    let hits = Memo::new(move |_| {
+    // How many notes match, and the results list's HTML.
+    let results = Memo::new(move |_| {
         let q = typed.get();
         state.library.track();
-        titled(state, state.search(&q, PAGE_RESULTS))
-            .into_iter()
-            .map(|(hit, title)| (hit.note_id.clone(), hit, title))
-            .collect::<Vec<_>>()
+        let hits = state.search(&q, PAGE_RESULTS);
+        (hits.len(), hits_html(&hits))
     });
     // Keep the address in step with the query without adding history entries per keystroke.
     Effect::new(move |_| {
@@ -170,7 +158,7 @@ pub fn SearchPage() -> impl IntoView {
             />
             <p class="muted" aria-live="polite">
                 {dynamic(move || {
-                    let n = hits.with(Vec::len);
+                    let n = results.with(|(n, _)| *n);
                     match (typed.with(|q| q.trim().is_empty()), n) {
                         (true, _) => "Type words to search titles and text.".to_string(),
                         (false, 0) => "No notes match.".to_string(),
@@ -180,9 +168,11 @@ pub fn SearchPage() -> impl IntoView {
                     }
                 })}
             </p>
-            <ul class="search-results" aria-label="Search results">
-                {dynamic(move || hits.get().into_iter().map(|(_, hit, title)| result_item(hit, title)).collect_view())}
-            </ul>
+            <ul
+                class="search-results"
+                aria-label="Search results"
+                inner_html=move || results.with(|(_, html)| html.clone())
+            ></ul>
         </section>
     }
 }
