@@ -15,7 +15,8 @@ use crate::core::route::Route;
 pub fn NoteCards(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
-    let rows = move || {
+    // A memo: typing changes the library on every key, and an unchanged list must cost no DOM work.
+    let rows = Memo::new(move |_| {
         let now = js_sys::Date::now();
         let scheduler = state.scheduler();
         state.deck.with(|deck| {
@@ -38,13 +39,13 @@ pub fn NoteCards(id: String) -> impl IntoView {
                     .collect::<Vec<_>>()
             })
         })
-    };
+    });
     view! {
-        <Show when=move || !rows().is_empty()>
+        <Show when=move || rows.with(|r| !r.is_empty())>
             <section class="note-cards" aria-labelledby="cards-heading">
                 <h2 id="cards-heading">"Cards"</h2>
                 <ul>
-                    {dynamic(move || rows().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
+                    {dynamic(move || rows.get().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
                         let suspend_id = card_id.clone();
                         let reset_id = card_id.clone();
                         let add_id = card_id.clone();
@@ -90,7 +91,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
 pub fn LinkedCards(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
-    let linked = move || {
+    let linked = Memo::new(move |_| {
         let now = js_sys::Date::now();
         let scheduler = state.scheduler();
         state.library.with(|lib| {
@@ -134,9 +135,9 @@ pub fn LinkedCards(id: String) -> impl IntoView {
                 (!rows.is_empty()).then_some(rows)
             })
         })
-    };
+    });
     view! {
-        {dynamic(move || linked().map(|rows| {
+        {dynamic(move || linked.get().map(|rows| {
             let average = average_recall(&rows.iter().map(|r| r.3).collect::<Vec<_>>());
             view! {
                 <section class="linked-cards" aria-labelledby="linked-cards-heading">
