@@ -17,6 +17,8 @@ pub struct Library {
     outgoing: HashMap<NoteId, BTreeSet<String>>,
     /// Title key -> notes linking to it, whether or not a note has that title yet.
     incoming: HashMap<String, BTreeSet<NoteId>>,
+    /// Notes whose links are not in the two maps above yet (see [`Library::from_notes_unlinked`]).
+    unlinked: Vec<NoteId>,
 }
 
 /// Another note that links to a note.
@@ -62,11 +64,36 @@ impl Library {
     /// A library of stored notes. Old data may hold two notes whose titles differ only in case:
     /// both are kept, and the older one (by created time, then id) owns the title.
     pub fn from_notes(notes: Vec<Note>) -> Self {
+        let mut library = Self::from_notes_unlinked(notes);
+        library.index_some_links(usize::MAX);
+        library
+    }
+
+    /// Like [`Library::from_notes`], but the notes' links are read later, by
+    /// [`Library::index_some_links`]: reading them is most of the work, and the notes can be
+    /// listed and opened before it is done. Until then backlinks may be missing.
+    pub fn from_notes_unlinked(notes: Vec<Note>) -> Self {
         let mut library = Self::new();
+        library.unlinked.reserve(notes.len());
         for note in notes {
-            library.put(note);
+            library.unlinked.push(note.id.clone());
+            library.put_unlinked(note);
         }
         library
+    }
+
+    /// Reads the links of up to `limit` notes left by [`Library::from_notes_unlinked`]. True
+    /// once every note's links are indexed.
+    pub fn index_some_links(&mut self, limit: usize) -> bool {
+        let from = self.unlinked.len().saturating_sub(limit);
+        for id in self.unlinked.split_off(from) {
+            // A note deleted meanwhile has nothing to index; one edited meanwhile is indexed
+            // again, which changes nothing.
+            if let Some(note) = self.notes.get(&id) {
+                index_links(&mut self.outgoing, &mut self.incoming, &id, &note.body);
+            }
+        }
+        self.unlinked.is_empty()
     }
 
     /// Number of notes.
@@ -155,12 +182,17 @@ impl Library {
     /// storage, another tab or an import. No title check and no link rewriting; when titles
     /// clash, the older note owns the title as in [`Library::from_notes`].
     pub fn put(&mut self, note: Note) -> &Note {
+        index_links(&mut self.outgoing, &mut self.incoming, &note.id, &note.body);
+        self.put_unlinked(note)
+    }
+
+    /// Stores a note and claims its title, leaving its links as they are.
+    fn put_unlinked(&mut self, note: Note) -> &Note {
         if let Some(old) = self.notes.get(&note.id) {
             let old_key = title_key(&old.title);
             self.release_title(&old_key, &note.id);
         }
         self.claim_title(title_key(&note.title), &note.id, note.created);
-        self.index_links(&note.id, &note.body);
         match self.notes.entry(note.id.clone()) {
             Entry::Occupied(mut entry) => {
                 entry.insert(note);
@@ -193,7 +225,7 @@ impl Library {
         }
         note.body = body.to_string();
         note.updated = now;
-        self.index_links(id, body);
+        index_links(&mut self.outgoing, &mut self.incoming, id, body);
         true
     }
 
@@ -207,6 +239,8 @@ impl Library {
         new_title: &str,
         now: f64,
     ) -> Result<Vec<NoteId>, RenameError> {
+        // Every link to the old title must be known to be rewritten.
+        self.index_some_links(usize::MAX);
         let note = self.notes.get(id).ok_or(RenameError::UnknownNote)?;
         let new_title = clean_title(new_title)?;
         if note.title == new_title {
@@ -252,7 +286,7 @@ impl Library {
     pub fn delete(&mut self, id: &str) -> Option<Note> {
         let note = self.notes.remove(id)?;
         self.release_title(&title_key(&note.title), id);
-        self.index_links(id, "");
+        index_links(&mut self.outgoing, &mut self.incoming, id, "");
         Some(note)
     }
 
@@ -333,31 +367,37 @@ impl Library {
             self.titles.insert(key.to_string(), heir.id.clone());
         }
     }
+}
 
-    /// Replaces the links of note `id` in the backlink index by those of `body`.
-    fn index_links(&mut self, id: &str, body: &str) {
-        let targets: BTreeSet<String> = parse_links(body)
-            .iter()
-            .map(|link| title_key(link.target))
-            .collect();
-        let old = self.outgoing.remove(id).unwrap_or_default();
-        for key in old.difference(&targets) {
-            if let Some(sources) = self.incoming.get_mut(key) {
-                sources.remove(id);
-                if sources.is_empty() {
-                    self.incoming.remove(key);
-                }
+/// Brings the link maps in step with a note's text: its old targets are forgotten, its
+/// current ones recorded.
+fn index_links(
+    outgoing: &mut HashMap<NoteId, BTreeSet<String>>,
+    incoming: &mut HashMap<String, BTreeSet<NoteId>>,
+    id: &str,
+    body: &str,
+) {
+    let targets: BTreeSet<String> = parse_links(body)
+        .iter()
+        .map(|link| title_key(link.target))
+        .collect();
+    let old = outgoing.remove(id).unwrap_or_default();
+    for key in old.difference(&targets) {
+        if let Some(sources) = incoming.get_mut(key) {
+            sources.remove(id);
+            if sources.is_empty() {
+                incoming.remove(key);
             }
         }
-        for key in targets.difference(&old) {
-            self.incoming
-                .entry(key.clone())
-                .or_default()
-                .insert(id.to_string());
-        }
-        if !targets.is_empty() {
-            self.outgoing.insert(id.to_string(), targets);
-        }
+    }
+    for key in targets.difference(&old) {
+        incoming
+            .entry(key.clone())
+            .or_default()
+            .insert(id.to_string());
+    }
+    if !targets.is_empty() {
+        outgoing.insert(id.to_string(), targets);
     }
 }
 
@@ -444,6 +484,42 @@ mod tests {
         assert_eq!(sources(&lib.backlinks("t")), ["s"]);
         assert!(lib.set_body("s", "see `[[Target]]`", 6.0));
         assert!(lib.backlinks("t").is_empty());
+    }
+
+    #[test]
+    fn links_read_later_come_in_slices_and_a_rename_waits_for_all() {
+        let notes = || {
+            vec![
+                note("t", "Target", "", 1.0),
+                note("a", "A", "[[Target]]", 1.0),
+                note("b", "B", "See [[target#Top]].", 1.0),
+                note("c", "C", "[[A]]", 1.0),
+            ]
+        };
+        let mut lib = Library::from_notes_unlinked(notes());
+        // Listed and resolvable at once; backlinks come as links are read.
+        assert_eq!(lib.len(), 4);
+        assert_eq!(lib.resolve("target"), Some("t"));
+        assert!(lib.backlinks("t").is_empty());
+        assert!(!lib.index_some_links(2));
+        // Edited and deleted meanwhile: the edit counts, the deleted note's links are gone.
+        lib.set_body("c", "[[Target]]", 2.0);
+        lib.delete("a");
+        assert!(lib.index_some_links(2));
+        assert_eq!(sources(&lib.backlinks("t")), ["b", "c"]);
+        let whole = Library::from_notes(lib.iter().cloned().collect());
+        assert_eq!(lib.incoming, whole.incoming);
+        assert_eq!(lib.outgoing, whole.outgoing);
+
+        let mut lib = Library::from_notes_unlinked(notes());
+        assert_eq!(
+            lib.rename("t", "Goal", 3.0),
+            Ok(vec!["t".to_string(), "a".to_string(), "b".to_string()])
+        );
+        assert_eq!(
+            lib.get("b").map(|n| n.body.as_str()),
+            Some("See [[Goal#Top]].")
+        );
     }
 
     #[test]
