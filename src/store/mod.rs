@@ -275,43 +275,43 @@ impl Store {
         &self,
         store: &'static str,
     ) -> Result<Loaded<T>, StoreError> {
+        let [request] = self.get_all(&[store])?;
+        read_records(&request).await
+    }
+
+    /// Every record of two object stores, read in one transaction: the browser reads the
+    /// second while the first is being parsed.
+    pub async fn load_both<A: DeserializeOwned, B: DeserializeOwned>(
+        &self,
+        first: &'static str,
+        second: &'static str,
+    ) -> Result<(Loaded<A>, Loaded<B>), StoreError> {
+        let [a, b] = self.get_all(&[first, second])?;
+        Ok((read_records(&a).await?, read_records(&b).await?))
+    }
+
+    /// `getAll` requests on these stores, all in one read-only transaction.
+    fn get_all<const N: usize>(
+        &self,
+        stores: &[&'static str; N],
+    ) -> Result<[web_sys::IdbRequest; N], StoreError> {
         let fail = |e| StoreError::from_idb("read your library", e);
         let tx = self
             .db
-            .transaction(&[store], TransactionMode::ReadOnly)
+            .transaction(stores, TransactionMode::ReadOnly)
             .map_err(fail)?;
-        let object_store: web_sys::IdbObjectStore = tx.object_store(store).map_err(fail)?.into();
-        let request = object_store
-            .get_all()
-            .map_err(|_| StoreError::plain("Could not read your library."))?;
-        let values = request_result(&request)
-            .await
-            .map_err(|_| StoreError::plain("Could not read your library."))?;
-        // The browser writes all records as one JSON text natively, and serde_json reads it far
-        // faster than each field could be fetched across the wasm boundary.
-        let json: Option<String> = js_sys::JSON::stringify(&values)
-            .ok()
-            .and_then(|text| text.as_string());
-        let (records, unreadable) = match json.as_deref().map(serde_json::from_str::<Vec<T>>) {
-            Some(Ok(records)) => (records, 0),
-            // Some record does not fit: read them one by one and count those that fail.
-            _ => {
-                let values: js_sys::Array = values.unchecked_into();
-                let mut records = Vec::with_capacity(values.length() as usize);
-                let mut unreadable = 0;
-                for value in values.iter() {
-                    match serde_wasm_bindgen::from_value::<T>(value) {
-                        Ok(record) => records.push(record),
-                        Err(_) => unreadable += 1,
-                    }
-                }
-                (records, unreadable)
-            }
-        };
-        Ok(Loaded {
-            records,
-            unreadable,
-        })
+        let mut requests = Vec::with_capacity(N);
+        for store in stores {
+            let object_store: web_sys::IdbObjectStore =
+                tx.object_store(store).map_err(fail)?.into();
+            let request = object_store
+                .get_all()
+                .map_err(|_| StoreError::plain("Could not read your library."))?;
+            requests.push(request);
+        }
+        requests
+            .try_into()
+            .map_err(|_| StoreError::plain("Could not read your library."))
     }
 
     /// Applies a set of writes in one transaction: every one of them lands, or none does.
@@ -416,6 +416,40 @@ impl Store {
 
 /// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
 /// the commit that follows reports the first that failed (the transaction then aborts whole).
+/// The records a `getAll` request read, once it has.
+async fn read_records<T: DeserializeOwned>(
+    request: &web_sys::IdbRequest,
+) -> Result<Loaded<T>, StoreError> {
+    let values = request_result(request)
+        .await
+        .map_err(|_| StoreError::plain("Could not read your library."))?;
+    // The browser writes all records as one JSON text natively, and serde_json reads it far
+    // faster than each field could be fetched across the wasm boundary.
+    let json: Option<String> = js_sys::JSON::stringify(&values)
+        .ok()
+        .and_then(|text| text.as_string());
+    let (records, unreadable) = match json.as_deref().map(serde_json::from_str::<Vec<T>>) {
+        Some(Ok(records)) => (records, 0),
+        // Some record does not fit: read them one by one and count those that fail.
+        _ => {
+            let values: js_sys::Array = values.unchecked_into();
+            let mut records = Vec::with_capacity(values.length() as usize);
+            let mut unreadable = 0;
+            for value in values.iter() {
+                match serde_wasm_bindgen::from_value::<T>(value) {
+                    Ok(record) => records.push(record),
+                    Err(_) => unreadable += 1,
+                }
+            }
+            (records, unreadable)
+        }
+    };
+    Ok(Loaded {
+        records,
+        unreadable,
+    })
+}
+
 /// The result of a request, once it has one.
 async fn request_result(request: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
     let done = js_sys::Promise::new(&mut |resolve, reject| {
