@@ -16,6 +16,7 @@ pub use update::READY_EVENT as UPDATE_READY_EVENT;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,6 +46,8 @@ const ELSEWHERE: &str = "elsewhere";
 const AUTOSAVE_DELAY_MS: u32 = 500;
 /// How long after a failed save Loam tries again by itself.
 const RETRY_DELAY_MS: u32 = 3_000;
+/// Notes whose links are read per task after start: about 10 ms of work.
+const LINK_SLICE: usize = 500;
 
 /// What the save indicator says.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +77,8 @@ pub struct AppState {
     /// The editor should put the cursor in the title (a new untitled note) rather than the text.
     pub focus_title: RwSignal<bool>,
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+    /// Text typed into a note's editor and not yet taken into the library (see `edit_body`).
+    typed: StoredValue<Option<(NoteId, String)>, LocalStorage>,
     /// Notes changed in memory and not yet written.
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
@@ -115,6 +120,7 @@ impl AppState {
             editing: RwSignal::new(None),
             focus_title: RwSignal::new(false),
             store: StoredValue::new_local(None),
+            typed: StoredValue::new_local(None),
             dirty: StoredValue::new_local(BTreeSet::new()),
             edit_generation: StoredValue::new_local(0),
             settings_stored: StoredValue::new_local(false),
@@ -148,6 +154,7 @@ impl AppState {
                     self.store.set_value(Some(Rc::new(store)));
                     self.listen_to_tabs();
                     self.flush();
+                    self.index_links_later();
                     self.build_search_index();
                 }
                 Err(e) => self.notice.set(Some(format!(
@@ -162,8 +169,10 @@ impl AppState {
     /// Reads notes, cards and settings into memory; a library from before cards existed gets
     /// its cards derived once.
     async fn read_library(&self, store: &Store) -> Result<(), String> {
-        let notes = store.load_all::<Note>(NOTES).await.map_err(|e| e.message)?;
-        let cards = store.load_all::<Card>(CARDS).await.map_err(|e| e.message)?;
+        let (notes, cards) = store
+            .load_both::<Note, Card>(NOTES, CARDS)
+            .await
+            .map_err(|e| e.message)?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
             self.notice.set(Some(format!(
@@ -190,7 +199,7 @@ impl AppState {
                 .map(|n| (n.id.clone(), n.updated))
                 .collect(),
         );
-        let mut library = Library::from_notes(notes.records);
+        let mut library = Library::from_notes_unlinked(notes.records);
         let mut deck = Deck::from_cards(cards.records);
         let recovered = recover_journal(&mut library);
         recover_answers(store, &mut deck).await;
@@ -218,15 +227,32 @@ impl AppState {
         Ok(())
     }
 
+    /// Reads the notes' links after the first paint, a slice per task; backlinks fill in
+    /// once all are read.
+    fn index_links_later(&self) {
+        let this = *self;
+        spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                let done = this
+                    .library
+                    .try_update_untracked(|lib| lib.index_some_links(LINK_SLICE))
+                    .unwrap_or(true);
+                if done {
+                    break;
+                }
+            }
+            this.library.update(|_| {});
+        });
+    }
+
     /// Reads notes and cards back from storage after a write that failed, so memory again holds
     /// what is stored.
     async fn reread_library(&self) {
         let Some(store) = self.store.get_value() else {
             return;
         };
-        let notes = store.load_all::<Note>(NOTES).await;
-        let cards = store.load_all::<Card>(CARDS).await;
-        if let (Ok(notes), Ok(cards)) = (notes, cards) {
+        if let Ok((notes, cards)) = store.load_both::<Note, Card>(NOTES, CARDS).await {
             self.library.set(Library::from_notes(notes.records));
             self.deck.set(Deck::from_cards(cards.records));
         }
@@ -293,16 +319,37 @@ impl AppState {
         }
     }
 
-    /// Takes new text for a note; it is written once typing pauses.
+    /// Takes new text for a note; it is written once typing pauses. The library (and all that
+    /// follows from it: links, cards, lists) takes it after the keystroke's frame is painted,
+    /// once for all keys typed within that frame.
     pub fn edit_body(&self, id: &str, body: &str) {
+        let waiting = self
+            .typed
+            .with_value(|t| t.as_ref().map(|(note, _)| note.clone()));
+        if waiting.as_deref().is_some_and(|note| note != id) {
+            self.take_typed();
+        }
+        self.typed
+            .set_value(Some((id.to_string(), body.to_string())));
+        if waiting.as_deref() != Some(id) {
+            let this = *self;
+            request_animation_frame(move || set_timeout(move || this.take_typed(), Duration::ZERO));
+        }
+    }
+
+    /// Takes typed text into the library now; anything that reads or writes notes calls it first.
+    fn take_typed(&self) {
+        let Some((id, body)) = self.typed.try_update_value(Option::take).flatten() else {
+            return;
+        };
         let changed = self
             .library
-            .try_update(|lib| lib.set_body(id, body, now()))
+            .try_update(|lib| lib.set_body(&id, &body, now()))
             .unwrap_or(false);
         if !changed {
             return;
         }
-        self.mark_dirty([id.to_string()]);
+        self.mark_dirty([id]);
         self.save_state.set(SaveState::Pending);
         let generation = self.edit_generation.get_value() + 1;
         self.edit_generation.set_value(generation);
@@ -317,6 +364,7 @@ impl AppState {
 
     /// Renames a note; every link to it is rewritten and all changed notes are stored together.
     pub fn rename(&self, id: &str, title: &str) -> Result<(), String> {
+        self.take_typed();
         let result = self
             .library
             .try_update(|lib| lib.rename(id, title, now()))
@@ -330,6 +378,7 @@ impl AppState {
     /// Deletes a note from memory and storage; its cards are retired with their history kept,
     /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
+        self.take_typed();
         let removed = self.library.try_update(|lib| lib.delete(id)).flatten();
         if removed.is_none() {
             return;
@@ -407,6 +456,7 @@ impl AppState {
 
     /// Copies notes not yet written to the journal, which the next start reads.
     fn journal_unsaved(&self) {
+        self.take_typed();
         let notes: Vec<Note> = self.dirty.with_value(|ids| {
             self.library
                 .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
@@ -416,6 +466,7 @@ impl AppState {
 
     /// Writes every changed note now, in one transaction. Called on pauses, blur and page hide.
     pub fn flush(&self) {
+        self.take_typed();
         let ids = self
             .dirty
             .try_update_value(std::mem::take)
