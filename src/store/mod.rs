@@ -300,9 +300,9 @@ impl Store {
                 let mut records = Vec::with_capacity(values.length() as usize);
                 let mut unreadable = 0;
                 for value in values.iter() {
-                    match serde_wasm_bindgen::from_value::<T>(value) {
-                        Ok(record) => records.push(record),
-                        Err(_) => unreadable += 1,
+                    match from_js::<T>(&value) {
+                        Some(record) => records.push(record),
+                        None => unreadable += 1,
                     }
                 }
                 (records, unreadable)
@@ -358,7 +358,7 @@ impl Store {
                 .map_err(fail)?
                 .await
                 .map_err(fail)?
-                .and_then(|v| serde_wasm_bindgen::from_value::<Note>(v).ok());
+                .and_then(|v| from_js::<Note>(&v));
             if let Some(stored) = stored {
                 if Some(stored.updated) != *updated {
                     copies.push(copy(stored));
@@ -391,7 +391,7 @@ impl Store {
             .map_err(fail)?
             .await
             .map_err(fail)?;
-        Ok(value.and_then(|v| serde_wasm_bindgen::from_value::<T>(v).ok()))
+        Ok(value.and_then(|v| from_js::<T>(&v)))
     }
 
     /// A setting or marker from the meta store; `None` when absent or unreadable.
@@ -409,9 +409,22 @@ impl Store {
             .await
             .map_err(fail)?;
         Ok(value
-            .and_then(|v| serde_wasm_bindgen::from_value::<MetaRecord<T>>(v).ok())
+            .and_then(|v| from_js::<MetaRecord<T>>(&v))
             .map(|record| record.value))
     }
+}
+
+/// A record read from storage or another tab, through the browser's JSON text: every record is
+/// read by serde_json alone, so each record type compiles one reader instead of two.
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// A record as a plain JS value (as IndexedDB and other tabs take it), through JSON text.
+pub fn to_js<T: Serialize>(record: &T) -> Option<JsValue> {
+    let json = serde_json::to_string(record).ok()?;
+    js_sys::JSON::parse(&json).ok()
 }
 
 /// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
