@@ -13,7 +13,7 @@ use crate::core::bundle::{Course, Elsewhere};
 use crate::core::deck::Card;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
-use crate::store::{Changes, CARDS, NOTES};
+use crate::store::{from_js, to_js, Changes, CARDS, NOTES};
 
 const CHANNEL: &str = "loam";
 
@@ -34,7 +34,7 @@ impl AppState {
         };
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if let Ok(changes) = serde_wasm_bindgen::from_value::<Changes>(e.data()) {
+                if let Some(changes) = from_js::<Changes>(&e.data()) {
                     spawn_local(async move { self.take_changes(changes).await });
                 }
             });
@@ -49,8 +49,7 @@ impl AppState {
         if changes.is_empty() {
             return;
         }
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        if let Ok(message) = serde::Serialize::serialize(changes, &serializer) {
+        if let Some(message) = to_js(changes) {
             CHANNEL_OPEN.with(|c| {
                 if let Some(channel) = c.borrow().as_ref() {
                     let _ = channel.post_message(&message);

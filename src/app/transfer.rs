@@ -73,7 +73,9 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .get("content-length")
         .ok()
         .flatten()
-        .and_then(|l| l.parse::<f64>().ok());
+        .and_then(|l| l.parse::<u64>().ok())
+        // Whole bytes, read without the float parser and its tables.
+        .map(|l| l as f64);
     if length.is_some_and(|l| l > MAX_FILE_BYTES) {
         return Err(format!(
             "The file at {host} is too large to be a Loam bundle."

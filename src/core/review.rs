@@ -55,11 +55,7 @@ impl SettingsForm {
     /// parameters); the message says which field is wrong and how to write it.
     pub fn read(&self, base: &ReviewSettings) -> Result<ReviewSettings, String> {
         let mut settings = base.clone();
-        settings.scheduler.desired_retention = self
-            .desired_retention
-            .trim()
-            .parse()
-            .ok()
+        settings.scheduler.desired_retention = fraction(self.desired_retention.trim())
             .filter(|r| (0.7..=0.99).contains(r))
             .ok_or("Desired retention must be a number between 0.70 and 0.99.")?;
         settings.scheduler.maximum_interval_days = self
@@ -348,11 +344,165 @@ pub fn answer(
     }
 }
 
+/// The number `text` writes when it lies between 0.1 and 1, as the nearest `f64` (the answer
+/// `str::parse` gives), else `None`. The standard parse brings a 10 KB table of powers of five
+/// into the app for this one field; here the bits come from doubling the decimal digits.
+fn fraction(text: &str) -> Option<f64> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let (number, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let (whole, decimals) = number.split_once('.').unwrap_or((number, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && decimals.is_empty()) || !all_digits(whole) || !all_digits(decimals) {
+        return None;
+    }
+    let exponent = match exponent {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !all_digits(digits) {
+                return None;
+            }
+            let size = digits.bytes().fold(0i64, |n, b| {
+                n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+            });
+            if e.starts_with('-') {
+                -size
+            } else {
+                size
+            }
+        }
+    };
+    let digits: Vec<u8> = whole
+        .bytes()
+        .chain(decimals.bytes())
+        .map(|b| b - b'0')
+        .collect();
+    // Between 0.1 and 1 the first digit that is not zero comes right after the point.
+    let first = digits.iter().position(|&d| d != 0)?;
+    if (whole.len() as i64).saturating_add(exponent) != first as i64 {
+        return None;
+    }
+    let last = digits.iter().rposition(|&d| d != 0)?;
+    let mut rest = digits[first..=last].to_vec();
+    // The first bit that is set (at most 4 places in, as the value is at least 0.1), then 52
+    // more, then round to nearest, ties to even.
+    let mut shift = 0;
+    while !double(&mut rest) {
+        shift += 1;
+    }
+    let mut bits: u64 = 1;
+    for _ in 0..52 {
+        bits = bits << 1 | u64::from(double(&mut rest));
+    }
+    let half = double(&mut rest);
+    if half && (bits & 1 == 1 || rest.iter().any(|&d| d != 0)) {
+        bits += 1;
+    }
+    Some(bits as f64 / (1u64 << (53 + shift)) as f64)
+}
+
+/// Doubles the decimal fraction `0.d1 d2 d3 ...` in place; true when it carries past the point.
+fn double(digits: &mut [u8]) -> bool {
+    let mut carry = 0;
+    for d in digits.iter_mut().rev() {
+        let twice = *d * 2 + carry;
+        *d = twice % 10;
+        carry = twice / 10;
+    }
+    carry == 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::deck::tests::card;
     use crate::core::schedule::{CardState, DAY_MS};
+    use proptest::prelude::*;
+
+    /// What the standard parse gives for `text`, kept when it lies in [0.5, 1).
+    fn standard(text: &str) -> Option<f64> {
+        text.parse::<f64>().ok().filter(|v| (0.5..1.0).contains(v))
+    }
+
+    #[test]
+    fn fraction_reads_what_the_standard_parse_reads() {
+        for text in [
+            "0.9",
+            "0.90",
+            ".9",
+            "+0.9",
+            "9e-1",
+            "90E-2",
+            "0.0009e3",
+            "00.95",
+            "0.7",
+            "0.99",
+            "0.70",
+            "0.5",
+            "0.999999999999999999999",
+            "0.49999999999999999999999",
+            "0.6999999999999999",
+            "0.69999999999999995559107901499373838305473327636718750",
+            "0.85e+0",
+            "8.5e-1",
+            "0.9e00000000000000000000000000",
+            "0.9e-99999999999999999999999",
+            "1",
+            "1.",
+            "0",
+            "-0.9",
+            "",
+            ".",
+            "e",
+            "e5",
+            "0.9e",
+            "0.9e+",
+            "0.9e+-1",
+            "++0.9",
+            "+-0.9",
+            "0..9",
+            "0.9.",
+            "inf",
+            "NaN",
+            "0x1",
+            "0.9 ",
+            " 0.9",
+            "٠.٩",
+            "0.9f",
+            "1e-1",
+            "0.1",
+            "0.09999999999999999",
+        ] {
+            assert_eq!(
+                fraction(text).filter(|v| (0.5..1.0).contains(v)),
+                standard(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fraction_agrees_with_the_standard_parse(
+            whole in "0{0,3}[0-9]?",
+            decimals in "[0-9]{0,30}",
+            exponent in proptest::option::of(-40i32..40),
+            dot in any::<bool>(),
+        ) {
+            let mut text = whole.clone();
+            if dot || decimals.is_empty() {
+                text.push('.');
+            }
+            text.push_str(&decimals);
+            if let Some(e) = exponent {
+                text.push_str(&format!("e{e}"));
+            }
+            prop_assert_eq!(fraction(&text).filter(|v| (0.5..1.0).contains(v)), standard(&text), "{:?}", text);
+        }
+    }
 
     const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
     const T0: Millis = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z

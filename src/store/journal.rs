@@ -22,18 +22,13 @@ pub fn read() -> Vec<Note> {
 
 fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let text = local_storage()?.get_item(key).ok()??;
-    let value = js_sys::JSON::parse(&text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    serde_json::from_str(&text).ok()
 }
 
 fn save<T: Serialize>(key: &str, value: &T) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let Ok(value) = value.serialize(&serializer) else {
-        return;
-    };
-    if let (Some(storage), Ok(text)) = (local_storage(), js_sys::JSON::stringify(&value)) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(value)) {
         // A full localStorage just means this net has a hole; the IndexedDB write still runs.
-        let _ = storage.set_item(key, &String::from(text));
+        let _ = storage.set_item(key, &text);
     }
 }
 

@@ -358,7 +358,7 @@ impl Store {
                 .map_err(fail)?
                 .await
                 .map_err(fail)?
-                .and_then(|v| serde_wasm_bindgen::from_value::<Note>(v).ok());
+                .and_then(|v| from_js::<Note>(&v));
             if let Some(stored) = stored {
                 if Some(stored.updated) != *updated {
                     copies.push(copy(stored));
@@ -391,7 +391,7 @@ impl Store {
             .map_err(fail)?
             .await
             .map_err(fail)?;
-        Ok(value.and_then(|v| serde_wasm_bindgen::from_value::<T>(v).ok()))
+        Ok(value.and_then(|v| from_js::<T>(&v)))
     }
 
     /// A setting or marker from the meta store; `None` when absent or unreadable.
@@ -409,13 +409,24 @@ impl Store {
             .await
             .map_err(fail)?;
         Ok(value
-            .and_then(|v| serde_wasm_bindgen::from_value::<MetaRecord<T>>(v).ok())
+            .and_then(|v| from_js::<MetaRecord<T>>(&v))
             .map(|record| record.value))
     }
 }
 
-/// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
-/// the commit that follows reports the first that failed (the transaction then aborts whole).
+/// A record read from storage or another tab, through the browser's JSON text: every record is
+/// read by serde_json alone, so each record type compiles one reader instead of two.
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// A record as a plain JS value (as IndexedDB and other tabs take it), through JSON text.
+pub fn to_js<T: Serialize>(record: &T) -> Option<JsValue> {
+    let json = serde_json::to_string(record).ok()?;
+    js_sys::JSON::parse(&json).ok()
+}
+
 /// The records a `getAll` request read, once it has.
 async fn read_records<T: DeserializeOwned>(
     request: &web_sys::IdbRequest,
@@ -436,9 +447,9 @@ async fn read_records<T: DeserializeOwned>(
             let mut records = Vec::with_capacity(values.length() as usize);
             let mut unreadable = 0;
             for value in values.iter() {
-                match serde_wasm_bindgen::from_value::<T>(value) {
-                    Ok(record) => records.push(record),
-                    Err(_) => unreadable += 1,
+                match from_js::<T>(&value) {
+                    Some(record) => records.push(record),
+                    None => unreadable += 1,
                 }
             }
             (records, unreadable)
@@ -460,6 +471,8 @@ async fn request_result(request: &web_sys::IdbRequest) -> Result<JsValue, JsValu
     request.result()
 }
 
+/// Issues a write's requests in `tx` without waiting for each: IndexedDB runs them in order, and
+/// the commit that follows reports the first that failed (the transaction then aborts whole).
 fn run(tx: &idb::Transaction, write: Write) -> Result<(), StoreError> {
     let fail = StoreError::from_write;
     let mut stores: Vec<(&str, idb::ObjectStore)> = Vec::new();
