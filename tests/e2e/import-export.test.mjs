@@ -157,6 +157,8 @@ describeApp('import and export', (test) => {
     const notes = anki.notes + crowd.notes + 1;
     await page.getByRole('heading', { name: `Import ${notes} notes`, exact: true }).waitFor();
     await page.locator('.import-report details', { hasText: 'Read (3)' }).locator('summary').click();
+    // The lines are drawn once the details open (the toggle event comes a task after the click).
+    await page.locator('.import-report li').first().waitFor();
     const lines = (await page.locator('.import-report li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(lines, [
       'French and history.txt 35 cards in 2 notes; 1 row without a front and a back left out; 1 media file left out.',
