@@ -74,6 +74,9 @@ impl Library {
     /// listed and opened before it is done. Until then backlinks may be missing.
     pub fn from_notes_unlinked(notes: Vec<Note>) -> Self {
         let mut library = Self::new();
+        // Sized once rather than grown note by note.
+        library.notes.reserve(notes.len());
+        library.titles.reserve(notes.len());
         library.unlinked.reserve(notes.len());
         for note in notes {
             library.unlinked.push(note.id.clone());
