@@ -85,6 +85,11 @@ impl Library {
         library
     }
 
+    /// Whether every note's links are indexed, so backlinks are complete.
+    pub fn links_ready(&self) -> bool {
+        self.unlinked.is_empty()
+    }
+
     /// Reads the links of up to `limit` notes left by [`Library::from_notes_unlinked`]. True
     /// once every note's links are indexed.
     pub fn index_some_links(&mut self, limit: usize) -> bool {
@@ -504,11 +509,13 @@ mod tests {
         assert_eq!(lib.len(), 4);
         assert_eq!(lib.resolve("target"), Some("t"));
         assert!(lib.backlinks("t").is_empty());
+        assert!(!lib.links_ready());
         assert!(!lib.index_some_links(2));
         // Edited and deleted meanwhile: the edit counts, the deleted note's links are gone.
         lib.set_body("c", "[[Target]]", 2.0);
         lib.delete("a");
         assert!(lib.index_some_links(2));
+        assert!(lib.links_ready());
         assert_eq!(sources(&lib.backlinks("t")), ["b", "c"]);
         let whole = Library::from_notes(lib.iter().cloned().collect());
         assert_eq!(lib.incoming, whole.incoming);

@@ -11,12 +11,24 @@ use crate::core::route::Route;
 pub fn Backlinks(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let backlinks = Memo::new(move |_| state.library.with(|lib| lib.backlinks(&id)));
+    // Just after start the notes' links may still be being read.
+    let ready = Memo::new(move |_| state.library.with(|lib| lib.links_ready()));
     view! {
         <section class="backlinks" aria-labelledby="backlinks-heading">
             <h2 id="backlinks-heading">"Linked mentions"</h2>
             <Show
                 when=move || backlinks.with(|b| !b.is_empty())
-                fallback=|| view! { <p class="muted">"No other notes link here yet."</p> }
+                fallback=move || {
+                    view! {
+                        <p class="muted">
+                            {move || if ready.get() {
+                                "No other notes link here yet."
+                            } else {
+                                "Looking for notes that link here…"
+                            }}
+                        </p>
+                    }
+                }
             >
                 <ul>
                     {dynamic(move || backlinks.get().into_iter().map(|b| {

@@ -109,6 +109,25 @@ describeApp('links', (test) => {
     );
   });
 
+  test('after a reload straight onto a note, its linked mentions are all there', async ({ page }) => {
+    await createNote(page, 'Soil', 'Loam is a kind of soil.');
+    const soilUrl = page.url();
+    await createNote(page, 'Garden', 'Beds of [[Soil]].');
+    await createNote(page, 'Compost', 'It feeds the [[soil#Top|soil]].');
+    await waitForSaved(page);
+    // A fresh start reads the notes' links after listing them.
+    await page.goto(soilUrl);
+    await page.reload();
+    await noteHeading(page, 'Soil').waitFor();
+    const mentions = linkedMentions(page);
+    await waitFor(async () => (await mentions.getByRole('link').count()) === 2, {
+      message: 'both linked mentions after the reload',
+    });
+    const text = await mentions.innerText();
+    assert.ok(!text.includes('No other notes link here yet.'));
+    assert.ok(!text.includes('Looking for notes'));
+  });
+
   test('renaming a note rewrites every form of link to it', async ({ page }) => {
     await createNote(page, 'Old name', '# Heading\nTarget text.');
     const refBody = [
