@@ -74,6 +74,9 @@ pub fn card_id(note_id: &str, key: &str) -> String {
 /// change and the card stays the same; a new front is a new card. A key already taken in the note
 /// gets `#2`, `#3`... in document order.
 pub fn parse_cards(markdown: &str) -> Vec<ParsedCard> {
+    if !may_hold_cards(markdown) {
+        return Vec::new();
+    }
     let syntax = Syntax::of(markdown);
     let lines = split_lines(markdown);
     let blank: Vec<bool> = lines
@@ -97,6 +100,17 @@ pub fn parse_cards(markdown: &str) -> Vec<ParsedCard> {
         start = end;
     }
     finish(drafts)
+}
+
+/// Whether `text` has any card marker at all (`::`, a `?` line, `{{c`, `==`): most notes and
+/// lines have none, and then neither the Markdown parse nor the scans are needed.
+fn may_hold_cards(text: &str) -> bool {
+    text.contains("::") || text.contains('?') || may_hold_deletions(text)
+}
+
+/// Whether `text` may hold a cloze or a highlight.
+fn may_hold_deletions(text: &str) -> bool {
+    text.contains("{{") || text.contains("==")
 }
 
 /// The question of cloze `number`: its deletions as `[...]` (or `[hint]`), the others as their
@@ -526,6 +540,9 @@ fn multi_line(
 
 fn single_line(md: &str, syn: &Syntax, line: Line) -> Option<Vec<Draft>> {
     let text = md.get(line.start..line.end)?;
+    if !text.contains("::") {
+        return None;
+    }
     let content = line.start + block_prefix_len(text);
     let region = content..line.end;
     // `::` inside a cloze or a highlight belongs to it.
@@ -824,6 +841,12 @@ fn paragraph_cards(md: &str, syn: &Syntax, lines: &[Line], out: &mut Vec<Draft>)
 
 /// Clozes of `region`, then highlights that do not overlap them, in document order.
 fn find_deletions(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
+    if md
+        .get(region.clone())
+        .is_some_and(|t| !may_hold_deletions(t))
+    {
+        return Vec::new();
+    }
     let mut found = find_clozes(md, syn, region.clone());
     let clozes = found.len();
     let mut index = 0u32;
