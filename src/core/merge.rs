@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::core::bundle::{Bundle, BundleNote, Course, Elsewhere};
-use crate::core::card::parse_cards;
+use crate::core::card::{parse_cards, ParsedCard};
 use crate::core::deck::{Card, CardId, Deck};
 use crate::core::library::Library;
 use crate::core::link::rewrite_links;
@@ -51,6 +51,9 @@ pub struct ImportPlan {
     /// The incoming notes as they would be written: clashing titles renamed, links following.
     pub notes: Vec<BundleNote>,
     pub elsewhere: Vec<Elsewhere>,
+    /// The cards of each of `notes` (by index), parsed once for the preview and kept for the
+    /// import. A note without an entry is parsed when imported.
+    pub cards: Vec<Vec<ParsedCard>>,
 }
 
 impl ImportPlan {
@@ -107,6 +110,7 @@ impl Planning {
             plan: ImportPlan {
                 course,
                 items: Vec::with_capacity(notes.len()),
+                cards: Vec::with_capacity(notes.len()),
                 notes,
                 elsewhere,
             },
@@ -128,14 +132,16 @@ impl Planning {
             .zip(&mut self.renamed_from[start..end])
         {
             let local = library.get(&note.id);
+            let cards = parse_cards(&note.body);
             self.plan.items.push(PlanItem {
                 id: note.id.clone(),
                 title: note.title.clone(),
                 local_title: local.map(|l| l.title.clone()),
                 change: classify(local, note),
-                cards: parse_cards(&note.body).len(),
+                cards: cards.len(),
                 renamed_from: renamed_from.take(),
             });
+            self.plan.cards.push(cards);
         }
         end < self.plan.notes.len()
     }
@@ -314,6 +320,18 @@ pub fn apply(
     let course_id = plan.course.as_ref().map(|c| c.id.clone());
     let incoming: HashMap<&str, &BundleNote> =
         plan.notes.iter().map(|n| (n.id.as_str(), n)).collect();
+    // The cards the preview parsed, by note id.
+    let parsed: HashMap<&str, &[ParsedCard]> = plan
+        .notes
+        .iter()
+        .zip(&plan.cards)
+        .map(|(n, cards)| (n.id.as_str(), cards.as_slice()))
+        .collect();
+    let sync = |deck: &mut Deck, id: &str, theirs: &BundleNote| match parsed.get(theirs.id.as_str())
+    {
+        Some(cards) => deck.sync_imported_cards(id, cards, now),
+        None => deck.sync_imported_note(id, &theirs.body, now),
+    };
     let origin_of = |title: &str, body: &str| Origin {
         course: course_id.clone(),
         base: content_hash(title, body),
@@ -348,7 +366,7 @@ pub fn apply(
                     origin: Some(origin_of(&theirs.title, &theirs.body)),
                 });
                 notes.add(&theirs.id);
-                for card in deck.sync_imported_note(&theirs.id, &theirs.body, now) {
+                for card in sync(deck, &theirs.id, theirs) {
                     cards.add(&card.id);
                 }
                 written.insert(theirs.id.as_str());
@@ -392,7 +410,7 @@ pub fn apply(
             origin: Some(origin_of(&title, &theirs.body)),
         });
         notes.add(&id);
-        for card in deck.sync_imported_note(&id, &theirs.body, now) {
+        for card in sync(deck, &id, theirs) {
             cards.add(&card.id);
         }
     }
@@ -778,6 +796,40 @@ mod tests {
         assert_eq!(steps, 2);
         assert_eq!(planning.progress(), (8, 8));
         assert_eq!(planning.finish(), plan(&library, bundle(notes)));
+    }
+
+    #[test]
+    fn the_cards_parsed_for_the_preview_are_the_ones_imported() {
+        let mut library = Library::new();
+        library.put(mine("x", "France", "mine"));
+        let mut deck = Deck::default();
+        let notes = vec![
+            theirs("a", "France", "France :: Paris ^fr\n\n{{c1::Lyon}} is big"),
+            theirs("b", "Spain", "Spain ::: Madrid\n\nSee [[France]]"),
+            theirs("c", "Plain", "no cards here"),
+        ];
+        let planned = plan(&library, bundle(notes.clone()));
+        assert_eq!(planned.cards.len(), 3);
+        for (note, cards) in planned.notes.iter().zip(&planned.cards) {
+            assert_eq!(*cards, parse_cards(&note.body));
+        }
+        assert_eq!(planned.card_count(), 4);
+        // Without the parsed cards, the import parses the notes itself: the same result.
+        let mut unparsed = planned.clone();
+        unparsed.cards.clear();
+        let (mut library2, mut deck2) = (library.clone(), deck.clone());
+        let choices = HashMap::new();
+        let applied = apply(&planned, &choices, &mut library, &mut deck, T0, &mut ids());
+        let again = apply(
+            &unparsed,
+            &choices,
+            &mut library2,
+            &mut deck2,
+            T0,
+            &mut ids(),
+        );
+        assert_eq!(applied, again);
+        assert_eq!(applied.cards.len(), 4);
     }
 
     #[test]
