@@ -20,8 +20,7 @@ pub fn Sidebar() -> impl IntoView {
     // Cards waiting now; refreshed whenever the deck or the page changes.
     let due_count = move || {
         state.route.track();
-        let queue = state.queue(js_sys::Date::now());
-        queue.due.len() + queue.new.len()
+        state.waiting(js_sys::Date::now())
     };
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.
