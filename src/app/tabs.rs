@@ -49,8 +49,12 @@ impl AppState {
         if changes.is_empty() {
             return;
         }
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        if let Ok(message) = serde::Serialize::serialize(changes, &serializer) {
+        // The same object as field by field, but built by the browser's JSON parser: an import
+        // names thousands of keys.
+        let message = serde_json::to_string(changes)
+            .ok()
+            .and_then(|json| js_sys::JSON::parse(&json).ok());
+        if let Some(message) = message {
             CHANNEL_OPEN.with(|c| {
                 if let Some(channel) = c.borrow().as_ref() {
                     let _ = channel.post_message(&message);
