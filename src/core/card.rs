@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
-use crate::core::link::{markdown_options, parse_links};
+use crate::core::link::{markdown_options, parse_links, WikiLink};
 use crate::core::markdown::front_matter_end;
 
 /// What a card asks.
@@ -77,7 +77,16 @@ pub fn parse_cards(markdown: &str) -> Vec<ParsedCard> {
     if !may_hold_cards(markdown) {
         return Vec::new();
     }
-    let syntax = Syntax::of(markdown);
+    parse_cards_linked(markdown, &parse_links(markdown))
+}
+
+/// [`parse_cards`] for a caller that has already parsed the note's links (`links` must be
+/// `parse_links(markdown)`), so the note is not parsed for them twice.
+pub fn parse_cards_linked(markdown: &str, links: &[WikiLink]) -> Vec<ParsedCard> {
+    if !may_hold_cards(markdown) {
+        return Vec::new();
+    }
+    let syntax = Syntax::of_linked(markdown, links);
     let lines = split_lines(markdown);
     let blank: Vec<bool> = lines
         .iter()
@@ -300,6 +309,10 @@ struct Syntax {
 
 impl Syntax {
     fn of(markdown: &str) -> Syntax {
+        Syntax::of_linked(markdown, &parse_links(markdown))
+    }
+
+    fn of_linked(markdown: &str, links: &[WikiLink]) -> Syntax {
         let mut flags = vec![0u8; markdown.len()];
         let mut mark = |range: Range<usize>, flag: u8| {
             for byte in flags.get_mut(range).into_iter().flatten() {
@@ -333,8 +346,13 @@ impl Syntax {
             flags,
             front_matter_end: start,
         };
-        for link in parse_links(markdown) {
-            for byte in syntax.flags.get_mut(link.range).into_iter().flatten() {
+        for link in links {
+            for byte in syntax
+                .flags
+                .get_mut(link.range.clone())
+                .into_iter()
+                .flatten()
+            {
                 *byte &= !PROSE;
             }
         }

@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::core::link::{link_line, parse_links, rewrite_links};
+use crate::core::link::{link_line, parse_links, rewrite_links, WikiLink};
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
 
 /// All notes, indexed by id, by title and by what links to them.
@@ -155,12 +155,19 @@ impl Library {
     /// storage, another tab or an import. No title check and no link rewriting; when titles
     /// clash, the older note owns the title as in [`Library::from_notes`].
     pub fn put(&mut self, note: Note) -> &Note {
+        let targets = link_targets(&parse_links(&note.body));
+        self.put_linked(note, targets)
+    }
+
+    /// [`Library::put`] for a caller that has the note's link targets already: `targets` must
+    /// be `link_targets(&parse_links(&note.body))`.
+    pub fn put_linked(&mut self, note: Note, targets: BTreeSet<String>) -> &Note {
         if let Some(old) = self.notes.get(&note.id) {
             let old_key = title_key(&old.title);
             self.release_title(&old_key, &note.id);
         }
         self.claim_title(title_key(&note.title), &note.id, note.created);
-        self.index_links(&note.id, &note.body);
+        self.index_targets(&note.id, targets);
         match self.notes.entry(note.id.clone()) {
             Entry::Occupied(mut entry) => {
                 entry.insert(note);
@@ -336,10 +343,10 @@ impl Library {
 
     /// Replaces the links of note `id` in the backlink index by those of `body`.
     fn index_links(&mut self, id: &str, body: &str) {
-        let targets: BTreeSet<String> = parse_links(body)
-            .iter()
-            .map(|link| title_key(link.target))
-            .collect();
+        self.index_targets(id, link_targets(&parse_links(body)));
+    }
+
+    fn index_targets(&mut self, id: &str, targets: BTreeSet<String>) {
         let old = self.outgoing.remove(id).unwrap_or_default();
         for key in old.difference(&targets) {
             if let Some(sources) = self.incoming.get_mut(key) {
@@ -359,6 +366,11 @@ impl Library {
             self.outgoing.insert(id.to_string(), targets);
         }
     }
+}
+
+/// The title keys a note's links point to.
+pub fn link_targets(links: &[WikiLink]) -> BTreeSet<String> {
+    links.iter().map(|link| title_key(link.target)).collect()
 }
 
 #[cfg(test)]
