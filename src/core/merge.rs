@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::core::bundle::{Bundle, BundleNote, Course, Elsewhere};
-use crate::core::card::{parse_cards, parse_cards_linked, ParsedCard};
+use crate::core::card::{parse_cards_linked, ParsedCard};
 use crate::core::deck::{Card, CardId, Deck};
 use crate::core::library::{link_targets, Library};
 use crate::core::link::{parse_links, rewrite_links};
@@ -619,6 +619,7 @@ pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<Card
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::card::parse_cards;
     use crate::core::review::answer;
     use crate::core::schedule::{Rating, Settings, DAY_MS};
 
