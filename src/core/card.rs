@@ -114,12 +114,19 @@ pub fn parse_cards_linked(markdown: &str, links: &[WikiLink]) -> Vec<ParsedCard>
 /// Whether `text` has any card marker at all (`::`, a `?` line, `{{c`, `==`): most notes and
 /// lines have none, and then neither the Markdown parse nor the scans are needed.
 fn may_hold_cards(text: &str) -> bool {
-    text.contains("::") || text.contains('?') || may_hold_deletions(text)
+    text.contains('?') || has_pair(text, |b| matches!(b, b':' | b'{' | b'='))
 }
 
 /// Whether `text` may hold a cloze or a highlight.
 fn may_hold_deletions(text: &str) -> bool {
-    text.contains("{{") || text.contains("==")
+    has_pair(text, |b| matches!(b, b'{' | b'='))
+}
+
+/// Whether two bytes in a row are the same byte `wanted` accepts: one pass over the text.
+fn has_pair(text: &str, wanted: impl Fn(u8) -> bool) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == pair[1] && wanted(pair[0]))
 }
 
 /// The question of cloze `number`: its deletions as `[...]` (or `[hint]`), the others as their
@@ -558,7 +565,7 @@ fn multi_line(
 
 fn single_line(md: &str, syn: &Syntax, line: Line) -> Option<Vec<Draft>> {
     let text = md.get(line.start..line.end)?;
-    if !text.contains("::") {
+    if !has_pair(text, |b| b == b':') {
         return None;
     }
     let content = line.start + block_prefix_len(text);
@@ -1214,6 +1221,19 @@ mod tests {
 
     fn keys(md: &str) -> Vec<String> {
         parse_cards(md).into_iter().map(|c| c.key).collect()
+    }
+
+    #[test]
+    fn text_without_a_marker_holds_no_cards() {
+        assert!(!may_hold_cards(
+            "plain words: one colon, {one brace} and = one sign"
+        ));
+        for marked in ["a :: b", "q\n?\na", "{{c1::x}}", "==x==", "?"] {
+            assert!(may_hold_cards(marked), "{marked}");
+        }
+        assert!(may_hold_deletions("{{c1::x}}") && may_hold_deletions("a ==b=="));
+        assert!(!may_hold_deletions("a :: b ? { } ="));
+        assert!(parse_cards("plain words: one colon and = one sign").is_empty());
     }
 
     #[test]
