@@ -25,6 +25,13 @@ impl AppState {
             .with(|deck| review::queue(deck, now, new_per_day, calendar()))
     }
 
+    /// How many cards today's queue at `now` holds, due and new.
+    pub fn waiting(&self, now: Millis) -> usize {
+        let new_per_day = self.review_settings.with(|s| s.new_per_day);
+        self.deck
+            .with(|deck| review::waiting(deck, now, new_per_day, calendar()))
+    }
+
     /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used
     /// for the intervals shown on the buttons.
     pub fn answer(&self, card_id: &str, rating: Rating, draw: f64) {

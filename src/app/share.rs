@@ -134,7 +134,7 @@ impl AppState {
     /// memory is read back from storage, so it again holds exactly what is stored.
     pub async fn import(
         self,
-        plan: ImportPlan,
+        plan: std::sync::Arc<ImportPlan>,
         choices: HashMap<NoteId, Choice>,
         own: bool,
     ) -> Result<Route, String> {

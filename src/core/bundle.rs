@@ -435,16 +435,21 @@ fn link_bytes(text: &str, most: usize, too_long: BundleError) -> Result<Vec<u8>,
     if text.len() > most {
         return Err(too_long);
     }
-    let compact: String = text
-        .trim_end_matches('=')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = text.trim_end_matches('=');
+    // A link as sent has no spaces: decoded in place rather than copied first.
+    let compact: std::borrow::Cow<str> = if text.bytes().all(|b| b.is_ascii_graphic()) {
+        text.into()
+    } else {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    };
     if compact.is_empty() {
         return Err(BundleError::Truncated);
     }
     LINK_BASE64
-        .decode(compact)
+        .decode(compact.as_bytes())
         .map_err(|_| BundleError::BadLinkText)
 }
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
-use crate::core::link::{markdown_options, parse_links};
+use crate::core::link::{markdown_options, parse_links, WikiLink};
 use crate::core::markdown::front_matter_end;
 
 /// What a card asks.
@@ -74,7 +74,19 @@ pub fn card_id(note_id: &str, key: &str) -> String {
 /// change and the card stays the same; a new front is a new card. A key already taken in the note
 /// gets `#2`, `#3`... in document order.
 pub fn parse_cards(markdown: &str) -> Vec<ParsedCard> {
-    let syntax = Syntax::of(markdown);
+    if !may_hold_cards(markdown) {
+        return Vec::new();
+    }
+    parse_cards_linked(markdown, &parse_links(markdown))
+}
+
+/// [`parse_cards`] for a caller that has already parsed the note's links (`links` must be
+/// `parse_links(markdown)`), so the note is not parsed for them twice.
+pub fn parse_cards_linked(markdown: &str, links: &[WikiLink]) -> Vec<ParsedCard> {
+    if !may_hold_cards(markdown) {
+        return Vec::new();
+    }
+    let syntax = Syntax::of_linked(markdown, links);
     let lines = split_lines(markdown);
     let blank: Vec<bool> = lines
         .iter()
@@ -97,6 +109,24 @@ pub fn parse_cards(markdown: &str) -> Vec<ParsedCard> {
         start = end;
     }
     finish(drafts)
+}
+
+/// Whether `text` has any card marker at all (`::`, a `?` line, `{{c`, `==`): most notes and
+/// lines have none, and then neither the Markdown parse nor the scans are needed.
+fn may_hold_cards(text: &str) -> bool {
+    text.contains('?') || has_pair(text, |b| matches!(b, b':' | b'{' | b'='))
+}
+
+/// Whether `text` may hold a cloze or a highlight.
+fn may_hold_deletions(text: &str) -> bool {
+    has_pair(text, |b| matches!(b, b'{' | b'='))
+}
+
+/// Whether two bytes in a row are the same byte `wanted` accepts: one pass over the text.
+fn has_pair(text: &str, wanted: impl Fn(u8) -> bool) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == pair[1] && wanted(pair[0]))
 }
 
 /// The question of cloze `number`: its deletions as `[...]` (or `[hint]`), the others as their
@@ -286,6 +316,10 @@ struct Syntax {
 
 impl Syntax {
     fn of(markdown: &str) -> Syntax {
+        Syntax::of_linked(markdown, &parse_links(markdown))
+    }
+
+    fn of_linked(markdown: &str, links: &[WikiLink]) -> Syntax {
         let mut flags = vec![0u8; markdown.len()];
         let mut mark = |range: Range<usize>, flag: u8| {
             for byte in flags.get_mut(range).into_iter().flatten() {
@@ -319,8 +353,13 @@ impl Syntax {
             flags,
             front_matter_end: start,
         };
-        for link in parse_links(markdown) {
-            for byte in syntax.flags.get_mut(link.range).into_iter().flatten() {
+        for link in links {
+            for byte in syntax
+                .flags
+                .get_mut(link.range.clone())
+                .into_iter()
+                .flatten()
+            {
                 *byte &= !PROSE;
             }
         }
@@ -526,6 +565,9 @@ fn multi_line(
 
 fn single_line(md: &str, syn: &Syntax, line: Line) -> Option<Vec<Draft>> {
     let text = md.get(line.start..line.end)?;
+    if !has_pair(text, |b| b == b':') {
+        return None;
+    }
     let content = line.start + block_prefix_len(text);
     let region = content..line.end;
     // `::` inside a cloze or a highlight belongs to it.
@@ -824,6 +866,12 @@ fn paragraph_cards(md: &str, syn: &Syntax, lines: &[Line], out: &mut Vec<Draft>)
 
 /// Clozes of `region`, then highlights that do not overlap them, in document order.
 fn find_deletions(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
+    if md
+        .get(region.clone())
+        .is_some_and(|t| !may_hold_deletions(t))
+    {
+        return Vec::new();
+    }
     let mut found = find_clozes(md, syn, region.clone());
     let clozes = found.len();
     let mut index = 0u32;
@@ -1173,6 +1221,19 @@ mod tests {
 
     fn keys(md: &str) -> Vec<String> {
         parse_cards(md).into_iter().map(|c| c.key).collect()
+    }
+
+    #[test]
+    fn text_without_a_marker_holds_no_cards() {
+        assert!(!may_hold_cards(
+            "plain words: one colon, {one brace} and = one sign"
+        ));
+        for marked in ["a :: b", "q\n?\na", "{{c1::x}}", "==x==", "?"] {
+            assert!(may_hold_cards(marked), "{marked}");
+        }
+        assert!(may_hold_deletions("{{c1::x}}") && may_hold_deletions("a ==b=="));
+        assert!(!may_hold_deletions("a :: b ? { } ="));
+        assert!(parse_cards("plain words: one colon and = one sign").is_empty());
     }
 
     #[test]

@@ -136,6 +136,17 @@ impl Deck {
         self.sync(note_id, body, now, false)
     }
 
+    /// As [`Deck::sync_imported_note`], with the cards already parsed from the note's text
+    /// (the import preview parsed them).
+    pub fn sync_imported_cards(
+        &mut self,
+        note_id: &str,
+        parsed: &[ParsedCard],
+        now: Millis,
+    ) -> Vec<Card> {
+        self.sync_parsed(note_id, parsed, now, false)
+    }
+
     /// Puts these cards in the learner's reviews; returns the ones that were not yet.
     pub fn add_to_reviews(&mut self, ids: &[CardId]) -> Vec<Card> {
         let mut changed = Vec::new();
@@ -151,7 +162,16 @@ impl Deck {
     }
 
     fn sync(&mut self, note_id: &str, body: &str, now: Millis, in_deck: bool) -> Vec<Card> {
-        let parsed = card::parse_cards(body);
+        self.sync_parsed(note_id, &card::parse_cards(body), now, in_deck)
+    }
+
+    fn sync_parsed(
+        &mut self,
+        note_id: &str,
+        parsed: &[ParsedCard],
+        now: Millis,
+        in_deck: bool,
+    ) -> Vec<Card> {
         let existing: Vec<CardRecord> = self
             .cards_of_note(note_id)
             .into_iter()
@@ -166,7 +186,7 @@ impl Deck {
         if parsed.is_empty() && existing.iter().all(|c| c.retired) {
             return Vec::new();
         }
-        let plan = card::reconcile(&existing, &parsed, note_id);
+        let plan = card::reconcile(&existing, parsed, note_id);
         let mut changed = Vec::new();
         for placed in plan.insert {
             let mut card = Card {

@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::core::link::{link_line, parse_links, rewrite_links};
+use crate::core::link::{link_line, parse_links, rewrite_links, WikiLink};
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
 
 /// All notes, indexed by id, by title and by what links to them.
@@ -190,7 +190,14 @@ impl Library {
     /// storage, another tab or an import. No title check and no link rewriting; when titles
     /// clash, the older note owns the title as in [`Library::from_notes`].
     pub fn put(&mut self, note: Note) -> &Note {
-        index_links(&mut self.outgoing, &mut self.incoming, &note.id, &note.body);
+        let targets = link_targets(&parse_links(&note.body));
+        self.put_linked(note, targets)
+    }
+
+    /// [`Library::put`] for a caller that has the note's link targets already: `targets` must
+    /// be `link_targets(&parse_links(&note.body))`.
+    pub fn put_linked(&mut self, note: Note, targets: BTreeSet<String>) -> &Note {
+        index_targets(&mut self.outgoing, &mut self.incoming, &note.id, targets);
         self.put_unlinked(note)
     }
 
@@ -385,10 +392,16 @@ fn index_links(
     id: &str,
     body: &str,
 ) {
-    let targets: BTreeSet<String> = parse_links(body)
-        .iter()
-        .map(|link| title_key(link.target))
-        .collect();
+    index_targets(outgoing, incoming, id, link_targets(&parse_links(body)));
+}
+
+/// [`index_links`] with the note's link targets already read.
+fn index_targets(
+    outgoing: &mut HashMap<NoteId, BTreeSet<String>>,
+    incoming: &mut HashMap<String, BTreeSet<NoteId>>,
+    id: &str,
+    targets: BTreeSet<String>,
+) {
     let old = outgoing.remove(id).unwrap_or_default();
     for key in old.difference(&targets) {
         if let Some(sources) = incoming.get_mut(key) {
@@ -407,6 +420,11 @@ fn index_links(
     if !targets.is_empty() {
         outgoing.insert(id.to_string(), targets);
     }
+}
+
+/// The title keys a note's links point to.
+pub fn link_targets(links: &[WikiLink]) -> BTreeSet<String> {
+    links.iter().map(|link| title_key(link.target)).collect()
 }
 
 #[cfg(test)]

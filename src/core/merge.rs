@@ -1,13 +1,13 @@
 //! Importing a bundle: a preview of what it would change (new, updated, kept, in conflict), then
 //! applying it with the learner's choices, never losing their edits or their cards' history.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::core::bundle::{Bundle, BundleNote, Course, Elsewhere};
-use crate::core::card::parse_cards;
+use crate::core::card::{parse_cards_linked, ParsedCard};
 use crate::core::deck::{Card, CardId, Deck};
-use crate::core::library::Library;
-use crate::core::link::rewrite_links;
+use crate::core::library::{link_targets, Library};
+use crate::core::link::{parse_links, rewrite_links};
 use crate::core::note::{content_hash, title_key, Note, NoteId, Origin, MAX_TITLE_CHARS};
 use crate::core::review::{average_recall, Recall};
 use crate::core::schedule::{Millis, Scheduler};
@@ -51,6 +51,27 @@ pub struct ImportPlan {
     /// The incoming notes as they would be written: clashing titles renamed, links following.
     pub notes: Vec<BundleNote>,
     pub elsewhere: Vec<Elsewhere>,
+    /// What was read from each of `notes` (by index) for the preview, kept so the import does
+    /// not parse the notes again. A note without an entry is parsed when imported.
+    pub parsed: Vec<Parsed>,
+}
+
+/// The cards and links of an incoming note's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub cards: Vec<ParsedCard>,
+    /// The title keys its links point to, as [`link_targets`] gives them.
+    pub links: BTreeSet<String>,
+}
+
+impl Parsed {
+    pub fn of(body: &str) -> Parsed {
+        let links = parse_links(body);
+        Parsed {
+            cards: parse_cards_linked(body, &links),
+            links: link_targets(&links),
+        }
+    }
 }
 
 impl ImportPlan {
@@ -107,6 +128,7 @@ impl Planning {
             plan: ImportPlan {
                 course,
                 items: Vec::with_capacity(notes.len()),
+                parsed: Vec::with_capacity(notes.len()),
                 notes,
                 elsewhere,
             },
@@ -128,14 +150,16 @@ impl Planning {
             .zip(&mut self.renamed_from[start..end])
         {
             let local = library.get(&note.id);
+            let parsed = Parsed::of(&note.body);
             self.plan.items.push(PlanItem {
                 id: note.id.clone(),
                 title: note.title.clone(),
                 local_title: local.map(|l| l.title.clone()),
                 change: classify(local, note),
-                cards: parse_cards(&note.body).len(),
+                cards: parsed.cards.len(),
                 renamed_from: renamed_from.take(),
             });
+            self.plan.parsed.push(parsed);
         }
         end < self.plan.notes.len()
     }
@@ -314,6 +338,25 @@ pub fn apply(
     let course_id = plan.course.as_ref().map(|c| c.id.clone());
     let incoming: HashMap<&str, &BundleNote> =
         plan.notes.iter().map(|n| (n.id.as_str(), n)).collect();
+    // What the preview read from each note, by note id.
+    let parsed: HashMap<&str, &Parsed> = plan
+        .notes
+        .iter()
+        .zip(&plan.parsed)
+        .map(|(n, parsed)| (n.id.as_str(), parsed))
+        .collect();
+    let sync = |deck: &mut Deck, id: &str, theirs: &BundleNote| match parsed.get(theirs.id.as_str())
+    {
+        Some(parsed) => deck.sync_imported_cards(id, &parsed.cards, now),
+        None => deck.sync_imported_note(id, &theirs.body, now),
+    };
+    // `note` carries the text of `theirs`.
+    let put = |library: &mut Library, note: Note, theirs: &BundleNote| {
+        match parsed.get(theirs.id.as_str()) {
+            Some(parsed) => library.put_linked(note, parsed.links.clone()),
+            None => library.put(note),
+        };
+    };
     let origin_of = |title: &str, body: &str| Origin {
         course: course_id.clone(),
         base: content_hash(title, body),
@@ -339,16 +382,17 @@ pub fn apply(
                 if let Some(local) = &local {
                     retitled.extend(retitle(library, local, &theirs.title));
                 }
-                library.put(Note {
+                let note = Note {
                     id: theirs.id.clone(),
                     title: theirs.title.clone(),
                     body: theirs.body.clone(),
                     created: theirs.created,
                     updated: theirs.updated,
                     origin: Some(origin_of(&theirs.title, &theirs.body)),
-                });
+                };
+                put(library, note, theirs);
                 notes.add(&theirs.id);
-                for card in deck.sync_imported_note(&theirs.id, &theirs.body, now) {
+                for card in sync(deck, &theirs.id, theirs) {
                     cards.add(&card.id);
                 }
                 written.insert(theirs.id.as_str());
@@ -383,16 +427,17 @@ pub fn apply(
         else {
             continue;
         };
-        library.put(Note {
+        let note = Note {
             id: id.clone(),
             title: title.clone(),
             body: theirs.body.clone(),
             created: theirs.created,
             updated: theirs.updated,
             origin: Some(origin_of(&title, &theirs.body)),
-        });
+        };
+        put(library, note, theirs);
         notes.add(&id);
-        for card in deck.sync_imported_note(&id, &theirs.body, now) {
+        for card in sync(deck, &id, theirs) {
             cards.add(&card.id);
         }
     }
@@ -574,6 +619,7 @@ pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<Card
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::card::parse_cards;
     use crate::core::review::answer;
     use crate::core::schedule::{Rating, Settings, DAY_MS};
 
@@ -778,6 +824,45 @@ mod tests {
         assert_eq!(steps, 2);
         assert_eq!(planning.progress(), (8, 8));
         assert_eq!(planning.finish(), plan(&library, bundle(notes)));
+    }
+
+    #[test]
+    fn the_cards_parsed_for_the_preview_are_the_ones_imported() {
+        let mut library = Library::new();
+        library.put(mine("x", "France", "mine"));
+        let mut deck = Deck::default();
+        let notes = vec![
+            theirs("a", "France", "France :: Paris ^fr\n\n{{c1::Lyon}} is big"),
+            theirs("b", "Spain", "Spain ::: Madrid\n\nSee [[France]]"),
+            theirs("c", "Plain", "no cards here"),
+        ];
+        let planned = plan(&library, bundle(notes.clone()));
+        assert_eq!(planned.parsed.len(), 3);
+        for (note, parsed) in planned.notes.iter().zip(&planned.parsed) {
+            assert_eq!(parsed.cards, parse_cards(&note.body));
+            assert_eq!(parsed.links, link_targets(&parse_links(&note.body)));
+        }
+        assert_eq!(planned.parsed[1].links.len(), 1);
+        assert_eq!(planned.card_count(), 4);
+        // Without what the preview read, the import parses the notes itself: the same result.
+        let mut unparsed = planned.clone();
+        unparsed.parsed.clear();
+        let (mut library2, mut deck2) = (library.clone(), deck.clone());
+        let choices = HashMap::new();
+        let applied = apply(&planned, &choices, &mut library, &mut deck, T0, &mut ids());
+        let again = apply(
+            &unparsed,
+            &choices,
+            &mut library2,
+            &mut deck2,
+            T0,
+            &mut ids(),
+        );
+        assert_eq!(applied, again);
+        assert_eq!(applied.cards.len(), 4);
+        let backlinks = |lib: &Library| lib.backlinks("x").len() + lib.backlinks("a").len();
+        assert_eq!(backlinks(&library), backlinks(&library2));
+        assert_eq!(backlinks(&library), 1);
     }
 
     #[test]

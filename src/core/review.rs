@@ -311,6 +311,30 @@ pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> 
     }
 }
 
+/// How many cards [`queue`] would hold as due and new, counted without ordering or copying
+/// them: the sidebar shows this number after every change of the deck.
+pub fn waiting(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> usize {
+    let today = calendar.day(now);
+    let mut started_today = 0;
+    let mut due = 0;
+    let mut new = 0;
+    for card in deck.cards() {
+        if card.introduced.is_some_and(|t| calendar.day(t) == today) {
+            started_today += 1;
+        }
+        if !card.in_review() {
+            continue;
+        }
+        if card.schedule.is_new() {
+            new += 1;
+        } else if card.schedule.due <= now {
+            due += 1;
+        }
+    }
+    let new_allowed = (new_per_day as usize).saturating_sub(started_today);
+    due + new.min(new_allowed)
+}
+
 /// An answer that was given, with what is needed to take it back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -551,6 +575,45 @@ mod tests {
         // Tomorrow the limit is fresh again.
         let q = queue(&deck, now + DAY_MS, 2, UTC);
         assert_eq!(q.new, vec!["n1", "n2"]);
+    }
+
+    #[test]
+    fn waiting_counts_what_the_queue_holds() {
+        let mut deck = Deck::default();
+        for i in 0..6 {
+            deck.put(card(&format!("n{i}"), T0 + f64::from(i)));
+        }
+        let mut suspended = card("s", T0);
+        suspended.suspended = true;
+        deck.put(suspended);
+        let mut not_added = card("c", T0);
+        not_added.in_deck = false;
+        deck.put(not_added);
+        let s = scheduler();
+        for (id, rating) in [
+            ("n0", Rating::Good),
+            ("n1", Rating::Again),
+            ("n2", Rating::Easy),
+        ] {
+            let a = answer(deck.get(id).unwrap(), rating, T0, &s, || 0.5);
+            deck.put(a.after);
+        }
+        for now in [
+            T0,
+            T0 + 1_000.0,
+            T0 + 61_000.0,
+            T0 + DAY_MS,
+            T0 + 30.0 * DAY_MS,
+        ] {
+            for limit in [0, 1, 2, 20] {
+                let q = queue(&deck, now, limit, UTC);
+                assert_eq!(
+                    waiting(&deck, now, limit, UTC),
+                    q.due.len() + q.new.len(),
+                    "at {now} with {limit} new a day"
+                );
+            }
+        }
     }
 
     #[test]

@@ -175,7 +175,8 @@ pub fn Preview(
         .map(|i| (i.title.clone(), change_label(i.change)))
         .collect();
     let rows = StoredValue::new(rows);
-    let plan = StoredValue::new(plan);
+    // Shared, not copied, with the import: a large bundle's plan holds all its notes.
+    let plan = StoredValue::new(std::sync::Arc::new(plan));
     let import = move |_| {
         busy.set(true);
         let plan = plan.get_value();

@@ -127,7 +127,11 @@ pub fn SearchPage() -> impl IntoView {
     });
     // A search started elsewhere (the sidebar box) while this page is open takes over.
     Effect::new(move |_| {
-        if let Route::Search { query } = state.route.get() {
+        let query = state.route.with(|route| match route {
+            Route::Search { query } => Some(query.clone()),
+            _ => None,
+        });
+        if let Some(query) = query {
             if query != typed.get_untracked() {
                 typed.set(query);
             }

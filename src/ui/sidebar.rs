@@ -13,15 +13,18 @@ const SHOWN_AT_FIRST: usize = 200;
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let current_id = move || match state.route.get() {
-        Route::Note { id, .. } => Some(id),
-        _ => None,
-    };
+    // Read in place, never cloned: an import's address carries the whole bundle.
+    let current_id = Memo::new(move |_| {
+        state.route.with(|route| match route {
+            Route::Note { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+    });
+    let at = move |page: Route| state.route.with(|route| *route == page);
     // Cards waiting now; refreshed whenever the deck or the page changes.
     let due_count = move || {
         state.route.track();
-        let queue = state.queue(js_sys::Date::now());
-        queue.due.len() + queue.new.len()
+        state.waiting(js_sys::Date::now())
     };
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.
@@ -46,7 +49,7 @@ pub fn Sidebar() -> impl IntoView {
             <a class="brand sidebar-brand" href="#/">"Loam"</a>
             <crate::ui::search::SearchBox />
             <nav aria-label="Study" class="study-nav">
-                <a href="#/review" class:current=move || state.route.get() == Route::Review>
+                <a href="#/review" class:current=move || at(Route::Review)>
                     "Review"
                     {dynamic(move || match due_count() {
                         0 => None,
@@ -60,12 +63,12 @@ pub fn Sidebar() -> impl IntoView {
                         }),
                     })}
                 </a>
-                <a href="#/stats" class:current=move || state.route.get() == Route::Stats>"Statistics"</a>
-                <a href="#/settings" class:current=move || state.route.get() == Route::Settings>"Settings"</a>
-                <a href="#/import" class:current=move || state.route.get() == Route::Import { payload: String::new() }>
+                <a href="#/stats" class:current=move || at(Route::Stats)>"Statistics"</a>
+                <a href="#/settings" class:current=move || at(Route::Settings)>"Settings"</a>
+                <a href="#/import" class:current=move || at(Route::Import { payload: String::new() })>
                     "Open a shared file"
                 </a>
-                <a href="#/import-export" class:current=move || state.route.get() == Route::ImportExport>
+                <a href="#/import-export" class:current=move || at(Route::ImportExport)>
                     "Import and export"
                 </a>
             </nav>
@@ -86,7 +89,7 @@ pub fn Sidebar() -> impl IntoView {
                             let href = Route::Note { id: id.clone(), heading: None }.to_fragment();
                             let current = {
                                 let id = id.clone();
-                                move || current_id().as_deref() == Some(id.as_str())
+                                move || current_id.with(|c| c.as_deref() == Some(id.as_str()))
                             };
                             view! {
                                 <li>
