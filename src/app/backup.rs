@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use super::{new_id, now, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
 use crate::core::backup::{self, Backup, Meta, RestorePlan};
+use crate::core::bundle::{Course, Elsewhere};
 use crate::core::merge::Choice;
 use crate::core::note::NoteId;
-use crate::store::{Write, CARDS, NOTES, REVIEWS};
+use crate::store::{StoreError, Write, CARDS, NOTES, REVIEWS};
 
 impl AppState {
     /// The backup file of everything: its name and bytes.
@@ -75,44 +76,40 @@ impl AppState {
         backup: Backup,
         choices: HashMap<NoteId, Choice>,
     ) -> Result<(), String> {
-        let mut library = self.library.get_untracked();
-        let mut deck = self.deck.get_untracked();
-        let restored = backup::apply_restore(
-            &plan,
-            &backup,
-            &choices,
-            &mut library,
-            &mut deck,
-            now(),
-            &mut || new_id(),
-        );
+        // Applied in place, as an import is: copying a large library and deck first cost more
+        // than the restore. A write that fails reads memory back from storage.
+        self.flush();
+        let restored = self
+            .library
+            .try_update_untracked(|library| {
+                self.deck.try_update_untracked(|deck| {
+                    backup::apply_restore(
+                        &plan,
+                        &backup,
+                        &choices,
+                        library,
+                        deck,
+                        now(),
+                        &mut || new_id(),
+                    )
+                })
+            })
+            .flatten()
+            .ok_or("The library is not open. Nothing was restored.")?;
         let mut courses = self.courses.get_untracked();
         courses.extend(restored.courses.iter().cloned());
         let mut elsewhere = self.elsewhere.get_untracked();
         elsewhere.extend(restored.elsewhere.iter().cloned());
-        let mut write = Write::new()
-            .put(NOTES, &restored.notes)
-            .and_then(|w| w.put(CARDS, &restored.cards))
-            .and_then(|w| w.put(REVIEWS, &restored.reviews))
-            .and_then(|w| w.put_meta(COURSES, &courses))
-            .and_then(|w| w.put_meta(ELSEWHERE, &elsewhere))
-            .and_then(|w| w.put_meta(CARDS_DERIVED, true))
-            .map_err(|e| e.message)?;
-        if let Some(settings) = &restored.settings {
-            write = write
-                .put_meta(REVIEW_SETTINGS, settings)
-                .map_err(|e| e.message)?;
+        let stored = match restore_write(&restored, &courses, &elsewhere) {
+            Ok(write) => self.commit(write, &restored.notes).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
+            self.reread_library().await;
+            return Err(format!("{} Nothing was restored.", e.message));
         }
-        if let Some(author) = &restored.author {
-            write = write
-                .put_meta(super::share::AUTHOR, author)
-                .map_err(|e| e.message)?;
-        }
-        self.commit(write, &restored.notes)
-            .await
-            .map_err(|e| format!("{} Nothing was restored.", e.message))?;
-        self.library.set(library);
-        self.deck.set(deck);
+        self.library.notify();
+        self.deck.notify();
         self.courses.set(courses);
         self.elsewhere.set(elsewhere);
         if let Some(settings) = restored.settings {
@@ -125,4 +122,26 @@ impl AppState {
         self.index_notes(&restored.notes);
         Ok(())
     }
+}
+
+/// Everything a restore stores, in one write.
+fn restore_write(
+    restored: &backup::Restored,
+    courses: &[Course],
+    elsewhere: &[Elsewhere],
+) -> Result<Write, StoreError> {
+    let mut write = Write::new()
+        .put(NOTES, &restored.notes)
+        .and_then(|w| w.put(CARDS, &restored.cards))
+        .and_then(|w| w.put(REVIEWS, &restored.reviews))
+        .and_then(|w| w.put_meta(COURSES, courses))
+        .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))
+        .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
+    if let Some(settings) = &restored.settings {
+        write = write.put_meta(REVIEW_SETTINGS, settings)?;
+    }
+    if let Some(author) = &restored.author {
+        write = write.put_meta(super::share::AUTHOR, author)?;
+    }
+    Ok(write)
 }
