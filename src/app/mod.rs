@@ -242,7 +242,7 @@ impl AppState {
                     break;
                 }
             }
-            this.library.update(|_| {});
+            this.library.notify();
         });
     }
 
@@ -337,7 +337,8 @@ impl AppState {
         }
     }
 
-    /// Takes typed text into the library now; anything that reads or writes notes calls it first.
+    /// Takes typed text into the library now: a save, a rename, a delete and the journal kept
+    /// when the page is hidden call it first, so none of them misses the last keys.
     fn take_typed(&self) {
         let Some((id, body)) = self.typed.try_update_value(Option::take).flatten() else {
             return;
