@@ -269,23 +269,16 @@ impl Queue {
 /// Builds the queue at `now`: due cards, then new ones up to `new_per_day` minus the new cards
 /// already started today.
 pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> Queue {
-    let today = calendar.day(now);
-    let started_today = deck
-        .cards()
-        .filter(|c| c.introduced.is_some_and(|t| calendar.day(t) == today))
-        .count();
-    let new_allowed = (new_per_day as usize).saturating_sub(started_today);
-
+    let new_allowed = new_allowed(deck, now, new_per_day, calendar);
     let mut due: Vec<&Card> = Vec::new();
     let mut new: Vec<&Card> = Vec::new();
     let mut ahead: Vec<&Card> = Vec::new();
-    for card in deck.cards().filter(|c| c.in_review()) {
-        if card.schedule.is_new() {
-            new.push(card);
-        } else if card.schedule.due <= now {
-            due.push(card);
-        } else if card.schedule.step.is_some() && card.schedule.due <= now + LEARN_AHEAD_MS {
-            ahead.push(card);
+    for card in deck.cards() {
+        match standing(card, now) {
+            Some(Standing::New) => new.push(card),
+            Some(Standing::Due) => due.push(card),
+            Some(Standing::Ahead) => ahead.push(card),
+            None => {}
         }
     }
     let by_due = |a: &&Card, b: &&Card| {
@@ -314,25 +307,48 @@ pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> 
 /// How many cards [`queue`] would hold as due and new, counted without ordering or copying
 /// them: the sidebar shows this number after every change of the deck.
 pub fn waiting(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> usize {
-    let today = calendar.day(now);
-    let mut started_today = 0;
-    let mut due = 0;
-    let mut new = 0;
+    let (mut due, mut new) = (0, 0);
     for card in deck.cards() {
-        if card.introduced.is_some_and(|t| calendar.day(t) == today) {
-            started_today += 1;
-        }
-        if !card.in_review() {
-            continue;
-        }
-        if card.schedule.is_new() {
-            new += 1;
-        } else if card.schedule.due <= now {
-            due += 1;
+        match standing(card, now) {
+            Some(Standing::New) => new += 1,
+            Some(Standing::Due) => due += 1,
+            _ => {}
         }
     }
-    let new_allowed = (new_per_day as usize).saturating_sub(started_today);
-    due + new.min(new_allowed)
+    due + new.min(new_allowed(deck, now, new_per_day, calendar))
+}
+
+/// Where a card stands in today's reviews.
+enum Standing {
+    New,
+    Due,
+    /// In learning and due within the learn-ahead limit.
+    Ahead,
+}
+
+/// Where `card` stands now; `None` when it is out of review or not due soon.
+fn standing(card: &Card, now: Millis) -> Option<Standing> {
+    if !card.in_review() {
+        None
+    } else if card.schedule.is_new() {
+        Some(Standing::New)
+    } else if card.schedule.due <= now {
+        Some(Standing::Due)
+    } else if card.schedule.step.is_some() && card.schedule.due <= now + LEARN_AHEAD_MS {
+        Some(Standing::Ahead)
+    } else {
+        None
+    }
+}
+
+/// How many new cards may still start today: the daily limit less those started today.
+fn new_allowed(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> usize {
+    let today = calendar.day(now);
+    let started_today = deck
+        .cards()
+        .filter(|c| c.introduced.is_some_and(|t| calendar.day(t) == today))
+        .count();
+    (new_per_day as usize).saturating_sub(started_today)
 }
 
 /// An answer that was given, with what is needed to take it back.
