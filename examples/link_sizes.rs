@@ -4,7 +4,7 @@
 //! The notes are generated prose (Zipf-distributed pseudo-words, so DEFLATE meets about the
 //! redundancy of real text) with cards and links, and UUID-like ids as the app makes them.
 
-use loam::core::bundle::{self, Bundle, BundleNote, Course, LINK_LIMIT};
+use loam::core::exchange::bundle::{self, Bundle, BundleNote, Course, LINK_LIMIT};
 
 /// A tiny deterministic generator (xorshift), so the figures are the same on every run.
 struct Rng(u64);

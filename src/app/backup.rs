@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 
 use super::{new_id, now, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
-use crate::core::backup::{self, Backup, Meta, RestorePlan};
-use crate::core::bundle::{Course, Elsewhere};
-use crate::core::merge::Choice;
+use crate::core::exchange::backup::{self, Backup, Meta, RestorePlan};
+use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::merge::Choice;
 use crate::core::note::NoteId;
 use crate::store::{StoreError, Write, CARDS, NOTES, REVIEWS};
 

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::{now, transfer, AppState};
-use crate::core::anki;
-use crate::core::backup::dated_file_name;
-use crate::core::bundle::Bundle;
-use crate::core::import::{Conversion, Converted, FileReport, SourceFile};
-use crate::core::merge::{ImportPlan, Planning};
+use crate::core::exchange::backup::dated_file_name;
+use crate::core::exchange::bundle::Bundle;
+use crate::core::exchange::merge::{ImportPlan, Planning};
+use crate::core::interop::anki;
+use crate::core::interop::vault;
+use crate::core::interop::{Conversion, Converted, FileReport, SourceFile};
 use crate::core::note::Note;
-use crate::core::vault;
 
 /// Files converted, or notes previewed, between two frames.
 const SLICE: usize = 200;

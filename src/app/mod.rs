@@ -21,10 +21,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::bundle::{Bundle, Course, Elsewhere};
-use crate::core::deck::{Card, Deck};
-use crate::core::library::Library;
-use crate::core::merge::free_title;
+use crate::core::card::deck::{Card, Deck};
+use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
+use crate::core::exchange::merge::free_title;
+use crate::core::note::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use super::{now, AppState, REVIEW_SETTINGS};
-use crate::core::deck::Card;
+use crate::core::card::deck::Card;
+use crate::core::review::schedule::{Millis, Rating, Schedule, Scheduler};
+use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
-use crate::core::schedule::{Millis, Rating, Schedule, Scheduler};
-use crate::core::stats::Calendar;
 use crate::store::{journal, Write, CARDS, REVIEWS};
 
 impl AppState {

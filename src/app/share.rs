@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::{new_id, now, AppState, COURSES, ELSEWHERE};
-use crate::core::bundle::{self, Bundle, Course, Elsewhere};
-use crate::core::deck::CardId;
-use crate::core::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
+use crate::core::card::deck::CardId;
+use crate::core::exchange::bundle::{self, Bundle, Course, Elsewhere};
+use crate::core::exchange::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
 use crate::core::note::{title_key, NoteId};
 use crate::core::route::Route;
 use crate::store::{Write, CARDS, NOTES};

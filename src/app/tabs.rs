@@ -9,8 +9,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::{AppState, COURSES, ELSEWHERE, REVIEW_SETTINGS};
-use crate::core::bundle::{Course, Elsewhere};
-use crate::core::deck::Card;
+use crate::core::card::deck::Card;
+use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::store::{from_js, to_js, Changes, CARDS, NOTES};

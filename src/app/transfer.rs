@@ -5,7 +5,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::bundle;
+use crate::core::exchange::bundle;
 
 /// Largest bundle file or download we read, so a hostile host cannot exhaust memory.
 pub const MAX_FILE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;

@@ -4,7 +4,7 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::core::deck::Card;
+use crate::core::card::deck::Card;
 use crate::core::note::Note;
 use crate::core::review::ReviewRecord;
 

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::{transfer, AppState};
-use crate::core::backup::{self, Backup, RestorePlan};
-use crate::core::merge::Change;
+use crate::core::exchange::backup::{self, Backup, RestorePlan};
+use crate::core::exchange::merge::Change;
 use crate::core::plural;
 use crate::ui::import::{conflict_rows, ConflictChoices};
 

@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::{transfer, AppState};
-use crate::core::bundle::{self, Bundle};
-use crate::core::merge::{Change, Choice, ImportPlan, PlanItem};
+use crate::core::exchange::bundle::{self, Bundle};
+use crate::core::exchange::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
 use crate::core::plural;
 use crate::core::route::Route;

@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 
 use super::{dynamic, Details};
 use crate::app::{import_export, transfer, AppState};
-use crate::core::import::{Converted, FileReport, Outcome};
-use crate::core::merge::ImportPlan;
+use crate::core::exchange::merge::ImportPlan;
+use crate::core::interop::{Converted, FileReport, Outcome};
 use crate::core::plural;
 use crate::ui::import::Preview;
 

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::{dynamic, Show};
 
 use crate::app::AppState;
-use crate::core::link;
 use crate::core::markdown;
+use crate::core::note::link;
 use crate::core::review::{average_recall, card_status, Recall};
 use crate::core::route::Route;
 

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use super::{dynamic, text, Show};
 
 use crate::app::{AppState, SaveState};
+use crate::core::interop::vault;
 use crate::core::markdown;
 use crate::core::note::title_key;
 use crate::core::review::Recall;
 use crate::core::route::Route;
-use crate::core::vault;
 use crate::ui::backlinks::Backlinks;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::editor::Editor;

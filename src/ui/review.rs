@@ -9,8 +9,8 @@ use super::{dynamic, text, Show};
 use crate::app::AppState;
 use crate::core::markdown;
 use crate::core::review::format_interval;
+use crate::core::review::schedule::Rating;
 use crate::core::route::Route;
-use crate::core::schedule::Rating;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {

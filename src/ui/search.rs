@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use super::dynamic;
 
 use crate::app::AppState;
-use crate::core::highlight::{hits_html, segments};
 use crate::core::route::Route;
+use crate::core::search::highlight::{hits_html, segments};
 use crate::core::search::Hit;
 
 /// Results shown under the sidebar box.

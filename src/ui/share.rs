@@ -11,7 +11,7 @@ use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
 use crate::app::{app_address, transfer, AppState, ShareScope};
-use crate::core::bundle::{self, QR_LIMIT};
+use crate::core::exchange::bundle::{self, QR_LIMIT};
 use crate::core::qr;
 use crate::core::route::{hosted_url, Route};
 

@@ -7,9 +7,9 @@ use super::dynamic;
 
 use crate::app::{calendar, AppState};
 use crate::core::chart::{self, Bar};
+use crate::core::review::schedule::{ReviewLog, DAY_MS};
+use crate::core::review::stats::{self, CardStanding};
 use crate::core::review::ReviewRecord;
-use crate::core::schedule::{ReviewLog, DAY_MS};
-use crate::core::stats::{self, CardStanding};
 
 const CHART_WIDTH: f64 = 600.0;
 const CHART_HEIGHT: f64 = 120.0;

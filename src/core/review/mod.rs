@@ -1,11 +1,14 @@
 //! The review session: which card comes next, answering it (new schedule plus a review-log entry)
 //! and undoing the last answer.
 
+pub mod schedule;
+pub mod stats;
+
 use serde::{Deserialize, Serialize};
 
-use crate::core::deck::{Card, CardId, Deck};
-use crate::core::schedule::{CardState, Millis, Rating, ReviewLog, Scheduler, Settings};
-use crate::core::stats::Calendar;
+use crate::core::card::deck::{Card, CardId, Deck};
+use crate::core::review::schedule::{CardState, Millis, Rating, ReviewLog, Scheduler, Settings};
+use crate::core::review::stats::Calendar;
 
 /// How far ahead a learning card may be shown when nothing else is left, as Anki does, so a
 /// one-minute step does not leave the learner staring at an empty screen.
@@ -287,9 +290,9 @@ pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> 
             .total_cmp(&b.schedule.due)
             .then_with(|| a.id.cmp(&b.id))
     };
-    super::sort_by(&mut due, by_due);
-    super::sort_by(&mut ahead, by_due);
-    super::sort_by(&mut new, |a, b| {
+    crate::core::sort_by(&mut due, by_due);
+    crate::core::sort_by(&mut ahead, by_due);
+    crate::core::sort_by(&mut new, |a, b| {
         a.created
             .total_cmp(&b.created)
             .then_with(|| a.position.cmp(&b.position))
@@ -458,8 +461,8 @@ fn double(digits: &mut [u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::deck::tests::card;
-    use crate::core::schedule::{CardState, DAY_MS};
+    use crate::core::card::deck::tests::card;
+    use crate::core::review::schedule::{CardState, DAY_MS};
     use proptest::prelude::*;
 
     /// What the standard parse gives for `text`, kept when it lies in [0.5, 1).

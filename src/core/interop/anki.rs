@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::core::bundle::BundleNote;
 use crate::core::card::{parse_cards, CardKind, ParsedCard};
-use crate::core::import::{stable_id, usable_title, Converted, FileReport, SourceFile};
+use crate::core::exchange::bundle::BundleNote;
+use crate::core::interop::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use crate::core::note::{Note, MAX_TITLE_CHARS};
 use crate::core::plural;
 
@@ -788,7 +788,7 @@ fn html_field(markdown: &str) -> String {
 fn linked_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut copied = 0;
-    for link in crate::core::link::scan(markdown) {
+    for link in crate::core::note::link::scan(markdown) {
         out.push_str(&markdown[copied..link.range.start]);
         out.push_str(link.alias.unwrap_or(link.target));
         copied = link.range.end;
@@ -802,7 +802,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::import::test_file(path, text, Some(5.0))
+        crate::core::interop::test_file(path, text, Some(5.0))
     }
 
     /// (kind, front, back) of every card in the converted notes.
@@ -925,7 +925,7 @@ mod tests {
         assert!(empty.notes.is_empty());
         assert_eq!(
             empty.reports[0].outcome,
-            crate::core::import::Outcome::Refused
+            crate::core::interop::Outcome::Refused
         );
     }
 

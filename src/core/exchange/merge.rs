@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::core::bundle::{Bundle, BundleNote, Course, Elsewhere};
+use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::card::{parse_cards_linked, ParsedCard};
-use crate::core::deck::{Card, CardId, Deck};
-use crate::core::library::{link_targets, Library};
-use crate::core::link::{parse_links, rewrite_links};
+use crate::core::exchange::bundle::{Bundle, BundleNote, Course, Elsewhere};
+use crate::core::note::library::{link_targets, Library};
+use crate::core::note::link::{parse_links, rewrite_links};
 use crate::core::note::{content_hash, title_key, Note, NoteId, Origin, MAX_TITLE_CHARS};
+use crate::core::review::schedule::{Millis, Scheduler};
 use crate::core::review::{average_recall, Recall};
-use crate::core::schedule::{Millis, Scheduler};
 
 /// What importing would do to one note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -607,7 +607,7 @@ pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<Card
         .iter()
         .filter(|n| n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(course_id))
         .collect();
-    super::sort_by(&mut notes, |a, b| a.id.cmp(&b.id));
+    crate::core::sort_by(&mut notes, |a, b| a.id.cmp(&b.id));
     notes
         .iter()
         .flat_map(|note| deck.cards_of_note(&note.id))
@@ -621,7 +621,7 @@ mod tests {
     use super::*;
     use crate::core::card::parse_cards;
     use crate::core::review::answer;
-    use crate::core::schedule::{Rating, Settings, DAY_MS};
+    use crate::core::review::schedule::{Rating, Settings, DAY_MS};
 
     const T0: Millis = 1_767_225_600_000.0;
 

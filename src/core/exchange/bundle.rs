@@ -9,8 +9,8 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::core::library::Library;
-use crate::core::link::parse_links;
+use crate::core::note::library::Library;
+use crate::core::note::link::parse_links;
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
 
 /// A course: a set of notes an author shares and may update later.

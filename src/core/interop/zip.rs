@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::core::backup::civil_date;
+use crate::core::exchange::backup::civil_date;
 
 /// Most entries an archive may list.
 pub const MAX_ENTRIES: usize = 100_000;

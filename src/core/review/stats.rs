@@ -1,7 +1,7 @@
 //! Statistics over the review log and the deck: due forecast, reviews per day, true retention and
 //! card counts by state. Days are the learner's local calendar days.
 
-use crate::core::schedule::{CardState, Millis, Rating, ReviewLog, DAY_MS};
+use crate::core::review::schedule::{CardState, Millis, Rating, ReviewLog, DAY_MS};
 
 /// Turns instants into local day numbers, given the offset of local time from UTC.
 #[derive(Debug, Clone, Copy, PartialEq)]

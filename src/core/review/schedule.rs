@@ -369,7 +369,7 @@ impl Scheduler {
         mut random: impl FnMut() -> f64,
     ) -> Schedule {
         let mut logs: Vec<&ReviewLog> = logs.into_iter().collect();
-        super::sort_by(&mut logs, |a, b| a.time.total_cmp(&b.time));
+        crate::core::sort_by(&mut logs, |a, b| a.time.total_cmp(&b.time));
         logs.into_iter().fold(Schedule::default(), |card, log| {
             self.review(&card, log.rating, log.time, &mut random).0
         })

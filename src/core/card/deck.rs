@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::card::{self, CardRecord, ParsedCard};
 use crate::core::note::NoteId;
-use crate::core::schedule::{Millis, Schedule};
+use crate::core::review::schedule::{Millis, Schedule};
 
 /// `"{note id}/{card key}"`: the author and every learner compute the same id for a card.
 pub type CardId = String;
@@ -114,7 +114,7 @@ impl Deck {
             .flatten()
             .filter_map(|id| self.cards.get(id))
             .collect();
-        super::sort_by(&mut cards, |a, b| {
+        crate::core::sort_by(&mut cards, |a, b| {
             a.retired
                 .cmp(&b.retired)
                 .then(a.position.cmp(&b.position))

@@ -1,14 +1,16 @@
 //! Flashcards written inside notes: the Obsidian spaced-repetition and Anki forms parsed out of
 //! Markdown, each card's stable identity, and matching an edited note's cards to the stored ones.
 
+pub mod deck;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
-use crate::core::link::{markdown_options, parse_links, WikiLink};
 use crate::core::markdown::front_matter_end;
+use crate::core::note::link::{markdown_options, parse_links, WikiLink};
 
 /// What a card asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -201,7 +203,7 @@ pub fn card_marks(markdown: &str, cards: &[ParsedCard]) -> Vec<CardMark> {
         if anchor.is_some() {
             hidden.push(cut..range.end);
         }
-        super::sort_by_key(&mut hidden, |r| r.start);
+        crate::core::sort_by_key(&mut hidden, |r| r.start);
         marks.push(CardMark {
             range,
             kinds: vec![card.kind],
@@ -210,7 +212,7 @@ pub fn card_marks(markdown: &str, cards: &[ParsedCard]) -> Vec<CardMark> {
             answers,
         });
     }
-    super::sort_by_key(&mut marks, |m| m.range.start);
+    crate::core::sort_by_key(&mut marks, |m| m.range.start);
     marks
 }
 
@@ -889,7 +891,7 @@ fn find_deletions(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion>
             }
         }
     }
-    super::sort_by_key(&mut found, |d| d.range.start);
+    crate::core::sort_by_key(&mut found, |d| d.range.start);
     found
 }
 
@@ -984,7 +986,7 @@ fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
         }
         k += 1;
     }
-    super::sort_by_key(&mut found, |d| d.range.start);
+    crate::core::sort_by_key(&mut found, |d| d.range.start);
     found
 }
 
@@ -1160,7 +1162,7 @@ fn reveal_standalone(text: &str, target: Target, answer: bool) -> String {
 
 /// Settles keys: anchored or from the question, unique within the note.
 fn finish(mut drafts: Vec<Draft>) -> Vec<ParsedCard> {
-    super::sort_by_key(&mut drafts, |d| d.range.start);
+    crate::core::sort_by_key(&mut drafts, |d| d.range.start);
     let mut taken: HashSet<String> = HashSet::new();
     drafts
         .into_iter()

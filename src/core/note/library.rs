@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::core::link::{link_line, parse_links, rewrite_links, WikiLink};
+use crate::core::note::link::{link_line, parse_links, rewrite_links, WikiLink};
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
 
 /// All notes, indexed by id, by title and by what links to them.
@@ -157,7 +157,7 @@ impl Library {
             let cutoff = notes[limit].updated;
             notes.retain(|n| n.updated >= cutoff);
         }
-        super::sort_by(&mut notes, order);
+        crate::core::sort_by(&mut notes, order);
         notes.truncate(limit);
         notes
     }
@@ -337,7 +337,7 @@ impl Library {
                 }
             })
             .collect();
-        super::sort_by_cached_key(&mut backlinks, |b| {
+        crate::core::sort_by_cached_key(&mut backlinks, |b| {
             (title_key(&b.title), b.title.clone(), b.source.clone())
         });
         backlinks

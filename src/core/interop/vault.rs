@@ -6,17 +6,17 @@
 
 use std::collections::HashMap;
 
-use crate::core::bundle::{BundleNote, MAX_BODY_BYTES};
-use crate::core::import::{stable_id, usable_title, Converted, FileReport, SourceFile};
+use crate::core::exchange::bundle::{BundleNote, MAX_BODY_BYTES};
+use crate::core::interop::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
-use crate::core::link::{markdown_options, parse_links, retarget_links};
-use crate::core::logseq;
+use crate::core::interop::logseq;
+use crate::core::interop::zip::{safe_path, ZipWriter};
 use crate::core::markdown::front_matter_end;
+use crate::core::note::link::{markdown_options, parse_links, retarget_links};
 use crate::core::note::{title_key, Note, MAX_TITLE_CHARS};
 use crate::core::plural;
 use crate::core::route;
-use crate::core::zip::{safe_path, ZipWriter};
 
 /// Which tool wrote the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -460,10 +460,10 @@ pub fn export(notes: &[&Note]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::zip;
+    use crate::core::interop::zip;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::import::test_file(path, text, Some(1_700_000_000_000.0))
+        crate::core::interop::test_file(path, text, Some(1_700_000_000_000.0))
     }
 
     fn titles_and_bodies(converted: &Converted) -> Vec<(String, String)> {

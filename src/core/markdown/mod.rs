@@ -8,7 +8,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream,
 };
 
-use crate::core::link::{markdown_options, scan, WikiLink};
+use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
 
 /// A note rendered to HTML, with the outline of its headings.
@@ -1200,7 +1200,7 @@ mod tests {
     fn renders_the_links_that_count_as_backlinks() {
         let doc = "[[Known]] *[[B|x]]* [[C#h]] ![[D]] [[E\\|e]]\n\n| [[F\\|f]] |\n|---|\n\n\
                    `[[no]]` <i>[[G]]</i>\n\n<div>\n[[no]]\n</div>\n\n![[[no]]](i.png)\n\n    [[no]]";
-        let counted: Vec<&str> = crate::core::link::parse_links(doc)
+        let counted: Vec<&str> = crate::core::note::link::parse_links(doc)
             .iter()
             .map(|l| l.target)
             .collect();
@@ -1679,7 +1679,7 @@ mod tests {
 
     /// Known script-injection payloads, shared with the end-to-end tests.
     fn xss() -> Vec<String> {
-        serde_json::from_str(include_str!("../../tests/fixtures/xss-payloads.json")).unwrap()
+        serde_json::from_str(include_str!("../../../tests/fixtures/xss-payloads.json")).unwrap()
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! A note: a titled Markdown text with a stable id and its created/updated times.
 
+pub mod library;
+pub mod link;
+
 use serde::{Deserialize, Serialize};
 
 /// Stable id of a note; it never changes, whatever happens to the title.

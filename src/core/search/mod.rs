@@ -36,12 +36,14 @@
 //! "École" in both. It is a few KB of wasm; examples/search_bench.rs times it on the browser
 //! benchmark's library.
 
+pub mod highlight;
+
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use crate::core::link::{scan, WikiLink};
+use crate::core::note::link::{scan, WikiLink};
 use crate::core::note::{Note, NoteId};
 
 /// How much a title occurrence outweighs a body occurrence: a title match of a word scores above
@@ -582,7 +584,7 @@ impl SearchIndex {
                 (size, &terms[..])
             })
             .collect();
-        super::sort_by_key(&mut expanded, |(size, _)| *size);
+        crate::core::sort_by_key(&mut expanded, |(size, _)| *size);
 
         let notes = self.slots.len() as f32;
         let bm25 = Bm25::new(

@@ -9,13 +9,17 @@
 //! let plan = merge::plan(&library, bundle);         // the preview; nothing written yet
 //! ```
 
+pub mod anki;
+pub mod logseq;
+pub mod vault;
+pub mod zip;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::core::anki;
-use crate::core::bundle::BundleNote;
+use crate::core::exchange::bundle::BundleNote;
+use crate::core::interop::vault::{Layout, Pages};
+use crate::core::interop::zip::safe_path;
 use crate::core::note::{content_hash, title_key, MAX_TITLE_CHARS};
-use crate::core::vault::{Layout, Pages};
-use crate::core::zip::{self, safe_path};
 
 /// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,7 +402,7 @@ fn unique_titles(notes: &mut [BundleNote]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::zip::ZipWriter;
+    use crate::core::interop::zip::ZipWriter;
 
     fn file(path: &str, bytes: &[u8]) -> SourceFile {
         SourceFile {

@@ -5,16 +5,18 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::bundle::{self, shown, valid_id, valid_time, BundleError, Course, Elsewhere};
-use crate::core::deck::{Card, Deck};
-use crate::core::library::Library;
-use crate::core::merge::{
+use crate::core::card::deck::{Card, Deck};
+use crate::core::exchange::bundle::{
+    self, shown, valid_id, valid_time, BundleError, Course, Elsewhere,
+};
+use crate::core::exchange::merge::{
     follow_renames, free_title, rename_clashes, retitle, sync_cards, Change, Changed, Choice,
     PlanItem,
 };
+use crate::core::note::library::Library;
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
+use crate::core::review::schedule::{Millis, Scheduler, DAY_MS};
 use crate::core::review::{ReviewRecord, ReviewSettings};
-use crate::core::schedule::{Millis, Scheduler, DAY_MS};
 use crate::core::sort_by;
 
 /// Everything a profile keeps, as it is stored: nothing is left out or recomputed.
@@ -744,7 +746,7 @@ mod tests {
     use super::*;
     use crate::core::note::Origin;
     use crate::core::review::answer;
-    use crate::core::schedule::{CardState, Rating, ReviewLog, Schedule, Settings};
+    use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings};
     use proptest::prelude::*;
 
     const T0: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
@@ -945,19 +947,20 @@ mod tests {
 
     #[test]
     fn foreign_files_and_bundles_are_named() {
-        let bundle = crate::core::bundle::encode(&crate::core::bundle::Bundle {
-            course: None,
-            notes: vec![crate::core::bundle::BundleNote {
-                id: "a".into(),
-                title: "A".into(),
-                body: String::new(),
-                created: 0.0,
-                updated: 0.0,
-            }],
-            elsewhere: Vec::new(),
-        });
+        let bundle =
+            crate::core::exchange::bundle::encode(&crate::core::exchange::bundle::Bundle {
+                course: None,
+                notes: vec![crate::core::exchange::bundle::BundleNote {
+                    id: "a".into(),
+                    title: "A".into(),
+                    body: String::new(),
+                    created: 0.0,
+                    updated: 0.0,
+                }],
+                elsewhere: Vec::new(),
+            });
         assert_eq!(decode(&bundle), Err(BackupError::SharedBundle));
-        let sealed = crate::core::bundle::seal_frame(&[1; 12], &[2; 40]);
+        let sealed = crate::core::exchange::bundle::seal_frame(&[1; 12], &[2; 40]);
         assert_eq!(decode(&sealed), Err(BackupError::SharedBundle));
         assert_eq!(
             BackupError::SharedBundle.to_string(),
