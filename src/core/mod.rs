@@ -2,7 +2,9 @@
 
 pub mod card;
 pub mod chart;
+pub mod date;
 pub mod exchange;
+pub mod html;
 pub mod interop;
 pub mod markdown;
 pub mod note;

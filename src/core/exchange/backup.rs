@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::card::deck::{Card, Deck};
+use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{
     self, shown, valid_id, valid_time, BundleError, Course, Elsewhere,
 };
@@ -15,7 +16,7 @@ use crate::core::exchange::merge::{
 };
 use crate::core::note::library::Library;
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
-use crate::core::review::schedule::{Millis, Scheduler, DAY_MS};
+use crate::core::review::schedule::{Millis, Scheduler};
 use crate::core::review::{ReviewRecord, ReviewSettings};
 use crate::core::sort_by;
 
@@ -407,38 +408,6 @@ pub fn file_name(created: f64) -> String {
     dated_file_name("Loam backup", "loambackup", created)
 }
 
-/// "{what} YYYY-MM-DD.{extension}", dated like [`file_name`].
-pub fn dated_file_name(what: &str, extension: &str, created: f64) -> String {
-    const LAST_MS: f64 = 253_402_300_799_999.0; // 9999-12-31T23:59:59.999Z
-    let ms = if created.is_finite() && (0.0..=LAST_MS).contains(&created) {
-        created
-    } else {
-        0.0
-    };
-    let (year, month, day) = civil_date((ms / DAY_MS).floor() as i64);
-    format!("{what} {year:04}-{month:02}-{day:02}.{extension}")
-}
-
-/// Year, month and day of a day count since 1970-01-01 (non-negative), in the proleptic
-/// Gregorian calendar: days are counted in 400-year eras starting on 1 March.
-pub(crate) fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468; // days from 0000-03-01
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Restoring.
 
@@ -746,7 +715,7 @@ mod tests {
     use super::*;
     use crate::core::note::Origin;
     use crate::core::review::answer;
-    use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings};
+    use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings, DAY_MS};
     use proptest::prelude::*;
 
     const T0: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
@@ -1272,6 +1241,16 @@ mod tests {
         );
     }
 
+    const FR: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f/^fr";
+    const EUROPE: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f";
+
+    fn changes(plan: &RestorePlan) -> Vec<(&str, Change)> {
+        plan.items
+            .iter()
+            .map(|i| (i.id.as_str(), i.change))
+            .collect()
+    }
+
     #[test]
     fn file_names_carry_the_utc_date() {
         assert_eq!(
@@ -1298,39 +1277,6 @@ mod tests {
         for odd in [-1.0, f64::NAN, f64::INFINITY, 1e300] {
             assert_eq!(file_name(odd), "Loam backup 1970-01-01.loambackup");
         }
-    }
-
-    #[test]
-    fn civil_dates_agree_with_a_day_by_day_count() {
-        let mut date = (1970, 1, 1);
-        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        for days in 0..200_000 {
-            assert_eq!(civil_date(days), date, "{days}");
-            let (y, m, d) = date;
-            let length = match m {
-                2 if leap(y) => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            date = if d < length {
-                (y, m, d + 1)
-            } else if m < 12 {
-                (y, m + 1, 1)
-            } else {
-                (y + 1, 1, 1)
-            };
-        }
-    }
-
-    const FR: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f/^fr";
-    const EUROPE: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f";
-
-    fn changes(plan: &RestorePlan) -> Vec<(&str, Change)> {
-        plan.items
-            .iter()
-            .map(|i| (i.id.as_str(), i.change))
-            .collect()
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::core::exchange::backup::civil_date;
+use crate::core::date::{civil_date, days_from_civil};
 
 /// Most entries an archive may list.
 pub const MAX_ENTRIES: usize = 100_000;
@@ -267,17 +267,6 @@ impl ZipWriter {
         self.out.extend_from_slice(&0u16.to_le_bytes()); // comment length
         self.out
     }
-}
-
-/// Days since 1970-01-01 of a date, the inverse of [`civil_date`].
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// DOS date and time (two-second steps, years 1980 to 2107), clamped to that range.

@@ -8,6 +8,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream,
 };
 
+use crate::core::html::escape;
 use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
 
@@ -701,22 +702,6 @@ fn shown_text(link: &WikiLink<'_>) -> String {
         (None, None, Some(block)) => format!("{} › ^{block}", link.target),
         (None, None, None) => link.target.to_string(),
     }
-}
-
-/// Escapes text for use in element content and in quoted attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The URL as a browser reads its scheme: without the ASCII whitespace and control characters

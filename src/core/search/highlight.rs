@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::core::html::push_escaped;
 use crate::core::route::Route;
 use crate::core::search::Hit;
 
@@ -71,25 +72,6 @@ fn push_marked(out: &mut String, text: &str, ranges: &[Range<usize>]) {
             push_escaped(out, piece);
         }
     }
-}
-
-/// Appends `text` escaped for HTML text and quoted attribute values.
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    // Byte by byte: all five are ASCII, so every index found is a char boundary.
-    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    while let Some(at) = rest.bytes().position(special) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
 }
 
 #[cfg(test)]
