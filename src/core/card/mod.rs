@@ -2,6 +2,7 @@
 //! Markdown, each card's stable identity, and matching an edited note's cards to the stored ones.
 
 pub mod deck;
+pub mod identity;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
