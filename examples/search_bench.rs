@@ -7,14 +7,15 @@
 //! sidebar box makes it (the best 8 with highlights and snippets) and as the search page makes
 //! it (the best 100), nearest-rank as bench.mjs computes them. Each query's time is its mean
 //! over a few repeats, the fastest of several rounds: another busy process on the machine
-//! slows some rounds, never speeds one up.
+//! slows some rounds, never speeds one up. Then the mean time to update one note after an edit,
+//! and p50 and p95 of the quick switcher over every title.
 
 use std::collections::HashMap;
 use std::process::Command;
 use std::time::Instant;
 
 use loam::core::note::Note;
-use loam::core::search::SearchIndex;
+use loam::core::search::{fuzzy_titles, SearchIndex};
 use serde::Deserialize;
 
 /// Results in the sidebar box and on the search page (src/ui/search.rs).
@@ -22,6 +23,11 @@ const QUICK_RESULTS: usize = 8;
 const PAGE_RESULTS: usize = 100;
 const ROUNDS: usize = 5;
 const REPEATS: usize = 10;
+/// Notes edited one after another for the update time.
+const EDITS: usize = 500;
+/// Switcher queries: the first this many benchmark queries, cut to a typed prefix this long.
+const SWITCHER_QUERIES: usize = 20;
+const SWITCHER_CHARS: usize = 5;
 
 #[derive(Deserialize)]
 struct Library {
@@ -103,6 +109,32 @@ fn main() {
             percentile(&times, 95.0),
         );
     }
+
+    let mut edited = index.clone();
+    let started = Instant::now();
+    for note in notes.iter().take(EDITS) {
+        let body = format!("{} edited", note.body);
+        edited.update(&note.id, &note.title, &body);
+    }
+    let edits = notes.len().min(EDITS);
+    let update = started.elapsed().as_secs_f64() * 1000.0 / edits.max(1) as f64;
+    println!("update one note: {update:.3} ms on average over {edits}");
+
+    let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();
+    let mut times = Vec::new();
+    for query in library.queries.iter().take(SWITCHER_QUERIES) {
+        let typed: String = query.chars().take(SWITCHER_CHARS).collect();
+        let started = Instant::now();
+        let matches = fuzzy_titles(&typed, &titles);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert!(matches.len() <= titles.len());
+    }
+    println!(
+        "quick switcher over {} titles: p50 {:.3} ms, p95 {:.3} ms",
+        titles.len(),
+        percentile(&times, 50.0),
+        percentile(&times, 95.0),
+    );
 }
 
 /// Nearest-rank percentile, as bench.mjs computes it.
