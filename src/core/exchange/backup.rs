@@ -10,8 +10,8 @@ use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
-use crate::core::exchange::merge::{follow_renames, retitle, sync_cards, Changed, Choice};
-use crate::core::exchange::plan::{free_title, rename_clashes, Change, PlanItem};
+use crate::core::exchange::merge::{sync_cards, Choice, Merging};
+use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
 use crate::core::note::library::Library;
 use crate::core::note::{clean_title, title_key, Note, NoteId};
 use crate::core::review::schedule::{Millis, Scheduler};
@@ -280,12 +280,12 @@ pub fn file_name(created: f64) -> String {
 /// What restoring a backup would do, to show before anything is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestorePlan {
-    /// One per note of the backup, in its order: `New`, `Unchanged` or `Conflict` (a local note
-    /// with the same id and another title or text).
-    pub items: Vec<PlanItem>,
-    /// The backup's notes as they would be written: titles clashing with a different local note
-    /// renamed "Title (from backup)", links following.
-    pub notes: Vec<Note>,
+    /// The notes, as an import plans them. One item per note of the backup, in its order:
+    /// `New`, `Unchanged` or `Conflict` (a local note with the same id and another title or
+    /// text). Its notes are the backup's as they would be written: titles clashing with a
+    /// different local note renamed "Title (from backup)", links following. Its notes-elsewhere
+    /// are those the profile does not list; it has no course and parses nothing ahead.
+    pub import: ImportPlan<Note>,
     /// Cards the profile does not have.
     pub new_cards: usize,
     /// Cards the backup has more history for (a later last review).
@@ -294,9 +294,8 @@ pub struct RestorePlan {
     pub reviews: Vec<ReviewRecord>,
     /// The backup's settings, when the profile has none of its own.
     pub settings: Option<ReviewSettings>,
-    /// Courses and notes-elsewhere the profile does not list.
+    /// Courses the profile does not list.
     pub courses: Vec<Course>,
-    pub elsewhere: Vec<Elsewhere>,
     /// The backup's author name, when the profile has none.
     pub author: Option<String>,
 }
@@ -304,15 +303,12 @@ pub struct RestorePlan {
 impl RestorePlan {
     /// How many notes would see this change.
     pub fn count(&self, change: Change) -> usize {
-        self.items.iter().filter(|i| i.change == change).count()
+        self.import.count(change)
     }
 
     /// The notes the learner must decide about.
     pub fn conflicts(&self) -> Vec<&PlanItem> {
-        self.items
-            .iter()
-            .filter(|i| i.change == Change::Conflict)
-            .collect()
+        self.import.conflicts()
     }
 
     pub fn new_reviews(&self) -> usize {
@@ -408,8 +404,18 @@ pub fn plan_restore(
         .map(|e| title_key(&e.title))
         .collect();
     RestorePlan {
-        items,
-        notes,
+        import: ImportPlan {
+            course: None,
+            items,
+            notes,
+            elsewhere: backup
+                .elsewhere
+                .iter()
+                .filter(|e| elsewhere_titles.insert(title_key(&e.title)))
+                .cloned()
+                .collect(),
+            parsed: Vec::new(),
+        },
         new_cards,
         updated_cards,
         reviews: backup
@@ -427,12 +433,6 @@ pub fn plan_restore(
             .courses
             .iter()
             .filter(|c| course_ids.insert(c.id.as_str()))
-            .cloned()
-            .collect(),
-        elsewhere: backup
-            .elsewhere
-            .iter()
-            .filter(|e| elsewhere_titles.insert(title_key(&e.title)))
             .cloned()
             .collect(),
         author: (local.author.trim().is_empty() && !backup.author.trim().is_empty())
@@ -459,10 +459,7 @@ pub fn apply_restore(
     now: Millis,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Restored {
-    let mut notes = Changed::default();
-    let mut cards = Changed::default();
-    let mut written: HashSet<&str> = HashSet::new();
-    let mut retitled = Vec::new();
+    let mut merging = Merging::default();
     let mut copies: Vec<&Note> = Vec::new();
     // Notes whose cards must follow their text once the backup's cards are in: those in
     // conflict, and those with local cards that the backup's may not match. Notes new to an
@@ -470,7 +467,7 @@ pub fn apply_restore(
     let mut realign: Vec<&str> = Vec::new();
     let mut met: HashSet<&str> = HashSet::new();
 
-    for (item, theirs) in plan.items.iter().zip(&plan.notes) {
+    for (item, theirs) in plan.import.items.iter().zip(&plan.import.notes) {
         if item.id != theirs.id {
             continue;
         }
@@ -486,17 +483,17 @@ pub fn apply_restore(
         }
         match (item.change, choice) {
             (Change::Unchanged | Change::KeptLocal, _) => {
-                written.insert(&theirs.id);
+                merging.written.insert(&theirs.id);
             }
             (Change::Conflict, Choice::KeepMine) => {}
             (Change::Conflict, Choice::KeepBoth) => copies.push(theirs),
             _ => {
                 if let Some(local) = library.get(&theirs.id) {
-                    retitled.extend(retitle(library, local, &theirs.title));
+                    merging.retitle(library, local, &theirs.title);
                 }
                 library.put(theirs.clone());
-                notes.add(&theirs.id);
-                written.insert(&theirs.id);
+                merging.note(&theirs.id);
+                merging.written.insert(&theirs.id);
             }
         }
     }
@@ -507,7 +504,7 @@ pub fn apply_restore(
             .is_none_or(|mine| more_history(card, mine));
         if take {
             deck.put(card.clone());
-            cards.add(&card.id);
+            merging.card(&card.id);
             if met.remove(card.note_id.as_str()) {
                 realign.push(&card.note_id);
             }
@@ -518,13 +515,9 @@ pub fn apply_restore(
             continue;
         };
         let (body, imported) = (note.body.clone(), note.origin.is_some());
-        for card in sync_cards(deck, id, &body, imported, now) {
-            cards.add(&card.id);
-        }
+        merging.cards(sync_cards(deck, id, &body, imported, now));
     }
-    follow_renames(
-        library, deck, retitled, &written, now, &mut notes, &mut cards,
-    );
+    merging.follow_renames(library, deck, now);
 
     for theirs in copies {
         // A copy made by an earlier restore of the same backup is not made again.
@@ -551,27 +544,18 @@ pub fn apply_restore(
             updated: theirs.updated,
             origin: None,
         });
-        notes.add(&id);
-        for card in deck.sync_note(&id, &theirs.body, now) {
-            cards.add(&card.id);
-        }
+        merging.note(&id);
+        merging.cards(deck.sync_note(&id, &theirs.body, now));
     }
 
+    let (notes, cards) = merging.report(library, deck);
     Restored {
-        notes: notes
-            .order
-            .iter()
-            .filter_map(|id| library.get(id).cloned())
-            .collect(),
-        cards: cards
-            .order
-            .iter()
-            .filter_map(|id| deck.get(id).cloned())
-            .collect(),
+        notes,
+        cards,
         reviews: plan.reviews.clone(),
         settings: plan.settings.clone(),
         courses: plan.courses.clone(),
-        elsewhere: plan.elsewhere.clone(),
+        elsewhere: plan.import.elsewhere.clone(),
         author: plan.author.clone(),
     }
 }
@@ -1141,7 +1125,8 @@ mod tests {
     const EUROPE: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f";
 
     fn changes(plan: &RestorePlan) -> Vec<(&str, Change)> {
-        plan.items
+        plan.import
+            .items
             .iter()
             .map(|i| (i.id.as_str(), i.change))
             .collect()
@@ -1294,7 +1279,7 @@ mod tests {
         let mut profile = Profile::default();
         profile.write("mine", "asia", "My own [[Asia]]");
         let (plan, _) = profile.restore(&backup, &[]);
-        let asia = plan.items.iter().find(|i| i.id == "n2").unwrap();
+        let asia = plan.import.items.iter().find(|i| i.id == "n2").unwrap();
         assert_eq!(asia.title, "Asia (from backup)");
         assert_eq!(asia.renamed_from.as_deref(), Some("Asia"));
         assert_eq!(

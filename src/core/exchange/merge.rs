@@ -36,16 +36,88 @@ pub struct Applied {
 
 /// Ids in the order first seen, each once.
 #[derive(Default)]
-pub(crate) struct Changed {
-    pub(crate) order: Vec<String>,
+struct Changed {
+    order: Vec<String>,
     seen: HashSet<String>,
 }
 
 impl Changed {
-    pub(crate) fn add(&mut self, id: &str) {
+    fn add(&mut self, id: &str) {
         if self.seen.insert(id.to_string()) {
             self.order.push(id.to_string());
         }
+    }
+}
+
+/// What a merge (an import or a restore) has written so far. Both end alike: the learner's
+/// links follow renamed notes, then what changed is read back to be saved.
+#[derive(Default)]
+pub(crate) struct Merging<'a> {
+    notes: Changed,
+    cards: Changed,
+    /// Notes written as they arrived: following a rename never rewrites their links.
+    pub(crate) written: HashSet<&'a str>,
+    /// Links to a note about to be renamed, found before anything moves.
+    retitled: Vec<Retitled>,
+}
+
+impl Merging<'_> {
+    /// A local note about to take `title`: remembers the links that must follow it.
+    pub(crate) fn retitle(&mut self, library: &Library, local: &Note, title: &str) {
+        self.retitled.extend(retitle(library, local, title));
+    }
+
+    pub(crate) fn note(&mut self, id: &str) {
+        self.notes.add(id);
+    }
+
+    pub(crate) fn card(&mut self, id: &str) {
+        self.cards.add(id);
+    }
+
+    pub(crate) fn cards(&mut self, cards: Vec<Card>) {
+        for card in cards {
+            self.cards.add(&card.id);
+        }
+    }
+
+    /// Rewrites the links of renamed notes in the notes that link to them (except those
+    /// `written` as they arrived) and syncs those notes' cards.
+    pub(crate) fn follow_renames(&mut self, library: &mut Library, deck: &mut Deck, now: f64) {
+        for (old, new, sources) in std::mem::take(&mut self.retitled) {
+            for source in sources {
+                if self.written.contains(source.as_str()) {
+                    continue;
+                }
+                let Some(note) = library.get(&source) else {
+                    continue;
+                };
+                let Some(body) = rewrite_links(&note.body, &old, &new) else {
+                    continue;
+                };
+                let imported = note.origin.is_some();
+                library.set_body(&source, &body, now);
+                self.notes.add(&source);
+                self.cards(sync_cards(deck, &source, &body, imported, now));
+            }
+        }
+    }
+
+    /// The notes and cards written, as they now are, in the order first written.
+    pub(crate) fn report(self, library: &Library, deck: &Deck) -> (Vec<Note>, Vec<Card>) {
+        let notes = self
+            .notes
+            .order
+            .iter()
+            .filter_map(|id| library.get(id).cloned())
+            .collect();
+        let cards = self
+            .cards
+            .order
+            .iter()
+            .filter_map(|id| deck.get(id).cloned())
+            .collect();
+        (notes, cards)
     }
 }
 
@@ -90,12 +162,8 @@ pub fn apply(
         course: course_id.clone(),
         base: content_hash(title, body),
     };
-    let mut notes = Changed::default();
-    let mut cards = Changed::default();
-    let mut written: HashSet<&str> = HashSet::new();
+    let mut merging = Merging::default();
     let mut copies: Vec<&BundleNote> = Vec::new();
-    // Links to a note the author renamed, found before anything moves: (old, new, sources).
-    let mut retitled: Vec<(String, String, Vec<NoteId>)> = Vec::new();
 
     for item in &plan.items {
         let Some(&theirs) = incoming.get(item.id.as_str()) else {
@@ -109,7 +177,7 @@ pub fn apply(
         match (item.change, choice) {
             (Change::New | Change::Update, _) | (Change::Conflict, Choice::TakeTheirs) => {
                 if let Some(local) = &local {
-                    retitled.extend(retitle(library, local, &theirs.title));
+                    merging.retitle(library, local, &theirs.title);
                 }
                 let note = Note {
                     id: theirs.id.clone(),
@@ -120,11 +188,9 @@ pub fn apply(
                     origin: Some(origin_of(&theirs.title, &theirs.body)),
                 };
                 put(library, note, theirs);
-                notes.add(&theirs.id);
-                for card in sync(deck, &theirs.id, theirs) {
-                    cards.add(&card.id);
-                }
-                written.insert(theirs.id.as_str());
+                merging.note(&theirs.id);
+                merging.cards(sync(deck, &theirs.id, theirs));
+                merging.written.insert(theirs.id.as_str());
             }
             (Change::KeptLocal, _) => {}
             (Change::Unchanged | Change::Conflict, _) => {
@@ -134,10 +200,10 @@ pub fn apply(
                 if local.origin != origin {
                     local.origin = origin;
                     library.put(local);
-                    notes.add(&theirs.id);
+                    merging.note(&theirs.id);
                 }
                 if item.change == Change::Unchanged {
-                    written.insert(theirs.id.as_str());
+                    merging.written.insert(theirs.id.as_str());
                 } else if choice == Choice::KeepBoth {
                     copies.push(theirs);
                 }
@@ -165,15 +231,11 @@ pub fn apply(
             origin: Some(origin_of(&title, &theirs.body)),
         };
         put(library, note, theirs);
-        notes.add(&id);
-        for card in sync(deck, &id, theirs) {
-            cards.add(&card.id);
-        }
+        merging.note(&id);
+        merging.cards(sync(deck, &id, theirs));
     }
 
-    follow_renames(
-        library, deck, retitled, &written, now, &mut notes, &mut cards,
-    );
+    merging.follow_renames(library, deck, now);
 
     let root = plan
         .course
@@ -181,19 +243,8 @@ pub fn apply(
         .map(|c| c.root.clone())
         .filter(|root| incoming.contains_key(root.as_str()))
         .or_else(|| plan.notes.first().map(|n| n.id.clone()));
-    Applied {
-        notes: notes
-            .order
-            .iter()
-            .filter_map(|id| library.get(id).cloned())
-            .collect(),
-        cards: cards
-            .order
-            .iter()
-            .filter_map(|id| deck.get(id).cloned())
-            .collect(),
-        root,
-    }
+    let (notes, cards) = merging.report(library, deck);
+    Applied { notes, cards, root }
 }
 
 impl Applied {
@@ -211,11 +262,11 @@ impl Applied {
 }
 
 /// A note's old title, its new one, and the notes linking to it.
-pub(crate) type Retitled = (String, String, Vec<NoteId>);
+type Retitled = (String, String, Vec<NoteId>);
 
 /// A local note about to take `title`: the links to it that must follow, when it owns its
 /// title and the title really changes.
-pub(crate) fn retitle(library: &Library, local: &Note, title: &str) -> Option<Retitled> {
+fn retitle(library: &Library, local: &Note, title: &str) -> Option<Retitled> {
     let owns_title = library.resolve(&local.title) == Some(local.id.as_str());
     if !owns_title || title_key(&local.title) == title_key(title) {
         return None;
@@ -226,38 +277,6 @@ pub(crate) fn retitle(library: &Library, local: &Note, title: &str) -> Option<Re
         .map(|b| b.source)
         .collect();
     Some((local.title.clone(), title.to_string(), sources))
-}
-
-/// Rewrites the links of renamed notes in the notes that link to them (except those `written`
-/// as they arrived) and syncs those notes' cards.
-pub(crate) fn follow_renames(
-    library: &mut Library,
-    deck: &mut Deck,
-    retitled: Vec<Retitled>,
-    written: &HashSet<&str>,
-    now: f64,
-    notes: &mut Changed,
-    cards: &mut Changed,
-) {
-    for (old, new, sources) in retitled {
-        for source in sources {
-            if written.contains(source.as_str()) {
-                continue;
-            }
-            let Some(note) = library.get(&source) else {
-                continue;
-            };
-            let Some(body) = rewrite_links(&note.body, &old, &new) else {
-                continue;
-            };
-            let imported = note.origin.is_some();
-            library.set_body(&source, &body, now);
-            notes.add(&source);
-            for card in sync_cards(deck, &source, &body, imported, now) {
-                cards.add(&card.id);
-            }
-        }
-    }
 }
 
 /// Syncs a note's cards with its text; cards new to a note from a course wait out of reviews.

@@ -40,14 +40,15 @@ pub struct PlanItem {
     pub renamed_from: Option<String>,
 }
 
-/// What an import would do, to show before anything is written.
+/// What an import would do, to show before anything is written. The notes are a bundle's, or
+/// for a restore a backup's [`Note`]s (their origin included).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImportPlan {
+pub struct ImportPlan<N = BundleNote> {
     pub course: Option<Course>,
     /// One per incoming note, in bundle order.
     pub items: Vec<PlanItem>,
     /// The incoming notes as they would be written: clashing titles renamed, links following.
-    pub notes: Vec<BundleNote>,
+    pub notes: Vec<N>,
     pub elsewhere: Vec<Elsewhere>,
     /// What was read from each of `notes` (by index) for the preview, kept so the import does
     /// not parse the notes again. A note without an entry is parsed when imported.
@@ -72,7 +73,7 @@ impl Parsed {
     }
 }
 
-impl ImportPlan {
+impl<N> ImportPlan<N> {
     /// How many notes would see this change.
     pub fn count(&self, change: Change) -> usize {
         self.items.iter().filter(|i| i.change == change).count()
