@@ -148,11 +148,9 @@ fn validate(bundle: &mut Bundle) -> Result<(), ExchangeError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::core::exchange::frame::TAG_BYTES;
-    use crate::core::note::library::Library;
-    use crate::core::note::{Note, Origin, TitleError};
+    use crate::core::note::TitleError;
     use proptest::prelude::*;
 
     fn note(id: &str, title: &str, body: &str) -> BundleNote {
@@ -165,7 +163,7 @@ mod tests {
         }
     }
 
-    fn sample() -> Bundle {
+    pub(crate) fn sample() -> Bundle {
         Bundle {
             course: Some(Course {
                 id: "c-1".into(),
@@ -242,44 +240,6 @@ mod tests {
         assert_eq!(
             decode_link_payload(&to_link_payload(&encode(&expected))),
             Ok(expected)
-        );
-    }
-
-    #[test]
-    fn link_payloads_forgive_spacing_and_padding() {
-        let bytes = encode(&sample());
-        let text = to_link_payload(&bytes);
-        assert!(text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        let (a, b) = text.split_at(text.len() / 2);
-        let spaced = format!("  {a}\n {b}== \n");
-        assert_eq!(decode_link_payload(&spaced), Ok(sample()));
-    }
-
-    #[test]
-    fn bad_link_text() {
-        assert_eq!(
-            decode_link_payload("TE9B*TQ"),
-            Err(ExchangeError::BadLinkText)
-        );
-        assert_eq!(
-            decode_link_payload("TE9B+/TQ"),
-            Err(ExchangeError::BadLinkText)
-        );
-        assert_eq!(decode_link_payload("T"), Err(ExchangeError::BadLinkText));
-        assert_eq!(
-            decode_link_payload(" \n"),
-            Err(ExchangeError::Truncated(Reading::Bundle))
-        );
-        assert_eq!(
-            decode_link_payload(&"A".repeat(MAX_LINK_PAYLOAD + 1)),
-            Err(ExchangeError::LinkTooLong)
-        );
-        // Not a bundle, though good base64.
-        assert_eq!(
-            decode_link_payload("aGVsbG8gd29ybGQ"),
-            Err(ExchangeError::NotLoam(Reading::Bundle))
         );
     }
 
@@ -545,169 +505,6 @@ mod tests {
             with(|b| b.elsewhere[0].course = "c".repeat(201)),
             Err(ExchangeError::BadElsewhere(Reading::Bundle, "Maps".into()))
         );
-    }
-
-    #[test]
-    fn keys() {
-        let key: [u8; 16] = *b"0123456789abcdef";
-        let text = key_to_text(&key);
-        assert_eq!(text.len(), 22);
-        assert_eq!(key_from_text(&text), Ok(key));
-        assert_eq!(key_from_text(&format!(" {text}== ")), Ok(key));
-        for bad in [
-            "",
-            "short",
-            &text[..21],
-            &format!("{text}AA"),
-            "!!!!!!!!!!!!!!!!!!!!!!",
-            &"A".repeat(10_000),
-        ] {
-            assert_eq!(key_from_text(bad), Err(ExchangeError::BadKey), "{bad}");
-        }
-    }
-
-    #[test]
-    fn sealed_frames() {
-        let iv = [7u8; IV_BYTES];
-        let ciphertext = [9u8; 40];
-        let sealed = seal_frame(&iv, &ciphertext);
-        assert!(sealed.starts_with(b"LOAMX\x01"));
-        assert!(is_sealed(&sealed) && !is_sealed(&encode(&sample())));
-        assert_eq!(open_frame(&sealed), Ok((iv, &ciphertext[..])));
-        assert_eq!(decode(&sealed), Err(ExchangeError::Sealed));
-        assert_eq!(
-            open_frame(&[]),
-            Err(ExchangeError::NotLoam(Reading::Bundle))
-        );
-        for len in 1..SEALED_MAGIC.len() + 1 + IV_BYTES + TAG_BYTES {
-            assert_eq!(
-                open_frame(&sealed[..len]),
-                Err(ExchangeError::Truncated(Reading::Bundle)),
-                "{len}"
-            );
-        }
-        assert_eq!(
-            open_frame(&encode(&sample())),
-            Err(ExchangeError::NotSealed)
-        );
-        assert_eq!(
-            open_frame(b"GIF89a........................."),
-            Err(ExchangeError::NotLoam(Reading::Bundle))
-        );
-        let mut newer = sealed.clone();
-        newer[5] = 3;
-        assert_eq!(
-            open_frame(&newer),
-            Err(ExchangeError::NewerVersion(Reading::Bundle, 3))
-        );
-    }
-
-    #[test]
-    fn messages_read_well() {
-        assert_eq!(
-            ExchangeError::NotLoam(Reading::Bundle).to_string(),
-            "This is not a Loam bundle."
-        );
-        assert!(ExchangeError::NewerVersion(Reading::Bundle, 2)
-            .to_string()
-            .contains("made by a newer version of Loam"));
-        assert!(ExchangeError::Truncated(Reading::Bundle)
-            .to_string()
-            .starts_with("This bundle is cut off: "));
-    }
-
-    fn library(notes: &[(&str, &str, &str)]) -> Library {
-        Library::from_notes(
-            notes
-                .iter()
-                .map(|(id, title, body)| Note {
-                    id: id.to_string(),
-                    title: title.to_string(),
-                    body: body.to_string(),
-                    created: 1.0,
-                    updated: 2.0,
-                    origin: None,
-                })
-                .collect(),
-        )
-    }
-
-    #[test]
-    fn collect_walks_links_breadth_first() {
-        let lib = library(&[
-            (
-                "r",
-                "Root",
-                "[[B]] then [[a]] and [[a#x]], [[Missing]], `[[C]]`",
-            ),
-            ("a", "A", "[[C]] [[Root]]"),
-            ("b", "B", "[[D]] [[A]]"),
-            ("c", "C", "[[Root]]"),
-            ("d", "D", "[[E]]"),
-            ("e", "E", ""),
-        ]);
-        assert_eq!(collect(&lib, "r", 0), ["r"]);
-        assert_eq!(collect(&lib, "r", 1), ["r", "b", "a"]);
-        assert_eq!(collect(&lib, "r", 2), ["r", "b", "a", "d", "c"]);
-        assert_eq!(collect(&lib, "r", 3), ["r", "b", "a", "d", "c", "e"]);
-        assert_eq!(collect(&lib, "r", u32::MAX), collect(&lib, "r", 3));
-        assert!(collect(&lib, "nothing", 2).is_empty());
-    }
-
-    #[test]
-    fn build_copies_notes_and_names_other_courses() {
-        let mut lib = library(&[
-            (
-                "r",
-                "Root",
-                "[[Mine]] [[Theirs]] [[Unknown course]] [[Inside]] [[Theirs]]",
-            ),
-            ("m", "Mine", ""),
-            ("i", "Inside", "[[Theirs]]"),
-        ]);
-        for (id, title, course) in [
-            ("t", "Theirs", "geo"),
-            ("u", "Unknown course", "zzz"),
-            ("i", "Inside", "geo"),
-        ] {
-            let mut note = lib.get(id).cloned().unwrap_or(Note {
-                id: id.into(),
-                title: title.into(),
-                body: String::new(),
-                created: 1.0,
-                updated: 2.0,
-                origin: None,
-            });
-            note.origin = Some(Origin {
-                course: Some(course.into()),
-                base: "0".into(),
-            });
-            lib.put(note);
-        }
-        let titles = |id: &str| (id == "geo").then(|| "Geography".to_string());
-        let bundle = build(
-            &lib,
-            &["r".into(), "i".into(), "r".into(), "gone".into()],
-            None,
-            &titles,
-        );
-        let ids: Vec<&str> = bundle.notes.iter().map(|n| n.id.as_str()).collect();
-        assert_eq!(ids, ["r", "i"]);
-        assert_eq!(bundle.notes[0].body, lib.get("r").unwrap().body);
-        assert_eq!(
-            bundle.elsewhere,
-            [
-                Elsewhere {
-                    title: "Theirs".into(),
-                    course: "Geography".into()
-                },
-                Elsewhere {
-                    title: "Unknown course".into(),
-                    course: "zzz".into()
-                },
-            ]
-        );
-        assert_eq!(decode(&encode(&bundle)), Ok(bundle));
     }
 
     /// Titles that [`clean_title`] keeps as they are.

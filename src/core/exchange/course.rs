@@ -210,8 +210,107 @@ pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<Card
 }
 
 #[cfg(test)]
-mod course_tests {
+mod tests {
     use super::*;
+    use crate::core::exchange::bundle::{decode, encode};
+    use crate::core::exchange::merge::tests::{bundle, import, mine, theirs, T0};
+    use crate::core::note::Origin;
+    use crate::core::review::answer;
+    use crate::core::review::schedule::{Rating, Settings, DAY_MS};
+
+    fn library(notes: &[(&str, &str, &str)]) -> Library {
+        Library::from_notes(
+            notes
+                .iter()
+                .map(|(id, title, body)| Note {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                    body: body.to_string(),
+                    created: 1.0,
+                    updated: 2.0,
+                    origin: None,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn collect_walks_links_breadth_first() {
+        let lib = library(&[
+            (
+                "r",
+                "Root",
+                "[[B]] then [[a]] and [[a#x]], [[Missing]], `[[C]]`",
+            ),
+            ("a", "A", "[[C]] [[Root]]"),
+            ("b", "B", "[[D]] [[A]]"),
+            ("c", "C", "[[Root]]"),
+            ("d", "D", "[[E]]"),
+            ("e", "E", ""),
+        ]);
+        assert_eq!(collect(&lib, "r", 0), ["r"]);
+        assert_eq!(collect(&lib, "r", 1), ["r", "b", "a"]);
+        assert_eq!(collect(&lib, "r", 2), ["r", "b", "a", "d", "c"]);
+        assert_eq!(collect(&lib, "r", 3), ["r", "b", "a", "d", "c", "e"]);
+        assert_eq!(collect(&lib, "r", u32::MAX), collect(&lib, "r", 3));
+        assert!(collect(&lib, "nothing", 2).is_empty());
+    }
+
+    #[test]
+    fn build_copies_notes_and_names_other_courses() {
+        let mut lib = library(&[
+            (
+                "r",
+                "Root",
+                "[[Mine]] [[Theirs]] [[Unknown course]] [[Inside]] [[Theirs]]",
+            ),
+            ("m", "Mine", ""),
+            ("i", "Inside", "[[Theirs]]"),
+        ]);
+        for (id, title, course) in [
+            ("t", "Theirs", "geo"),
+            ("u", "Unknown course", "zzz"),
+            ("i", "Inside", "geo"),
+        ] {
+            let mut note = lib.get(id).cloned().unwrap_or(Note {
+                id: id.into(),
+                title: title.into(),
+                body: String::new(),
+                created: 1.0,
+                updated: 2.0,
+                origin: None,
+            });
+            note.origin = Some(Origin {
+                course: Some(course.into()),
+                base: "0".into(),
+            });
+            lib.put(note);
+        }
+        let titles = |id: &str| (id == "geo").then(|| "Geography".to_string());
+        let bundle = build(
+            &lib,
+            &["r".into(), "i".into(), "r".into(), "gone".into()],
+            None,
+            &titles,
+        );
+        let ids: Vec<&str> = bundle.notes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["r", "i"]);
+        assert_eq!(bundle.notes[0].body, lib.get("r").unwrap().body);
+        assert_eq!(
+            bundle.elsewhere,
+            [
+                Elsewhere {
+                    title: "Theirs".into(),
+                    course: "Geography".into()
+                },
+                Elsewhere {
+                    title: "Unknown course".into(),
+                    course: "zzz".into()
+                },
+            ]
+        );
+        assert_eq!(decode(&encode(&bundle)), Ok(bundle));
+    }
 
     fn note(id: &str, title: &str, created: f64, updated: f64) -> Note {
         Note {
@@ -245,5 +344,50 @@ mod course_tests {
             }
         );
         assert_eq!(course_of(&lib, "gone", &ids, ""), None);
+    }
+
+    #[test]
+    fn progress_over_a_course() {
+        let mut library = Library::new();
+        let mut deck = Deck::default();
+        import(
+            &mut library,
+            &mut deck,
+            bundle(vec![
+                theirs("a", "France", "France :: Paris\n\nItaly :: Rome"),
+                theirs("b", "Spain", "Spain :: Madrid\n\nText [[France]]"),
+            ]),
+            &[],
+        );
+        library.put(mine("m", "Mine", "Mine :: too"));
+        deck.sync_note("m", "Mine :: too", T0);
+        let scheduler = Scheduler::new(Settings::default()).unwrap();
+        let progress =
+            |deck: &Deck, now| course_progress(&library, deck, "course-1", &scheduler, now);
+        assert_eq!(
+            progress(&deck, T0),
+            CourseProgress {
+                notes: 2,
+                cards: 3,
+                in_reviews: 0,
+                studied: 0,
+                average_recall: None
+            }
+        );
+        let waiting = cards_to_add(&library, &deck, "course-1");
+        assert_eq!(waiting.len(), 3);
+        assert_eq!(deck.add_to_reviews(&waiting[..2]).len(), 2);
+        assert_eq!(cards_to_add(&library, &deck, "course-1"), waiting[2..]);
+        let card = deck.get(&waiting[0]).unwrap().clone();
+        let mut studied = answer(&card, Rating::Good, T0, &scheduler, || 0.5).after;
+        studied = answer(&studied, Rating::Good, T0 + DAY_MS, &scheduler, || 0.5).after;
+        deck.put(studied);
+        let later = progress(&deck, T0 + 2.0 * DAY_MS);
+        assert_eq!((later.in_reviews, later.studied), (2, 1));
+        assert!(matches!(later.average_recall, Some(p) if p > 50 && p <= 100));
+        assert_eq!(
+            course_progress(&library, &deck, "other", &scheduler, T0).notes,
+            0
+        );
     }
 }

@@ -244,3 +244,22 @@ impl std::fmt::Display for ExchangeError {
 }
 
 impl std::error::Error for ExchangeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_well() {
+        assert_eq!(
+            ExchangeError::NotLoam(Reading::Bundle).to_string(),
+            "This is not a Loam bundle."
+        );
+        assert!(ExchangeError::NewerVersion(Reading::Bundle, 2)
+            .to_string()
+            .contains("made by a newer version of Loam"));
+        assert!(ExchangeError::Truncated(Reading::Bundle)
+            .to_string()
+            .starts_with("This bundle is cut off: "));
+    }
+}

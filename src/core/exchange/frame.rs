@@ -11,7 +11,7 @@ pub const MAX_ID_CHARS: usize = 64;
 /// Bytes of an AES-GCM nonce.
 pub const IV_BYTES: usize = 12;
 /// Bytes of an AES-GCM tag: the shortest possible ciphertext.
-pub(crate) const TAG_BYTES: usize = 16;
+const TAG_BYTES: usize = 16;
 
 /// Hostile text made fit for a message: short, and with no control characters.
 pub(crate) fn shown(text: &str) -> String {
@@ -149,4 +149,47 @@ pub fn open_frame(bytes: &[u8]) -> Result<([u8; IV_BYTES], &[u8]), ExchangeError
     let iv =
         <[u8; IV_BYTES]>::try_from(iv).map_err(|_| ExchangeError::Truncated(Reading::Bundle))?;
     Ok((iv, ciphertext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::bundle::tests::sample;
+    use crate::core::exchange::bundle::{decode, encode};
+
+    #[test]
+    fn sealed_frames() {
+        let iv = [7u8; IV_BYTES];
+        let ciphertext = [9u8; 40];
+        let sealed = seal_frame(&iv, &ciphertext);
+        assert!(sealed.starts_with(b"LOAMX\x01"));
+        assert!(is_sealed(&sealed) && !is_sealed(&encode(&sample())));
+        assert_eq!(open_frame(&sealed), Ok((iv, &ciphertext[..])));
+        assert_eq!(decode(&sealed), Err(ExchangeError::Sealed));
+        assert_eq!(
+            open_frame(&[]),
+            Err(ExchangeError::NotLoam(Reading::Bundle))
+        );
+        for len in 1..SEALED_MAGIC.len() + 1 + IV_BYTES + TAG_BYTES {
+            assert_eq!(
+                open_frame(&sealed[..len]),
+                Err(ExchangeError::Truncated(Reading::Bundle)),
+                "{len}"
+            );
+        }
+        assert_eq!(
+            open_frame(&encode(&sample())),
+            Err(ExchangeError::NotSealed)
+        );
+        assert_eq!(
+            open_frame(b"GIF89a........................."),
+            Err(ExchangeError::NotLoam(Reading::Bundle))
+        );
+        let mut newer = sealed.clone();
+        newer[5] = 3;
+        assert_eq!(
+            open_frame(&newer),
+            Err(ExchangeError::NewerVersion(Reading::Bundle, 3))
+        );
+    }
 }

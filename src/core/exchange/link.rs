@@ -73,3 +73,67 @@ pub fn key_from_text(text: &str) -> Result<[u8; 16], ExchangeError> {
     let bytes = link_bytes(text, 64, ExchangeError::BadKey).map_err(|_| ExchangeError::BadKey)?;
     <[u8; 16]>::try_from(bytes.as_slice()).map_err(|_| ExchangeError::BadKey)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::bundle::encode;
+    use crate::core::exchange::bundle::tests::sample;
+
+    #[test]
+    fn link_payloads_forgive_spacing_and_padding() {
+        let bytes = encode(&sample());
+        let text = to_link_payload(&bytes);
+        assert!(text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let (a, b) = text.split_at(text.len() / 2);
+        let spaced = format!("  {a}\n {b}== \n");
+        assert_eq!(decode_link_payload(&spaced), Ok(sample()));
+    }
+
+    #[test]
+    fn bad_link_text() {
+        assert_eq!(
+            decode_link_payload("TE9B*TQ"),
+            Err(ExchangeError::BadLinkText)
+        );
+        assert_eq!(
+            decode_link_payload("TE9B+/TQ"),
+            Err(ExchangeError::BadLinkText)
+        );
+        assert_eq!(decode_link_payload("T"), Err(ExchangeError::BadLinkText));
+        assert_eq!(
+            decode_link_payload(" \n"),
+            Err(ExchangeError::Truncated(Reading::Bundle))
+        );
+        assert_eq!(
+            decode_link_payload(&"A".repeat(MAX_LINK_PAYLOAD + 1)),
+            Err(ExchangeError::LinkTooLong)
+        );
+        // Not a bundle, though good base64.
+        assert_eq!(
+            decode_link_payload("aGVsbG8gd29ybGQ"),
+            Err(ExchangeError::NotLoam(Reading::Bundle))
+        );
+    }
+
+    #[test]
+    fn keys() {
+        let key: [u8; 16] = *b"0123456789abcdef";
+        let text = key_to_text(&key);
+        assert_eq!(text.len(), 22);
+        assert_eq!(key_from_text(&text), Ok(key));
+        assert_eq!(key_from_text(&format!(" {text}== ")), Ok(key));
+        for bad in [
+            "",
+            "short",
+            &text[..21],
+            &format!("{text}AA"),
+            "!!!!!!!!!!!!!!!!!!!!!!",
+            &"A".repeat(10_000),
+        ] {
+            assert_eq!(key_from_text(bad), Err(ExchangeError::BadKey), "{bad}");
+        }
+    }
+}

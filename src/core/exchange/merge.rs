@@ -295,7 +295,7 @@ pub(crate) fn sync_cards(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::card::parse_cards;
     use crate::core::exchange::bundle::Bundle;
@@ -304,12 +304,11 @@ mod tests {
     use crate::core::note::link::parse_links;
     use crate::core::note::MAX_TITLE_CHARS;
     use crate::core::review::answer;
-    use crate::core::review::schedule::{Millis, Scheduler};
-    use crate::core::review::schedule::{Rating, Settings, DAY_MS};
+    use crate::core::review::schedule::{Millis, Rating, Scheduler, Settings};
 
-    const T0: Millis = 1_767_225_600_000.0;
+    pub(crate) const T0: Millis = 1_767_225_600_000.0;
 
-    fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
+    pub(crate) fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
         BundleNote {
             id: id.into(),
             title: title.into(),
@@ -330,7 +329,7 @@ mod tests {
         }
     }
 
-    fn bundle(notes: Vec<BundleNote>) -> Bundle {
+    pub(crate) fn bundle(notes: Vec<BundleNote>) -> Bundle {
         let root = notes[0].id.clone();
         Bundle {
             course: Some(course("Capitals", &root)),
@@ -339,7 +338,7 @@ mod tests {
         }
     }
 
-    fn mine(id: &str, title: &str, body: &str) -> Note {
+    pub(crate) fn mine(id: &str, title: &str, body: &str) -> Note {
         Note {
             id: id.into(),
             title: title.into(),
@@ -359,7 +358,7 @@ mod tests {
     }
 
     /// Imports with these choices; returns what changed.
-    fn import(
+    pub(crate) fn import(
         library: &mut Library,
         deck: &mut Deck,
         bundle: Bundle,
@@ -765,50 +764,5 @@ mod tests {
             .iter()
             .any(|c| !c.retired && c.in_deck));
         assert_eq!(library.backlinks("a").len(), 2);
-    }
-
-    #[test]
-    fn progress_over_a_course() {
-        let mut library = Library::new();
-        let mut deck = Deck::default();
-        import(
-            &mut library,
-            &mut deck,
-            bundle(vec![
-                theirs("a", "France", "France :: Paris\n\nItaly :: Rome"),
-                theirs("b", "Spain", "Spain :: Madrid\n\nText [[France]]"),
-            ]),
-            &[],
-        );
-        library.put(mine("m", "Mine", "Mine :: too"));
-        deck.sync_note("m", "Mine :: too", T0);
-        let scheduler = Scheduler::new(Settings::default()).unwrap();
-        let progress =
-            |deck: &Deck, now| course_progress(&library, deck, "course-1", &scheduler, now);
-        assert_eq!(
-            progress(&deck, T0),
-            CourseProgress {
-                notes: 2,
-                cards: 3,
-                in_reviews: 0,
-                studied: 0,
-                average_recall: None
-            }
-        );
-        let waiting = cards_to_add(&library, &deck, "course-1");
-        assert_eq!(waiting.len(), 3);
-        assert_eq!(deck.add_to_reviews(&waiting[..2]).len(), 2);
-        assert_eq!(cards_to_add(&library, &deck, "course-1"), waiting[2..]);
-        let card = deck.get(&waiting[0]).unwrap().clone();
-        let mut studied = answer(&card, Rating::Good, T0, &scheduler, || 0.5).after;
-        studied = answer(&studied, Rating::Good, T0 + DAY_MS, &scheduler, || 0.5).after;
-        deck.put(studied);
-        let later = progress(&deck, T0 + 2.0 * DAY_MS);
-        assert_eq!((later.in_reviews, later.studied), (2, 1));
-        assert!(matches!(later.average_recall, Some(p) if p > 50 && p <= 100));
-        assert_eq!(
-            course_progress(&library, &deck, "other", &scheduler, T0).notes,
-            0
-        );
     }
 }
