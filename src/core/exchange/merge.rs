@@ -302,7 +302,6 @@ pub(crate) mod tests {
     use crate::core::exchange::course::Course;
     use crate::core::note::library::link_targets;
     use crate::core::note::link::parse_links;
-    use crate::core::note::MAX_TITLE_CHARS;
     use crate::core::review::answer;
     use crate::core::review::schedule::{Millis, Rating, Scheduler, Settings};
 
@@ -463,50 +462,6 @@ pub(crate) mod tests {
         let (again, applied) = import(&mut library, &mut deck, incoming, &[]);
         assert_eq!(again.count(Change::Unchanged), 2, "{:?}", changes(&again));
         assert!(applied.notes.is_empty() && applied.cards.is_empty());
-    }
-
-    #[test]
-    fn renaming_without_a_course_and_within_the_title_limit() {
-        let long = "L".repeat(MAX_TITLE_CHARS);
-        let library = Library::from_notes(vec![mine("a", "Notes", ""), mine("b", &long, "")]);
-        let plan = plan(
-            &library,
-            Bundle {
-                course: None,
-                notes: vec![
-                    theirs("x", "Notes", ""),
-                    theirs("y", &long, ""),
-                    theirs("z", "Notes (imported)", ""),
-                ],
-                elsewhere: Vec::new(),
-            },
-        );
-        assert_eq!(plan.items[0].title, "Notes (imported) 2");
-        assert_eq!(plan.items[2].title, "Notes (imported)");
-        let renamed = &plan.items[1].title;
-        assert_eq!(renamed.chars().count(), MAX_TITLE_CHARS);
-        assert!(renamed.ends_with("L (imported)"));
-        for item in &plan.items {
-            assert!(crate::core::note::clean_title(&item.title).is_ok());
-        }
-    }
-
-    #[test]
-    fn a_plan_in_slices_is_the_plan() {
-        let mut library = Library::new();
-        library.put(mine("x", "France", "mine"));
-        let notes: Vec<BundleNote> = (0..7)
-            .map(|i| theirs(&format!("n{i}"), &format!("N{i}"), "Q :: A"))
-            .chain([theirs("f", "France", "theirs")])
-            .collect();
-        let mut planning = Planning::new(&library, bundle(notes.clone()));
-        let mut steps = 0;
-        while planning.step(&library, 3) {
-            steps += 1;
-        }
-        assert_eq!(steps, 2);
-        assert_eq!(planning.progress(), (8, 8));
-        assert_eq!(planning.finish(), plan(&library, bundle(notes)));
     }
 
     #[test]
