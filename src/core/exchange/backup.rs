@@ -7,15 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::card::deck::{Card, Deck};
 use crate::core::date::dated_file_name;
-use crate::core::exchange::bundle::{
-    self, shown, valid_id, valid_time, BundleError, Course, Elsewhere,
-};
-use crate::core::exchange::merge::{
-    follow_renames, free_title, rename_clashes, retitle, sync_cards, Change, Changed, Choice,
-    PlanItem,
-};
+use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
+use crate::core::exchange::error::{ExchangeError, Reading};
+use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
+use crate::core::exchange::merge::{sync_cards, Choice, Merging};
+use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
 use crate::core::note::library::Library;
-use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
+use crate::core::note::{clean_title, title_key, Note, NoteId};
 use crate::core::review::schedule::{Millis, Scheduler};
 use crate::core::review::{ReviewRecord, ReviewSettings};
 use crate::core::sort_by;
@@ -100,150 +98,20 @@ pub const MAX_AUTHOR_CHARS: usize = 200;
 /// What a copy of a backup's note, or a note renamed away from a clash, is called after.
 const SUFFIX: &str = "from backup";
 
-/// Why a backup cannot be restored. Each says so in words a learner understands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BackupError {
-    /// The bytes do not start like a backup.
-    NotABackup,
-    /// A shared bundle (plain or encrypted) given as a backup.
-    SharedBundle,
-    /// Made by a later Loam, with this format version.
-    NewerVersion(u8),
-    Truncated,
-    Corrupt,
-    /// Unpacks to more than [`MAX_UNPACKED`] bytes.
-    TooLarge,
-    /// The unpacked data is not the JSON we expect; serde's words on what is wrong.
-    Shape(String),
-    BadId(String),
-    DuplicateId(String),
-    BadTitle {
-        title: String,
-        reason: TitleError,
-    },
-    /// A note's times are impossible; the note's title.
-    BadTime(String),
-    /// The reason completes "The card … in this backup …".
-    BadCard {
-        id: String,
-        reason: &'static str,
-    },
-    DuplicateCard(String),
-    /// The reason completes "The review … in this backup …".
-    BadReview {
-        id: String,
-        reason: &'static str,
-    },
-    DuplicateReview(String),
-    /// The scheduler refuses the settings; its words.
-    BadSettings(String),
-    /// The reason completes "The course … in this backup …".
-    BadCourse {
-        title: String,
-        reason: &'static str,
-    },
-    BadElsewhere(String),
-    AuthorTooLong,
-}
-
-impl std::fmt::Display for BackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BackupError::NotABackup => write!(f, "This is not a Loam backup."),
-            BackupError::SharedBundle => write!(
-                f,
-                "This is a shared bundle, not a backup: open it with Open a shared file."
-            ),
-            BackupError::NewerVersion(v) => write!(
-                f,
-                "This backup was made by a newer version of Loam (format {v}). Reload Loam to \
-                 update it, then restore the backup again."
-            ),
-            BackupError::Truncated => write!(
-                f,
-                "This backup is cut off: it ends too early. The file may not have finished \
-                 saving or copying."
-            ),
-            BackupError::Corrupt => write!(
-                f,
-                "This backup is damaged: its compressed data does not unpack."
-            ),
-            BackupError::TooLarge => write!(
-                f,
-                "This backup is too large once unpacked (over {} MiB).",
-                MAX_UNPACKED / (1024 * 1024)
-            ),
-            BackupError::Shape(detail) => write!(
-                f,
-                "This backup's contents are not what Loam expects: {detail}."
-            ),
-            BackupError::BadId(id) => write!(
-                f,
-                "A note in this backup has an id Loam cannot use: “{}”.",
-                shown(id)
-            ),
-            BackupError::DuplicateId(id) => {
-                write!(f, "Two notes in this backup have the id “{}”.", shown(id))
-            }
-            BackupError::BadTitle { title, reason } => write!(
-                f,
-                "A note in this backup has a title Loam cannot use (“{}”): {reason}",
-                shown(title)
-            ),
-            BackupError::BadTime(title) => write!(
-                f,
-                "The note “{}” in this backup has an impossible date.",
-                shown(title)
-            ),
-            BackupError::BadCard { id, reason } => {
-                write!(f, "The card “{}” in this backup {reason}.", shown(id))
-            }
-            BackupError::DuplicateCard(id) => {
-                write!(f, "Two cards in this backup have the id “{}”.", shown(id))
-            }
-            BackupError::BadReview { id, reason } => {
-                write!(f, "The review “{}” in this backup {reason}.", shown(id))
-            }
-            BackupError::DuplicateReview(id) => {
-                write!(f, "Two reviews in this backup have the id “{}”.", shown(id))
-            }
-            BackupError::BadSettings(detail) => write!(
-                f,
-                "This backup's review settings cannot be used: {}.",
-                shown(detail)
-            ),
-            BackupError::BadCourse { title, reason } => {
-                write!(f, "The course “{}” in this backup {reason}.", shown(title))
-            }
-            BackupError::BadElsewhere(title) => write!(
-                f,
-                "This backup names a note of another course that Loam cannot use: “{}”.",
-                shown(title)
-            ),
-            BackupError::AuthorTooLong => write!(
-                f,
-                "This backup's author name is longer than {MAX_AUTHOR_CHARS} characters."
-            ),
-        }
-    }
-}
-
-impl std::error::Error for BackupError {}
-
 /// Packs a backup: magic, version, then the raw DEFLATE of its JSON.
 pub fn encode(backup: &Backup) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(backup).expect("a backup serialises to JSON");
-    bundle::frame(MAGIC, VERSION, &json)
+    frame(MAGIC, VERSION, &json)
 }
 
 /// Unpacks and checks a backup. Whatever the bytes, the answer is a backup that keeps every
 /// rule in `docs/bundle-format.md` or the reason it cannot be restored.
-pub fn decode(bytes: &[u8]) -> Result<Backup, BackupError> {
+pub fn decode(bytes: &[u8]) -> Result<Backup, ExchangeError> {
     decode_within(bytes, MAX_UNPACKED)
 }
 
-fn decode_within(bytes: &[u8], limit: usize) -> Result<Backup, BackupError> {
+fn decode_within(bytes: &[u8], limit: usize) -> Result<Backup, ExchangeError> {
     // A bundle's magic is followed by its version (never a letter) or the sealed `X`.
     let after_loam = bytes
         .strip_prefix(bundle::MAGIC)
@@ -251,25 +119,14 @@ fn decode_within(bytes: &[u8], limit: usize) -> Result<Backup, BackupError> {
     if bytes.starts_with(bundle::SEALED_MAGIC)
         || after_loam.is_some_and(|b| !b.is_ascii_alphabetic())
     {
-        return Err(BackupError::SharedBundle);
+        return Err(ExchangeError::SharedBundle);
     }
-    let compressed = bundle::header(bytes, MAGIC, VERSION).map_err(from_frame)?;
-    let json = bundle::inflate(compressed, limit).map_err(from_frame)?;
+    let compressed = header(bytes, MAGIC, VERSION, Reading::Backup)?;
+    let json = inflate(compressed, limit, Reading::Backup)?;
     let mut backup: Backup = serde_json::from_slice(&json)
-        .map_err(|error| BackupError::Shape(bundle::json_detail(&error)))?;
+        .map_err(|error| ExchangeError::Shape(Reading::Backup, json_detail(&error)))?;
     validate(&mut backup)?;
     Ok(backup)
-}
-
-/// The frame's errors, which the bundle code shares, in a backup's words.
-fn from_frame(error: BundleError) -> BackupError {
-    match error {
-        BundleError::NewerVersion(v) => BackupError::NewerVersion(v),
-        BundleError::Truncated => BackupError::Truncated,
-        BundleError::TooLarge => BackupError::TooLarge,
-        BundleError::NotABundle => BackupError::NotABackup,
-        _ => BackupError::Corrupt,
-    }
 }
 
 /// Whether all these numbers are finite: JSON cannot carry others, a backup built in memory can.
@@ -282,26 +139,27 @@ fn finite(times: &[Option<f64>]) -> bool {
 ///
 /// Titles may repeat ignoring case: old or multi-tab data can hold such notes, and a backup of
 /// them must still restore. The library lets the older note own the title, as it does on load.
-fn validate(backup: &mut Backup) -> Result<(), BackupError> {
+fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
     let mut ids: HashSet<&str> = HashSet::new();
     for note in &mut backup.notes {
         if !valid_id(&note.id) {
-            return Err(BackupError::BadId(note.id.clone()));
+            return Err(ExchangeError::BadId(Reading::Backup, note.id.clone()));
         }
         if !ids.insert(note.id.as_str()) {
-            return Err(BackupError::DuplicateId(note.id.clone()));
+            return Err(ExchangeError::DuplicateId(Reading::Backup, note.id.clone()));
         }
-        note.title = clean_title(&note.title).map_err(|reason| BackupError::BadTitle {
+        note.title = clean_title(&note.title).map_err(|reason| ExchangeError::BadTitle {
+            reading: Reading::Backup,
             title: note.title.clone(),
             reason,
         })?;
         if !valid_time(note.created) || !valid_time(note.updated) {
-            return Err(BackupError::BadTime(note.title.clone()));
+            return Err(ExchangeError::BadTime(Reading::Backup, note.title.clone()));
         }
     }
     let mut card_ids: HashSet<&str> = HashSet::new();
     for card in &mut backup.cards {
-        let bad = |reason| BackupError::BadCard {
+        let bad = |reason| ExchangeError::BadCard {
             id: card.id.clone(),
             reason,
         };
@@ -328,7 +186,7 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
             return Err(bad("has an impossible date"));
         }
         if !card_ids.insert(card.id.as_str()) {
-            return Err(BackupError::DuplicateCard(card.id.clone()));
+            return Err(ExchangeError::DuplicateCard(card.id.clone()));
         }
         if !ids.contains(card.note_id.as_str()) {
             card.retired = true;
@@ -336,7 +194,7 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
     }
     let mut review_ids: HashSet<&str> = HashSet::new();
     for review in &backup.reviews {
-        let bad = |reason| BackupError::BadReview {
+        let bad = |reason| ExchangeError::BadReview {
             id: review.id.clone(),
             reason,
         };
@@ -350,12 +208,12 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
             return Err(bad("has an impossible date"));
         }
         if !review_ids.insert(review.id.as_str()) {
-            return Err(BackupError::DuplicateReview(review.id.clone()));
+            return Err(ExchangeError::DuplicateReview(review.id.clone()));
         }
     }
     if let Some(settings) = &backup.settings {
         Scheduler::new(settings.scheduler.clone())
-            .map_err(|error| BackupError::BadSettings(error.to_string()))?;
+            .map_err(|error| ExchangeError::BadSettings(error.to_string()))?;
     }
     let mut course_ids: HashSet<&str> = HashSet::new();
     for course in &backup.courses {
@@ -382,7 +240,7 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
             } else {
                 course.title.clone()
             };
-            return Err(BackupError::BadCourse { title, reason });
+            return Err(ExchangeError::BadListedCourse { title, reason });
         }
     }
     for other in &mut backup.elsewhere {
@@ -390,14 +248,22 @@ fn validate(backup: &mut Backup) -> Result<(), BackupError> {
             Ok(title) if other.course.chars().count() <= bundle::MAX_COURSE_TEXT_CHARS => {
                 other.title = title;
             }
-            _ => return Err(BackupError::BadElsewhere(other.title.clone())),
+            _ => {
+                return Err(ExchangeError::BadElsewhere(
+                    Reading::Backup,
+                    other.title.clone(),
+                ))
+            }
         }
     }
     if backup.author.chars().count() > MAX_AUTHOR_CHARS {
-        return Err(BackupError::AuthorTooLong);
+        return Err(ExchangeError::AuthorTooLong);
     }
     if !backup.created.is_finite() {
-        return Err(BackupError::Shape("its date is not a number".to_string()));
+        return Err(ExchangeError::Shape(
+            Reading::Backup,
+            "its date is not a number".to_string(),
+        ));
     }
     Ok(())
 }
@@ -414,12 +280,12 @@ pub fn file_name(created: f64) -> String {
 /// What restoring a backup would do, to show before anything is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestorePlan {
-    /// One per note of the backup, in its order: `New`, `Unchanged` or `Conflict` (a local note
-    /// with the same id and another title or text).
-    pub items: Vec<PlanItem>,
-    /// The backup's notes as they would be written: titles clashing with a different local note
-    /// renamed "Title (from backup)", links following.
-    pub notes: Vec<Note>,
+    /// The notes, as an import plans them. One item per note of the backup, in its order:
+    /// `New`, `Unchanged` or `Conflict` (a local note with the same id and another title or
+    /// text). Its notes are the backup's as they would be written: titles clashing with a
+    /// different local note renamed "Title (from backup)", links following. Its notes-elsewhere
+    /// are those the profile does not list; it has no course and parses nothing ahead.
+    pub import: ImportPlan<Note>,
     /// Cards the profile does not have.
     pub new_cards: usize,
     /// Cards the backup has more history for (a later last review).
@@ -428,9 +294,8 @@ pub struct RestorePlan {
     pub reviews: Vec<ReviewRecord>,
     /// The backup's settings, when the profile has none of its own.
     pub settings: Option<ReviewSettings>,
-    /// Courses and notes-elsewhere the profile does not list.
+    /// Courses the profile does not list.
     pub courses: Vec<Course>,
-    pub elsewhere: Vec<Elsewhere>,
     /// The backup's author name, when the profile has none.
     pub author: Option<String>,
 }
@@ -438,15 +303,12 @@ pub struct RestorePlan {
 impl RestorePlan {
     /// How many notes would see this change.
     pub fn count(&self, change: Change) -> usize {
-        self.items.iter().filter(|i| i.change == change).count()
+        self.import.count(change)
     }
 
     /// The notes the learner must decide about.
     pub fn conflicts(&self) -> Vec<&PlanItem> {
-        self.items
-            .iter()
-            .filter(|i| i.change == Change::Conflict)
-            .collect()
+        self.import.conflicts()
     }
 
     pub fn new_reviews(&self) -> usize {
@@ -542,8 +404,18 @@ pub fn plan_restore(
         .map(|e| title_key(&e.title))
         .collect();
     RestorePlan {
-        items,
-        notes,
+        import: ImportPlan {
+            course: None,
+            items,
+            notes,
+            elsewhere: backup
+                .elsewhere
+                .iter()
+                .filter(|e| elsewhere_titles.insert(title_key(&e.title)))
+                .cloned()
+                .collect(),
+            parsed: Vec::new(),
+        },
         new_cards,
         updated_cards,
         reviews: backup
@@ -561,12 +433,6 @@ pub fn plan_restore(
             .courses
             .iter()
             .filter(|c| course_ids.insert(c.id.as_str()))
-            .cloned()
-            .collect(),
-        elsewhere: backup
-            .elsewhere
-            .iter()
-            .filter(|e| elsewhere_titles.insert(title_key(&e.title)))
             .cloned()
             .collect(),
         author: (local.author.trim().is_empty() && !backup.author.trim().is_empty())
@@ -593,10 +459,7 @@ pub fn apply_restore(
     now: Millis,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Restored {
-    let mut notes = Changed::default();
-    let mut cards = Changed::default();
-    let mut written: HashSet<&str> = HashSet::new();
-    let mut retitled = Vec::new();
+    let mut merging = Merging::default();
     let mut copies: Vec<&Note> = Vec::new();
     // Notes whose cards must follow their text once the backup's cards are in: those in
     // conflict, and those with local cards that the backup's may not match. Notes new to an
@@ -604,7 +467,7 @@ pub fn apply_restore(
     let mut realign: Vec<&str> = Vec::new();
     let mut met: HashSet<&str> = HashSet::new();
 
-    for (item, theirs) in plan.items.iter().zip(&plan.notes) {
+    for (item, theirs) in plan.import.items.iter().zip(&plan.import.notes) {
         if item.id != theirs.id {
             continue;
         }
@@ -620,17 +483,17 @@ pub fn apply_restore(
         }
         match (item.change, choice) {
             (Change::Unchanged | Change::KeptLocal, _) => {
-                written.insert(&theirs.id);
+                merging.written.insert(&theirs.id);
             }
             (Change::Conflict, Choice::KeepMine) => {}
             (Change::Conflict, Choice::KeepBoth) => copies.push(theirs),
             _ => {
                 if let Some(local) = library.get(&theirs.id) {
-                    retitled.extend(retitle(library, local, &theirs.title));
+                    merging.retitle(library, local, &theirs.title);
                 }
                 library.put(theirs.clone());
-                notes.add(&theirs.id);
-                written.insert(&theirs.id);
+                merging.note(&theirs.id);
+                merging.written.insert(&theirs.id);
             }
         }
     }
@@ -641,7 +504,7 @@ pub fn apply_restore(
             .is_none_or(|mine| more_history(card, mine));
         if take {
             deck.put(card.clone());
-            cards.add(&card.id);
+            merging.card(&card.id);
             if met.remove(card.note_id.as_str()) {
                 realign.push(&card.note_id);
             }
@@ -652,13 +515,9 @@ pub fn apply_restore(
             continue;
         };
         let (body, imported) = (note.body.clone(), note.origin.is_some());
-        for card in sync_cards(deck, id, &body, imported, now) {
-            cards.add(&card.id);
-        }
+        merging.cards(sync_cards(deck, id, &body, imported, now));
     }
-    follow_renames(
-        library, deck, retitled, &written, now, &mut notes, &mut cards,
-    );
+    merging.follow_renames(library, deck, now);
 
     for theirs in copies {
         // A copy made by an earlier restore of the same backup is not made again.
@@ -685,27 +544,18 @@ pub fn apply_restore(
             updated: theirs.updated,
             origin: None,
         });
-        notes.add(&id);
-        for card in deck.sync_note(&id, &theirs.body, now) {
-            cards.add(&card.id);
-        }
+        merging.note(&id);
+        merging.cards(deck.sync_note(&id, &theirs.body, now));
     }
 
+    let (notes, cards) = merging.report(library, deck);
     Restored {
-        notes: notes
-            .order
-            .iter()
-            .filter_map(|id| library.get(id).cloned())
-            .collect(),
-        cards: cards
-            .order
-            .iter()
-            .filter_map(|id| deck.get(id).cloned())
-            .collect(),
+        notes,
+        cards,
         reviews: plan.reviews.clone(),
         settings: plan.settings.clone(),
         courses: plan.courses.clone(),
-        elsewhere: plan.elsewhere.clone(),
+        elsewhere: plan.import.elsewhere.clone(),
         author: plan.author.clone(),
     }
 }
@@ -713,7 +563,7 @@ pub fn apply_restore(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::note::Origin;
+    use crate::core::note::{Origin, TitleError};
     use crate::core::review::answer;
     use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings, DAY_MS};
     use proptest::prelude::*;
@@ -879,7 +729,7 @@ mod tests {
         bytes
     }
 
-    fn with(change: impl FnOnce(&mut Backup)) -> Result<Backup, BackupError> {
+    fn with(change: impl FnOnce(&mut Backup)) -> Result<Backup, ExchangeError> {
         let mut backup = sample();
         change(&mut backup);
         decode(&encode(&backup))
@@ -928,43 +778,65 @@ mod tests {
                 }],
                 elsewhere: Vec::new(),
             });
-        assert_eq!(decode(&bundle), Err(BackupError::SharedBundle));
+        assert_eq!(decode(&bundle), Err(ExchangeError::SharedBundle));
         let sealed = crate::core::exchange::bundle::seal_frame(&[1; 12], &[2; 40]);
-        assert_eq!(decode(&sealed), Err(BackupError::SharedBundle));
+        assert_eq!(decode(&sealed), Err(ExchangeError::SharedBundle));
         assert_eq!(
-            BackupError::SharedBundle.to_string(),
+            ExchangeError::SharedBundle.to_string(),
             "This is a shared bundle, not a backup: open it with Open a shared file."
         );
-        assert_eq!(decode(b""), Err(BackupError::NotABackup));
-        assert_eq!(decode(b"PK\x03\x04 a zip"), Err(BackupError::NotABackup));
-        assert_eq!(decode(b"{\"notes\":[]}"), Err(BackupError::NotABackup));
-        assert_eq!(decode(b"LOAMBACKUS\x01"), Err(BackupError::NotABackup));
+        assert_eq!(decode(b""), Err(ExchangeError::NotLoam(Reading::Backup)));
         assert_eq!(
-            BackupError::NotABackup.to_string(),
+            decode(b"PK\x03\x04 a zip"),
+            Err(ExchangeError::NotLoam(Reading::Backup))
+        );
+        assert_eq!(
+            decode(b"{\"notes\":[]}"),
+            Err(ExchangeError::NotLoam(Reading::Backup))
+        );
+        assert_eq!(
+            decode(b"LOAMBACKUS\x01"),
+            Err(ExchangeError::NotLoam(Reading::Backup))
+        );
+        assert_eq!(
+            ExchangeError::NotLoam(Reading::Backup).to_string(),
             "This is not a Loam backup."
         );
         // A backup cut inside its magic is cut off, even where it reads like a bundle's.
-        assert_eq!(decode(b"LOAM"), Err(BackupError::Truncated));
-        assert_eq!(decode(b"LOAMBACK"), Err(BackupError::Truncated));
+        assert_eq!(
+            decode(b"LOAM"),
+            Err(ExchangeError::Truncated(Reading::Backup))
+        );
+        assert_eq!(
+            decode(b"LOAMBACK"),
+            Err(ExchangeError::Truncated(Reading::Backup))
+        );
     }
 
     #[test]
     fn versions() {
         let mut bytes = encode(&sample());
         bytes[10] = 2;
-        assert_eq!(decode(&bytes), Err(BackupError::NewerVersion(2)));
-        assert!(BackupError::NewerVersion(2)
+        assert_eq!(
+            decode(&bytes),
+            Err(ExchangeError::NewerVersion(Reading::Backup, 2))
+        );
+        assert!(ExchangeError::NewerVersion(Reading::Backup, 2)
             .to_string()
             .starts_with("This backup was made by a newer version of Loam (format 2)."));
         bytes[10] = 0;
-        assert_eq!(decode(&bytes), Err(BackupError::NotABackup));
+        assert_eq!(decode(&bytes), Err(ExchangeError::NotLoam(Reading::Backup)));
     }
 
     #[test]
     fn every_prefix_is_cut_off() {
         let bytes = encode(&sample());
         for len in 1..bytes.len() {
-            assert_eq!(decode(&bytes[..len]), Err(BackupError::Truncated), "{len}");
+            assert_eq!(
+                decode(&bytes[..len]),
+                Err(ExchangeError::Truncated(Reading::Backup)),
+                "{len}"
+            );
         }
     }
 
@@ -972,7 +844,7 @@ mod tests {
     fn damage_and_size() {
         assert_eq!(
             decode(b"LOAMBACKUP\x01\x07\x00\x00"),
-            Err(BackupError::Corrupt)
+            Err(ExchangeError::Corrupt(Reading::Backup))
         );
         let bytes = encode(&sample());
         let mut caught = 0;
@@ -986,9 +858,12 @@ mod tests {
         }
         assert!(caught > (bytes.len() - 11) / 2, "{caught}");
         // The limit itself is too large to unpack in a test; a small one shows the mapping.
-        assert_eq!(decode_within(&bytes, 100), Err(BackupError::TooLarge));
         assert_eq!(
-            BackupError::TooLarge.to_string(),
+            decode_within(&bytes, 100),
+            Err(ExchangeError::TooLarge(Reading::Backup))
+        );
+        assert_eq!(
+            ExchangeError::TooLarge(Reading::Backup).to_string(),
             "This backup is too large once unpacked (over 512 MiB)."
         );
     }
@@ -996,7 +871,7 @@ mod tests {
     #[test]
     fn wrong_json_shape_names_the_field() {
         let shape = |json: &str| match decode(&pack(json.as_bytes())) {
-            Err(BackupError::Shape(detail)) => detail,
+            Err(ExchangeError::Shape(Reading::Backup, detail)) => detail,
             other => panic!("{json}: {other:?}"),
         };
         assert!(shape("not json").contains("expected"));
@@ -1008,7 +883,7 @@ mod tests {
         let deep = format!(r#"{{"notes":[], "x": {}}}"#, "[".repeat(100_000));
         assert!(matches!(
             decode(&pack(deep.as_bytes())),
-            Err(BackupError::Shape(_))
+            Err(ExchangeError::Shape(Reading::Backup, _))
         ));
         // The least a backup can be: an empty profile.
         let least = r#"{"notes":[],"cards":[],"reviews":[],"created":0,"later":{}}"#;
@@ -1023,17 +898,18 @@ mod tests {
         for id in ["", "a/b", "a b", "é", &"x".repeat(65)] {
             assert_eq!(
                 with(|b| b.notes[1].id = id.into()),
-                Err(BackupError::BadId(id.into()))
+                Err(ExchangeError::BadId(Reading::Backup, id.into()))
             );
         }
         let first = sample().notes[0].id.clone();
         assert_eq!(
             with(|b| b.notes[1].id = first.clone()),
-            Err(BackupError::DuplicateId(first))
+            Err(ExchangeError::DuplicateId(Reading::Backup, first))
         );
         assert!(matches!(
             with(|b| b.notes[1].title = "a|b".into()),
-            Err(BackupError::BadTitle {
+            Err(ExchangeError::BadTitle {
+                reading: Reading::Backup,
                 reason: TitleError::ForbiddenChar('|'),
                 ..
             })
@@ -1044,7 +920,7 @@ mod tests {
         assert!(with(|b| b.notes[1].title = "EUROPE".into()).is_ok());
         assert_eq!(
             with(|b| b.notes[1].created = -1.0),
-            Err(BackupError::BadTime("Rivers".into()))
+            Err(ExchangeError::BadTime(Reading::Backup, "Rivers".into()))
         );
         // Bodies have no limit of their own.
         assert!(with(|b| b.notes[1].body = "x".repeat(3 << 20)).is_ok());
@@ -1058,13 +934,13 @@ mod tests {
             .expect("studied card")
     }
 
-    fn refused_card(result: Result<Backup, BackupError>, reason: &str) -> bool {
-        matches!(result, Err(BackupError::BadCard { reason: got, .. }) if got == reason)
+    fn refused_card(result: Result<Backup, ExchangeError>, reason: &str) -> bool {
+        matches!(result, Err(ExchangeError::BadCard { reason: got, .. }) if got == reason)
     }
 
     #[test]
     fn card_rules() {
-        let bad = |reason| move |r: Result<Backup, BackupError>| refused_card(r, reason);
+        let bad = |reason| move |r: Result<Backup, ExchangeError>| refused_card(r, reason);
         let naming = bad("has an id that does not name its note");
         assert!(naming(with(|b| studied(b).id = "other/^fr".into())));
         assert!(naming(with(
@@ -1078,7 +954,7 @@ mod tests {
             let copy = studied(b).clone();
             b.cards.push(copy);
         });
-        assert!(matches!(twice, Err(BackupError::DuplicateCard(id)) if id.ends_with("/^fr")));
+        assert!(matches!(twice, Err(ExchangeError::DuplicateCard(id)) if id.ends_with("/^fr")));
         // A live card whose note is gone is kept, retired, with its history.
         let orphan = with(|b| {
             b.notes.retain(|n| n.title != "Europe");
@@ -1104,7 +980,7 @@ mod tests {
             ));
         }
         assert!(
-            BackupError::BadCard {
+            ExchangeError::BadCard {
                 id: "n/^x".into(),
                 reason: "has an impossible date"
             }
@@ -1117,14 +993,14 @@ mod tests {
     fn review_rules() {
         assert_eq!(
             with(|b| b.reviews[0].id = String::new()),
-            Err(BackupError::BadReview {
+            Err(ExchangeError::BadReview {
                 id: String::new(),
                 reason: "has no id"
             })
         );
         assert!(matches!(
             with(|b| b.reviews[1].card_id = String::new()),
-            Err(BackupError::BadReview {
+            Err(ExchangeError::BadReview {
                 reason: "names no card",
                 ..
             })
@@ -1132,13 +1008,13 @@ mod tests {
         let first = sample().reviews[0].id.clone();
         assert_eq!(
             with(|b| b.reviews[2].id = first.clone()),
-            Err(BackupError::DuplicateReview(first))
+            Err(ExchangeError::DuplicateReview(first))
         );
         let mut backup = sample();
         backup.reviews[0].log.interval_ms = f64::NAN;
         assert!(matches!(
             validate(&mut backup),
-            Err(BackupError::BadReview {
+            Err(ExchangeError::BadReview {
                 reason: "has an impossible date",
                 ..
             })
@@ -1154,7 +1030,7 @@ mod tests {
                 s.scheduler.desired_retention = 1.5;
             }
         });
-        assert!(matches!(settings, Err(BackupError::BadSettings(_))));
+        assert!(matches!(settings, Err(ExchangeError::BadSettings(_))));
         assert!(settings
             .unwrap_err()
             .to_string()
@@ -1188,12 +1064,12 @@ mod tests {
                 }
             });
             assert!(
-                matches!(&result, Err(BackupError::BadCourse { reason: r, .. }) if *r == reason),
+                matches!(&result, Err(ExchangeError::BadListedCourse { reason: r, .. }) if *r == reason),
                 "{reason}: {result:?}"
             );
         }
         assert_eq!(
-            BackupError::BadCourse {
+            ExchangeError::BadListedCourse {
                 title: "Capitals".into(),
                 reason: "has no title"
             }
@@ -1205,25 +1081,29 @@ mod tests {
 
         assert_eq!(
             with(|b| b.elsewhere[0].title = "a#b".into()),
-            Err(BackupError::BadElsewhere("a#b".into()))
+            Err(ExchangeError::BadElsewhere(Reading::Backup, "a#b".into()))
         );
         assert_eq!(
             with(|b| b.elsewhere[0].course = "c".repeat(201)),
-            Err(BackupError::BadElsewhere("Maps".into()))
+            Err(ExchangeError::BadElsewhere(Reading::Backup, "Maps".into()))
         );
         assert_eq!(
             with(|b| b.author = "a".repeat(201)),
-            Err(BackupError::AuthorTooLong)
+            Err(ExchangeError::AuthorTooLong)
         );
         assert!(with(|b| b.author = "é".repeat(200)).is_ok());
         let mut backup = sample();
         backup.created = f64::NAN;
-        assert!(matches!(validate(&mut backup), Err(BackupError::Shape(_))));
+        assert!(matches!(
+            validate(&mut backup),
+            Err(ExchangeError::Shape(Reading::Backup, _))
+        ));
     }
 
     #[test]
     fn messages_are_short_and_defanged() {
-        let message = BackupError::BadTitle {
+        let message = ExchangeError::BadTitle {
+            reading: Reading::Backup,
             title: format!("a\u{1b}[31m{}", "z".repeat(500)),
             reason: TitleError::ForbiddenChar('['),
         }
@@ -1232,11 +1112,11 @@ mod tests {
             message.len() < 250 && !message.contains('\u{1b}'),
             "{message}"
         );
-        assert!(BackupError::Truncated
+        assert!(ExchangeError::Truncated(Reading::Backup)
             .to_string()
             .starts_with("This backup is cut off: "));
         assert_eq!(
-            BackupError::Corrupt.to_string(),
+            ExchangeError::Corrupt(Reading::Backup).to_string(),
             "This backup is damaged: its compressed data does not unpack."
         );
     }
@@ -1245,7 +1125,8 @@ mod tests {
     const EUROPE: &str = "0b9a7c1e-52f4-4c3e-9d0a-3f1b2c4d5e6f";
 
     fn changes(plan: &RestorePlan) -> Vec<(&str, Change)> {
-        plan.items
+        plan.import
+            .items
             .iter()
             .map(|i| (i.id.as_str(), i.change))
             .collect()
@@ -1398,7 +1279,7 @@ mod tests {
         let mut profile = Profile::default();
         profile.write("mine", "asia", "My own [[Asia]]");
         let (plan, _) = profile.restore(&backup, &[]);
-        let asia = plan.items.iter().find(|i| i.id == "n2").unwrap();
+        let asia = plan.import.items.iter().find(|i| i.id == "n2").unwrap();
         assert_eq!(asia.title, "Asia (from backup)");
         assert_eq!(asia.renamed_from.as_deref(), Some("Asia"));
         assert_eq!(

@@ -1,289 +1,18 @@
-//! Importing a bundle: a preview of what it would change (new, updated, kept, in conflict), then
-//! applying it with the learner's choices, never losing their edits or their cards' history.
+//! Importing a bundle: applying its plan with the learner's choices, never losing their edits
+//! or their cards' history; restores of a backup end the same way.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::HashSet;
 
 use crate::core::card::deck::{Card, CardId, Deck};
-use crate::core::card::{parse_cards_linked, ParsedCard};
-use crate::core::exchange::bundle::{Bundle, BundleNote, Course, Elsewhere};
-use crate::core::note::library::{link_targets, Library};
-use crate::core::note::link::{parse_links, rewrite_links};
-use crate::core::note::{content_hash, title_key, Note, NoteId, Origin, MAX_TITLE_CHARS};
-use crate::core::review::schedule::{Millis, Scheduler};
-use crate::core::review::{average_recall, Recall};
+use crate::core::exchange::bundle::BundleNote;
+use crate::core::note::library::Library;
+use crate::core::note::link::rewrite_links;
+use crate::core::note::{content_hash, title_key, Note, NoteId, Origin};
 
-/// What importing would do to one note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Change {
-    /// No local note has its id.
-    New,
-    /// The local note is as imported last time and the author changed it: taken as is.
-    Update,
-    /// The local note already says the same.
-    Unchanged,
-    /// The learner edited it and the author did not change it since: the learner's text stays.
-    KeptLocal,
-    /// The learner edited it (or it never came from a bundle) and the author changed it too.
-    Conflict,
-}
-
-/// One incoming note in the preview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanItem {
-    pub id: NoteId,
-    /// The incoming title, after renaming away from a clash.
-    pub title: String,
-    /// The title of the local note with this id.
-    pub local_title: Option<String>,
-    pub change: Change,
-    /// Cards in the incoming text.
-    pub cards: usize,
-    /// The title as the author wrote it, when a different local note has it.
-    pub renamed_from: Option<String>,
-}
-
-/// What an import would do, to show before anything is written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportPlan {
-    pub course: Option<Course>,
-    /// One per incoming note, in bundle order.
-    pub items: Vec<PlanItem>,
-    /// The incoming notes as they would be written: clashing titles renamed, links following.
-    pub notes: Vec<BundleNote>,
-    pub elsewhere: Vec<Elsewhere>,
-    /// What was read from each of `notes` (by index) for the preview, kept so the import does
-    /// not parse the notes again. A note without an entry is parsed when imported.
-    pub parsed: Vec<Parsed>,
-}
-
-/// The cards and links of an incoming note's text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
-    pub cards: Vec<ParsedCard>,
-    /// The title keys its links point to, as [`link_targets`] gives them.
-    pub links: BTreeSet<String>,
-}
-
-impl Parsed {
-    pub fn of(body: &str) -> Parsed {
-        let links = parse_links(body);
-        Parsed {
-            cards: parse_cards_linked(body, &links),
-            links: link_targets(&links),
-        }
-    }
-}
-
-impl ImportPlan {
-    /// How many notes would see this change.
-    pub fn count(&self, change: Change) -> usize {
-        self.items.iter().filter(|i| i.change == change).count()
-    }
-
-    /// Cards in all incoming notes.
-    pub fn card_count(&self) -> usize {
-        self.items.iter().map(|i| i.cards).sum()
-    }
-
-    /// The notes the learner must decide about.
-    pub fn conflicts(&self) -> Vec<&PlanItem> {
-        self.items
-            .iter()
-            .filter(|i| i.change == Change::Conflict)
-            .collect()
-    }
-}
-
-/// Previews importing `bundle` (already decoded and checked). Changes nothing.
-///
-/// An incoming note whose title belongs to a different local note gets a free title,
-/// "Title (Course title)", and the bundle's links to it are rewritten to match, so the course
-/// still links to its own note while the learner's links keep pointing at theirs.
-pub fn plan(library: &Library, bundle: Bundle) -> ImportPlan {
-    let mut planning = Planning::new(library, bundle);
-    while planning.step(library, usize::MAX) {}
-    planning.finish()
-}
-
-/// A [`plan`] made a slice of notes at a time, so a large import lets the page paint.
-pub struct Planning {
-    plan: ImportPlan,
-    renamed_from: Vec<Option<String>>,
-}
-
-impl Planning {
-    pub fn new(library: &Library, bundle: Bundle) -> Planning {
-        let Bundle {
-            course,
-            mut notes,
-            elsewhere,
-        } = bundle;
-        let suffix = course
-            .as_ref()
-            .map(|c| title_part(&c.title))
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "imported".to_string());
-        let renamed_from = rename_clashes(library, &mut notes, &suffix);
-        Planning {
-            plan: ImportPlan {
-                course,
-                items: Vec::with_capacity(notes.len()),
-                parsed: Vec::with_capacity(notes.len()),
-                notes,
-                elsewhere,
-            },
-            renamed_from,
-        }
-    }
-
-    /// Notes previewed so far, and in all.
-    pub fn progress(&self) -> (usize, usize) {
-        (self.plan.items.len(), self.plan.notes.len())
-    }
-
-    /// Previews up to `budget` more notes against `library`; returns whether notes are left.
-    pub fn step(&mut self, library: &Library, budget: usize) -> bool {
-        let start = self.plan.items.len();
-        let end = start.saturating_add(budget).min(self.plan.notes.len());
-        for (note, renamed_from) in self.plan.notes[start..end]
-            .iter()
-            .zip(&mut self.renamed_from[start..end])
-        {
-            let local = library.get(&note.id);
-            let parsed = Parsed::of(&note.body);
-            self.plan.items.push(PlanItem {
-                id: note.id.clone(),
-                title: note.title.clone(),
-                local_title: local.map(|l| l.title.clone()),
-                change: classify(local, note),
-                cards: parsed.cards.len(),
-                renamed_from: renamed_from.take(),
-            });
-            self.plan.parsed.push(parsed);
-        }
-        end < self.plan.notes.len()
-    }
-
-    pub fn finish(self) -> ImportPlan {
-        self.plan
-    }
-}
-
-/// A note arriving from outside, whose title and links an import may change.
-pub(crate) trait Incoming {
-    /// Its id, and its title and body to change.
-    fn parts(&mut self) -> (&str, &mut String, &mut String);
-}
-
-impl Incoming for BundleNote {
-    fn parts(&mut self) -> (&str, &mut String, &mut String) {
-        (&self.id, &mut self.title, &mut self.body)
-    }
-}
-
-impl Incoming for Note {
-    fn parts(&mut self) -> (&str, &mut String, &mut String) {
-        (&self.id, &mut self.title, &mut self.body)
-    }
-}
-
-/// Gives each incoming note whose title belongs to a different local note a free title,
-/// "Title (suffix)", and makes the incoming notes' links follow. Returns, per note, the title it
-/// had when it was renamed.
-pub(crate) fn rename_clashes<N: Incoming>(
-    library: &Library,
-    notes: &mut [N],
-    suffix: &str,
-) -> Vec<Option<String>> {
-    let clashing: Vec<bool> = notes
-        .iter_mut()
-        .map(|note| {
-            let (id, title, _) = note.parts();
-            library.resolve(title).is_some_and(|owner| owner != id)
-        })
-        .collect();
-    let mut taken: HashSet<String> = notes
-        .iter_mut()
-        .zip(&clashing)
-        .filter(|(_, clash)| !**clash)
-        .map(|(note, _)| title_key(note.parts().1))
-        .collect();
-    let mut renamed_from = vec![None; notes.len()];
-    let mut renames = Vec::new();
-    for ((note, clash), renamed) in notes.iter_mut().zip(&clashing).zip(&mut renamed_from) {
-        if !clash {
-            continue;
-        }
-        let (id, old, _) = note.parts();
-        let title = free_title(old, suffix, |candidate| {
-            !taken.contains(&title_key(candidate))
-                && library.resolve(candidate).is_none_or(|owner| owner == id)
-        });
-        taken.insert(title_key(&title));
-        renames.push((old.clone(), title.clone()));
-        *renamed = Some(std::mem::replace(old, title));
-    }
-    // New titles are free among the incoming ones, so one rename never catches another's links.
-    for (old, new) in &renames {
-        for note in notes.iter_mut() {
-            let (_, _, body) = note.parts();
-            if let Some(rewritten) = rewrite_links(body, old, new) {
-                *body = rewritten;
-            }
-        }
-    }
-    renamed_from
-}
-
-fn classify(local: Option<&Note>, incoming: &BundleNote) -> Change {
-    let Some(local) = local else {
-        return Change::New;
-    };
-    let theirs = content_hash(&incoming.title, &incoming.body);
-    let mine = content_hash(&local.title, &local.body);
-    if mine == theirs {
-        return Change::Unchanged;
-    }
-    match local.origin.as_ref().map(|o| o.base.as_str()) {
-        Some(base) if base == mine => Change::Update,
-        Some(base) if base == theirs => Change::KeptLocal,
-        _ => Change::Conflict,
-    }
-}
-
-/// Text fit to go inside a title: no link syntax, single spaces, not too long.
-fn title_part(text: &str) -> String {
-    let kept: String = text
-        .chars()
-        .map(|c| {
-            if matches!(c, '[' | ']' | '|' | '#' | '^') || c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let words: Vec<&str> = kept.split_whitespace().collect();
-    words.join(" ").chars().take(60).collect()
-}
-
-/// The first of "Title (suffix)", "Title (suffix) 2"… that `is_free`, the title shortened to
-/// keep within the longest title allowed.
-pub(crate) fn free_title(title: &str, suffix: &str, is_free: impl Fn(&str) -> bool) -> String {
-    (1..)
-        .map(|n| {
-            let tail = if n == 1 {
-                format!(" ({suffix})")
-            } else {
-                format!(" ({suffix}) {n}")
-            };
-            let room = MAX_TITLE_CHARS.saturating_sub(tail.chars().count());
-            let head: String = title.chars().take(room).collect();
-            format!("{}{tail}", head.trim_end())
-        })
-        .find(|candidate| is_free(candidate))
-        .unwrap_or_default()
-}
+pub use crate::core::exchange::course::{cards_to_add, course_progress, CourseProgress};
+pub(crate) use crate::core::exchange::plan::free_title;
+pub use crate::core::exchange::plan::{plan, Change, ImportPlan, Parsed, PlanItem, Planning};
 
 /// The learner's answer to a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,16 +36,88 @@ pub struct Applied {
 
 /// Ids in the order first seen, each once.
 #[derive(Default)]
-pub(crate) struct Changed {
-    pub(crate) order: Vec<String>,
+struct Changed {
+    order: Vec<String>,
     seen: HashSet<String>,
 }
 
 impl Changed {
-    pub(crate) fn add(&mut self, id: &str) {
+    fn add(&mut self, id: &str) {
         if self.seen.insert(id.to_string()) {
             self.order.push(id.to_string());
         }
+    }
+}
+
+/// What a merge (an import or a restore) has written so far. Both end alike: the learner's
+/// links follow renamed notes, then what changed is read back to be saved.
+#[derive(Default)]
+pub(crate) struct Merging<'a> {
+    notes: Changed,
+    cards: Changed,
+    /// Notes written as they arrived: following a rename never rewrites their links.
+    pub(crate) written: HashSet<&'a str>,
+    /// Links to a note about to be renamed, found before anything moves.
+    retitled: Vec<Retitled>,
+}
+
+impl Merging<'_> {
+    /// A local note about to take `title`: remembers the links that must follow it.
+    pub(crate) fn retitle(&mut self, library: &Library, local: &Note, title: &str) {
+        self.retitled.extend(retitle(library, local, title));
+    }
+
+    pub(crate) fn note(&mut self, id: &str) {
+        self.notes.add(id);
+    }
+
+    pub(crate) fn card(&mut self, id: &str) {
+        self.cards.add(id);
+    }
+
+    pub(crate) fn cards(&mut self, cards: Vec<Card>) {
+        for card in cards {
+            self.cards.add(&card.id);
+        }
+    }
+
+    /// Rewrites the links of renamed notes in the notes that link to them (except those
+    /// `written` as they arrived) and syncs those notes' cards.
+    pub(crate) fn follow_renames(&mut self, library: &mut Library, deck: &mut Deck, now: f64) {
+        for (old, new, sources) in std::mem::take(&mut self.retitled) {
+            for source in sources {
+                if self.written.contains(source.as_str()) {
+                    continue;
+                }
+                let Some(note) = library.get(&source) else {
+                    continue;
+                };
+                let Some(body) = rewrite_links(&note.body, &old, &new) else {
+                    continue;
+                };
+                let imported = note.origin.is_some();
+                library.set_body(&source, &body, now);
+                self.notes.add(&source);
+                self.cards(sync_cards(deck, &source, &body, imported, now));
+            }
+        }
+    }
+
+    /// The notes and cards written, as they now are, in the order first written.
+    pub(crate) fn report(self, library: &Library, deck: &Deck) -> (Vec<Note>, Vec<Card>) {
+        let notes = self
+            .notes
+            .order
+            .iter()
+            .filter_map(|id| library.get(id).cloned())
+            .collect();
+        let cards = self
+            .cards
+            .order
+            .iter()
+            .filter_map(|id| deck.get(id).cloned())
+            .collect();
+        (notes, cards)
     }
 }
 
@@ -361,12 +162,8 @@ pub fn apply(
         course: course_id.clone(),
         base: content_hash(title, body),
     };
-    let mut notes = Changed::default();
-    let mut cards = Changed::default();
-    let mut written: HashSet<&str> = HashSet::new();
+    let mut merging = Merging::default();
     let mut copies: Vec<&BundleNote> = Vec::new();
-    // Links to a note the author renamed, found before anything moves: (old, new, sources).
-    let mut retitled: Vec<(String, String, Vec<NoteId>)> = Vec::new();
 
     for item in &plan.items {
         let Some(&theirs) = incoming.get(item.id.as_str()) else {
@@ -380,7 +177,7 @@ pub fn apply(
         match (item.change, choice) {
             (Change::New | Change::Update, _) | (Change::Conflict, Choice::TakeTheirs) => {
                 if let Some(local) = &local {
-                    retitled.extend(retitle(library, local, &theirs.title));
+                    merging.retitle(library, local, &theirs.title);
                 }
                 let note = Note {
                     id: theirs.id.clone(),
@@ -391,11 +188,9 @@ pub fn apply(
                     origin: Some(origin_of(&theirs.title, &theirs.body)),
                 };
                 put(library, note, theirs);
-                notes.add(&theirs.id);
-                for card in sync(deck, &theirs.id, theirs) {
-                    cards.add(&card.id);
-                }
-                written.insert(theirs.id.as_str());
+                merging.note(&theirs.id);
+                merging.cards(sync(deck, &theirs.id, theirs));
+                merging.written.insert(theirs.id.as_str());
             }
             (Change::KeptLocal, _) => {}
             (Change::Unchanged | Change::Conflict, _) => {
@@ -405,10 +200,10 @@ pub fn apply(
                 if local.origin != origin {
                     local.origin = origin;
                     library.put(local);
-                    notes.add(&theirs.id);
+                    merging.note(&theirs.id);
                 }
                 if item.change == Change::Unchanged {
-                    written.insert(theirs.id.as_str());
+                    merging.written.insert(theirs.id.as_str());
                 } else if choice == Choice::KeepBoth {
                     copies.push(theirs);
                 }
@@ -436,15 +231,11 @@ pub fn apply(
             origin: Some(origin_of(&title, &theirs.body)),
         };
         put(library, note, theirs);
-        notes.add(&id);
-        for card in sync(deck, &id, theirs) {
-            cards.add(&card.id);
-        }
+        merging.note(&id);
+        merging.cards(sync(deck, &id, theirs));
     }
 
-    follow_renames(
-        library, deck, retitled, &written, now, &mut notes, &mut cards,
-    );
+    merging.follow_renames(library, deck, now);
 
     let root = plan
         .course
@@ -452,19 +243,8 @@ pub fn apply(
         .map(|c| c.root.clone())
         .filter(|root| incoming.contains_key(root.as_str()))
         .or_else(|| plan.notes.first().map(|n| n.id.clone()));
-    Applied {
-        notes: notes
-            .order
-            .iter()
-            .filter_map(|id| library.get(id).cloned())
-            .collect(),
-        cards: cards
-            .order
-            .iter()
-            .filter_map(|id| deck.get(id).cloned())
-            .collect(),
-        root,
-    }
+    let (notes, cards) = merging.report(library, deck);
+    Applied { notes, cards, root }
 }
 
 impl Applied {
@@ -482,11 +262,11 @@ impl Applied {
 }
 
 /// A note's old title, its new one, and the notes linking to it.
-pub(crate) type Retitled = (String, String, Vec<NoteId>);
+type Retitled = (String, String, Vec<NoteId>);
 
 /// A local note about to take `title`: the links to it that must follow, when it owns its
 /// title and the title really changes.
-pub(crate) fn retitle(library: &Library, local: &Note, title: &str) -> Option<Retitled> {
+fn retitle(library: &Library, local: &Note, title: &str) -> Option<Retitled> {
     let owns_title = library.resolve(&local.title) == Some(local.id.as_str());
     if !owns_title || title_key(&local.title) == title_key(title) {
         return None;
@@ -497,38 +277,6 @@ pub(crate) fn retitle(library: &Library, local: &Note, title: &str) -> Option<Re
         .map(|b| b.source)
         .collect();
     Some((local.title.clone(), title.to_string(), sources))
-}
-
-/// Rewrites the links of renamed notes in the notes that link to them (except those `written`
-/// as they arrived) and syncs those notes' cards.
-pub(crate) fn follow_renames(
-    library: &mut Library,
-    deck: &mut Deck,
-    retitled: Vec<Retitled>,
-    written: &HashSet<&str>,
-    now: f64,
-    notes: &mut Changed,
-    cards: &mut Changed,
-) {
-    for (old, new, sources) in retitled {
-        for source in sources {
-            if written.contains(source.as_str()) {
-                continue;
-            }
-            let Some(note) = library.get(&source) else {
-                continue;
-            };
-            let Some(body) = rewrite_links(&note.body, &old, &new) else {
-                continue;
-            };
-            let imported = note.origin.is_some();
-            library.set_body(&source, &body, now);
-            notes.add(&source);
-            for card in sync_cards(deck, &source, &body, imported, now) {
-                cards.add(&card.id);
-            }
-        }
-    }
 }
 
 /// Syncs a note's cards with its text; cards new to a note from a course wait out of reviews.
@@ -546,86 +294,20 @@ pub(crate) fn sync_cards(
     }
 }
 
-/// Where a learner stands in a course, for its page.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CourseProgress {
-    /// Notes that came with the course.
-    pub notes: usize,
-    /// Their live cards.
-    pub cards: usize,
-    /// Of those, the ones the learner added to their reviews.
-    pub in_reviews: usize,
-    /// Of those, the ones answered at least once.
-    pub studied: usize,
-    /// Average recall now over the studied cards.
-    pub average_recall: Option<u8>,
-}
-
-/// Sums up the learner's notes and cards from the course with this id.
-pub fn course_progress(
-    library: &Library,
-    deck: &Deck,
-    course_id: &str,
-    scheduler: &Scheduler,
-    now: Millis,
-) -> CourseProgress {
-    let mut progress = CourseProgress {
-        notes: 0,
-        cards: 0,
-        in_reviews: 0,
-        studied: 0,
-        average_recall: None,
-    };
-    let mut recalls = Vec::new();
-    for note in library.iter() {
-        if note.origin.as_ref().and_then(|o| o.course.as_deref()) != Some(course_id) {
-            continue;
-        }
-        progress.notes += 1;
-        for card in deck.cards_of_note(&note.id) {
-            if card.retired {
-                continue;
-            }
-            progress.cards += 1;
-            if card.in_deck {
-                progress.in_reviews += 1;
-                if !card.schedule.is_new() {
-                    progress.studied += 1;
-                }
-                recalls.push(Recall::of(Some(card), scheduler, now));
-            }
-        }
-    }
-    progress.average_recall = average_recall(&recalls);
-    progress
-}
-
-/// The ids of the live cards of a course that are not yet in the learner's reviews, for
-/// "add all of this course's cards".
-pub fn cards_to_add(library: &Library, deck: &Deck, course_id: &str) -> Vec<CardId> {
-    let mut notes: Vec<&Note> = library
-        .iter()
-        .filter(|n| n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(course_id))
-        .collect();
-    crate::core::sort_by(&mut notes, |a, b| a.id.cmp(&b.id));
-    notes
-        .iter()
-        .flat_map(|note| deck.cards_of_note(&note.id))
-        .filter(|card| !card.retired && !card.in_deck)
-        .map(|card| card.id.clone())
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::card::parse_cards;
+    use crate::core::exchange::bundle::Bundle;
+    use crate::core::exchange::course::Course;
+    use crate::core::note::library::link_targets;
+    use crate::core::note::link::parse_links;
     use crate::core::review::answer;
-    use crate::core::review::schedule::{Rating, Settings, DAY_MS};
+    use crate::core::review::schedule::{Millis, Rating, Scheduler, Settings};
 
-    const T0: Millis = 1_767_225_600_000.0;
+    pub(crate) const T0: Millis = 1_767_225_600_000.0;
 
-    fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
+    pub(crate) fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
         BundleNote {
             id: id.into(),
             title: title.into(),
@@ -646,7 +328,7 @@ mod tests {
         }
     }
 
-    fn bundle(notes: Vec<BundleNote>) -> Bundle {
+    pub(crate) fn bundle(notes: Vec<BundleNote>) -> Bundle {
         let root = notes[0].id.clone();
         Bundle {
             course: Some(course("Capitals", &root)),
@@ -655,7 +337,7 @@ mod tests {
         }
     }
 
-    fn mine(id: &str, title: &str, body: &str) -> Note {
+    pub(crate) fn mine(id: &str, title: &str, body: &str) -> Note {
         Note {
             id: id.into(),
             title: title.into(),
@@ -675,7 +357,7 @@ mod tests {
     }
 
     /// Imports with these choices; returns what changed.
-    fn import(
+    pub(crate) fn import(
         library: &mut Library,
         deck: &mut Deck,
         bundle: Bundle,
@@ -780,50 +462,6 @@ mod tests {
         let (again, applied) = import(&mut library, &mut deck, incoming, &[]);
         assert_eq!(again.count(Change::Unchanged), 2, "{:?}", changes(&again));
         assert!(applied.notes.is_empty() && applied.cards.is_empty());
-    }
-
-    #[test]
-    fn renaming_without_a_course_and_within_the_title_limit() {
-        let long = "L".repeat(MAX_TITLE_CHARS);
-        let library = Library::from_notes(vec![mine("a", "Notes", ""), mine("b", &long, "")]);
-        let plan = plan(
-            &library,
-            Bundle {
-                course: None,
-                notes: vec![
-                    theirs("x", "Notes", ""),
-                    theirs("y", &long, ""),
-                    theirs("z", "Notes (imported)", ""),
-                ],
-                elsewhere: Vec::new(),
-            },
-        );
-        assert_eq!(plan.items[0].title, "Notes (imported) 2");
-        assert_eq!(plan.items[2].title, "Notes (imported)");
-        let renamed = &plan.items[1].title;
-        assert_eq!(renamed.chars().count(), MAX_TITLE_CHARS);
-        assert!(renamed.ends_with("L (imported)"));
-        for item in &plan.items {
-            assert!(crate::core::note::clean_title(&item.title).is_ok());
-        }
-    }
-
-    #[test]
-    fn a_plan_in_slices_is_the_plan() {
-        let mut library = Library::new();
-        library.put(mine("x", "France", "mine"));
-        let notes: Vec<BundleNote> = (0..7)
-            .map(|i| theirs(&format!("n{i}"), &format!("N{i}"), "Q :: A"))
-            .chain([theirs("f", "France", "theirs")])
-            .collect();
-        let mut planning = Planning::new(&library, bundle(notes.clone()));
-        let mut steps = 0;
-        while planning.step(&library, 3) {
-            steps += 1;
-        }
-        assert_eq!(steps, 2);
-        assert_eq!(planning.progress(), (8, 8));
-        assert_eq!(planning.finish(), plan(&library, bundle(notes)));
     }
 
     #[test]
@@ -1081,50 +719,5 @@ mod tests {
             .iter()
             .any(|c| !c.retired && c.in_deck));
         assert_eq!(library.backlinks("a").len(), 2);
-    }
-
-    #[test]
-    fn progress_over_a_course() {
-        let mut library = Library::new();
-        let mut deck = Deck::default();
-        import(
-            &mut library,
-            &mut deck,
-            bundle(vec![
-                theirs("a", "France", "France :: Paris\n\nItaly :: Rome"),
-                theirs("b", "Spain", "Spain :: Madrid\n\nText [[France]]"),
-            ]),
-            &[],
-        );
-        library.put(mine("m", "Mine", "Mine :: too"));
-        deck.sync_note("m", "Mine :: too", T0);
-        let scheduler = Scheduler::new(Settings::default()).unwrap();
-        let progress =
-            |deck: &Deck, now| course_progress(&library, deck, "course-1", &scheduler, now);
-        assert_eq!(
-            progress(&deck, T0),
-            CourseProgress {
-                notes: 2,
-                cards: 3,
-                in_reviews: 0,
-                studied: 0,
-                average_recall: None
-            }
-        );
-        let waiting = cards_to_add(&library, &deck, "course-1");
-        assert_eq!(waiting.len(), 3);
-        assert_eq!(deck.add_to_reviews(&waiting[..2]).len(), 2);
-        assert_eq!(cards_to_add(&library, &deck, "course-1"), waiting[2..]);
-        let card = deck.get(&waiting[0]).unwrap().clone();
-        let mut studied = answer(&card, Rating::Good, T0, &scheduler, || 0.5).after;
-        studied = answer(&studied, Rating::Good, T0 + DAY_MS, &scheduler, || 0.5).after;
-        deck.put(studied);
-        let later = progress(&deck, T0 + 2.0 * DAY_MS);
-        assert_eq!((later.in_reviews, later.studied), (2, 1));
-        assert!(matches!(later.average_recall, Some(p) if p > 50 && p <= 100));
-        assert_eq!(
-            course_progress(&library, &deck, "other", &scheduler, T0).notes,
-            0
-        );
     }
 }

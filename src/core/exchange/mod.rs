@@ -3,4 +3,16 @@
 
 pub mod backup;
 pub mod bundle;
+pub mod course;
+pub mod error;
+pub mod frame;
+pub mod link;
 pub mod merge;
+pub mod plan;
+
+pub use backup::{Backup, Meta, RestorePlan, Restored};
+pub use bundle::{Bundle, BundleNote};
+pub use course::{Course, CourseProgress, Elsewhere};
+pub use error::{ExchangeError, Reading};
+pub use merge::{Applied, Choice};
+pub use plan::{Change, ImportPlan, PlanItem, Planning};
