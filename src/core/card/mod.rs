@@ -2,6 +2,7 @@
 //! Markdown, each card's stable identity, and matching an edited note's cards to the stored ones.
 
 pub mod deck;
+pub mod syntax;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -538,11 +539,7 @@ fn separator(md: &str, syn: &Syntax, line: Line) -> Option<bool> {
     let unquoted = text.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     let trimmed = unquoted.trim_end();
     let at = line.start + (text.len() - unquoted.len());
-    let two_way = match trimmed {
-        "?" => false,
-        "??" => true,
-        _ => return None,
-    };
+    let two_way = syntax::question_line(trimmed)?;
     syn.all(at..at + trimmed.len(), PROSE).then_some(two_way)
 }
 
@@ -679,29 +676,19 @@ fn first_marker(
     region: Range<usize>,
     skip: &[Range<usize>],
 ) -> Option<(usize, usize)> {
-    let bytes = md.as_bytes();
+    let bytes = md.as_bytes().get(..region.end)?;
     let mut i = region.start;
     while i < region.end {
         if bytes.get(i) != Some(&b':') {
             i += 1;
             continue;
         }
-        let run = bytes
-            .get(i..region.end)?
-            .iter()
-            .take_while(|&&b| b == b':')
-            .count();
+        let run = syntax::colon_run(bytes, i);
         let end = i + run;
-        let escaped = i > 0 && bytes.get(i - 1) == Some(&b'\\');
         let skipped = skip
             .get(skip.partition_point(|s| s.start <= i).wrapping_sub(1))
             .is_some_and(|s| end <= s.end);
-        if (run == 2 || run == 3)
-            && !escaped
-            && !skipped
-            && !opens_cloze(bytes, i)
-            && syn.all(i..end, PROSE)
-        {
+        if syntax::separator_len(bytes, i).is_some() && !skipped && syn.all(i..end, PROSE) {
             if !in_url(md, region.start, i) {
                 return Some((i, run));
             }
@@ -732,13 +719,8 @@ fn merged(ranges: impl IntoIterator<Item = Range<usize>>) -> Vec<Range<usize>> {
 
 /// Whether the word running up to `at` is a URL (`http://x::y`).
 fn in_url(md: &str, line_start: usize, at: usize) -> bool {
-    let Some(before) = md.get(line_start..at) else {
-        return false;
-    };
-    let word_start = before
-        .rfind(|c: char| c.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
-    before.get(word_start..).is_some_and(|w| w.contains("://"))
+    md.get(line_start..at)
+        .is_some_and(|before| syntax::in_url(before, before.len()))
 }
 
 /// Where the text of a line ends once an anchor `^id` closing it (after a space, or alone on
@@ -748,16 +730,11 @@ fn anchor_cut(md: &str, syn: &Syntax, start: usize, end: usize) -> (usize, Optio
 }
 
 fn find_anchor(md: &str, syn: &Syntax, start: usize, end: usize) -> Option<(usize, String)> {
-    let line = md.get(start..end)?.trim_end();
-    let caret = line.rfind('^')?;
-    let id = line.get(caret + 1..)?;
-    let before = line.get(..caret)?;
-    let id_ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    let spaced = before.is_empty() || before.ends_with([' ', '\t']);
-    if !id_ok || !spaced || !syn.all(start + caret..start + line.len(), PROSE) {
-        return None;
-    }
-    Some((start + before.trim_end().len(), id.to_string()))
+    let line = md.get(start..end)?;
+    let (cut, caret) = syntax::closing_anchor(line)?;
+    let id = line.get(caret + 1..)?.trim_end();
+    syn.all(start + caret..start + caret + 1 + id.len(), PROSE)
+        .then(|| (start + cut, id.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -992,64 +969,28 @@ fn find_clozes(md: &str, syn: &Syntax, region: Range<usize>) -> Vec<Deletion> {
 
 /// The cloze number and where its content starts, when `{{cN::` opens at `open`.
 fn cloze_opening(md: &str, syn: &Syntax, open: usize, end: usize) -> Option<(u32, usize)> {
-    let bytes = md.as_bytes();
-    if !matches!(bytes.get(open..open + 3), Some(b"{{c" | b"{{C")) {
-        return None;
-    }
-    let digits_start = open + 3;
-    let digits = bytes
-        .get(digits_start..end)?
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let number: u32 = md
-        .get(digits_start..digits_start + digits)?
-        .parse()
-        .ok()
-        .filter(|&n| n > 0)?;
-    let content = digits_start + digits + 2;
-    (bytes.get(digits_start + digits..content) == Some(b"::".as_slice())
-        && content <= end
-        && syn.all(open..content, PROSE))
-    .then_some((number, content))
-}
-
-/// Whether the `::` at `at` is that of a cloze opening `{{cN::`, closed, broken or not.
-fn opens_cloze(bytes: &[u8], at: usize) -> bool {
-    let Some(before) = bytes.get(..at) else {
-        return false;
-    };
-    let digits = before
-        .iter()
-        .rev()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    before
-        .get(..before.len() - digits)
-        .is_some_and(|b| b.ends_with(b"{{c") || b.ends_with(b"{{C"))
+    let (number, len) = syntax::cloze_opener(md.as_bytes().get(..end)?, open)?;
+    let content = open + len;
+    syn.all(open..content, PROSE).then_some((number, content))
 }
 
 /// `==text==` on one line: the text neither starts nor ends with a space, and `===` is not a
 /// marker. The index is set by the caller.
 fn find_highlights(md: &str, syn: &Syntax, line: Range<usize>) -> Vec<Deletion> {
     let bytes = md.as_bytes();
-    let byte = |i: usize| bytes.get(i).copied().filter(|_| i < line.end);
-    let is_space = |b: Option<u8>| b.is_none_or(|b| b.is_ascii_whitespace());
     let mut found = Vec::new();
     let mut i = line.start;
     while let Some(open) = find_from(bytes, b"==", i, line.end) {
-        let opens = (open == line.start || byte(open - 1) != Some(b'='))
-            && byte(open + 2) != Some(b'=')
-            && !is_space(byte(open + 2))
+        let opens = syntax::opens_highlight(bytes, line.start, open, line.end)
             && syn.all(open..open + 2, PROSE);
         if !opens {
             i = open + 1;
             continue;
         }
-        let mut j = open + 3;
+        let mut j = syntax::highlight_text_start(open);
         let mut close = None;
         while let Some(at) = find_from(bytes, b"==", j, line.end) {
-            if !is_space(byte(at - 1)) && byte(at + 2) != Some(b'=') && syn.all(at..at + 2, PROSE) {
+            if syntax::closes_highlight(bytes, at, line.end) && syn.all(at..at + 2, PROSE) {
                 close = Some(at);
                 break;
             }

@@ -8,6 +8,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream,
 };
 
+use crate::core::card::syntax;
 use crate::core::html::escape;
 use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
@@ -530,10 +531,11 @@ enum Piece<'t> {
 
 /// Marks the card syntax in a piece of prose: clozes `{{c1::answer::hint}}` and `==highlights==`
 /// as highlighted answers, the `::`/`:::` and lone `?` separators, and a trailing `^anchor` as
-/// the element that `[[Note#^anchor]]` links scroll to.
+/// the element that `[[Note#^anchor]]` links scroll to. What is card syntax is the card lexer's
+/// call ([`syntax`]), so the view marks what the card parser reads.
 fn card_marks(text: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
-    if text.trim() == "?" || text.trim() == "??" {
+    if syntax::question_line(text.trim()).is_some() {
         pieces.push(Piece::Html(format!(
             "<span class=\"card-sep\" title=\"card: question above, answer below\">{}</span>",
             escape(text.trim())
@@ -568,27 +570,19 @@ fn card_marks(text: &str) -> Vec<Piece<'_>> {
 
 /// Splits a trailing ` ^anchor` (letters, digits, dashes) off the text.
 fn split_anchor(text: &str) -> (&str, Option<&str>) {
-    let trimmed = text.trim_end();
-    let Some(caret) = trimmed.rfind('^') else {
-        return (text, None);
-    };
-    let name = &trimmed[caret + 1..];
-    let before = &trimmed[..caret];
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if valid && (before.is_empty() || before.ends_with(char::is_whitespace)) {
-        (before.trim_end(), Some(name))
-    } else {
-        (text, None)
+    match syntax::closing_anchor(text) {
+        Some((cut, caret)) => (&text[..cut], Some(text[caret + 1..].trim_end())),
+        None => (text, None),
     }
 }
 
 /// The first card mark in `text`: its byte range and its HTML. Only the first `::` of a piece is
 /// a separator.
 fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
-        let rest = &text[i..];
-        if let Some(found) = cloze_at(rest) {
+        if let Some(found) = cloze_at(text, i) {
             let (len, answer, hint) = found;
             let title = hint.map_or_else(|| "cloze".to_string(), |h| format!("cloze, hint: {h}"));
             return Some((
@@ -601,71 +595,65 @@ fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
                 ),
             ));
         }
-        if let Some(inner) = rest.strip_prefix("==") {
-            if let Some(close) = inner.find("==") {
-                let answer = &inner[..close];
-                if !answer.trim().is_empty() && !answer.starts_with(' ') && !answer.ends_with(' ') {
+        if let Some(close) = highlight_close(bytes, i) {
+            return Some((
+                i,
+                close + 2,
+                format!(
+                    "<mark class=\"highlight\">{}</mark>",
+                    escape(&text[i + 2..close])
+                ),
+            ));
+        }
+        if bytes[i] == b':' {
+            let run = syntax::colon_run(bytes, i);
+            if let (false, Some(len)) = (separated, syntax::separator_len(bytes, i)) {
+                let filled = !text[i + len..].trim().is_empty() && !text[..i].trim().is_empty();
+                if filled && !syntax::in_url(text, i) {
+                    let (symbol, title) = if len == 3 {
+                        ("⇄", "two-way card: question, answer")
+                    } else {
+                        ("→", "card: question, answer")
+                    };
                     return Some((
                         i,
-                        i + 4 + close,
-                        format!("<mark class=\"highlight\">{}</mark>", escape(answer)),
+                        i + len,
+                        format!("<span class=\"card-sep\" title=\"{title}\">{symbol}</span>"),
                     ));
                 }
             }
+            i += run;
+            continue;
         }
-        if !separated && rest.starts_with("::") && i > 0 && !inside_word_with_syntax(text, i) {
-            let two_way = rest.starts_with(":::");
-            let len = if two_way { 3 } else { 2 };
-            if !text[i + len..].trim().is_empty() && !text[..i].trim().is_empty() {
-                let (symbol, title) = if two_way {
-                    ("⇄", "two-way card: question, answer")
-                } else {
-                    ("→", "card: question, answer")
-                };
-                return Some((
-                    i,
-                    i + len,
-                    format!("<span class=\"card-sep\" title=\"{title}\">{symbol}</span>"),
-                ));
-            }
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
     None
 }
 
-/// Whether the `::` at `at` sits in a word that is a URL or an unfinished cloze, where it is no
-/// separator.
-fn inside_word_with_syntax(text: &str, at: usize) -> bool {
-    let word_start = text[..at]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word_end = text[at..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| at + i);
-    let word = &text[word_start..word_end];
-    word.contains("://") || word.contains("{{")
-}
-
-/// A cloze `{{cN::answer}}` or `{{cN::answer::hint}}` at the start of `text`: its length, answer
-/// and hint.
-fn cloze_at(text: &str) -> Option<(usize, &str, Option<&str>)> {
-    let rest = text.strip_prefix("{{c")?;
-    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-    if digits == 0 {
+/// Where the `==` closing a highlight opened at `open` stands.
+fn highlight_close(bytes: &[u8], open: usize) -> Option<usize> {
+    if !syntax::opens_highlight(bytes, 0, open, bytes.len()) {
         return None;
     }
-    let inner_start = rest[digits..].strip_prefix("::")?;
+    (syntax::highlight_text_start(open)..bytes.len().saturating_sub(1))
+        .find(|&at| syntax::closes_highlight(bytes, at, bytes.len()))
+}
+
+/// A cloze `{{cN::answer}}` or `{{cN::answer::hint}}` at byte `at` of `text`: its length,
+/// answer and hint. An answer of only spaces makes no cloze.
+fn cloze_at(text: &str, at: usize) -> Option<(usize, &str, Option<&str>)> {
+    let (_, open) = syntax::cloze_opener(text.as_bytes(), at)?;
+    let inner_start = text.get(at + open..)?;
     let close = inner_start.find("}}")?;
     let inner = &inner_start[..close];
     let (answer, hint) = match inner.split_once("::") {
         Some((a, h)) => (a, Some(h)),
         None => (inner, None),
     };
-    let len = text.len() - inner_start.len() + close + 2;
-    Some((len, answer, hint))
+    if answer.trim().is_empty() {
+        return None;
+    }
+    Some((open + close + 2, answer, hint))
 }
 
 /// The language of a fenced code block, reduced to characters that cannot end the
@@ -1797,6 +1785,121 @@ mod tests {
             1 => any::<String>().prop_map(|s| s.chars().take(6).collect::<String>()),
         ];
         proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    #[test]
+    fn an_upper_case_cloze_is_a_card_and_marked() {
+        let note = "The capital of France is {{C1::Paris}}.";
+        let cards = crate::core::card::parse_cards(note);
+        assert_eq!(cards.len(), 1);
+        assert_eq!(
+            cards[0].kind,
+            crate::core::card::CardKind::Cloze { number: 1 }
+        );
+        let out = html(note);
+        assert!(
+            out.contains("<mark class=\"cloze\" title=\"cloze\">Paris</mark>"),
+            "{out}"
+        );
+    }
+
+    /// Texts inside the view's `<mark>`s, and how many card separators it shows.
+    fn view_marks(html: &str) -> (Vec<String>, usize) {
+        let mut answers = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find("<mark class=") {
+            rest = &rest[at..];
+            let open = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let close = rest.find("</mark>").unwrap_or(rest.len());
+            answers.push(rest[open..close].to_string());
+            rest = &rest[close..];
+        }
+        answers.sort();
+        (answers, html.matches("class=\"card-sep\"").count())
+    }
+
+    /// Cloze and highlight answers of the parsed cards, and how many basic cards there are.
+    fn parsed_marks(note: &str) -> (Vec<String>, usize) {
+        use crate::core::card::{card_marks, parse_cards, CardKind};
+        let cards = parse_cards(note);
+        let mut answers: Vec<String> = card_marks(note, &cards)
+            .iter()
+            .flat_map(|m| m.answers.iter().map(|r| note[r.clone()].to_string()))
+            .collect();
+        answers.sort();
+        let basic = cards.iter().filter(|c| c.kind == CardKind::Basic).count();
+        (answers, basic)
+    }
+
+    const WORDS: &[&str] = &["Paris", "is", "the", "capital", "x1", "Rhine", "b-2"];
+    const SEPARATORS: &[&str] = &[" :: ", "::", " ::: ", ":::", " :::: ", " : "];
+    const DELETIONS: &[&str] = &[
+        "{{c1::Paris}}",
+        "{{C1::Rhine river}}",
+        "{{c2::Paris::city}}",
+        "{{C12::x1}}",
+        "{{c0::no}}",
+        "{{c::no}}",
+        "{{c1:: }}",
+        "==Danube==",
+        "==two words==",
+        "== spaced==",
+        "===three===",
+        "`{{c1::code}}`",
+        "`==code==`",
+        "`a :: b`",
+    ];
+    const ANCHORS: &[&str] = &["", " ^id-1", " ^a_b", "^glued", " ^x!"];
+
+    fn words() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(WORDS), 1..4).prop_map(|w| w.join(" "))
+    }
+
+    fn anchor() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(ANCHORS)
+    }
+
+    /// A paragraph of card syntax: a one-line card, a line of clozes and highlights, a card
+    /// around a `?` line, or plain words.
+    fn paragraph() -> impl Strategy<Value = String> {
+        let fragment = prop_oneof![
+            2 => proptest::sample::select(WORDS),
+            3 => proptest::sample::select(DELETIONS),
+        ];
+        prop_oneof![
+            (
+                words(),
+                proptest::sample::select(SEPARATORS),
+                words(),
+                anchor()
+            )
+                .prop_map(|(f, s, b, a)| format!("{f}{s}{b}{a}")),
+            (proptest::collection::vec(fragment, 1..6), anchor())
+                .prop_map(|(f, a)| format!("{}{a}", f.join(" "))),
+            (
+                words(),
+                proptest::sample::select(&["?", "??", " ? "][..]),
+                words(),
+                anchor()
+            )
+                .prop_map(|(f, q, b, a)| format!("{f}\n{q}\n{b}{a}")),
+            (words(), anchor()).prop_map(|(w, a)| format!("{w}{a}")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Every cloze and highlight card the parser finds is marked in the view, the view
+        /// marks no other, and it shows one separator for each basic card.
+        #[test]
+        fn the_view_marks_what_the_parser_reads(
+            paragraphs in proptest::collection::vec(paragraph(), 1..5)
+        ) {
+            let note = paragraphs.join("\n\n");
+            let out = html(&note);
+            prop_assert_eq!(view_marks(&out), parsed_marks(&note), "{:?} -> {}", note, out);
+        }
     }
 
     proptest! {
