@@ -8,10 +8,10 @@ mod parse;
 mod reconcile;
 pub mod syntax;
 
-use cloze::*;
+use cloze::deletion_cards;
 pub use cloze::{cloze_answer, cloze_question, highlight_answer, highlight_question};
 pub use marks::{card_marks, CardMark};
-use parse::*;
+use parse::{finish, line_cards, split_lines, Syntax};
 pub use reconcile::{reconcile, CardRecord, Placed, Reconciled};
 
 use std::ops::Range;
@@ -143,6 +143,7 @@ fn has_pair(text: &str, wanted: impl Fn(u8) -> bool) -> bool {
 mod tests {
     use std::collections::HashSet;
 
+    use super::cloze::*;
     use super::*;
     use proptest::prelude::*;
 
