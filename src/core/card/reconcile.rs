@@ -1,0 +1,180 @@
+//! Matching the cards parsed from an edited note to its stored cards, by key.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{card_id, ParsedCard};
+
+/// A stored card as reconciling needs it. `state` is whatever the store keeps with it (schedule,
+/// flags); reconciling never looks at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardRecord<S = ()> {
+    pub id: String,
+    pub note_id: String,
+    pub key: String,
+    /// Its text left the note: out of review, history kept.
+    pub retired: bool,
+    pub state: S,
+}
+
+/// A parsed card matched to a card id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed<'a> {
+    pub id: String,
+    /// Its index among the parsed cards, which is its order in the note.
+    pub position: usize,
+    pub card: &'a ParsedCard,
+}
+
+/// What an edit of a note does to its stored cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciled<'a> {
+    /// New cards, to create with a fresh schedule.
+    pub insert: Vec<Placed<'a>>,
+    /// Live cards still in the note; their text and position may have changed.
+    pub update: Vec<Placed<'a>>,
+    /// Ids of live cards whose text left the note.
+    pub retire: Vec<String>,
+    /// Retired cards whose text is back: live again, with their history.
+    pub revive: Vec<Placed<'a>>,
+}
+
+/// Matches the cards parsed from a note (keys unique, as [`parse_cards`] makes them) to the
+/// stored cards of that note by key. Records of other notes are ignored.
+pub fn reconcile<'a, S>(
+    existing: &[CardRecord<S>],
+    parsed: &'a [ParsedCard],
+    note_id: &str,
+) -> Reconciled<'a> {
+    let mine: Vec<&CardRecord<S>> = existing.iter().filter(|r| r.note_id == note_id).collect();
+    let mut by_key: HashMap<&str, &CardRecord<S>> = HashMap::new();
+    let mut by_id: HashMap<&str, &CardRecord<S>> = HashMap::new();
+    for record in &mine {
+        by_key.entry(record.key.as_str()).or_insert(record);
+        by_id.entry(record.id.as_str()).or_insert(record);
+    }
+    let mut out = Reconciled::default();
+    let mut matched: HashSet<&str> = HashSet::new();
+    for (position, card) in parsed.iter().enumerate() {
+        let id = card_id(note_id, &card.key);
+        let record = by_key
+            .get(card.key.as_str())
+            .or_else(|| by_id.get(id.as_str()));
+        match record {
+            // A second parsed card with a key already matched: keys were not unique.
+            Some(r) if !matched.insert(r.id.as_str()) => {}
+            Some(r) => {
+                let placed = Placed {
+                    id: r.id.clone(),
+                    position,
+                    card,
+                };
+                if r.retired {
+                    out.revive.push(placed);
+                } else {
+                    out.update.push(placed);
+                }
+            }
+            None => out.insert.push(Placed { id, position, card }),
+        }
+    }
+    for record in mine {
+        if !record.retired
+            && !matched.contains(record.id.as_str())
+            && !out.retire.contains(&record.id)
+        {
+            out.retire.push(record.id.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::card::parse_cards;
+
+    fn record(note: &str, key: &str, retired: bool) -> CardRecord<u32> {
+        CardRecord {
+            id: card_id(note, key),
+            note_id: note.to_string(),
+            key: key.to_string(),
+            retired,
+            state: 7,
+        }
+    }
+
+    fn ids(placed: &[Placed<'_>]) -> Vec<(String, usize)> {
+        placed.iter().map(|p| (p.id.clone(), p.position)).collect()
+    }
+
+    #[test]
+    fn reconcile_keeps_retires_revives_and_adds() {
+        let existing = [
+            record("n", "basic:kept", false),
+            record("n", "basic:gone", false),
+            record("n", "basic:back", true),
+            record("n", "basic:still gone", true),
+            record("other", "basic:new", false),
+        ];
+        let parsed = parse_cards("New :: card\nKept :: new back\nBack :: again");
+        let out = reconcile(&existing, &parsed, "n");
+        assert_eq!(ids(&out.insert), [("n/basic:new".to_string(), 0)]);
+        assert_eq!(ids(&out.update), [("n/basic:kept".to_string(), 1)]);
+        assert_eq!(out.update[0].card.back, "new back");
+        assert_eq!(ids(&out.revive), [("n/basic:back".to_string(), 2)]);
+        assert_eq!(out.retire, ["n/basic:gone"]);
+    }
+
+    #[test]
+    fn reconcile_edit_cycle() {
+        let note = "n";
+        let v1 = parse_cards("Q1 :: A1\nQ2 :: A2");
+        let first = reconcile::<()>(&[], &v1, note);
+        assert_eq!(first.insert.len(), 2);
+        let mut store: Vec<CardRecord> = first
+            .insert
+            .iter()
+            .map(|p| CardRecord {
+                id: p.id.clone(),
+                note_id: note.into(),
+                key: p.card.key.clone(),
+                retired: false,
+                state: (),
+            })
+            .collect();
+        // The front of Q2 changes: Q2 retires, a new card comes.
+        let v2 = parse_cards("Q1 :: A1 edited\nQ2 changed :: A2");
+        let second = reconcile(&store, &v2, note);
+        assert_eq!(ids(&second.update), [("n/basic:q1".to_string(), 0)]);
+        assert_eq!(ids(&second.insert), [("n/basic:q2 changed".to_string(), 1)]);
+        assert_eq!(second.retire, ["n/basic:q2"]);
+        for r in &mut store {
+            r.retired = second.retire.contains(&r.id);
+        }
+        // The edit is undone: the old card comes back with its id, so its history.
+        let third = reconcile(&store, &v1, note);
+        assert_eq!(ids(&third.revive), [("n/basic:q2".to_string(), 1)]);
+        assert_eq!(ids(&third.update), [("n/basic:q1".to_string(), 0)]);
+        assert!(third.insert.is_empty() && third.retire.is_empty());
+        // Nothing changes, nothing moves.
+        let same = reconcile(&store, &[], "elsewhere");
+        assert_eq!(same, Reconciled::default());
+    }
+
+    #[test]
+    fn reconcile_everything_removed() {
+        let existing = [record("n", "basic:a", false), record("n", "basic:b", true)];
+        let out = reconcile(&existing, &[], "n");
+        assert_eq!(out.retire, ["n/basic:a"]);
+        assert!(out.insert.is_empty() && out.update.is_empty() && out.revive.is_empty());
+    }
+
+    #[test]
+    fn reconcile_tolerates_duplicate_keys() {
+        let mut parsed = parse_cards("a :: 1");
+        parsed.extend(parse_cards("a :: 2"));
+        let out = reconcile(&[record("n", "basic:a", false)], &parsed, "n");
+        assert_eq!(ids(&out.update), [("n/basic:a".to_string(), 0)]);
+        assert!(out.insert.is_empty() && out.retire.is_empty());
+    }
+}
