@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::card::{self, CardRecord, ParsedCard};
+use crate::core::card::{self, CardRecord, ParsedCard, Written};
 use crate::core::note::NoteId;
 use crate::core::review::schedule::{Millis, Schedule};
 
@@ -180,6 +180,12 @@ impl Deck {
                 note_id: c.note_id.clone(),
                 key: c.key.clone(),
                 retired: c.retired,
+                written: Written {
+                    kind: c.kind.clone(),
+                    front: c.front.clone(),
+                    back: c.back.clone(),
+                    position: c.position as usize,
+                },
                 state: (),
             })
             .collect();

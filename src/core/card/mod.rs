@@ -13,7 +13,7 @@ use cloze::deletion_cards;
 pub use cloze::{cloze_answer, cloze_question, highlight_answer, highlight_question};
 pub use marks::{card_marks, CardMark};
 use parse::{finish, line_cards, split_lines, Syntax};
-pub use reconcile::{reconcile, CardRecord, Placed, Reconciled};
+pub use reconcile::{reconcile, CardRecord, Placed, Reconciled, Written};
 
 use std::ops::Range;
 

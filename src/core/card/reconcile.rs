@@ -1,7 +1,9 @@
-//! Matching the cards parsed from an edited note to its stored cards, by key.
+//! Matching the cards parsed from an edited note to its stored cards: by key, then edited cards
+//! by likeness (see [`super::identity`]), so a card keeps its id and history through edits.
 
 use std::collections::{HashMap, HashSet};
 
+use super::identity::{pair_edited, Text};
 use super::{card_id, ParsedCard};
 
 /// A stored card as reconciling needs it. `state` is whatever the store keeps with it (schedule,
@@ -13,7 +15,19 @@ pub struct CardRecord<S = ()> {
     pub key: String,
     /// Its text left the note: out of review, history kept.
     pub retired: bool,
+    /// What it asked and answered when last stored, to recognise it after an edit.
+    pub written: Written,
     pub state: S,
+}
+
+/// A stored card's text and place, as the identity rule reads them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// "basic", "reverse", "cloze" or "highlight".
+    pub kind: String,
+    pub front: String,
+    pub back: String,
+    pub position: usize,
 }
 
 /// A parsed card matched to a card id.
@@ -39,7 +53,12 @@ pub struct Reconciled<'a> {
 }
 
 /// Matches the cards parsed from a note (keys unique, as [`parse_cards`] makes them) to the
-/// stored cards of that note by key. Records of other notes are ignored.
+/// stored cards of that note, in three passes: the same key (an anchor, or the same question),
+/// then the id a key would have (records from before keys were kept), then edited cards by
+/// likeness to the stored cards left. What is left of the parsed cards is new; what is left of
+/// the live stored cards retires. Records of other notes are ignored.
+///
+/// [`parse_cards`]: super::parse_cards
 pub fn reconcile<'a, S>(
     existing: &[CardRecord<S>],
     parsed: &'a [ParsedCard],
@@ -52,16 +71,69 @@ pub fn reconcile<'a, S>(
         by_key.entry(record.key.as_str()).or_insert(record);
         by_id.entry(record.id.as_str()).or_insert(record);
     }
-    let mut out = Reconciled::default();
     let mut matched: HashSet<&str> = HashSet::new();
+    // For each parsed card: the record it is, if any, or `None` to pair later.
+    let mut found: Vec<Option<&CardRecord<S>>> = vec![None; parsed.len()];
+    // A parsed card whose key was matched already (keys were not unique) is left out.
+    let mut dropped = vec![false; parsed.len()];
     for (position, card) in parsed.iter().enumerate() {
-        let id = card_id(note_id, &card.key);
-        let record = by_key
-            .get(card.key.as_str())
-            .or_else(|| by_id.get(id.as_str()));
-        match record {
-            // A second parsed card with a key already matched: keys were not unique.
-            Some(r) if !matched.insert(r.id.as_str()) => {}
+        if let Some(r) = by_key.get(card.key.as_str()) {
+            if matched.insert(r.id.as_str()) {
+                found[position] = Some(r);
+            } else {
+                dropped[position] = true;
+            }
+        }
+    }
+    for (position, card) in parsed.iter().enumerate() {
+        if found[position].is_some() || dropped[position] {
+            continue;
+        }
+        if let Some(r) = by_id.get(card_id(note_id, &card.key).as_str()) {
+            if matched.insert(r.id.as_str()) {
+                found[position] = Some(r);
+            }
+        }
+    }
+    let left: Vec<&CardRecord<S>> = mine
+        .iter()
+        .copied()
+        .filter(|r| !matched.contains(r.id.as_str()))
+        .collect();
+    let waiting: Vec<usize> = (0..parsed.len())
+        .filter(|&p| found[p].is_none() && !dropped[p])
+        .collect();
+    let stored_texts: Vec<Text<'_>> = left
+        .iter()
+        .map(|r| Text {
+            kind: &r.written.kind,
+            front: &r.written.front,
+            back: &r.written.back,
+            position: r.written.position,
+        })
+        .collect();
+    let new_texts: Vec<Text<'_>> = waiting
+        .iter()
+        .map(|&p| Text {
+            kind: parsed[p].kind.name(),
+            front: &parsed[p].front,
+            back: &parsed[p].back,
+            position: p,
+        })
+        .collect();
+    for (s, n) in pair_edited(&stored_texts, &new_texts) {
+        // A live card is preferred to a retired one only through likeness; both keep history.
+        matched.insert(left[s].id.as_str());
+        found[waiting[n]] = Some(left[s]);
+    }
+    let taken: HashSet<&str> = mine.iter().map(|r| r.id.as_str()).collect();
+    let mut out = Reconciled::default();
+    let mut fresh: HashSet<String> = HashSet::new();
+    for (position, card) in parsed.iter().enumerate() {
+        if dropped[position] {
+            continue;
+        }
+        match found[position] {
             Some(r) => {
                 let placed = Placed {
                     id: r.id.clone(),
@@ -74,7 +146,13 @@ pub fn reconcile<'a, S>(
                     out.update.push(placed);
                 }
             }
-            None => out.insert.push(Placed { id, position, card }),
+            None => {
+                let id = unused_id(card_id(note_id, &card.key), |id| {
+                    taken.contains(id) || fresh.contains(id)
+                });
+                fresh.insert(id.clone());
+                out.insert.push(Placed { id, position, card });
+            }
         }
     }
     for record in mine {
@@ -88,6 +166,18 @@ pub fn reconcile<'a, S>(
     out
 }
 
+/// `id`, or `id~2`, `id~3`… when a stored card already has it: a card that kept its id through
+/// an edit leaves its old key's id taken.
+fn unused_id(id: String, is_taken: impl Fn(&str) -> bool) -> String {
+    if !is_taken(&id) {
+        return id;
+    }
+    (2..)
+        .map(|n| format!("{id}~{n}"))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +189,7 @@ mod tests {
             note_id: note.to_string(),
             key: key.to_string(),
             retired,
+            written: Written::default(),
             state: 7,
         }
     }
@@ -139,6 +230,12 @@ mod tests {
                 note_id: note.into(),
                 key: p.card.key.clone(),
                 retired: false,
+                written: Written {
+                    kind: p.card.kind.name().to_string(),
+                    front: p.card.front.clone(),
+                    back: p.card.back.clone(),
+                    position: p.position,
+                },
                 state: (),
             })
             .collect();
