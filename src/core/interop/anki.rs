@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::core::card::{parse_cards, CardKind, ParsedCard};
 use crate::core::exchange::bundle::BundleNote;
-use crate::core::interop::{stable_id, usable_title, Converted, FileReport, SourceFile};
+use crate::core::interop::source::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use crate::core::note::{Note, MAX_TITLE_CHARS};
 use crate::core::plural;
 
@@ -802,7 +802,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::interop::test_file(path, text, Some(5.0))
+        crate::core::interop::source::test_file(path, text, Some(5.0))
     }
 
     /// (kind, front, back) of every card in the converted notes.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::core::exchange::bundle::{BundleNote, MAX_BODY_BYTES};
-use crate::core::interop::{stable_id, usable_title, Converted, FileReport, SourceFile};
+use crate::core::interop::source::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
 use crate::core::interop::logseq;
@@ -463,7 +463,7 @@ mod tests {
     use crate::core::interop::zip;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::interop::test_file(path, text, Some(1_700_000_000_000.0))
+        crate::core::interop::source::test_file(path, text, Some(1_700_000_000_000.0))
     }
 
     fn titles_and_bodies(converted: &Converted) -> Vec<(String, String)> {
