@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::core::exchange::bundle::BundleNote;
-use crate::core::interop::anki;
 use crate::core::interop::source::{Converted, FileReport, SourceFile};
 use crate::core::interop::vault::{Layout, Pages};
 use crate::core::interop::zip::{self, safe_path};
+use crate::core::interop::{anki, crowdanki};
 use crate::core::note::{title_key, MAX_TITLE_CHARS};
 
 /// What a file is, by its name.
@@ -113,9 +113,9 @@ impl Conversion {
                     Kind::AnkiText | Kind::CrowdAnki => {
                         file.path = format!("{}{}", set.shown, file.path);
                         self.converted.extend(if kind == Kind::AnkiText {
-                            anki::import_text(&file)
+                            anki::convert(&file)
                         } else {
-                            anki::import_crowdanki(&file)
+                            crowdanki::convert(&file)
                         });
                     }
                     _ => {}

@@ -10,7 +10,10 @@
 //! ```
 
 pub mod anki;
+pub mod anki_export;
+mod anki_field;
 pub mod conversion;
+pub mod crowdanki;
 pub mod logseq;
 pub mod source;
 pub mod vault;
