@@ -9,7 +9,7 @@ use super::{now, transfer, AppState};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
-use crate::core::interop::anki;
+use crate::core::interop::anki_export;
 use crate::core::interop::vault;
 use crate::core::interop::{Conversion, Converted, FileReport, SourceFile};
 use crate::core::note::Note;
@@ -110,7 +110,7 @@ impl AppState {
         self.flush();
         let text = self.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
-            anki::export_cards(&notes)
+            anki_export::export_cards(&notes)
         });
         (dated_file_name("Loam cards", "txt", now()), text)
     }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::core::exchange::bundle::{BundleNote, MAX_BODY_BYTES};
-use crate::core::interop::{stable_id, usable_title, Converted, FileReport, SourceFile};
+use crate::core::interop::source::{stable_id, usable_title, Converted, FileReport, SourceFile};
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
 use crate::core::interop::logseq;
@@ -40,7 +40,7 @@ struct Page {
 
 /// Turns Markdown files into notes. `root` names the vault (its folder or zip), so two vaults with
 /// the same file names get different note ids; `files` hold paths inside it.
-pub fn import(root: &str, files: &[SourceFile], layout: Layout, now: f64) -> Converted {
+pub fn convert(root: &str, files: &[SourceFile], layout: Layout, now: f64) -> Converted {
     let mut pages = Pages::new(root, layout, now);
     for file in files {
         pages.read(file);
@@ -463,7 +463,7 @@ mod tests {
     use crate::core::interop::zip;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::interop::test_file(path, text, Some(1_700_000_000_000.0))
+        crate::core::interop::source::test_file(path, text, Some(1_700_000_000_000.0))
     }
 
     fn titles_and_bodies(converted: &Converted) -> Vec<(String, String)> {
@@ -483,7 +483,7 @@ mod tests {
             file("Projects/Garden.md", "---\ntags: [plants]\n---\n# Soil\nBack to [[home]]. Cell ^b1"),
             file("Archive/Deep/Tools.md", "[[Garden#^b1]]"),
         ];
-        let converted = import("Vault", &files, Layout::Obsidian, 5.0);
+        let converted = convert("Vault", &files, Layout::Obsidian, 5.0);
         assert_eq!(
             titles_and_bodies(&converted),
             vec![
@@ -496,10 +496,10 @@ mod tests {
             .notes
             .iter()
             .all(|n| n.created == 1_700_000_000_000.0));
-        // Ids are stable across imports and differ between vaults.
-        let again = import("Vault", &files, Layout::Obsidian, 6.0);
+        // Ids are stable across conversions and differ between vaults.
+        let again = convert("Vault", &files, Layout::Obsidian, 6.0);
         assert_eq!(again.notes[0].id, converted.notes[0].id);
-        let other = import("Other", &files, Layout::Obsidian, 6.0);
+        let other = convert("Other", &files, Layout::Obsidian, 6.0);
         assert_ne!(other.notes[0].id, converted.notes[0].id);
         assert_eq!(converted.reports.len(), 3);
         assert_eq!(converted.reports[0].message, "Home with 5 links");
@@ -516,7 +516,7 @@ mod tests {
             file("Notes/Garden plan.md", "x"),
             file("Top.md", "y"),
         ];
-        let converted = import("V", &files, Layout::Obsidian, 0.0);
+        let converted = convert("V", &files, Layout::Obsidian, 0.0);
         assert_eq!(
             converted.notes[0].body,
             "---\nfolder: \"Notes\"\n---\n[[Garden plan#Soil types|The garden]], [[Top|up]], \
@@ -531,7 +531,7 @@ mod tests {
             file("b/index.md", "two"),
             file("Top.md", "[[a/Index]] [[b/index]] [[Index]]"),
         ];
-        let converted = import("V", &files, Layout::Obsidian, 0.0);
+        let converted = convert("V", &files, Layout::Obsidian, 0.0);
         let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(titles, ["a/Index", "b/index", "Top"]);
         // The bare name goes to the page nearest the root: the first found, at equal depth.
@@ -552,7 +552,7 @@ mod tests {
         };
         let mut ok = file("Ok.md", "fine");
         ok.modified = None;
-        let converted = import("V", &[big, latin, ok], Layout::Obsidian, 9.0);
+        let converted = convert("V", &[big, latin, ok], Layout::Obsidian, 9.0);
         assert_eq!(converted.notes.len(), 1);
         assert_eq!(converted.notes[0].created, 9.0);
         let reasons: Vec<&str> = converted
@@ -601,7 +601,7 @@ mod tests {
             ),
             file("journals/2024_01_15.md", "- Read about ((6500a1b2-0000-4000-8000-000000000001)) in [[biology/cells]]"),
         ];
-        let converted = import("Graph", &files, Layout::Logseq, 0.0);
+        let converted = convert("Graph", &files, Layout::Logseq, 0.0);
         assert_eq!(
             titles_and_bodies(&converted),
             vec![
@@ -663,7 +663,7 @@ mod tests {
             file("Projects/Sub/Deep.md", "deep"),
             file("Why%3F Because%2Fso.md", "odd name"),
         ];
-        let first = import("V", &files, Layout::Obsidian, 0.0);
+        let first = convert("V", &files, Layout::Obsidian, 0.0);
         let notes: Vec<Note> = first
             .notes
             .iter()
@@ -698,7 +698,7 @@ mod tests {
                 modified: e.modified,
             })
             .collect();
-        let second = import("Export", &back, Layout::Obsidian, 0.0);
+        let second = convert("Export", &back, Layout::Obsidian, 0.0);
         assert_eq!(titles_and_bodies(&second), titles_and_bodies(&first));
     }
 }

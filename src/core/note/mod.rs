@@ -88,13 +88,20 @@ pub fn clean_title(raw: &str) -> Result<String, TitleError> {
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(TitleError::TooLong);
     }
-    if let Some(c) = title
-        .chars()
-        .find(|c| matches!(c, '[' | ']' | '|' | '#' | '^') || c.is_control())
-    {
+    if let Some(c) = title.chars().find(|&c| title_char(c) != c) {
         return Err(TitleError::ForbiddenChar(c));
     }
     Ok(title.to_string())
+}
+
+/// `c` as it may stand in a title: link syntax (`[ ] | # ^`) as `-`, a control character as a
+/// space, any other character as itself.
+pub fn title_char(c: char) -> char {
+    match c {
+        '[' | ']' | '|' | '#' | '^' => '-',
+        c if c.is_control() => ' ',
+        c => c,
+    }
 }
 
 /// The key under which titles are unique: case-insensitive.

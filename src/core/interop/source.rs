@@ -1,0 +1,99 @@
+//! The files other tools wrote, as the learner picked them, and what each converter makes of
+//! them: notes and a report line per file. Every converter builds on these alone.
+
+use crate::core::exchange::bundle::BundleNote;
+use crate::core::note::{clean_title, content_hash, title_char};
+
+/// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// When the file was last changed, in milliseconds since the Unix epoch, if known.
+    pub modified: Option<f64>,
+}
+
+/// What became of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its notes are in the bundle.
+    Imported,
+    /// Left out on purpose (an image, a settings file): nothing wrong with it.
+    Skipped,
+    /// It could not be read; the message says why.
+    Refused,
+}
+
+/// One line of the conversion report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    pub path: String,
+    pub outcome: Outcome,
+    /// For the learner: what was taken from it, or why it was not.
+    pub message: String,
+}
+
+impl FileReport {
+    pub fn imported(path: &str, message: impl Into<String>) -> FileReport {
+        FileReport {
+            path: path.to_string(),
+            outcome: Outcome::Imported,
+            message: message.into(),
+        }
+    }
+
+    pub fn skipped(path: &str, message: impl Into<String>) -> FileReport {
+        FileReport {
+            path: path.to_string(),
+            outcome: Outcome::Skipped,
+            message: message.into(),
+        }
+    }
+
+    pub fn refused(path: &str, message: impl Into<String>) -> FileReport {
+        FileReport {
+            path: path.to_string(),
+            outcome: Outcome::Refused,
+            message: message.into(),
+        }
+    }
+}
+
+/// Notes converted from some files, and what happened to each file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Converted {
+    pub notes: Vec<BundleNote>,
+    pub reports: Vec<FileReport>,
+}
+
+impl Converted {
+    pub fn extend(&mut self, other: Converted) {
+        self.notes.extend(other.notes);
+        self.reports.extend(other.reports);
+    }
+}
+
+/// A title Loam accepts made from a file or deck name: link syntax characters replaced, cut to
+/// `max` characters (at most [`MAX_TITLE_CHARS`](crate::core::note::MAX_TITLE_CHARS)),
+/// `fallback` when nothing is left.
+pub(crate) fn usable_title(raw: &str, fallback: &str, max: usize) -> String {
+    let cleaned: String = raw.trim().chars().map(title_char).take(max).collect();
+    clean_title(&cleaned).unwrap_or_else(|_| fallback.to_string())
+}
+
+/// A file for tests: its path, text and time.
+#[cfg(test)]
+pub(crate) fn test_file(path: &str, text: &str, modified: Option<f64>) -> SourceFile {
+    SourceFile {
+        path: path.to_string(),
+        bytes: text.as_bytes().to_vec(),
+        modified,
+    }
+}
+
+/// A stable note id for something converted from `source` (a file path, a deck's id): the same
+/// on every conversion, so converting an updated vault or deck again updates its notes and keeps
+/// the learner's card history, as a shared course does.
+pub fn stable_id(kind: &str, source: &str) -> String {
+    format!("{kind}-{}", content_hash(kind, source))
+}
