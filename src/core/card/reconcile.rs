@@ -274,4 +274,66 @@ mod tests {
         assert_eq!(ids(&out.update), [("n/basic:a".to_string(), 0)]);
         assert!(out.insert.is_empty() && out.retire.is_empty());
     }
+
+    fn stored(note: &str, parsed: &[Placed<'_>]) -> Vec<CardRecord> {
+        parsed
+            .iter()
+            .map(|p| CardRecord {
+                id: p.id.clone(),
+                note_id: note.into(),
+                key: p.card.key.clone(),
+                retired: false,
+                written: Written {
+                    kind: p.card.kind.name().to_string(),
+                    front: p.card.front.clone(),
+                    back: p.card.back.clone(),
+                    position: p.position,
+                },
+                state: (),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_question_keeps_its_card() {
+        let v1 = parse_cards(
+            "What gas do plants take in? :: Carbon dioxide\n\nCapital of France :: Paris",
+        );
+        let store = stored("n", &reconcile::<()>(&[], &v1, "n").insert);
+        let v2 = parse_cards(
+            "Capital of France :: Paris\n\nWhich gas do plants take in? :: Carbon dioxide",
+        );
+        let out = reconcile(&store, &v2, "n");
+        assert!(out.insert.is_empty() && out.retire.is_empty() && out.revive.is_empty());
+        let ids: Vec<(String, usize)> = ids(&out.update);
+        assert!(ids.contains(&("n/basic:what gas do plants take in?".to_string(), 1)));
+        assert!(ids.contains(&("n/basic:capital of france".to_string(), 0)));
+    }
+
+    #[test]
+    fn a_new_card_never_takes_the_id_an_edited_card_kept() {
+        let v1 = parse_cards("What gas do plants take in? :: Carbon dioxide");
+        let mut store = stored("n", &reconcile::<()>(&[], &v1, "n").insert);
+        let v2 = parse_cards("Which gas do plants take in? :: Carbon dioxide");
+        let edited = reconcile(&store, &v2, "n");
+        assert_eq!(
+            ids(&edited.update),
+            [("n/basic:what gas do plants take in?".to_string(), 0)]
+        );
+        store[0].key = v2[0].key.clone();
+        store[0].written.front = v2[0].front.clone();
+        // The old question is written again beside the edited one: a second card, its own id.
+        let v3 = parse_cards(
+            "Which gas do plants take in? :: Carbon dioxide\n\nWhat gas do plants take in? :: Oxygen",
+        );
+        let out = reconcile(&store, &v3, "n");
+        assert_eq!(
+            ids(&out.update),
+            [("n/basic:what gas do plants take in?".to_string(), 0)]
+        );
+        assert_eq!(
+            ids(&out.insert),
+            [("n/basic:what gas do plants take in?~2".to_string(), 1)]
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The readable text of a note's Markdown, for indexing and snippets: markup, URLs, HTML and
 //! card syntax dropped, the words of links kept.
 
+use crate::core::card::syntax::{cloze_open_len, is_anchor_at};
 use crate::core::note::link::{scan, WikiLink};
 
 /// The length of the whitespace or control character at byte `i`, or 0 for any other.
@@ -258,10 +259,10 @@ fn inline(line: &str, plain: &mut Plain, hidden: &mut String) {
             }
             b'~' | b'=' if run == 2 => Some((i + 2, Out::Nothing)),
             b'&' => entity(line, i),
-            b'{' => cloze_open(line, i).map(|end| (end, Out::Nothing)),
+            b'{' => cloze_open_len(line, i).map(|len| (i + len, Out::Nothing)),
             b'}' if run == 2 => Some((i + 2, Out::Nothing)),
             b'|' => Some((i + 1, Out::Gap)),
-            b'^' if is_block_anchor(line, i) => Some((bytes.len(), Out::Nothing)),
+            b'^' if is_anchor_at(line, i) => Some((bytes.len(), Out::Nothing)),
             b'h' | b'H' | b'w' | b'W' | b'f' | b'F'
                 if !is_wordy(i.checked_sub(1).and_then(|p| bytes.get(p))) && is_url(&line[i..]) =>
             {
@@ -429,24 +430,6 @@ fn entity(line: &str, amp: usize) -> Option<(usize, Out<'_>)> {
     Some((amp + 1 + semi + 1, out))
 }
 
-/// The end of a cloze's opening `{{c1::` at `open`.
-fn cloze_open(line: &str, open: usize) -> Option<usize> {
-    let rest = line.get(open..)?.strip_prefix("{{c")?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && rest.get(digits..)?.starts_with("::")).then_some(open + 3 + digits + 2)
-}
-
-/// A card's `^anchor` ending the line.
-fn is_block_anchor(line: &str, caret: usize) -> bool {
-    let before = caret.checked_sub(1).and_then(|p| line.as_bytes().get(p));
-    let name = line.get(caret + 1..).unwrap_or_default().trim_end();
-    matches!(before, None | Some(b' ' | b'\t'))
-        && !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 fn is_url(text: &str) -> bool {
     let starts = |prefix: &str| {
         text.get(..prefix.len())
@@ -486,6 +469,15 @@ mod tests {
     use super::super::tests::{mixed_text, plain, terms, Fixture};
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn card_syntax_reads_as_the_card_parser_reads_it() {
+        // Upper-case clozes are clozes, as in Anki and in the card parser.
+        assert_eq!(plain("The {{C1::Seine}} flows").0.trim(), "The Seine flows");
+        // An anchor holds letters, digits and `-` only: `^a_b` is text, not an anchor.
+        assert_eq!(plain("Paris :: France ^fr-1").0.trim(), "Paris :: France");
+        assert!(plain("Paris :: France ^a_b").0.contains("a_b"));
+    }
 
     #[test]
     fn markdown_syntax_is_stripped() {
