@@ -216,7 +216,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            brief("Question::Answer"),
+            brief("#flashcards\n\nQuestion::Answer"),
             [card(CardKind::Basic, "Question", "Answer")]
         );
         assert_eq!(
@@ -226,6 +226,50 @@ mod tests {
                 "**Bold** `code`",
                 "*an* [[Link]] answer :: with more"
             )]
+        );
+    }
+
+    #[test]
+    fn prose_with_colons_is_not_a_card() {
+        for prose in [
+            "Use std::vector for a growing array.",
+            "We meet at 10::30 tomorrow.",
+            "Status:: done",
+            "rating:: 5",
+            "- [ ] Owner:: Alice",
+            "a::b and c:::d",
+            "Question ::Answer",
+        ] {
+            assert_eq!(brief(prose), [], "{prose:?} is prose");
+        }
+        // Every spaced form is still a card.
+        assert_eq!(brief("Sun :: Star").len(), 1);
+        assert_eq!(brief("Sun ::: Star").len(), 2);
+        assert_eq!(brief("- Sun\t:: Star").len(), 1);
+    }
+
+    #[test]
+    fn a_note_tagged_flashcards_allows_compact_cards() {
+        let compact = [card(CardKind::Basic, "Question", "Answer")];
+        assert_eq!(
+            brief("Question::Answer #flashcards"),
+            [card(CardKind::Basic, "Question", "Answer #flashcards")]
+        );
+        assert_eq!(brief("#flashcards\n\nQuestion::Answer"), compact);
+        assert_eq!(
+            brief("---\ntags: [maths, flashcards]\n---\nQuestion::Answer"),
+            compact
+        );
+        assert_eq!(
+            brief("---\ntags:\n  - flashcards\n---\nQuestion::Answer"),
+            compact
+        );
+        // Not the tag: a longer tag, or the word in text.
+        assert_eq!(brief("#flashcards-old\n\nQuestion::Answer"), []);
+        assert_eq!(brief("flashcards\n\nQuestion::Answer"), []);
+        assert_eq!(
+            brief("---\ntags: [maths]\ntitle: flashcards\n---\nQuestion::Answer"),
+            []
         );
     }
 
@@ -1048,7 +1092,7 @@ The Seine flows through {{c1::Paris}} into the {{c2::English Channel::body of wa
             prop_assume!(!front.trim().is_empty() && !back.trim().is_empty() && !other.trim().is_empty());
             prop_assert_eq!(
                 keys(&format!("{front} :: {back}")),
-                keys(&format!("{front}  ::{other}"))
+                keys(&format!("{front}  ::\t{other}"))
             );
         }
     }

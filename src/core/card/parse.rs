@@ -25,6 +25,8 @@ pub(super) struct Syntax {
     pub(super) flags: Vec<u8>,
     /// Front matter lines count as blank: a card after it starts after it.
     pub(super) front_matter_end: usize,
+    /// The note allows `Question::Answer` without spaces.
+    pub(super) compact: bool,
 }
 
 impl Syntax {
@@ -65,6 +67,7 @@ impl Syntax {
         let mut syntax = Syntax {
             flags,
             front_matter_end: start,
+            compact: syntax::allows_compact_cards(markdown, start),
         };
         for link in links {
             for byte in syntax
@@ -404,7 +407,10 @@ pub(super) fn first_marker(
         let skipped = skip
             .get(skip.partition_point(|s| s.start <= i).wrapping_sub(1))
             .is_some_and(|s| end <= s.end);
-        if syntax::separator_len(bytes, i).is_some() && !skipped && syn.all(i..end, PROSE) {
+        if syntax::separator_len(bytes, i, syn.compact).is_some()
+            && !skipped
+            && syn.all(i..end, PROSE)
+        {
             if !in_url(md, region.start, i) {
                 return Some((i, run));
             }

@@ -47,11 +47,48 @@ pub fn ends_cloze_opener(bytes: &[u8], at: usize) -> bool {
 
 /// The separator starting at `at` of a run of colons: `Some(2)` for `::` (front to back),
 /// `Some(3)` for `:::` (both ways). Longer runs, an escaped run (`\::`) and the `::` of a cloze
-/// opener are none. `at` must be where the run starts.
-pub fn separator_len(bytes: &[u8], at: usize) -> Option<usize> {
+/// opener are none. Unless the note allows compact cards (see [`allows_compact_cards`]), a
+/// separator has a space or tab on each side, so `std::vector`, `10::30` and Dataview's
+/// `Status:: done` stay prose. `at` must be where the run starts.
+pub fn separator_len(bytes: &[u8], at: usize, compact: bool) -> Option<usize> {
     let run = colon_run(bytes, at);
     let escaped = at > 0 && bytes.get(at - 1) == Some(&b'\\');
-    ((run == 2 || run == 3) && !escaped && !ends_cloze_opener(bytes, at)).then_some(run)
+    let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
+    let spaced = at > 0 && blank(bytes.get(at - 1)) && blank(bytes.get(at + run));
+    ((run == 2 || run == 3) && !escaped && !ends_cloze_opener(bytes, at) && (compact || spaced))
+        .then_some(run)
+}
+
+/// Whether a note opts in to compact cards (`Question::Answer`, no spaces), as the Obsidian
+/// spaced-repetition plugin's notes do: a `#flashcards` tag in the text, or `flashcards` among
+/// the tags of its front matter.
+pub fn allows_compact_cards(markdown: &str, front_matter_end: usize) -> bool {
+    let (front_matter, body) = markdown.split_at(front_matter_end.min(markdown.len()));
+    let tagged = body.match_indices("#flashcards").any(|(at, tag)| {
+        let before = body[..at].chars().next_back();
+        let after = body[at + tag.len()..].chars().next();
+        before.is_none_or(|c| c.is_whitespace() || c == '(')
+            && after.is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/')))
+    });
+    let mut in_tags = false;
+    let listed = front_matter.lines().any(|line| {
+        let trimmed = line.trim();
+        if let Some(value) = trimmed
+            .strip_prefix("tags:")
+            .or_else(|| trimmed.strip_prefix("tag:"))
+        {
+            in_tags = true;
+            return value
+                .split(|c: char| c == ',' || c == '[' || c == ']' || c.is_whitespace())
+                .any(|tag| tag.trim_matches(['"', '\'', '#']) == "flashcards");
+        }
+        if in_tags && trimmed.starts_with('-') {
+            return trimmed[1..].trim().trim_matches(['"', '\'', '#']) == "flashcards";
+        }
+        in_tags = false;
+        false
+    });
+    tagged || listed
 }
 
 /// How many `:` follow from `at`.
@@ -162,11 +199,11 @@ mod tests {
 
     #[test]
     fn separators_are_two_or_three_colons() {
-        assert_eq!(separator_len(b"a :: b", 2), Some(2));
-        assert_eq!(separator_len(b"a ::: b", 2), Some(3));
-        assert_eq!(separator_len(b"a :::: b", 2), None);
-        assert_eq!(separator_len(b"a \\:: b", 3), None);
-        assert_eq!(separator_len(b"{{c1::b", 4), None);
+        assert_eq!(separator_len(b"a :: b", 2, false), Some(2));
+        assert_eq!(separator_len(b"a ::: b", 2, false), Some(3));
+        assert_eq!(separator_len(b"a :::: b", 2, false), None);
+        assert_eq!(separator_len(b"a \\:: b", 3, false), None);
+        assert_eq!(separator_len(b"{{c1::b", 4, false), None);
         assert!(in_url("see http://x", 12));
         assert!(!in_url("see x", 5));
         assert_eq!(question_line("??"), Some(true));

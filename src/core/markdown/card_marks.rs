@@ -15,7 +15,7 @@ pub(super) enum Piece<'t> {
 /// as highlighted answers, the `::`/`:::` and lone `?` separators, and a trailing `^anchor` as
 /// the element that `[[Note#^anchor]]` links scroll to. What is card syntax is the card lexer's
 /// call ([`syntax`]), so the view marks what the card parser reads.
-pub(super) fn card_marks(text: &str) -> Vec<Piece<'_>> {
+pub(super) fn card_marks(text: &str, compact: bool) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     if syntax::question_line(text.trim()).is_some() {
         pieces.push(Piece::Html(format!(
@@ -28,7 +28,7 @@ pub(super) fn card_marks(text: &str) -> Vec<Piece<'_>> {
     let mut rest = body;
     let mut separated = false;
     while !rest.is_empty() {
-        let Some((start, end, html)) = next_mark(rest, separated) else {
+        let Some((start, end, html)) = next_mark(rest, separated, compact) else {
             pieces.push(Piece::Text(rest));
             break;
         };
@@ -60,7 +60,7 @@ fn split_anchor(text: &str) -> (&str, Option<&str>) {
 
 /// The first card mark in `text`: its byte range and its HTML. Only the first `::` of a piece is
 /// a separator.
-fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
+fn next_mark(text: &str, separated: bool, compact: bool) -> Option<(usize, usize, String)> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
@@ -89,7 +89,7 @@ fn next_mark(text: &str, separated: bool) -> Option<(usize, usize, String)> {
         }
         if bytes[i] == b':' {
             let run = syntax::colon_run(bytes, i);
-            if let (false, Some(len)) = (separated, syntax::separator_len(bytes, i)) {
+            if let (false, Some(len)) = (separated, syntax::separator_len(bytes, i, compact)) {
                 let filled = !text[i + len..].trim().is_empty() && !text[..i].trim().is_empty();
                 if filled && !syntax::in_url(text, i) {
                     let (symbol, title) = if len == 3 {
@@ -152,12 +152,12 @@ mod tests {
         assert_eq!(split_anchor("a ^x-1 "), ("a", Some("x-1")));
         assert_eq!(split_anchor("a^x"), ("a^x", None));
         assert_eq!(split_anchor("a ^x!"), ("a ^x!", None));
-        assert_eq!(card_marks(":: b"), vec![Piece::Text(":: b")]);
-        assert_eq!(card_marks("a ::"), vec![Piece::Text("a ::")]);
-        assert_eq!(card_marks("== x =="), vec![Piece::Text("== x ==")]);
-        assert_eq!(card_marks("{{c::x}}"), vec![Piece::Text("{{c::x}}")]);
+        assert_eq!(card_marks(":: b", true), vec![Piece::Text(":: b")]);
+        assert_eq!(card_marks("a ::", true), vec![Piece::Text("a ::")]);
+        assert_eq!(card_marks("== x ==", true), vec![Piece::Text("== x ==")]);
+        assert_eq!(card_marks("{{c::x}}", true), vec![Piece::Text("{{c::x}}")]);
         // Found by the fuzzer: a wide space before the word.
-        assert_eq!(card_marks("a\u{2009}b::c").len(), 3);
+        assert_eq!(card_marks("a\u{2009}b::c", true).len(), 3);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream,
 };
 
+use crate::core::card::syntax::allows_compact_cards;
 use crate::core::html::escape;
 use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
@@ -77,13 +78,15 @@ fn render_with(
     info: Option<&LinkInfo<'_>>,
 ) -> Rendered {
     // Front matter is not shown; an HTML block is shown as a paragraph of its source text.
-    let shown = &markdown[front_matter_end(markdown)..];
+    let start = front_matter_end(markdown);
+    let shown = &markdown[start..];
     let events = Parser::new_ext(shown, markdown_options()).map(|event| match event {
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
     });
     let mut renderer = Renderer::new(resolve, info);
+    renderer.compact_cards = allows_compact_cards(markdown, start);
     for event in TextMergeStream::new(events) {
         renderer.event(event);
     }
@@ -163,6 +166,8 @@ struct Renderer<'a, 'r> {
     links: Vec<bool>,
     /// Consecutive prose events (text and emphasis), held back to find wiki-links in them.
     run: Vec<Event<'a>>,
+    /// The note allows `Question::Answer` without spaces.
+    compact_cards: bool,
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
@@ -179,6 +184,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             in_code_block: false,
             links: Vec::new(),
             run: Vec::new(),
+            compact_cards: false,
         }
     }
 
@@ -467,7 +473,7 @@ impl<'a, 'r> Renderer<'a, 'r> {
             self.out.push(Event::Text(text.to_string().into()));
             return;
         }
-        for piece in card_marks(text) {
+        for piece in card_marks(text, self.compact_cards) {
             self.out.push(match piece {
                 Piece::Text(t) => Event::Text(t.to_string().into()),
                 Piece::Html(html) => Event::InlineHtml(html.into()),
