@@ -43,7 +43,7 @@ pub(super) fn card_marks(text: &str, compact: bool) -> Vec<Piece<'_>> {
     }
     if let Some(anchor) = anchor {
         pieces.push(Piece::Html(format!(
-            " <span class=\"block-anchor\" id=\"block-{0}\">^{0}</span>",
+            "<span class=\"block-anchor\" id=\"block-{0}\"></span>",
             escape(anchor)
         )));
     }

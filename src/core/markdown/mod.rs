@@ -253,9 +253,11 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.heading_text(&text);
                 self.out.push(Event::Text(text));
             }
+            // A line break in the source is one in the view, as Obsidian shows it: cards on
+            // consecutive lines stay apart.
             Event::SoftBreak | Event::HardBreak => {
                 self.heading_text(" ");
-                self.out.push(event);
+                self.out.push(Event::HardBreak);
             }
             // pulldown's checkbox has no accessible name; screen readers should hear the state.
             Event::TaskListMarker(done) => {
@@ -824,6 +826,12 @@ mod tests {
     }
 
     #[test]
+    fn cards_on_consecutive_lines_stay_apart() {
+        let html = render("Sun :: Star\nMoon :: Satellite", &resolve);
+        assert!(html.contains("Star<br />"), "{html}");
+    }
+
+    #[test]
     fn card_syntax_is_marked_in_the_note() {
         let html = render(
             "France :: Paris ^fr\n\nSpain ::: Madrid\n\nThe {{c1::Rhine::river}} and ==Danube== \
@@ -832,8 +840,9 @@ mod tests {
         );
         assert!(
             html.contains(
-                "France <span class=\"card-sep\" title=\"card: question, answer\">→</span> Paris \
-             <span class=\"block-anchor\" id=\"block-fr\">^fr</span>"
+                // The anchor is where links scroll to, not text to read.
+                "France <span class=\"card-sep\" title=\"card: question, answer\">→</span> Paris\
+             <span class=\"block-anchor\" id=\"block-fr\"></span>"
             ),
             "{html}"
         );
