@@ -14,9 +14,11 @@ use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
 
 mod card_marks;
+mod comment;
 mod url;
 
 use card_marks::{card_marks, Piece};
+use comment::without_comments;
 use url::{image_allowed, is_external, link_allowed};
 
 /// A note rendered to HTML, with the outline of its headings.
@@ -79,7 +81,8 @@ fn render_with(
 ) -> Rendered {
     // Front matter is not shown; an HTML block is shown as a paragraph of its source text.
     let start = front_matter_end(markdown);
-    let shown = &markdown[start..];
+    let shown = without_comments(&markdown[start..]);
+    let shown = shown.as_ref();
     let events = Parser::new_ext(shown, markdown_options()).map(|event| match event {
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
