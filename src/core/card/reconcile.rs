@@ -222,23 +222,7 @@ mod tests {
         let v1 = parse_cards("Q1 :: A1\nQ2 :: A2");
         let first = reconcile::<()>(&[], &v1, note);
         assert_eq!(first.insert.len(), 2);
-        let mut store: Vec<CardRecord> = first
-            .insert
-            .iter()
-            .map(|p| CardRecord {
-                id: p.id.clone(),
-                note_id: note.into(),
-                key: p.card.key.clone(),
-                retired: false,
-                written: Written {
-                    kind: p.card.kind.name().to_string(),
-                    front: p.card.front.clone(),
-                    back: p.card.back.clone(),
-                    position: p.position,
-                },
-                state: (),
-            })
-            .collect();
+        let mut store = stored(note, &first.insert);
         // The front of Q2 changes: Q2 retires, a new card comes.
         let v2 = parse_cards("Q1 :: A1 edited\nQ2 changed :: A2");
         let second = reconcile(&store, &v2, note);
