@@ -156,8 +156,12 @@ pub fn Editor(id: String) -> impl IntoView {
                 on:blur=move |_| state.flush()
             ></textarea>
             <p class="hint">
-                "Markdown with tables, task lists and ~~strikethrough~~. "
-                <kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd> " switches between editing and reading."
+                "Cards: " <code>"Q :: A"</code> ", " <code>"Q ::: A"</code> " (both ways), "
+                <code>"?"</code> " on a line between question and answer, "
+                <code>"{{c1::cloze}}"</code> ", " <code>"==highlight=="</code> ", "
+                <code>"^name"</code> " at a card's end. Type " <code>"[["</code> " or "
+                <code>"#"</code> " for suggestions. " <kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd>
+                " reads, " <kbd>"Ctrl"</kbd> "+" <kbd>"K"</kbd> " finds a note."
             </p>
         </div>
     }

@@ -15,10 +15,12 @@ use crate::core::route::encode;
 
 mod card_marks;
 mod comment;
+mod math;
 mod url;
 
 use card_marks::{card_marks, Piece};
 use comment::without_comments;
+use math::math_html;
 use url::{image_allowed, is_external, link_allowed};
 
 /// A note rendered to HTML, with the outline of its headings.
@@ -83,7 +85,8 @@ fn render_with(
     let start = front_matter_end(markdown);
     let shown = without_comments(&markdown[start..]);
     let shown = shown.as_ref();
-    let events = Parser::new_ext(shown, markdown_options()).map(|event| match event {
+    let options = markdown_options() | pulldown_cmark::Options::ENABLE_MATH;
+    let events = Parser::new_ext(shown, options).map(|event| match event {
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
@@ -250,6 +253,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
             Event::Code(code) => {
                 self.heading_text(&code);
                 self.out.push(Event::Code(code));
+            }
+            Event::InlineMath(tex) => {
+                self.heading_text(&tex);
+                self.out.push(Event::InlineHtml(math_html(&tex, false).into()));
+            }
+            Event::DisplayMath(tex) => {
+                self.heading_text(&tex);
+                self.out.push(Event::InlineHtml(math_html(&tex, true).into()));
             }
             // Raw HTML is shown as the text it is; like code, it holds no wiki-links.
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
@@ -604,6 +615,16 @@ mod tests {
             markdown_options(),
             Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
         );
+    }
+
+    #[test]
+    fn maths_is_drawn_as_mathml_and_prices_stay_text() {
+        let out = html("Area $\\pi r^2$ and\n\n$$\\int_0^1 x\\,dx$$");
+        assert!(out.contains("<math display=\"inline\">"), "{out}");
+        assert!(out.contains("<math display=\"block\">"), "{out}");
+        assert_eq!(html("From $5 to $10."), "<p>From $5 to $10.</p>\n");
+        assert_eq!(html("`$x$`"), "<p><code>$x$</code></p>\n");
+        check(&html("$\\operatorname{<img src=x onerror=alert(1)>}$")).unwrap();
     }
 
     #[test]
@@ -1102,6 +1123,37 @@ mod tests {
         "div",
         "sup",
         "mark",
+        // MathML, drawn by the browser; it carries no links or scripts.
+        "math",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mrow",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mspace",
+        "mpadded",
+        "mphantom",
+        "mstyle",
+        "mtable",
+        "mtr",
+        "mtd",
+        "merror",
+        "menclose",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+        "semantics",
+        "annotation",
     ];
     const VOID: &[&str] = &["img", "br", "hr", "input"];
     const ATTRS: &[&str] = &[
@@ -1120,6 +1172,33 @@ mod tests {
         "start",
         "style",
         "aria-label",
+        // MathML presentation attributes.
+        "display",
+        "displaystyle",
+        "scriptlevel",
+        "mathvariant",
+        "stretchy",
+        "symmetric",
+        "largeop",
+        "movablelimits",
+        "maxsize",
+        "minsize",
+        "linethickness",
+        "width",
+        "height",
+        "depth",
+        "lspace",
+        "rspace",
+        "accent",
+        "accentunder",
+        "columnalign",
+        "rowspacing",
+        "columnspacing",
+        "encoding",
+        "form",
+        "fence",
+        "separator",
+        "voffset",
     ];
 
     #[derive(Debug)]
@@ -1158,6 +1237,8 @@ mod tests {
                 .collect::<String>()
                 .to_ascii_lowercase();
             let mut attrs = Vec::new();
+            // MathML is foreign content, where `<mspace/>` closes itself.
+            let mut self_closed = false;
             loop {
                 while j < chars.len() && (chars[j].is_ascii_whitespace() || chars[j] == '/') {
                     j += 1;
@@ -1166,6 +1247,7 @@ mod tests {
                     return Err(format!("unterminated tag <{name}"));
                 }
                 if chars[j] == '>' {
+                    self_closed = chars[j - 1] == '/' && is_math(&name);
                     j += 1;
                     break;
                 }
@@ -1216,7 +1298,7 @@ mod tests {
                 attrs.push((attr, decode_entities(&value)));
             }
             if !closing {
-                if !VOID.contains(&name.as_str()) {
+                if !VOID.contains(&name.as_str()) && !self_closed {
                     open.push(name.clone());
                 }
                 tags.push(TagToken { name, attrs });
@@ -1322,6 +1404,18 @@ mod tests {
         }
     }
 
+    fn is_math(tag: &str) -> bool {
+        tag.starts_with('m') && tag != "mark"
+    }
+
+    /// A style of numbers, units and colours only: no `url(`, no `expression(`.
+    fn plain_style(value: &str) -> bool {
+        !value.contains("url") && !value.contains("expression")
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " .;:()#%-".contains(c))
+    }
+
     fn check(html: &str) -> Result<(), String> {
         for tag in tokenize(html)? {
             if !TAGS.contains(&tag.name.as_str()) {
@@ -1333,6 +1427,8 @@ mod tests {
                 }
                 match attr.as_str() {
                     "href" | "src" => check_url(attr, value)?,
+                    // MathML sizes and colours come from numbers the converter read.
+                    "style" if is_math(&tag.name) && plain_style(value) => {}
                     "style"
                         if !matches!(
                             value.as_str(),
@@ -1354,7 +1450,9 @@ mod tests {
                                     | "highlight"
                                     | "card-sep"
                                     | "block-anchor"
+                                    | "math-error"
                             ) && !class.starts_with("language-")
+                                && !(is_math(&tag.name) && class.starts_with("menv-"))
                             {
                                 return Err(format!("class {class:?}"));
                             }
@@ -1538,6 +1636,12 @@ mod tests {
         "<?",
         "?>",
         "{#id .cls}",
+        "$",
+        "$$",
+        "\\operatorname{",
+        "\\text{",
+        "\\frac{",
+        "}",
         "\u{0}",
         "\u{1}",
         "\u{b}",
