@@ -13,11 +13,13 @@ use crate::core::html::escape;
 use crate::core::note::link::{markdown_options, scan, WikiLink};
 use crate::core::route::encode;
 
+mod callout;
 mod card_marks;
 mod comment;
 mod math;
 mod url;
 
+use callout::{callout_line, Callout};
 use card_marks::{card_marks, Piece};
 use comment::without_comments;
 use math::math_html;
@@ -174,6 +176,12 @@ struct Renderer<'a, 'r> {
     run: Vec<Event<'a>>,
     /// The note allows `Question::Answer` without spaces.
     compact_cards: bool,
+    /// One entry per open quote: where its start sits in `out`, and its callout if it is one.
+    quotes: Vec<(usize, Option<Callout>)>,
+    /// A quote just opened and its first line, which may make it a callout, is still to come.
+    quote_pending: bool,
+    /// A callout's title line was taken: the break after it and an empty paragraph go too.
+    after_title: bool,
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
@@ -191,6 +199,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
             links: Vec::new(),
             run: Vec::new(),
             compact_cards: false,
+            quotes: Vec::new(),
+            quote_pending: false,
+            after_title: false,
         }
     }
 
@@ -198,6 +209,14 @@ impl<'a, 'r> Renderer<'a, 'r> {
         if self.image.is_some() {
             self.image_event(event);
             return;
+        }
+        if self.quote_pending && !matches!(event, Event::Start(Tag::Paragraph)) {
+            self.quote_pending = false;
+            if let Event::Text(text) = &event {
+                if self.take_callout_title(text) {
+                    return;
+                }
+            }
         }
         if !self.in_code_block && self.links.is_empty() && is_prose(&event) {
             self.run.push(event);
@@ -267,6 +286,26 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.heading_text(&text);
                 self.out.push(Event::Text(text));
             }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                self.quotes.push((self.out.len(), None));
+                self.quote_pending = true;
+                self.out.push(Event::Start(Tag::BlockQuote(kind)));
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => match self.quotes.pop() {
+                Some((_, Some(callout))) => {
+                    self.out.push(Event::InlineHtml(callout.close_html().into()))
+                }
+                _ => self.out.push(Event::End(TagEnd::BlockQuote(kind))),
+            },
+            Event::SoftBreak | Event::HardBreak if self.after_title => self.after_title = false,
+            Event::End(TagEnd::Paragraph) if self.after_title => {
+                self.after_title = false;
+                if matches!(self.out.last(), Some(Event::Start(Tag::Paragraph))) {
+                    self.out.pop();
+                } else {
+                    self.out.push(Event::End(TagEnd::Paragraph));
+                }
+            }
             // A line break in the source is one in the view, as Obsidian shows it: cards on
             // consecutive lines stay apart.
             Event::SoftBreak | Event::HardBreak => {
@@ -289,6 +328,23 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
             other => self.out.push(other),
         }
+    }
+
+    /// Makes the quote just opened a callout when its first line says so; the line becomes the
+    /// callout's title.
+    fn take_callout_title(&mut self, line: &str) -> bool {
+        let Some((start, open)) = self.quotes.last_mut() else {
+            return false;
+        };
+        let first_in_quote = matches!(self.out.get(*start + 1), Some(Event::Start(Tag::Paragraph)))
+            && self.out.len() == *start + 2;
+        let Some(callout) = callout_line(line).filter(|_| first_in_quote) else {
+            return false;
+        };
+        self.out[*start] = Event::InlineHtml(callout.open_html().into());
+        *open = Some(callout);
+        self.after_title = true;
+        true
     }
 
     fn image_event(&mut self, event: Event<'a>) {
@@ -615,6 +671,29 @@ mod tests {
             markdown_options(),
             Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
         );
+    }
+
+    #[test]
+    fn callouts_are_titled_boxes() {
+        assert_eq!(
+            html("> [!tip] Keep going\n> Body **text**"),
+            "<div class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Keep going</p>\n<p>Body <strong>text</strong></p>\n</div>"
+        );
+        assert_eq!(
+            html("> [!warning]-\n>\n> Hidden"),
+            "<details class=\"callout callout-warning\"><summary class=\"callout-title\">Warning</summary>\n<p>Hidden</p>\n</details>"
+        );
+        assert!(html("> [!faq]+ Q").starts_with("<details class=\"callout callout-question\" open=\"\">"));
+        // Only the first line of a quote makes a callout.
+        assert_eq!(
+            html("> text\n> [!note]"),
+            "<blockquote>\n<p>text<br />\n[!note]</p>\n</blockquote>\n"
+        );
+        let nested = html("> [!note] Outer\n> > [!bug] Inner\n> > b");
+        assert!(nested.contains("callout-bug"), "{nested}");
+        assert!(nested.ends_with("</div></div>"), "{nested}");
+        check(&nested).unwrap();
+        check(&html("> [!note] *a* <img src=x onerror=y>\n> b")).unwrap();
     }
 
     #[test]
@@ -1123,6 +1202,8 @@ mod tests {
         "div",
         "sup",
         "mark",
+        "details",
+        "summary",
         // MathML, drawn by the browser; it carries no links or scripts.
         "math",
         "mi",
@@ -1172,6 +1253,8 @@ mod tests {
         "start",
         "style",
         "aria-label",
+        "role",
+        "open",
         // MathML presentation attributes.
         "display",
         "displaystyle",
@@ -1451,7 +1534,10 @@ mod tests {
                                     | "card-sep"
                                     | "block-anchor"
                                     | "math-error"
+                                    | "callout"
+                                    | "callout-title"
                             ) && !class.starts_with("language-")
+                                && !class.starts_with("callout-")
                                 && !(is_math(&tag.name) && class.starts_with("menv-"))
                             {
                                 return Err(format!("class {class:?}"));
@@ -1636,6 +1722,8 @@ mod tests {
         "<?",
         "?>",
         "{#id .cls}",
+        "[!note]",
+        "[!tip]- ",
         "$",
         "$$",
         "\\operatorname{",
