@@ -27,6 +27,8 @@ pub enum Route {
     Course { id: String },
     /// Bringing notes and cards in from other tools, and taking them out.
     ImportExport,
+    /// The notes that carry a tag (its key: lowercase, without `#`).
+    Tag { name: String },
 }
 
 impl Route {
@@ -59,6 +61,10 @@ impl Route {
                 Some(id) => Route::Course { id },
                 None => Route::Home,
             },
+            (Some("tag"), Some(name), None) => match decode(name) {
+                Some(name) if !name.is_empty() => Route::Tag { name },
+                _ => Route::Home,
+            },
             (Some("new"), Some(title), None) => match decode(title) {
                 Some(title) if !title.trim().is_empty() => Route::NewNote { title },
                 _ => Route::Home,
@@ -86,6 +92,7 @@ impl Route {
             Route::Open { url, key } => format!("#/open?url={}&key={}", encode(url), encode(key)),
             Route::Course { id } => format!("#/course/{}", encode(id)),
             Route::ImportExport => "#/import-export".to_string(),
+            Route::Tag { name } => format!("#/tag/{}", encode(name)),
         }
     }
 
@@ -185,6 +192,9 @@ mod tests {
             Route::Stats,
             Route::Settings,
             Route::ImportExport,
+            Route::Tag {
+                name: "maths/algebra".into(),
+            },
             Route::Search {
                 query: "spaced rep".into(),
             },

@@ -17,6 +17,7 @@ mod share;
 mod sidebar;
 mod stats;
 mod switcher;
+mod tag;
 mod update;
 
 use std::sync::Arc;
@@ -217,6 +218,7 @@ pub fn App() -> impl IntoView {
                     }
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
                     Route::ImportExport => view! { <import_export::ImportExportPage /> }.into_any(),
+                    Route::Tag { name } => view! { <tag::TagPage name=name /> }.into_any(),
                 })}
             </main>
         </div>

@@ -2,6 +2,8 @@
 //! highlight delimiter and a closing `^anchor` look like. The card parser, the note view and
 //! search all read cards through it, so they agree on what a card is.
 
+use crate::core::note::tag::tags_of;
+
 /// A cloze opener `{{cN::` at `at` (`c` in either case, as Anki takes it; N a number from 1):
 /// its number and its length.
 pub fn cloze_opener(bytes: &[u8], at: usize) -> Option<(u32, usize)> {
@@ -60,35 +62,12 @@ pub fn separator_len(bytes: &[u8], at: usize, compact: bool) -> Option<usize> {
 }
 
 /// Whether a note opts in to compact cards (`Question::Answer`, no spaces), as the Obsidian
-/// spaced-repetition plugin's notes do: a `#flashcards` tag in the text, or `flashcards` among
-/// the tags of its front matter.
+/// spaced-repetition plugin's notes do: a `#flashcards` tag (or a deck under it,
+/// `#flashcards/spanish`) in the text or among the tags of its front matter.
 pub fn allows_compact_cards(markdown: &str, front_matter_end: usize) -> bool {
-    let (front_matter, body) = markdown.split_at(front_matter_end.min(markdown.len()));
-    let tagged = body.match_indices("#flashcards").any(|(at, tag)| {
-        let before = body[..at].chars().next_back();
-        let after = body[at + tag.len()..].chars().next();
-        before.is_none_or(|c| c.is_whitespace() || c == '(')
-            && after.is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/')))
-    });
-    let mut in_tags = false;
-    let listed = front_matter.lines().any(|line| {
-        let trimmed = line.trim();
-        if let Some(value) = trimmed
-            .strip_prefix("tags:")
-            .or_else(|| trimmed.strip_prefix("tag:"))
-        {
-            in_tags = true;
-            return value
-                .split(|c: char| c == ',' || c == '[' || c == ']' || c.is_whitespace())
-                .any(|tag| tag.trim_matches(['"', '\'', '#']) == "flashcards");
-        }
-        if in_tags && trimmed.starts_with('-') {
-            return trimmed[1..].trim().trim_matches(['"', '\'', '#']) == "flashcards";
-        }
-        in_tags = false;
-        false
-    });
-    tagged || listed
+    tags_of(markdown, front_matter_end)
+        .iter()
+        .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
 }
 
 /// How many `:` follow from `at`.

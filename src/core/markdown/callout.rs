@@ -133,7 +133,14 @@ mod tests {
 
     #[test]
     fn other_brackets_are_not_callouts() {
-        for line in ["[!]", "[!a b]", "[note]", "[!note]x", "text [!note]", "[!note"] {
+        for line in [
+            "[!]",
+            "[!a b]",
+            "[note]",
+            "[!note]x",
+            "text [!note]",
+            "[!note",
+        ] {
             assert_eq!(callout_line(line), None, "{line}");
         }
     }

@@ -32,15 +32,61 @@ pub(super) fn math_html(tex: &str, block: bool) -> String {
 
 /// MathML elements and attributes the converter writes.
 const ELEMENTS: &[&str] = &[
-    "math", "mi", "mn", "mo", "ms", "mtext", "mrow", "mfrac", "msqrt", "mroot", "msub", "msup",
-    "msubsup", "munder", "mover", "munderover", "mspace", "mpadded", "mphantom", "mstyle",
-    "mtable", "mtr", "mtd", "merror", "menclose", "mmultiscripts", "mprescripts", "none",
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mspace",
+    "mpadded",
+    "mphantom",
+    "mstyle",
+    "mtable",
+    "mtr",
+    "mtd",
+    "merror",
+    "menclose",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
 ];
 const ATTRIBUTES: &[&str] = &[
-    "display", "displaystyle", "scriptlevel", "mathvariant", "stretchy", "symmetric", "largeop",
-    "movablelimits", "maxsize", "minsize", "linethickness", "width", "height", "depth", "lspace",
-    "rspace", "accent", "accentunder", "columnalign", "class", "style", "form", "fence",
-    "separator", "voffset",
+    "display",
+    "displaystyle",
+    "scriptlevel",
+    "mathvariant",
+    "stretchy",
+    "symmetric",
+    "largeop",
+    "movablelimits",
+    "maxsize",
+    "minsize",
+    "linethickness",
+    "width",
+    "height",
+    "depth",
+    "lspace",
+    "rspace",
+    "accent",
+    "accentunder",
+    "columnalign",
+    "class",
+    "style",
+    "form",
+    "fence",
+    "separator",
+    "voffset",
 ];
 
 /// Keeps the converter's own tags and escapes every other `<`. The converter echoes some of
@@ -204,7 +250,10 @@ mod tests {
         ] {
             let html = math_html(tex, false);
             assert!(only_our_tags(&html), "{tex}: {html}");
-            assert!(!html.contains("<script") && !html.contains("<img"), "{tex}: {html}");
+            assert!(
+                !html.contains("<script") && !html.contains("<img"),
+                "{tex}: {html}"
+            );
         }
     }
 

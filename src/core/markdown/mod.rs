@@ -10,8 +10,10 @@ use pulldown_cmark::{
 
 use crate::core::card::syntax::allows_compact_cards;
 use crate::core::html::escape;
+pub use crate::core::note::front_matter::front_matter_end;
 use crate::core::note::link::{markdown_options, scan, WikiLink};
-use crate::core::route::encode;
+use crate::core::note::tag::{tag_key, tags_in_line};
+use crate::core::route::{encode, Route};
 
 mod callout;
 mod card_marks;
@@ -105,28 +107,6 @@ fn render_with(
         html,
         headings: renderer.headings,
     }
-}
-
-/// Where the text after a front matter block (Obsidian's properties: a first line `---`, `key:
-/// value` lines, a line `---` or `...`) starts; 0 when there is none. The block stays in the
-/// note's text, as Obsidian keeps it, but is neither shown nor a place for cards.
-pub fn front_matter_end(markdown: &str) -> usize {
-    let text = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
-    let skipped = markdown.len() - text.len();
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
-        return 0;
-    };
-    let mut at = text.len() - rest.len();
-    for line in rest.split_inclusive('\n') {
-        at += line.len();
-        if matches!(line.trim_end(), "---" | "...") {
-            return skipped + at;
-        }
-    }
-    0
 }
 
 /// The part of a heading's id after `h-`, so `[[Title#Heading]]` can point at
@@ -275,11 +255,13 @@ impl<'a, 'r> Renderer<'a, 'r> {
             }
             Event::InlineMath(tex) => {
                 self.heading_text(&tex);
-                self.out.push(Event::InlineHtml(math_html(&tex, false).into()));
+                self.out
+                    .push(Event::InlineHtml(math_html(&tex, false).into()));
             }
             Event::DisplayMath(tex) => {
                 self.heading_text(&tex);
-                self.out.push(Event::InlineHtml(math_html(&tex, true).into()));
+                self.out
+                    .push(Event::InlineHtml(math_html(&tex, true).into()));
             }
             // Raw HTML is shown as the text it is; like code, it holds no wiki-links.
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
@@ -292,9 +274,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
                 self.out.push(Event::Start(Tag::BlockQuote(kind)));
             }
             Event::End(TagEnd::BlockQuote(kind)) => match self.quotes.pop() {
-                Some((_, Some(callout))) => {
-                    self.out.push(Event::InlineHtml(callout.close_html().into()))
-                }
+                Some((_, Some(callout))) => self
+                    .out
+                    .push(Event::InlineHtml(callout.close_html().into())),
                 _ => self.out.push(Event::End(TagEnd::BlockQuote(kind))),
             },
             Event::SoftBreak | Event::HardBreak if self.after_title => self.after_title = false,
@@ -546,10 +528,35 @@ impl<'a, 'r> Renderer<'a, 'r> {
             return;
         }
         for piece in card_marks(text, self.compact_cards) {
-            self.out.push(match piece {
-                Piece::Text(t) => Event::Text(t.to_string().into()),
-                Piece::Html(html) => Event::InlineHtml(html.into()),
-            });
+            match piece {
+                Piece::Text(t) => self.tagged_text(t),
+                Piece::Html(html) => self.out.push(Event::InlineHtml(html.into())),
+            }
+        }
+    }
+
+    /// Text with each `#tag` as a link to the notes that carry it.
+    fn tagged_text(&mut self, text: &str) {
+        let mut at = 0;
+        for range in tags_in_line(text) {
+            if range.start > at {
+                self.out
+                    .push(Event::Text(text[at..range.start].to_string().into()));
+            }
+            let tag = &text[range.clone()];
+            let href = Route::Tag { name: tag_key(tag) }.to_fragment();
+            self.out.push(Event::InlineHtml(
+                format!(
+                    "<a class=\"tag\" href=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(tag)
+                )
+                .into(),
+            ));
+            at = range.end;
+        }
+        if at < text.len() {
+            self.out.push(Event::Text(text[at..].to_string().into()));
         }
     }
 
@@ -674,6 +681,18 @@ mod tests {
     }
 
     #[test]
+    fn tags_link_to_the_notes_that_carry_them() {
+        assert_eq!(
+            html("Study #Maths/Algebra, not #1 or a#b. `#code`"),
+            "<p>Study <a class=\"tag\" href=\"#/tag/maths%2Falgebra\">#Maths/Algebra</a>, not #1 or a#b. <code>#code</code></p>\n"
+        );
+        assert_eq!(
+            html("# Heading #x"),
+            "<h1 id=\"h-heading-x\">Heading #x</h1>\n"
+        );
+    }
+
+    #[test]
     fn callouts_are_titled_boxes() {
         assert_eq!(
             html("> [!tip] Keep going\n> Body **text**"),
@@ -683,7 +702,8 @@ mod tests {
             html("> [!warning]-\n>\n> Hidden"),
             "<details class=\"callout callout-warning\"><summary class=\"callout-title\">Warning</summary>\n<p>Hidden</p>\n</details>"
         );
-        assert!(html("> [!faq]+ Q").starts_with("<details class=\"callout callout-question\" open=\"\">"));
+        assert!(html("> [!faq]+ Q")
+            .starts_with("<details class=\"callout callout-question\" open=\"\">"));
         // Only the first line of a quote makes a callout.
         assert_eq!(
             html("> text\n> [!note]"),
@@ -1493,7 +1513,8 @@ mod tests {
 
     /// A style of numbers, units and colours only: no `url(`, no `expression(`.
     fn plain_style(value: &str) -> bool {
-        !value.contains("url") && !value.contains("expression")
+        !value.contains("url")
+            && !value.contains("expression")
             && value
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || " .;:()#%-".contains(c))
@@ -1535,6 +1556,7 @@ mod tests {
                                     | "block-anchor"
                                     | "math-error"
                                     | "callout"
+                                    | "tag"
                                     | "callout-title"
                             ) && !class.starts_with("language-")
                                 && !class.starts_with("callout-")

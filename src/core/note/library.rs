@@ -5,6 +5,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::core::note::link::{link_line, parse_links, rewrite_links, WikiLink};
+use crate::core::note::tag::{note_tags, tag_key};
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
 
 /// All notes, indexed by id, by title and by what links to them.
@@ -137,6 +138,24 @@ impl Library {
     /// Notes most recently updated first; equal times by title.
     pub fn notes_by_recent(&self) -> Vec<&Note> {
         self.recent(usize::MAX)
+    }
+
+    /// The notes that carry a tag (by key, see [`tag_key`]; `#area` also takes `#area/topic`),
+    /// by title.
+    pub fn tagged(&self, tag: &str) -> Vec<&Note> {
+        let key = tag_key(tag);
+        let nested = format!("{key}/");
+        let mut notes: Vec<&Note> = self
+            .notes
+            .values()
+            .filter(|n| {
+                note_tags(&n.body)
+                    .iter()
+                    .any(|t| *t == key || t.starts_with(&nested))
+            })
+            .collect();
+        crate::core::sort_by_cached_key(&mut notes, |n| title_key(&n.title));
+        notes
     }
 
     /// The `limit` most recently updated notes, in the order of [`Library::notes_by_recent`].
@@ -448,6 +467,18 @@ mod tests {
 
     fn sources(backlinks: &[Backlink]) -> Vec<&str> {
         backlinks.iter().map(|b| b.source.as_str()).collect()
+    }
+
+    #[test]
+    fn a_tag_lists_the_notes_that_carry_it_and_its_nested_tags() {
+        let lib = Library::from_notes(vec![
+            note("1", "Zeta", "#maths/algebra", 1.0),
+            note("2", "alpha", "---\ntags: [Maths]\n---\nText", 2.0),
+            note("3", "Other", "#mathsy `#maths`", 3.0),
+        ]);
+        assert_eq!(titles(&lib.tagged("#Maths")), ["alpha", "Zeta"]);
+        assert_eq!(titles(&lib.tagged("maths/algebra")), ["Zeta"]);
+        assert!(lib.tagged("nothing").is_empty());
     }
 
     #[test]

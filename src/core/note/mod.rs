@@ -1,7 +1,9 @@
 //! A note: a titled Markdown text with a stable id and its created/updated times.
 
+pub mod front_matter;
 pub mod library;
 pub mod link;
+pub mod tag;
 
 use serde::{Deserialize, Serialize};
 
