@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::AppState;
+use crate::core::editor::suggest::{anchors, best, headings, Kind, Suggesting};
 use crate::core::note::Note;
 use crate::core::search::{fuzzy_titles, Hit};
 
@@ -86,6 +87,36 @@ impl AppState {
             self.search_index.with_value(|index| {
                 index.search(query, limit, |id| lib.get(id).map(|n| n.body.as_str()))
             })
+        })
+    }
+
+    /// What the editor offers where the caret is writing: titles (the most recent first while
+    /// nothing is typed), a note's headings or card anchors, or tags. The library's tags are
+    /// read once into `tags` and reused while the same tag is being typed.
+    pub fn editor_suggestions(
+        &self,
+        at: &Suggesting,
+        limit: usize,
+        tags: &mut Option<Vec<String>>,
+    ) -> Vec<String> {
+        self.library.with_untracked(|lib| match &at.kind {
+            Kind::Title => {
+                let titles: Vec<&str> = lib
+                    .notes_by_recent()
+                    .into_iter()
+                    .map(|n| n.title.as_str())
+                    .collect();
+                best(&at.query, &titles, limit)
+            }
+            Kind::Heading { note } => lib
+                .by_title(note)
+                .map(|n| best(&at.query, &headings(&n.body), limit))
+                .unwrap_or_default(),
+            Kind::Anchor { note } => lib
+                .by_title(note)
+                .map(|n| best(&at.query, &anchors(&n.body), limit))
+                .unwrap_or_default(),
+            Kind::Tag => best(&at.query, tags.get_or_insert_with(|| lib.tags()), limit),
         })
     }
 

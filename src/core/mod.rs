@@ -3,6 +3,7 @@
 pub mod card;
 pub mod chart;
 pub mod date;
+pub mod editor;
 pub mod exchange;
 pub mod html;
 pub mod interop;

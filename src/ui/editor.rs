@@ -1,4 +1,5 @@
-//! The editor: the title field (renames on Enter or leaving it) and the Markdown text.
+//! The editor: the title field (renames on Enter or leaving it) and the Markdown text, which
+//! suggests titles, headings, card anchors and tags while a link or tag is being written.
 
 use std::rc::Rc;
 
@@ -6,9 +7,25 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::caret::below_caret;
 use super::text;
 
 use crate::app::AppState;
+use crate::core::editor::suggest::{pick, suggestion_at, Suggesting};
+use crate::core::editor::{byte_at_utf16, utf16_at_byte};
+
+/// Suggestions shown at once.
+const SUGGESTIONS: usize = 8;
+
+/// The open suggestion list: where it applies, what it offers, which one is chosen, and where
+/// it is drawn (left, top) inside the editor.
+#[derive(Clone)]
+struct Offer {
+    at: Suggesting,
+    choices: Vec<String>,
+    active: usize,
+    place: (f64, f64),
+}
 
 #[component]
 pub fn Editor(id: String) -> impl IntoView {
@@ -99,9 +116,93 @@ pub fn Editor(id: String) -> impl IntoView {
             _ => {}
         }
     };
+    let offer = RwSignal::new(None::<Offer>);
+    // The library's tags, read when a tag is first being typed and kept while the list is open.
+    let tags = StoredValue::new(None::<Vec<String>>);
+    // Reads what the caret is writing in `value` and offers what fits, or closes the list.
+    let refresh_offer = move |value: &str| {
+        let Some(area) = text_area.try_get_untracked().flatten() else {
+            return;
+        };
+        let caret = area.selection_start().ok().flatten().unwrap_or(0);
+        let at = (area.selection_end().ok().flatten() == Some(caret))
+            .then(|| suggestion_at(value, byte_at_utf16(value, caret)))
+            .flatten();
+        let next = at.and_then(|at| {
+            let mut cached = tags.try_get_value().flatten();
+            let choices = state.editor_suggestions(&at, SUGGESTIONS, &mut cached);
+            tags.try_set_value(cached);
+            if choices.is_empty() {
+                return None;
+            }
+            let start = utf16_at_byte(value, at.replace.start.saturating_sub(1));
+            let (left, top) = below_caret(&area, start).unwrap_or((0.0, 0.0));
+            Some(Offer {
+                at,
+                choices,
+                active: 0,
+                place: (
+                    left + f64::from(area.offset_left()),
+                    top + f64::from(area.offset_top()),
+                ),
+            })
+        });
+        if next.is_none() {
+            tags.try_set_value(None);
+        }
+        offer.try_set(next);
+    };
+    // Held as a plain stored string so the list's views, which must be `Send`, can pick.
+    let note_id = StoredValue::new(id.to_string());
+    let take_offer = move |index: usize| {
+        let (Some(area), Some(Some(open)), Some(id)) = (
+            text_area.try_get_untracked().flatten(),
+            offer.try_get_untracked(),
+            note_id.try_get_value(),
+        ) else {
+            return;
+        };
+        let Some(choice) = open.choices.get(index) else {
+            return;
+        };
+        let value = area.value();
+        let (text, caret) = pick(&value, &open.at, choice);
+        area.set_value(&text);
+        let caret = utf16_at_byte(&text, caret);
+        let _ = area.set_selection_range(caret, caret);
+        offer.try_set(None);
+        state.edit_body(&id, &text);
+    };
     let on_text_input = {
         let id = id.clone();
-        move |e: ev::Event| state.edit_body(&id, &event_target_value(&e))
+        move |e: ev::Event| {
+            let value = event_target_value(&e);
+            state.edit_body(&id, &value);
+            refresh_offer(&value);
+        }
+    };
+    let on_text_key = {
+        move |e: ev::KeyboardEvent| {
+            let Some(Some(open)) = offer.try_get_untracked() else {
+                return;
+            };
+            let count = open.choices.len();
+            let step = |by: usize| {
+                offer.update(|o| {
+                    if let Some(o) = o {
+                        o.active = (o.active + by) % count;
+                    }
+                })
+            };
+            match e.key().as_str() {
+                "ArrowDown" => step(1),
+                "ArrowUp" => step(count - 1),
+                "Enter" | "Tab" => take_offer(open.active),
+                "Escape" => offer.set(None),
+                _ => return,
+            }
+            e.prevent_default();
+        }
     };
 
     // Put the cursor where the user will type: the title of a new note, else the text.
@@ -151,10 +252,58 @@ pub fn Editor(id: String) -> impl IntoView {
                 node_ref=text_area
                 spellcheck="true"
                 placeholder="Write in Markdown. Link other notes with [[Title]]."
+                aria-autocomplete="list"
+                aria-controls="note-suggestions"
+                aria-activedescendant=move || {
+                    offer.get().map(|o| format!("suggestion-{}", o.active))
+                }
                 prop:value=initial_body
                 on:input=on_text_input
-                on:blur=move |_| state.flush()
+                on:keydown=on_text_key
+                on:click=move |_| {
+                    if let Some(area) = text_area.try_get_untracked().flatten() {
+                        refresh_offer(&area.value());
+                    }
+                }
+                on:blur=move |_| {
+                    offer.try_set(None);
+                    state.flush();
+                }
             ></textarea>
+            <ul
+                id="note-suggestions"
+                class="suggestions"
+                role="listbox"
+                aria-label="Suggestions"
+                hidden=move || offer.with(Option::is_none)
+                style:left=move || offer.with(|o| o.as_ref().map(|o| format!("{}px", o.place.0)))
+                style:top=move || offer.with(|o| o.as_ref().map(|o| format!("{}px", o.place.1)))
+            >
+                {move || offer.get().map(|open| {
+                    open.choices.into_iter().enumerate().map(|(i, choice)| {
+                        view! {
+                            <li
+                                id=format!("suggestion-{i}")
+                                role="option"
+                                aria-selected=(i == open.active).to_string()
+                                // Picking must not take the focus from the text first.
+                                on:mousedown=move |e| {
+                                    e.prevent_default();
+                                    take_offer(i);
+                                }
+                            >
+                                {choice}
+                            </li>
+                        }
+                    }).collect_view()
+                })}
+            </ul>
+            <p class="visually-hidden" aria-live="polite">
+                {text(move || offer.with(|o| o.as_ref().map(|o| match o.choices.len() {
+                    1 => "1 suggestion".to_string(),
+                    n => format!("{n} suggestions"),
+                }).unwrap_or_default()))}
+            </p>
             <p class="hint">
                 "Cards: " <code>"Q :: A"</code> ", " <code>"Q ::: A"</code> " (both ways), "
                 <code>"?"</code> " on a line between question and answer, "

@@ -169,10 +169,17 @@ pub fn Preview(
         .iter()
         .filter_map(|i| i.renamed_from.clone().map(|from| (from, i.title.clone())))
         .collect();
-    let rows: Vec<(String, &'static str)> = plan
+    // Each note says how many cards it makes, so a surprise shows before anything is stored.
+    let rows: Vec<(String, &'static str, String)> = plan
         .items
         .iter()
-        .map(|i| (i.title.clone(), change_label(i.change)))
+        .map(|i| {
+            (
+                i.title.clone(),
+                change_label(i.change),
+                plural(i.cards, "card"),
+            )
+        })
         .collect();
     let rows = StoredValue::new(rows);
     // Shared, not copied, with the import: a large bundle's plan holds all its notes.
@@ -232,8 +239,11 @@ pub fn Preview(
             summary=(if own { "Notes to import" } else { "Notes in this bundle" }).to_string()
         >
             <ul>
-                {rows.get_value().into_iter().map(|(title, label)| view! {
-                    <li><span>{title}</span> <span class="import-change">{label}</span></li>
+                {rows.get_value().into_iter().map(|(title, label, cards)| view! {
+                    <li>
+                        <span>{title}</span> <span class="import-cards">{cards}</span>
+                        <span class="import-change">{label}</span>
+                    </li>
                 }).collect_view()}
             </ul>
         </Details>

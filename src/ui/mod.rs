@@ -2,6 +2,7 @@
 
 mod backlinks;
 mod backup;
+mod caret;
 mod course;
 mod dialog;
 mod editor;

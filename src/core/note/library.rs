@@ -158,6 +158,19 @@ impl Library {
         notes
     }
 
+    /// Every tag in the library, the most used first (then by name).
+    pub fn tags(&self) -> Vec<String> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for note in self.notes.values() {
+            for tag in note_tags(&note.body) {
+                *counts.entry(tag).or_default() += 1;
+            }
+        }
+        let mut tags: Vec<(String, usize)> = counts.into_iter().collect();
+        crate::core::sort_by(&mut tags, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        tags.into_iter().map(|(tag, _)| tag).collect()
+    }
+
     /// The `limit` most recently updated notes, in the order of [`Library::notes_by_recent`].
     /// Only those are sorted, so a short list of a large library stays cheap to make on every
     /// keystroke.
@@ -479,6 +492,7 @@ mod tests {
         assert_eq!(titles(&lib.tagged("#Maths")), ["alpha", "Zeta"]);
         assert_eq!(titles(&lib.tagged("maths/algebra")), ["Zeta"]);
         assert!(lib.tagged("nothing").is_empty());
+        assert_eq!(lib.tags(), ["maths", "maths/algebra", "mathsy"]);
     }
 
     #[test]
