@@ -28,17 +28,17 @@ pub(super) fn card_marks(text: &str, compact: bool) -> Vec<Piece<'_>> {
     let mut rest = body;
     let mut separated = false;
     while !rest.is_empty() {
-        let Some((start, end, html)) = next_mark(rest, separated, compact) else {
+        let Some((start, end, mark)) = next_mark(rest, separated, compact) else {
             pieces.push(Piece::Text(rest));
             break;
         };
-        if html.contains("card-sep") {
+        if matches!(mark, Mark::Separator { .. }) {
             separated = true;
         }
         if start > 0 {
             pieces.push(Piece::Text(&rest[..start]));
         }
-        pieces.push(Piece::Html(html));
+        pieces.push(Piece::Html(mark.html()));
         rest = &rest[end..];
     }
     if let Some(anchor) = anchor {
@@ -58,50 +58,71 @@ fn split_anchor(text: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The first card mark in `text`: its byte range and its HTML. Only the first `::` of a piece is
-/// a separator.
-fn next_mark(text: &str, separated: bool, compact: bool) -> Option<(usize, usize, String)> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < text.len() {
-        if let Some(found) = cloze_at(text, i) {
-            let (len, answer, hint) = found;
-            let title = hint.map_or_else(|| "cloze".to_string(), |h| format!("cloze, hint: {h}"));
-            return Some((
-                i,
-                i + len,
+/// A piece of card syntax found in prose.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Mark<'t> {
+    /// `{{cN::answer}}` or `{{cN::answer::hint}}`.
+    Cloze {
+        answer: &'t str,
+        hint: Option<&'t str>,
+    },
+    /// `==text==`.
+    Highlight { text: &'t str },
+    /// `::` (front to back) or `:::` (both ways).
+    Separator { two_way: bool },
+}
+
+impl Mark<'_> {
+    fn html(&self) -> String {
+        match self {
+            Mark::Cloze { answer, hint } => {
+                let title =
+                    hint.map_or_else(|| "cloze".to_string(), |h| format!("cloze, hint: {h}"));
                 format!(
                     "<mark class=\"cloze\" title=\"{}\">{}</mark>",
                     escape(&title),
                     escape(answer)
-                ),
-            ));
+                )
+            }
+            Mark::Highlight { text } => {
+                format!("<mark class=\"highlight\">{}</mark>", escape(text))
+            }
+            Mark::Separator { two_way } => {
+                let (symbol, title) = if *two_way {
+                    ("⇄", "two-way card: question, answer")
+                } else {
+                    ("→", "card: question, answer")
+                };
+                format!("<span class=\"card-sep\" title=\"{title}\">{symbol}</span>")
+            }
+        }
+    }
+}
+
+/// The first card mark in `text` and its byte range. Only the first `::` of a piece is a
+/// separator (`separated` says one was found already).
+pub(crate) fn next_mark(
+    text: &str,
+    separated: bool,
+    compact: bool,
+) -> Option<(usize, usize, Mark<'_>)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        if let Some((len, answer, hint)) = cloze_at(text, i) {
+            return Some((i, i + len, Mark::Cloze { answer, hint }));
         }
         if let Some(close) = highlight_close(bytes, i) {
-            return Some((
-                i,
-                close + 2,
-                format!(
-                    "<mark class=\"highlight\">{}</mark>",
-                    escape(&text[i + 2..close])
-                ),
-            ));
+            let text = &text[i + 2..close];
+            return Some((i, close + 2, Mark::Highlight { text }));
         }
         if bytes[i] == b':' {
             let run = syntax::colon_run(bytes, i);
             if let (false, Some(len)) = (separated, syntax::separator_len(bytes, i, compact)) {
                 let filled = !text[i + len..].trim().is_empty() && !text[..i].trim().is_empty();
                 if filled && !syntax::in_url(text, i) {
-                    let (symbol, title) = if len == 3 {
-                        ("⇄", "two-way card: question, answer")
-                    } else {
-                        ("→", "card: question, answer")
-                    };
-                    return Some((
-                        i,
-                        i + len,
-                        format!("<span class=\"card-sep\" title=\"{title}\">{symbol}</span>"),
-                    ));
+                    let two_way = len == 3;
+                    return Some((i, i + len, Mark::Separator { two_way }));
                 }
             }
             i += run;

@@ -16,7 +16,7 @@ use crate::core::note::tag::{tag_key, tags_in_line};
 use crate::core::route::{encode, Route};
 
 mod callout;
-mod card_marks;
+pub(crate) mod card_marks;
 mod comment;
 mod math;
 mod url;
