@@ -8,6 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::caret::below_caret;
+use super::colours::Colours;
 use super::text;
 
 use crate::app::AppState;
@@ -43,6 +44,7 @@ pub fn Editor(id: String) -> impl IntoView {
     };
     let (initial_title, initial_body) = note().unwrap_or_default();
     let text_area = NodeRef::<html::Textarea>::new();
+    let colours = Colours::new();
     // Text that changed from elsewhere (another tab, a rename's link rewrite) replaces what is
     // shown; what the user types is already in the library, so it never differs for that.
     Effect::new({
@@ -55,6 +57,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 if area.value() != body {
                     area.set_value(&body);
                 }
+                colours.show(&body);
             }
         }
     });
@@ -178,6 +181,7 @@ pub fn Editor(id: String) -> impl IntoView {
         move |e: ev::Event| {
             let value = event_target_value(&e);
             state.edit_body(&id, &value);
+            colours.show(&value);
             refresh_offer(&value);
         }
     };
@@ -246,6 +250,8 @@ pub fn Editor(id: String) -> impl IntoView {
                 {text(move || title_error.get().unwrap_or_default())}
             </p>
             <label class="visually-hidden" for="note-text">"Note text"</label>
+            <div class="text-frame">
+            <div class="text-colours" aria-hidden="true" node_ref=colours.layer></div>
             <textarea
                 id="note-text"
                 class="text-input"
@@ -260,6 +266,11 @@ pub fn Editor(id: String) -> impl IntoView {
                 prop:value=initial_body
                 on:input=on_text_input
                 on:keydown=on_text_key
+                on:scroll=move |_| {
+                    if let Some(area) = text_area.try_get_untracked().flatten() {
+                        colours.follow(&area);
+                    }
+                }
                 on:click=move |_| {
                     if let Some(area) = text_area.try_get_untracked().flatten() {
                         refresh_offer(&area.value());
@@ -270,6 +281,7 @@ pub fn Editor(id: String) -> impl IntoView {
                     state.flush();
                 }
             ></textarea>
+            </div>
             <ul
                 id="note-suggestions"
                 class="suggestions"

@@ -3,6 +3,7 @@
 mod backlinks;
 mod backup;
 mod caret;
+mod colours;
 mod course;
 mod dialog;
 mod editor;

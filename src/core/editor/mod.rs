@@ -1,5 +1,7 @@
-//! The editor's logic: what it suggests while one writes, and carets as the browser counts them.
+//! The editor's logic: its colours, what it suggests while one writes, and carets as the browser
+//! counts them.
 
+pub mod highlight;
 pub mod suggest;
 
 /// The byte offset of a caret the browser gives in UTF-16 units (`selectionStart`); past the
