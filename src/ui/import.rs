@@ -241,8 +241,8 @@ pub fn Preview(
             <ul>
                 {rows.get_value().into_iter().map(|(title, label, cards)| view! {
                     <li>
-                        <span>{title}</span> <span class="import-cards">{cards}</span>
-                        <span class="import-change">{label}</span>
+                        <span>{title}</span> " " <span class="import-cards">{cards}</span>
+                        " " <span class="import-change">{label}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -52,4 +52,19 @@ describeApp('card syntax', (test) => {
     const fronts = (await noteCards(page)).map((c) => c.front).sort();
     assert.deepEqual(fronts, ['Question', 'Star', 'Sun']);
   });
+
+  test('the import preview says how many cards each note makes', async ({ page }) => {
+    await page.evaluate(() => (window.location.hash = '#/import-export'));
+    await page.getByRole('heading', { level: 1, name: 'Import and export', exact: true }).waitFor();
+    await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles([
+      { name: 'Fields.md', mimeType: 'text/markdown', buffer: Buffer.from(prose) },
+      { name: 'Real.md', mimeType: 'text/markdown', buffer: Buffer.from(realForms) },
+    ]);
+    await page.getByRole('heading', { name: 'Import 2 notes', exact: true }).waitFor();
+    await page.getByText('Notes to import', { exact: true }).click();
+    const rows = await page.locator('.import-notes li').allInnerTexts();
+    const flat = rows.map((r) => r.replace(/\s+/g, ' ').trim());
+    assert.ok(flat.some((r) => /^Fields\b.*\b0 cards\b/.test(r)), JSON.stringify(flat));
+    assert.ok(flat.some((r) => /^Real\b.*\b7 cards\b/.test(r)), JSON.stringify(flat));
+  });
 });
