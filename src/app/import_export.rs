@@ -1,17 +1,14 @@
-//! Moving in and out: reading the files or folder the learner picked into a preview of their
-//! notes, and the Markdown and Anki exports of the whole library.
+//! Moving in and out: files read from another tool turned into a preview of their notes, and the Markdown and Anki exports of the whole library.
 
-use js_sys::Reflect;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
-use super::{now, transfer, AppState};
+use super::{now, AppState};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
 use crate::core::interop::anki_export;
 use crate::core::interop::vault;
-use crate::core::interop::{Conversion, Converted, FileReport, SourceFile};
+use crate::core::interop::{Conversion, Converted, SourceFile};
 use crate::core::note::Note;
 
 /// Files converted, or notes previewed, between two frames.
@@ -27,40 +24,6 @@ pub enum Step {
 /// Gives the browser a moment to paint.
 async fn next_frame() {
     gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-/// Largest file read for an import: a zipped vault may be large, its notes may not.
-const MAX_IMPORT_FILE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
-
-/// The picked files read into memory, with their place in a picked folder, and a report line
-/// for each that could not be read. Calls `progress(done, total)` as it goes.
-pub async fn read_files(
-    files: Vec<web_sys::File>,
-    progress: impl Fn(usize, usize),
-) -> (Vec<SourceFile>, Vec<FileReport>) {
-    let total = files.len();
-    let mut read = Vec::with_capacity(total);
-    let mut refused = Vec::new();
-    for (done, file) in files.into_iter().enumerate() {
-        // A folder pick names each file by its path inside the folder.
-        let path = Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
-            .ok()
-            .and_then(|p| p.as_string())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| file.name());
-        match transfer::read_file(&file, MAX_IMPORT_FILE_BYTES).await {
-            Ok(bytes) => read.push(SourceFile {
-                path,
-                bytes,
-                modified: Some(file.last_modified()),
-            }),
-            Err(message) => refused.push(FileReport::refused(&path, message)),
-        }
-        if done % 50 == 0 {
-            progress(done + 1, total);
-        }
-    }
-    (read, refused)
 }
 
 impl AppState {

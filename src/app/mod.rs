@@ -7,12 +7,9 @@ mod review;
 mod search;
 mod share;
 mod tabs;
-pub mod transfer;
 mod update;
 
-pub use review::calendar;
-pub use share::{app_address, Outgoing, ShareScope};
-pub use update::READY_EVENT as UPDATE_READY_EVENT;
+pub use share::{Outgoing, ShareScope};
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -21,6 +18,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::{address, clock, crypto};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::merge::free_title;
@@ -116,7 +114,7 @@ impl AppState {
             loaded: RwSignal::new(false),
             notice: RwSignal::new(None),
             save_state: RwSignal::new(SaveState::Idle),
-            route: RwSignal::new(current_route()),
+            route: RwSignal::new(address::current_route()),
             editing: RwSignal::new(None),
             focus_title: RwSignal::new(false),
             store: StoredValue::new_local(None),
@@ -271,16 +269,17 @@ impl AppState {
 
     /// Goes to a page, adding a history entry.
     pub fn navigate(&self, route: &Route) {
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let _ = location.set_hash(&route.to_fragment());
-        }
+        address::navigate(route);
     }
 
     /// Goes to a page in place of the current history entry.
     pub fn replace_route(&self, route: &Route) {
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let _ = location.replace(&route.to_fragment());
-        }
+        address::replace(route);
+    }
+
+    /// Follows the address bar after the user or a link changed it.
+    pub fn follow_address(&self) {
+        self.route.set(address::current_route());
     }
 
     /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
@@ -622,7 +621,7 @@ fn recover_journal(library: &mut Library) -> Vec<NoteId> {
 /// The browser's figures for this site's storage (usage, quota, persistence), for Settings;
 /// `None` when the browser does not report them.
 pub async fn storage_usage() -> Option<StorageUsage> {
-    crate::store::usage::read().await
+    crate::browser::storage_estimate::read().await
 }
 
 /// Writes again the answers of a page that closed before their write landed. Each card takes
@@ -656,29 +655,11 @@ async fn recover_answers(store: &Store, deck: &mut Deck) {
     }
 }
 
-/// The route in the address bar now.
-pub fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::parse(&hash)
-}
-
 pub(super) fn now() -> f64 {
-    js_sys::Date::now()
+    clock::now()
 }
 
 /// A random id for a new note.
 pub(super) fn new_id() -> NoteId {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            // Without WebCrypto (insecure origin), time plus Math.random is unique enough locally.
-            format!(
-                "{:x}-{:x}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e15) as u64
-            )
-        })
+    crypto::random_id()
 }

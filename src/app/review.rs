@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::{now, AppState, REVIEW_SETTINGS};
+use crate::browser::clock::calendar;
 use crate::core::card::deck::Card;
 use crate::core::review::schedule::{Millis, Rating, Schedule, Scheduler};
-use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
 use crate::store::{journal, Write, CARDS, REVIEWS};
 
@@ -109,13 +109,5 @@ impl AppState {
         change(&mut card);
         self.deck.update(|deck| deck.put(card.clone()));
         self.write(Write::new().put(CARDS, std::slice::from_ref(&card)));
-    }
-}
-
-/// The learner's calendar: local days, from the browser's time zone.
-pub fn calendar() -> Calendar {
-    let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
-    Calendar {
-        utc_offset_ms: -offset_minutes * 60_000.0,
     }
 }

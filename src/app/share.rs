@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use super::{new_id, now, AppState, COURSES, ELSEWHERE};
+use crate::browser::address::app_address;
 use crate::core::card::deck::CardId;
 use crate::core::exchange::bundle::{self, Bundle, Course, Elsewhere};
 use crate::core::exchange::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
@@ -71,14 +72,6 @@ impl Outgoing {
             .collect();
         format!("{}.loam", safe.trim())
     }
-}
-
-/// The app's address without its fragment: where a share link opens Loam.
-pub fn app_address() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .map(|href| href.split('#').next().unwrap_or_default().to_string())
-        .unwrap_or_default()
 }
 
 impl AppState {

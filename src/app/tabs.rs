@@ -5,22 +5,14 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::{AppState, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use crate::browser::channel;
 use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
-use crate::store::{from_js, to_js, Changes, CARDS, NOTES};
-
-const CHANNEL: &str = "loam";
-
-thread_local! {
-    static CHANNEL_OPEN: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
+use crate::store::{Changes, CARDS, NOTES};
 
 /// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
 /// note with another time was saved by another tab since.
@@ -29,32 +21,15 @@ pub type Known = HashMap<NoteId, f64>;
 impl AppState {
     /// Starts listening to the other tabs.
     pub(super) fn listen_to_tabs(self) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
-            return;
-        };
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if let Some(changes) = from_js::<Changes>(&e.data()) {
-                    spawn_local(async move { self.take_changes(changes).await });
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // The listener lives as long as the page.
-        on_message.forget();
-        CHANNEL_OPEN.with(|c| *c.borrow_mut() = Some(channel));
+        channel::listen(move |changes| {
+            spawn_local(async move { self.take_changes(changes).await })
+        });
     }
 
     /// Tells the other tabs what a successful write changed.
     pub(super) fn announce(&self, changes: &Changes) {
-        if changes.is_empty() {
-            return;
-        }
-        if let Some(message) = to_js(changes) {
-            CHANNEL_OPEN.with(|c| {
-                if let Some(channel) = c.borrow().as_ref() {
-                    let _ = channel.post_message(&message);
-                }
-            });
+        if !changes.is_empty() {
+            channel::post(changes);
         }
     }
 

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::app::{transfer, AppState};
+use crate::app::AppState;
+use crate::browser::{download, files};
 use crate::core::exchange::backup::{self, Backup, RestorePlan};
 use crate::core::exchange::merge::Change;
 use crate::core::plural;
@@ -19,7 +20,8 @@ pub fn BackupSection() -> impl IntoView {
     let download = move |_| {
         spawn_local(async move {
             let made = match state.backup_file().await {
-                Ok((name, bytes)) => transfer::save_file(&name, &bytes, "application/octet-stream")
+                Ok((name, bytes)) => download::offer(&name, &bytes, "application/octet-stream")
+                    .map_err(|e| e.to_string())
                     .map(|()| format!("Backup saved as “{name}”.")),
                 Err(problem) => Err(problem),
             };
@@ -44,9 +46,9 @@ pub fn BackupSection() -> impl IntoView {
         message.set(None);
         pending.set(None);
         spawn_local(async move {
-            let opened = match transfer::read_file(&file, transfer::MAX_BACKUP_BYTES).await {
+            let opened = match files::read(&file, files::MAX_BACKUP_BYTES).await {
                 Ok(bytes) => backup::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name())),
-                Err(problem) => Err(problem),
+                Err(problem) => Err(problem.to_string()),
             };
             let planned = match opened {
                 Ok(backup) => state.plan_restore(&backup).await.map(|plan| (plan, backup)),

@@ -9,7 +9,8 @@ use super::{dynamic, Details, Show};
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::app::{transfer, AppState};
+use crate::app::AppState;
+use crate::browser::{crypto, fetch, files};
 use crate::core::exchange::bundle::{self, Bundle};
 use crate::core::exchange::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
@@ -64,8 +65,10 @@ pub fn ImportPage(source: Source) -> impl IntoView {
 
 async fn fetch_hosted(url: &str, key: &str) -> Result<Bundle, String> {
     let key = bundle::key_from_text(key).map_err(|e| e.to_string())?;
-    let sealed = transfer::fetch_bytes(url).await?;
-    let plain = transfer::unseal(&sealed, &key).await?;
+    let sealed = fetch::bundle_bytes(url).await.map_err(|e| e.to_string())?;
+    let plain = crypto::unseal(&sealed, &key)
+        .await
+        .map_err(|e| e.to_string())?;
     bundle::decode(&plain).map_err(|e| e.to_string())
 }
 
@@ -82,8 +85,9 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
             .and_then(|files| files.get(0));
         let Some(file) = file else { return };
         spawn_local(async move {
-            let read = transfer::read_file(&file, transfer::MAX_FILE_BYTES)
+            let read = files::read(&file, files::MAX_BUNDLE_BYTES)
                 .await
+                .map_err(|e| e.to_string())
                 .and_then(|bytes| {
                     if bundle::is_sealed(&bytes) {
                         Err(format!(

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::{dynamic, Details};
-use crate::app::{import_export, transfer, AppState};
+use crate::app::{import_export, AppState};
+use crate::browser::{download, files};
 use crate::core::exchange::merge::ImportPlan;
 use crate::core::interop::{Converted, FileReport, Outcome};
 use crate::core::plural;
@@ -52,10 +53,9 @@ fn ImportSection() -> impl IntoView {
             total: files.len(),
         });
         spawn_local(async move {
-            let (read, mut refused) = import_export::read_files(files, |done, total| {
-                step.set(Step::Reading { done, total })
-            })
-            .await;
+            let (read, mut refused) =
+                files::read_picked(files, |done, total| step.set(Step::Reading { done, total }))
+                    .await;
             let (plan, mut converted) = state
                 .plan_files(read, |work| step.set(Step::Working(work)))
                 .await;
@@ -193,13 +193,15 @@ fn ExportSection() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     let markdown = move |_| {
         let (name, bytes) = state.markdown_export();
-        let saved = transfer::save_file(&name, &bytes, "application/zip")
+        let saved = download::offer(&name, &bytes, "application/zip")
+            .map_err(|e| e.to_string())
             .map(|()| format!("Saved “{name}”."));
         message.set(Some(saved));
     };
     let anki = move |_| {
         let (name, text) = state.anki_export();
-        let saved = transfer::save_file(&name, text.as_bytes(), "text/plain")
+        let saved = download::offer(&name, text.as_bytes(), "text/plain")
+            .map_err(|e| e.to_string())
             .map(|()| format!("Saved “{name}”: in Anki, use File › Import."));
         message.set(Some(saved));
     };

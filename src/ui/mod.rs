@@ -25,7 +25,7 @@ use leptos::either::Either;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::app::{current_route, AppState};
+use crate::app::AppState;
 use crate::core::route::Route;
 
 /// Leptos's `<Show>` compiled once for the whole app: shows `children` while `when` holds, else
@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
     let sidebar_open = RwSignal::new(false);
     let switcher_open = RwSignal::new(false);
     let hash_listener = window_event_listener(ev::hashchange, move |_| {
-        state.route.set(current_route());
+        state.follow_address();
     });
     // Unsaved text goes to storage at once when the page is hidden or closed.
     let pagehide_listener =

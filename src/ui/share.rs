@@ -10,7 +10,9 @@ use crate::core::plural;
 use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
-use crate::app::{app_address, transfer, AppState, ShareScope};
+use crate::app::{AppState, ShareScope};
+use crate::browser::address::app_address;
+use crate::browser::{clipboard, crypto, download, share_sheet};
 use crate::core::exchange::bundle::{self, QR_LIMIT};
 use crate::core::qr;
 use crate::core::route::{hosted_url, Route};
@@ -57,9 +59,9 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let copy = move |_| {
         if let Some(text) = link.get_untracked() {
             spawn_local(async move {
-                copied.set(Some(match transfer::copy_text(&text).await {
+                copied.set(Some(match clipboard::copy_text(&text).await {
                     Ok(()) => "Link copied.".to_string(),
-                    Err(message) => message,
+                    Err(problem) => problem.to_string(),
                 }));
             });
         }
@@ -68,8 +70,8 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         let title = outgoing.with_untracked(|o| o.as_ref().map(|o| o.file_name()));
         if let (Some(text), Some(title)) = (link.get_untracked(), title) {
             spawn_local(async move {
-                if let Err(message) = transfer::share_link(&title, &text).await {
-                    copied.set(Some(message));
+                if let Err(problem) = share_sheet::share_link(&title, &text).await {
+                    copied.set(Some(problem.to_string()));
                 }
             });
         }
@@ -77,10 +79,10 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let download = move |_| {
         outgoing.with_untracked(|o| {
             if let Some(o) = o {
-                if let Err(message) =
-                    transfer::save_file(&o.file_name(), &o.bytes, "application/octet-stream")
+                if let Err(problem) =
+                    download::offer(&o.file_name(), &o.bytes, "application/octet-stream")
                 {
-                    copied.set(Some(message));
+                    copied.set(Some(problem.to_string()));
                 }
             }
         });
@@ -167,7 +169,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                             <p class="muted">{format!("{} characters. Everything is in the link itself: no server sees it.", text.len())}</p>
                             <div class="share-actions">
                                 <button class="primary" on:click=copy>"Copy link"</button>
-                                <Show when=transfer::can_share>
+                                <Show when=share_sheet::available>
                                     <button on:click=share>"Share…"</button>
                                 </Show>
                             </div>
@@ -222,25 +224,23 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let made = match transfer::seal(&o.bytes).await {
+            let made = match crypto::seal(&o.bytes).await {
                 Ok((sealed, key)) => {
-                    transfer::save_file(&o.file_name(), &sealed, "application/octet-stream").map(
-                        |()| {
-                            format!(
-                                "{}{}",
-                                app_address(),
-                                Route::Open {
-                                    url,
-                                    key: bundle::key_to_text(&key)
-                                }
-                                .to_fragment()
-                            )
-                        },
-                    )
+                    download::offer(&o.file_name(), &sealed, "application/octet-stream").map(|()| {
+                        format!(
+                            "{}{}",
+                            app_address(),
+                            Route::Open {
+                                url,
+                                key: bundle::key_to_text(&key)
+                            }
+                            .to_fragment()
+                        )
+                    })
                 }
-                Err(message) => Err(message),
+                Err(problem) => Err(problem),
             };
-            result.set(Some(made));
+            result.set(Some(made.map_err(|e| e.to_string())));
         });
     };
     view! {

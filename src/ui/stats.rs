@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::dynamic;
 
-use crate::app::{calendar, AppState};
+use crate::app::AppState;
+use crate::browser::clock::calendar;
 use crate::core::chart::{self, Bar};
 use crate::core::review::schedule::{ReviewLog, DAY_MS};
 use crate::core::review::stats::{self, CardStanding};
