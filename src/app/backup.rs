@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
-use super::{new_id, now, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use super::{new_id, now, AppError, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
 use crate::core::exchange::backup::{self, Backup, Meta, RestorePlan};
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::Choice;
@@ -14,7 +14,7 @@ use crate::store::{StoreError, Write, CARDS, NOTES, REVIEWS};
 
 impl AppState {
     /// The backup file of everything: its name and bytes.
-    pub async fn backup_file(self) -> Result<(String, Vec<u8>), String> {
+    pub async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
         self.flush();
         let reviews = self.review_log().await?;
         let settings = self.review_settings.get_untracked();
@@ -42,7 +42,7 @@ impl AppState {
     }
 
     /// What restoring `backup` here would do.
-    pub async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, String> {
+    pub async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, AppError> {
         self.flush();
         let review_ids: HashSet<String> =
             self.review_log().await?.into_iter().map(|r| r.id).collect();
@@ -75,7 +75,7 @@ impl AppState {
         plan: RestorePlan,
         backup: Backup,
         choices: HashMap<NoteId, Choice>,
-    ) -> Result<(), String> {
+    ) -> Result<(), AppError> {
         // Applied in place, as an import is: copying a large library and deck first cost more
         // than the restore. A write that fails reads memory back from storage.
         self.flush();
@@ -95,7 +95,7 @@ impl AppState {
                 })
             })
             .flatten()
-            .ok_or("The library is not open. Nothing was restored.")?;
+            .ok_or(AppError::LibraryNotOpen.not_restored())?;
         let mut courses = self.courses.get_untracked();
         courses.extend(restored.courses.iter().cloned());
         let mut elsewhere = self.elsewhere.get_untracked();
@@ -106,7 +106,7 @@ impl AppState {
         };
         if let Err(e) = stored {
             self.reread_library().await;
-            return Err(format!("{} Nothing was restored.", e.message));
+            return Err(AppError::Store(e).not_restored());
         }
         self.library.notify();
         self.deck.notify();

@@ -2,6 +2,7 @@
 //! `store`. Components call these operations; they never touch the store themselves.
 
 mod backup;
+mod error;
 pub mod import_export;
 mod review;
 mod search;
@@ -9,6 +10,7 @@ mod share;
 mod tabs;
 mod update;
 
+pub use error::AppError;
 pub use share::{Outgoing, ShareScope};
 
 use std::collections::BTreeSet;
@@ -54,7 +56,7 @@ pub enum SaveState {
     /// Edited, waiting for typing to pause.
     Pending,
     Saved,
-    Failed(String),
+    Failed(AppError),
 }
 
 /// Shared by every component through context; cheap to copy.
@@ -146,8 +148,8 @@ impl AppState {
             };
             match Store::open(replaced).await {
                 Ok(store) => {
-                    if let Err(message) = self.read_library(&store).await {
-                        self.notice.set(Some(message));
+                    if let Err(problem) = self.read_library(&store).await {
+                        self.notice.set(Some(problem.to_string()));
                     }
                     self.store.set_value(Some(Rc::new(store)));
                     self.listen_to_tabs();
@@ -166,11 +168,8 @@ impl AppState {
 
     /// Reads notes, cards and settings into memory; a library from before cards existed gets
     /// its cards derived once.
-    async fn read_library(&self, store: &Store) -> Result<(), String> {
-        let (notes, cards) = store
-            .load_both::<Note, Card>(NOTES, CARDS)
-            .await
-            .map_err(|e| e.message)?;
+    async fn read_library(&self, store: &Store) -> Result<(), AppError> {
+        let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
             self.notice.set(Some(format!(
@@ -215,9 +214,8 @@ impl AppState {
                 .collect();
             let write = Write::new()
                 .put(CARDS, &derived)
-                .and_then(|w| w.put_meta(CARDS_DERIVED, true))
-                .map_err(|e| e.message)?;
-            store.apply(write).await.map_err(|e| e.message)?;
+                .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
+            store.apply(write).await?;
         }
         self.library.set(library);
         self.deck.set(deck);
@@ -283,9 +281,9 @@ impl AppState {
     }
 
     /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
-    pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, String> {
+    pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, AppError> {
         if !self.loaded.get_untracked() {
-            return Err("Your library is still opening: try again in a moment.".to_string());
+            return Err(AppError::StillOpening);
         }
         let id = new_id();
         let now = now();
@@ -301,8 +299,8 @@ impl AppState {
                 self.flush();
                 Ok(id)
             }
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("The library is not available.".to_string()),
+            Some(Err(e)) => Err(AppError::Title(e)),
+            None => Err(AppError::LibraryUnavailable),
         }
     }
 
@@ -314,7 +312,7 @@ impl AppState {
                 self.focus_title.set(true);
                 self.navigate(&Route::Note { id, heading: None });
             }
-            Err(message) => self.notice.set(Some(message)),
+            Err(problem) => self.notice.set(Some(problem.to_string())),
         }
     }
 
@@ -363,13 +361,13 @@ impl AppState {
     }
 
     /// Renames a note; every link to it is rewritten and all changed notes are stored together.
-    pub fn rename(&self, id: &str, title: &str) -> Result<(), String> {
+    pub fn rename(&self, id: &str, title: &str) -> Result<(), AppError> {
         self.take_typed();
         let result = self
             .library
             .try_update(|lib| lib.rename(id, title, now()))
-            .ok_or_else(|| "The library is not available.".to_string())?;
-        let changed = result.map_err(|e| e.to_string())?;
+            .ok_or(AppError::LibraryUnavailable)?;
+        let changed = result.map_err(AppError::Rename)?;
         self.mark_dirty(changed);
         self.flush();
         Ok(())
@@ -426,7 +424,7 @@ impl AppState {
         let this = *self;
         let Some(store) = self.store.get_value() else {
             self.save_state
-                .set(SaveState::Failed("Storage is not available.".to_string()));
+                .set(SaveState::Failed(AppError::StorageUnavailable));
             return;
         };
         spawn_local(async move {
@@ -442,7 +440,7 @@ impl AppState {
                     landed();
                     this.announce(&changes);
                 }
-                Err(e) => this.save_state.set(SaveState::Failed(e.message)),
+                Err(e) => this.save_state.set(SaveState::Failed(AppError::Store(e))),
             }
         });
     }
@@ -498,7 +496,7 @@ impl AppState {
             // Storage never opened: keep the text on screen and say so.
             self.mark_dirty(ids);
             self.save_state
-                .set(SaveState::Failed("Storage is not available.".to_string()));
+                .set(SaveState::Failed(AppError::StorageUnavailable));
             return;
         };
         let generation = self.edit_generation.get_value();
@@ -544,13 +542,14 @@ impl AppState {
                         this.save_state.set(SaveState::Saved);
                     }
                 }
-                Err(StoreError { message, .. }) => {
+                Err(problem) => {
                     // Keep them dirty so the next edit or flush tries again, and try again
                     // on our own too: space may come back (a full disk, another tab's data).
                     this.mark_dirty(ids);
                     this.unsaved_cards
                         .update_value(|unsaved| unsaved.extend(cards));
-                    this.save_state.set(SaveState::Failed(message));
+                    this.save_state
+                        .set(SaveState::Failed(AppError::Store(problem)));
                     gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
                     if this.edit_generation.get_value() == generation {
                         this.flush();

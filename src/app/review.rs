@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{now, AppState, REVIEW_SETTINGS};
+use super::{now, AppError, AppState, REVIEW_SETTINGS};
 use crate::browser::clock::calendar;
 use crate::core::card::deck::Card;
 use crate::core::review::schedule::{Millis, Rating, Schedule, Scheduler};
@@ -90,15 +90,9 @@ impl AppState {
     }
 
     /// The whole review log, for statistics.
-    pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, String> {
-        let store = self
-            .store
-            .get_value()
-            .ok_or_else(|| "Storage is not available.".to_string())?;
-        let loaded = store
-            .load_all::<ReviewRecord>(REVIEWS)
-            .await
-            .map_err(|e| e.message)?;
+    pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, AppError> {
+        let store = self.store.get_value().ok_or(AppError::StorageUnavailable)?;
+        let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
         Ok(loaded.records)
     }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{new_id, now, AppState, COURSES, ELSEWHERE};
+use super::{new_id, now, AppError, AppState, COURSES, ELSEWHERE};
 use crate::browser::address::app_address;
 use crate::core::card::deck::CardId;
 use crate::core::exchange::bundle::{self, Bundle, Course, Elsewhere};
@@ -130,7 +130,7 @@ impl AppState {
         plan: std::sync::Arc<ImportPlan>,
         choices: HashMap<NoteId, Choice>,
         own: bool,
-    ) -> Result<Route, String> {
+    ) -> Result<Route, AppError> {
         self.flush();
         let applied = self
             .library
@@ -145,7 +145,7 @@ impl AppState {
                 })
             })
             .flatten()
-            .ok_or("The library is not open. Nothing was imported.")?;
+            .ok_or(AppError::LibraryNotOpen.not_imported())?;
         let mut courses = self.courses.get_untracked();
         if let Some(course) = &plan.course {
             courses.retain(|c| c.id != course.id);
@@ -157,9 +157,9 @@ impl AppState {
             elsewhere.retain(|e| title_key(&e.title) != key);
             elsewhere.push(named.clone());
         }
-        if let Err(message) = self.store_import(&applied, &courses, &elsewhere).await {
+        if let Err(problem) = self.store_import(&applied, &courses, &elsewhere).await {
             self.reread_library().await;
-            return Err(format!("{message} Nothing was imported."));
+            return Err(problem.not_imported());
         }
         self.library.notify();
         self.deck.notify();
@@ -181,23 +181,18 @@ impl AppState {
         applied: &Applied,
         courses: &[Course],
         elsewhere: &[Elsewhere],
-    ) -> Result<(), String> {
+    ) -> Result<(), AppError> {
         // A large import is long work: let the browser paint between its steps.
         gloo_timers::future::TimeoutFuture::new(0).await;
-        let write = Write::new()
-            .put(NOTES, &applied.notes)
-            .map_err(|e| e.message)?;
+        let write = Write::new().put(NOTES, &applied.notes)?;
         if applied.notes.len() > 1_000 {
             gloo_timers::future::TimeoutFuture::new(0).await;
         }
         let write = write
             .put(CARDS, &applied.cards)
             .and_then(|w| w.put_meta(COURSES, courses))
-            .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))
-            .map_err(|e| e.message)?;
-        self.commit(write, &applied.notes)
-            .await
-            .map_err(|e| e.message)
+            .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))?;
+        Ok(self.commit(write, &applied.notes).await?)
     }
 
     /// Puts cards of an imported course into the learner's reviews.

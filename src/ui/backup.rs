@@ -23,7 +23,7 @@ pub fn BackupSection() -> impl IntoView {
                 Ok((name, bytes)) => download::offer(&name, &bytes, "application/octet-stream")
                     .map_err(|e| e.to_string())
                     .map(|()| format!("Backup saved as “{name}”.")),
-                Err(problem) => Err(problem),
+                Err(problem) => Err(problem.to_string()),
             };
             message.set(Some(made));
         });
@@ -51,7 +51,11 @@ pub fn BackupSection() -> impl IntoView {
                 Err(problem) => Err(problem.to_string()),
             };
             let planned = match opened {
-                Ok(backup) => state.plan_restore(&backup).await.map(|plan| (plan, backup)),
+                Ok(backup) => state
+                    .plan_restore(&backup)
+                    .await
+                    .map(|plan| (plan, backup))
+                    .map_err(|e| e.to_string()),
                 Err(problem) => Err(problem),
             };
             match planned {
@@ -121,7 +125,11 @@ fn RestorePreview(
         spawn_local(async move {
             let result = state.restore(plan, backup, choices).await;
             pending.set(None);
-            message.set(Some(result.map(|()| "The backup is restored.".to_string())));
+            message.set(Some(
+                result
+                    .map(|()| "The backup is restored.".to_string())
+                    .map_err(|e| e.to_string()),
+            ));
         });
     };
     view! {

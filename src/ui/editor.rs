@@ -72,7 +72,7 @@ pub fn Editor(id: String) -> impl IntoView {
                         }
                     }
                 }
-                Err(message) => title_error.set(Some(message)),
+                Err(problem) => title_error.set(Some(problem.to_string())),
             }
         }
     };

@@ -94,8 +94,8 @@ pub fn OpenByTitle(title: String) -> impl IntoView {
                     state.editing.set(Some(id.clone()));
                     id
                 }
-                Err(message) => {
-                    error.set(Some(message));
+                Err(problem) => {
+                    error.set(Some(problem.to_string()));
                     return;
                 }
             },

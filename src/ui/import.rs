@@ -192,8 +192,8 @@ pub fn Preview(
                     // Replacing the address drops the bundle from it: a reload does not offer it again.
                     state.replace_route(&route);
                 }
-                Err(message) => {
-                    failure.set(Some(message));
+                Err(problem) => {
+                    failure.set(Some(problem.to_string()));
                     busy.set(false);
                 }
             }

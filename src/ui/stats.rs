@@ -81,7 +81,7 @@ pub fn StatsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Reading your review log…"</p> }>
                 {dynamic(move || log.get().map(|result| match result {
                     Ok(records) => view! { <LogStats records=records now=now /> }.into_any(),
-                    Err(message) => view! { <p role="alert">{message}</p> }.into_any(),
+                    Err(problem) => view! { <p role="alert">{problem.to_string()}</p> }.into_any(),
                 }))}
             </Suspense>
         </section>
