@@ -4,9 +4,8 @@
 use std::fmt;
 
 use crate::browser::BrowserError;
+use crate::core::change::Refusal;
 use crate::core::exchange::ExchangeError;
-use crate::core::note::library::RenameError;
-use crate::core::note::TitleError;
 use crate::store::StoreError;
 
 /// A failed operation of the app; nothing it would have changed was changed.
@@ -20,10 +19,8 @@ pub enum AppError {
     LibraryNotOpen,
     /// Storage never opened or was closed for a newer version.
     StorageUnavailable,
-    /// A new note's title cannot be used.
-    Title(TitleError),
-    /// A rename was refused.
-    Rename(RenameError),
+    /// A change was refused (a title in use, a note gone).
+    Refused(Refusal),
     /// IndexedDB refused a read or write.
     Store(StoreError),
     /// The browser refused (a file, a download, encryption, the clipboard).
@@ -61,8 +58,7 @@ impl fmt::Display for AppError {
             Self::LibraryUnavailable => f.write_str("The library is not available."),
             Self::LibraryNotOpen => f.write_str("The library is not open."),
             Self::StorageUnavailable => f.write_str("Storage is not available."),
-            Self::Title(e) => write!(f, "{e}"),
-            Self::Rename(e) => write!(f, "{e}"),
+            Self::Refused(e) => write!(f, "{e}"),
             Self::Store(e) => write!(f, "{e}"),
             Self::Browser(e) => write!(f, "{e}"),
             Self::Exchange(e) => write!(f, "{e}"),

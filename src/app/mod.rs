@@ -9,6 +9,7 @@ mod search;
 mod share;
 mod tabs;
 mod update;
+mod write;
 
 pub use error::AppError;
 pub use share::{Outgoing, ShareScope};
@@ -22,15 +23,15 @@ use leptos::task::spawn_local;
 
 use crate::browser::{address, clock, crypto};
 use crate::core::card::deck::{Card, Deck};
+use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
-use crate::core::exchange::merge::free_title;
 use crate::core::note::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
-use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
+use crate::store::{journal, Store, Write, CARDS, NOTES, REVIEWS};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
 /// cards existed get them once).
@@ -285,23 +286,13 @@ impl AppState {
         if !self.loaded.get_untracked() {
             return Err(AppError::StillOpening);
         }
+        self.take_typed();
         let id = new_id();
-        let now = now();
-        let created = self.library.try_update(|lib| {
-            let title = title
-                .map(str::to_string)
-                .unwrap_or_else(|| lib.untitled_title());
-            lib.create(id.clone(), &title, "", now).map(|_| ())
-        });
-        match created {
-            Some(Ok(())) => {
-                self.mark_dirty([id.clone()]);
-                self.flush();
-                Ok(id)
-            }
-            Some(Err(e)) => Err(AppError::Title(e)),
-            None => Err(AppError::LibraryUnavailable),
-        }
+        self.commit_refusable(Change::CreateNote {
+            id: id.clone(),
+            title: title.map(str::to_string),
+        })?;
+        Ok(id)
     }
 
     /// Creates an untitled note and opens it in the editor with its title selected.
@@ -363,86 +354,17 @@ impl AppState {
     /// Renames a note; every link to it is rewritten and all changed notes are stored together.
     pub fn rename(&self, id: &str, title: &str) -> Result<(), AppError> {
         self.take_typed();
-        let result = self
-            .library
-            .try_update(|lib| lib.rename(id, title, now()))
-            .ok_or(AppError::LibraryUnavailable)?;
-        let changed = result.map_err(AppError::Rename)?;
-        self.mark_dirty(changed);
-        self.flush();
-        Ok(())
+        self.commit_refusable(Change::Rename {
+            id: id.to_string(),
+            title: title.to_string(),
+        })
     }
 
     /// Deletes a note from memory and storage; its cards are retired with their history kept,
     /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
         self.take_typed();
-        let removed = self.library.try_update(|lib| lib.delete(id)).flatten();
-        if removed.is_none() {
-            return;
-        }
-        self.dirty.update_value(|d| {
-            d.remove(id);
-        });
-        self.known.update_value(|k| {
-            k.remove(id);
-        });
-        let retired = self
-            .deck
-            .try_update(|deck| deck.retire_note(id))
-            .unwrap_or_default();
-        self.unindex(id);
-        let write = Write::new().delete(NOTES, id).put(CARDS, &retired);
-        self.write(write);
-    }
-
-    /// Stores a batch of writes now (an import or a restore) and, once stored, tells the other
-    /// tabs and records the written notes as this tab's known versions.
-    async fn commit(&self, write: Write, notes: &[Note]) -> Result<(), StoreError> {
-        let store = self
-            .store
-            .get_value()
-            .ok_or_else(|| StoreError::plain("Storage is not available."))?;
-        let changes = write.changes().clone();
-        store.apply(write).await?;
-        self.announce(&changes);
-        self.known.update_value(|known| {
-            for note in notes {
-                known.insert(note.id.clone(), note.updated);
-            }
-        });
-        Ok(())
-    }
-
-    /// Applies writes in the background, reporting a failure in the save indicator.
-    fn write(&self, write: Result<Write, StoreError>) {
-        self.write_then(write, || {});
-    }
-
-    /// Like [`Self::write`], running `landed` once the write is stored.
-    fn write_then(&self, write: Result<Write, StoreError>, landed: impl FnOnce() + 'static) {
-        let this = *self;
-        let Some(store) = self.store.get_value() else {
-            self.save_state
-                .set(SaveState::Failed(AppError::StorageUnavailable));
-            return;
-        };
-        spawn_local(async move {
-            let result = match write {
-                Ok(write) => {
-                    let changes = write.changes().clone();
-                    store.apply(write).await.map(|()| changes)
-                }
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(changes) => {
-                    landed();
-                    this.announce(&changes);
-                }
-                Err(e) => this.save_state.set(SaveState::Failed(AppError::Store(e))),
-            }
-        });
+        self.commit_later(Change::Delete(id.to_string()));
     }
 
     /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then
@@ -472,122 +394,7 @@ impl AppState {
         if ids.is_empty() {
             return;
         }
-        let notes: Vec<Note> = self
-            .library
-            .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
-        self.index_notes(&notes);
-        // Cards follow their note's text; both are written in the same transaction.
-        let now = now();
-        let mut cards = self
-            .unsaved_cards
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
-        cards.extend(
-            self.deck
-                .try_update(|deck| {
-                    notes
-                        .iter()
-                        .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
-        );
-        let Some(store) = self.store.get_value() else {
-            // Storage never opened: keep the text on screen and say so.
-            self.mark_dirty(ids);
-            self.save_state
-                .set(SaveState::Failed(AppError::StorageUnavailable));
-            return;
-        };
-        let generation = self.edit_generation.get_value();
-        let expected: Vec<(NoteId, Option<f64>)> = self.known.with_value(|known| {
-            notes
-                .iter()
-                .map(|n| (n.id.clone(), known.get(&n.id).copied()))
-                .collect()
-        });
-        let this = *self;
-        spawn_local(async move {
-            let write = Write::new()
-                .put(NOTES, &notes)
-                .and_then(|w| w.put(CARDS, &cards));
-            let copy = |theirs: Note| this.copy_of_other_tabs_version(theirs);
-            let result = match write {
-                Ok(write) => {
-                    let changes = write.changes().clone();
-                    store
-                        .apply_checked(write, &expected, &copy)
-                        .await
-                        .map(|copies| (changes, copies))
-                }
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok((mut changes, copies)) => {
-                    this.known.update_value(|known| {
-                        for note in notes.iter().chain(&copies) {
-                            known.insert(note.id.clone(), note.updated);
-                        }
-                    });
-                    if !copies.is_empty() {
-                        this.keep_other_tabs_versions(&copies);
-                        changes.notes.extend(copies.iter().map(|n| n.id.clone()));
-                    }
-                    this.announce(&changes);
-                    let more = this.dirty.with_value(|d| !d.is_empty());
-                    if !more {
-                        journal::clear();
-                    }
-                    if !more && this.edit_generation.get_value() == generation {
-                        this.save_state.set(SaveState::Saved);
-                    }
-                }
-                Err(problem) => {
-                    // Keep them dirty so the next edit or flush tries again, and try again
-                    // on our own too: space may come back (a full disk, another tab's data).
-                    this.mark_dirty(ids);
-                    this.unsaved_cards
-                        .update_value(|unsaved| unsaved.extend(cards));
-                    this.save_state
-                        .set(SaveState::Failed(AppError::Store(problem)));
-                    gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
-                    if this.edit_generation.get_value() == generation {
-                        this.flush();
-                    }
-                }
-            }
-        });
-    }
-
-    /// Another tab saved this note since this tab last read it: its version becomes a note of
-    /// its own beside ours.
-    fn copy_of_other_tabs_version(&self, theirs: Note) -> Note {
-        let title = self.library.with_untracked(|lib| {
-            free_title(&theirs.title, "from another tab", |t| {
-                lib.by_title(t).is_none()
-            })
-        });
-        Note {
-            id: new_id(),
-            title,
-            origin: None,
-            ..theirs
-        }
-    }
-
-    /// Shows the copies made by [`Self::copy_of_other_tabs_version`] and says so.
-    fn keep_other_tabs_versions(&self, copies: &[Note]) {
-        self.library.update(|lib| {
-            for note in copies {
-                lib.put(note.clone());
-            }
-        });
-        self.index_notes(copies);
-        let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
-        self.notice.set(Some(format!(
-            "This note was also changed in another tab. Both versions are kept: the other one is {}.",
-            titles.join(", ")
-        )));
+        self.commit_later(Change::Typed(ids.into_iter().collect()));
     }
 
     fn mark_dirty(&self, ids: impl IntoIterator<Item = NoteId>) {

@@ -2,13 +2,14 @@
 //! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use super::{now, AppError, AppState, REVIEW_SETTINGS};
+use super::{now, AppError, AppState};
 use crate::browser::clock::calendar;
-use crate::core::card::deck::Card;
-use crate::core::review::schedule::{Millis, Rating, Schedule, Scheduler};
+use crate::core::change::Change;
+use crate::core::review::schedule::{Millis, Rating, Scheduler};
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
-use crate::store::{journal, Write, CARDS, REVIEWS};
+use crate::store::{journal, REVIEWS};
 
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
@@ -39,15 +40,18 @@ impl AppState {
             return;
         };
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
-        self.deck.update(|deck| deck.put(answer.after.clone()));
+        let Ok(stored) = self.commit(Change::Answer(answer.clone())) else {
+            return;
+        };
         // Journaled until the write lands, so a page closed at once keeps the answer.
         journal::keep_answer(&answer.after, &answer.record);
-        let write = Write::new()
-            .put(CARDS, std::slice::from_ref(&answer.after))
-            .and_then(|w| w.put(REVIEWS, std::slice::from_ref(&answer.record)));
         let record_id = answer.record.id.clone();
         self.last_answer.set(Some(answer));
-        self.write_then(write, move || journal::forget_answer(&record_id));
+        spawn_local(async move {
+            if stored.await.is_ok() {
+                journal::forget_answer(&record_id);
+            }
+        });
     }
 
     /// Whether there is an answer to take back.
@@ -60,33 +64,26 @@ impl AppState {
         let Some(answer) = self.last_answer.try_update(Option::take).flatten() else {
             return;
         };
-        self.deck.update(|deck| deck.put(answer.before.clone()));
         journal::forget_answer(&answer.record.id);
-        let write = Write::new()
-            .put(CARDS, std::slice::from_ref(&answer.before))
-            .map(|w| w.delete(REVIEWS, &answer.record.id));
-        self.write(write);
+        self.commit_later(Change::Undo(answer));
     }
 
     /// Takes a card out of review, or puts it back.
     pub fn set_suspended(&self, card_id: &str, suspended: bool) {
-        self.change_card(card_id, |card| card.suspended = suspended);
+        self.commit_later(Change::Suspend {
+            card: card_id.to_string(),
+            suspended,
+        });
     }
 
     /// Forgets a card's progress: it is new again (its past answers stay in the log).
     pub fn reset_card(&self, card_id: &str) {
-        let now = now();
-        self.change_card(card_id, |card| {
-            card.schedule = Schedule::new(now);
-            card.introduced = None;
-        });
+        self.commit_later(Change::Reset(card_id.to_string()));
     }
 
     /// Stores new review settings.
     pub fn save_review_settings(&self, settings: ReviewSettings) {
-        self.review_settings.set(settings.clone());
-        self.settings_stored.set_value(true);
-        self.write(Write::new().put_meta(REVIEW_SETTINGS, settings));
+        self.commit_later(Change::Settings(settings));
     }
 
     /// The whole review log, for statistics.
@@ -94,14 +91,5 @@ impl AppState {
         let store = self.store.get_value().ok_or(AppError::StorageUnavailable)?;
         let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
         Ok(loaded.records)
-    }
-
-    fn change_card(&self, card_id: &str, change: impl FnOnce(&mut Card)) {
-        let Some(mut card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
-            return;
-        };
-        change(&mut card);
-        self.deck.update(|deck| deck.put(card.clone()));
-        self.write(Write::new().put(CARDS, std::slice::from_ref(&card)));
     }
 }

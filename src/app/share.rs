@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{new_id, now, AppError, AppState, COURSES, ELSEWHERE};
+use super::{now, AppError, AppState};
 use crate::browser::address::app_address;
 use crate::core::card::deck::CardId;
-use crate::core::exchange::bundle::{self, Bundle, Course, Elsewhere};
-use crate::core::exchange::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
-use crate::core::note::{title_key, NoteId};
+use crate::core::change::Change;
+use crate::core::exchange::bundle::{self, Bundle};
+use crate::core::exchange::merge::{self, Choice, CourseProgress, ImportPlan};
+use crate::core::note::NoteId;
 use crate::core::route::Route;
-use crate::store::{Write, CARDS, NOTES};
 
 /// Meta key of the name an author signs courses with.
 pub(super) const AUTHOR: &str = "author";
@@ -107,8 +107,7 @@ impl AppState {
 
     /// Remembers the name courses are signed with.
     pub fn set_author(&self, name: &str) {
-        self.author.set(name.to_string());
-        self.write(Write::new().put_meta(AUTHOR, name));
+        self.commit_later(Change::Author(name.to_string()));
     }
 
     /// What importing `bundle` would do, computed against the library as it is now.
@@ -118,92 +117,27 @@ impl AppState {
     }
 
     /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
-    /// the course record are written in one transaction.
+    /// the course record are written in one transaction (see [`AppState::commit`]).
     /// `own`: the learner's material from another tool, whose cards go straight into reviews.
     /// Returns where to go next: the course page, or the first note.
-    ///
-    /// The import changes the library in memory as it is (copying thousands of notes first
-    /// costs more than the import) but tells no one until it is stored; if storing fails,
-    /// memory is read back from storage, so it again holds exactly what is stored.
     pub async fn import(
         self,
         plan: std::sync::Arc<ImportPlan>,
         choices: HashMap<NoteId, Choice>,
         own: bool,
     ) -> Result<Route, AppError> {
-        self.flush();
-        let applied = self
-            .library
-            .try_update_untracked(|library| {
-                self.deck.try_update_untracked(|deck| {
-                    let mut applied =
-                        merge::apply(&plan, &choices, library, deck, now(), &mut || new_id());
-                    if own {
-                        applied.into_reviews(deck);
-                    }
-                    applied
-                })
-            })
-            .flatten()
-            .ok_or(AppError::LibraryNotOpen.not_imported())?;
-        let mut courses = self.courses.get_untracked();
-        if let Some(course) = &plan.course {
-            courses.retain(|c| c.id != course.id);
-            courses.push(course.clone());
-        }
-        let mut elsewhere = self.elsewhere.get_untracked();
-        for named in &plan.elsewhere {
-            let key = title_key(&named.title);
-            elsewhere.retain(|e| title_key(&e.title) != key);
-            elsewhere.push(named.clone());
-        }
-        if let Err(problem) = self.store_import(&applied, &courses, &elsewhere).await {
-            self.reread_library().await;
-            return Err(problem.not_imported());
-        }
-        self.library.notify();
-        self.deck.notify();
-        self.courses.set(courses);
-        self.elsewhere.set(elsewhere);
-        self.index_notes(&applied.notes);
-        Ok(match (&plan.course, applied.root) {
-            (Some(course), _) => Route::Course {
-                id: course.id.clone(),
-            },
+        let course = plan.course.as_ref().map(|c| c.id.clone());
+        let landed = self.commit(Change::Import { plan, choices, own })?.await?;
+        Ok(match (course, landed.root) {
+            (Some(id), _) => Route::Course { id },
             (None, Some(id)) => Route::Note { id, heading: None },
             (None, None) => Route::Home,
         })
     }
 
-    /// Writes what an import changed in one transaction.
-    async fn store_import(
-        &self,
-        applied: &Applied,
-        courses: &[Course],
-        elsewhere: &[Elsewhere],
-    ) -> Result<(), AppError> {
-        // A large import is long work: let the browser paint between its steps.
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let write = Write::new().put(NOTES, &applied.notes)?;
-        if applied.notes.len() > 1_000 {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-        }
-        let write = write
-            .put(CARDS, &applied.cards)
-            .and_then(|w| w.put_meta(COURSES, courses))
-            .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))?;
-        Ok(self.commit(write, &applied.notes).await?)
-    }
-
     /// Puts cards of an imported course into the learner's reviews.
     pub fn add_to_reviews(&self, ids: &[CardId]) {
-        let changed = self
-            .deck
-            .try_update(|deck| deck.add_to_reviews(ids))
-            .unwrap_or_default();
-        if !changed.is_empty() {
-            self.write(Write::new().put(CARDS, &changed));
-        }
+        self.commit_later(Change::AddToReviews(ids.to_vec()));
     }
 
     /// Every live card of a course's notes that is not yet in the learner's reviews.
