@@ -16,19 +16,19 @@ impl AppState {
     pub async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
         self.flush();
         let reviews = self.review_log().await?;
-        let settings = self.review_settings.get_untracked();
-        let courses = self.courses.get_untracked();
-        let elsewhere = self.elsewhere.get_untracked();
-        let author = self.author.get_untracked();
+        let settings = self.data.settings.get_untracked();
+        let courses = self.data.courses.get_untracked();
+        let elsewhere = self.data.elsewhere.get_untracked();
+        let author = self.data.author.get_untracked();
         let created = now();
-        let backup = self.library.with_untracked(|lib| {
-            self.deck.with_untracked(|deck| {
+        let backup = self.data.library.with_untracked(|lib| {
+            self.data.deck.with_untracked(|deck| {
                 Backup::of(
                     lib,
                     deck,
                     reviews,
                     Meta {
-                        settings: self.settings_stored.get_value().then_some(&settings),
+                        settings: self.saving.settings_stored.get_value().then_some(&settings),
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,
@@ -45,18 +45,18 @@ impl AppState {
         self.flush();
         let review_ids: HashSet<String> =
             self.review_log().await?.into_iter().map(|r| r.id).collect();
-        let settings = self.review_settings.get_untracked();
-        let courses = self.courses.get_untracked();
-        let elsewhere = self.elsewhere.get_untracked();
-        let author = self.author.get_untracked();
-        Ok(self.library.with_untracked(|lib| {
-            self.deck.with_untracked(|deck| {
+        let settings = self.data.settings.get_untracked();
+        let courses = self.data.courses.get_untracked();
+        let elsewhere = self.data.elsewhere.get_untracked();
+        let author = self.data.author.get_untracked();
+        Ok(self.data.library.with_untracked(|lib| {
+            self.data.deck.with_untracked(|deck| {
                 backup::plan_restore(
                     lib,
                     deck,
                     &review_ids,
                     Meta {
-                        settings: self.settings_stored.get_value().then_some(&settings),
+                        settings: self.saving.settings_stored.get_value().then_some(&settings),
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,

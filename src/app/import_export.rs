@@ -48,9 +48,14 @@ impl AppState {
         };
         self.flush();
         let mut planning = self
+            .data
             .library
             .with_untracked(|lib| Planning::new(lib, bundle));
-        while self.library.with_untracked(|lib| planning.step(lib, SLICE)) {
+        while self
+            .data
+            .library
+            .with_untracked(|lib| planning.step(lib, SLICE))
+        {
             let (done, total) = planning.progress();
             progress(Step::Previewing { done, total });
             next_frame().await;
@@ -61,7 +66,7 @@ impl AppState {
     /// Every note as Markdown files in a zip (the Obsidian layout): its name and bytes.
     pub fn markdown_export(&self) -> (String, Vec<u8>) {
         self.flush();
-        let bytes = self.library.with_untracked(|lib| {
+        let bytes = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
             vault::export(&notes)
         });
@@ -71,7 +76,7 @@ impl AppState {
     /// Every card as Anki-importable text: its name and text.
     pub fn anki_export(&self) -> (String, String) {
         self.flush();
-        let text = self.library.with_untracked(|lib| {
+        let text = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
             anki_export::export_cards(&notes)
         });

@@ -60,23 +60,50 @@ pub enum SaveState {
     Failed(AppError),
 }
 
-/// Shared by every component through context; cheap to copy.
+/// The learner's data in memory: what is stored, as this tab knows it.
 #[derive(Clone, Copy)]
-pub struct AppState {
+pub struct Data {
     pub library: RwSignal<Library>,
     /// Every card written in a note, with its schedule.
     pub deck: RwSignal<Deck>,
-    pub review_settings: RwSignal<ReviewSettings>,
+    pub settings: RwSignal<ReviewSettings>,
+    /// Courses imported from shared bundles, newest version of each.
+    pub courses: RwSignal<Vec<Course>>,
+    /// Notes that imported notes link to and that live in another course, by title.
+    pub elsewhere: RwSignal<Vec<Elsewhere>>,
+    /// The name this user signs the courses they share with.
+    pub author: RwSignal<String>,
     /// The library has been read from storage.
     pub loaded: RwSignal<bool>,
-    /// A problem the whole app must show (storage could not be opened, unreadable records).
-    pub notice: RwSignal<Option<String>>,
-    pub save_state: RwSignal<SaveState>,
+}
+
+/// What this tab shows and where the learner is: the page, the note being edited, notices,
+/// the bundle waiting for its preview, the last answer Undo takes back, the search index.
+#[derive(Clone, Copy)]
+pub struct View {
     pub route: RwSignal<Route>,
     /// The note shown in its editor, if any; every other note opens for reading.
     pub editing: RwSignal<Option<NoteId>>,
     /// The editor should put the cursor in the title (a new untitled note) rather than the text.
     pub focus_title: RwSignal<bool>,
+    /// A problem the whole app must show (storage could not be opened, unreadable records).
+    pub notice: RwSignal<Option<String>>,
+    /// A newer Loam opened in another tab upgraded the database: this tab must reload.
+    pub replaced: RwSignal<bool>,
+    /// A bundle file the user opened, waiting on the preview page.
+    pub opened_bundle: RwSignal<Option<Bundle>>,
+    /// The last answer in review, which Undo takes back.
+    last_answer: RwSignal<Option<Answer>>,
+    /// Full-text index of the notes, updated as notes are saved.
+    search_index: StoredValue<SearchIndex>,
+    /// Bumped whenever the index changes, so search results follow.
+    pub search_version: RwSignal<u64>,
+}
+
+/// How the data reaches storage: the open database, typing not yet taken or written, what this
+/// tab last saw stored, and what the save indicator says.
+#[derive(Clone, Copy)]
+pub struct Saving {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
     /// Text typed into a note's editor and not yet taken into the library (see `edit_body`).
     typed: StoredValue<Option<(NoteId, String)>, LocalStorage>,
@@ -90,51 +117,50 @@ pub struct AppState {
     known: StoredValue<tabs::Known, LocalStorage>,
     /// Cards synced from notes whose write failed; the next flush writes them again.
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
-    /// The last answer in review, which Undo takes back.
-    last_answer: RwSignal<Option<Answer>>,
-    /// Full-text index of the notes, updated as notes are saved.
-    search_index: StoredValue<SearchIndex>,
-    /// Bumped whenever the index changes, so search results follow.
-    pub search_version: RwSignal<u64>,
-    /// Courses imported from shared bundles, newest version of each.
-    pub courses: RwSignal<Vec<Course>>,
-    /// Notes that imported notes link to and that live in another course, by title.
-    pub elsewhere: RwSignal<Vec<Elsewhere>>,
-    /// The name this user signs the courses they share with.
-    pub author: RwSignal<String>,
-    /// A newer Loam opened in another tab upgraded the database: this tab must reload.
-    pub replaced: RwSignal<bool>,
-    /// A bundle file the user opened, waiting on the preview page.
-    pub opened_bundle: RwSignal<Option<Bundle>>,
+    pub save_state: RwSignal<SaveState>,
+}
+
+/// Shared by every component through context; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub data: Data,
+    pub view: View,
+    pub saving: Saving,
 }
 
 impl AppState {
     pub fn new() -> Self {
         AppState {
-            library: RwSignal::new(Library::new()),
-            deck: RwSignal::new(Deck::default()),
-            review_settings: RwSignal::new(ReviewSettings::default()),
-            loaded: RwSignal::new(false),
-            notice: RwSignal::new(None),
-            save_state: RwSignal::new(SaveState::Idle),
-            route: RwSignal::new(address::current_route()),
-            editing: RwSignal::new(None),
-            focus_title: RwSignal::new(false),
-            store: StoredValue::new_local(None),
-            typed: StoredValue::new_local(None),
-            dirty: StoredValue::new_local(BTreeSet::new()),
-            edit_generation: StoredValue::new_local(0),
-            settings_stored: StoredValue::new_local(false),
-            known: StoredValue::new_local(Default::default()),
-            unsaved_cards: StoredValue::new_local(Vec::new()),
-            last_answer: RwSignal::new(None),
-            search_index: StoredValue::new(SearchIndex::new()),
-            search_version: RwSignal::new(0),
-            courses: RwSignal::new(Vec::new()),
-            elsewhere: RwSignal::new(Vec::new()),
-            author: RwSignal::new(String::new()),
-            opened_bundle: RwSignal::new(None),
-            replaced: RwSignal::new(false),
+            data: Data {
+                library: RwSignal::new(Library::new()),
+                deck: RwSignal::new(Deck::default()),
+                settings: RwSignal::new(ReviewSettings::default()),
+                courses: RwSignal::new(Vec::new()),
+                elsewhere: RwSignal::new(Vec::new()),
+                author: RwSignal::new(String::new()),
+                loaded: RwSignal::new(false),
+            },
+            view: View {
+                route: RwSignal::new(address::current_route()),
+                editing: RwSignal::new(None),
+                focus_title: RwSignal::new(false),
+                notice: RwSignal::new(None),
+                replaced: RwSignal::new(false),
+                opened_bundle: RwSignal::new(None),
+                last_answer: RwSignal::new(None),
+                search_index: StoredValue::new(SearchIndex::new()),
+                search_version: RwSignal::new(0),
+            },
+            saving: Saving {
+                store: StoredValue::new_local(None),
+                typed: StoredValue::new_local(None),
+                dirty: StoredValue::new_local(BTreeSet::new()),
+                edit_generation: StoredValue::new_local(0),
+                settings_stored: StoredValue::new_local(false),
+                known: StoredValue::new_local(Default::default()),
+                unsaved_cards: StoredValue::new_local(Vec::new()),
+                save_state: RwSignal::new(SaveState::Idle),
+            },
         }
     }
 
@@ -144,26 +170,26 @@ impl AppState {
             let replaced = move || {
                 // Keep unsaved text where a reload finds it; the database is closed now.
                 self.journal_unsaved();
-                self.store.set_value(None);
-                self.replaced.set(true);
+                self.saving.store.set_value(None);
+                self.view.replaced.set(true);
             };
             match Store::open(replaced).await {
                 Ok(store) => {
                     if let Err(problem) = self.read_library(&store).await {
-                        self.notice.set(Some(problem.to_string()));
+                        self.view.notice.set(Some(problem.to_string()));
                     }
-                    self.store.set_value(Some(Rc::new(store)));
+                    self.saving.store.set_value(Some(Rc::new(store)));
                     self.listen_to_tabs();
                     self.flush();
                     self.index_links_later();
                     self.build_search_index();
                 }
-                Err(e) => self.notice.set(Some(format!(
+                Err(e) => self.view.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
                     e.message
                 ))),
             }
-            self.loaded.set(true);
+            self.data.loaded.set(true);
         });
     }
 
@@ -173,24 +199,24 @@ impl AppState {
         let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
-            self.notice.set(Some(format!(
+            self.view.notice.set(Some(format!(
                 "{unreadable} stored notes or cards could not be read and are not shown."
             )));
         }
         if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
-            self.review_settings.set(settings);
-            self.settings_stored.set_value(true);
+            self.data.settings.set(settings);
+            self.saving.settings_stored.set_value(true);
         }
         if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(COURSES).await {
-            self.courses.set(courses);
+            self.data.courses.set(courses);
         }
         if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(ELSEWHERE).await {
-            self.elsewhere.set(elsewhere);
+            self.data.elsewhere.set(elsewhere);
         }
         if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
-            self.author.set(author);
+            self.data.author.set(author);
         }
-        self.known.set_value(
+        self.saving.known.set_value(
             notes
                 .records
                 .iter()
@@ -218,8 +244,8 @@ impl AppState {
                 .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
             store.apply(write).await?;
         }
-        self.library.set(library);
-        self.deck.set(deck);
+        self.data.library.set(library);
+        self.data.deck.set(deck);
         self.mark_dirty(recovered);
         Ok(())
     }
@@ -232,6 +258,7 @@ impl AppState {
             loop {
                 gloo_timers::future::TimeoutFuture::new(0).await;
                 let done = this
+                    .data
                     .library
                     .try_update_untracked(|lib| lib.index_some_links(LINK_SLICE))
                     .unwrap_or(true);
@@ -239,26 +266,26 @@ impl AppState {
                     break;
                 }
             }
-            this.library.notify();
+            this.data.library.notify();
         });
     }
 
     /// Reads notes and cards back from storage after a write that failed, so memory again holds
     /// what is stored.
     async fn reread_library(&self) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.saving.store.get_value() else {
             return;
         };
         if let Ok((notes, cards)) = store.load_both::<Note, Card>(NOTES, CARDS).await {
-            self.library.set(Library::from_notes(notes.records));
-            self.deck.set(Deck::from_cards(cards.records));
+            self.data.library.set(Library::from_notes(notes.records));
+            self.data.deck.set(Deck::from_cards(cards.records));
         }
     }
 
     /// Switches the note on screen between reading and editing, saving what was typed.
     pub fn toggle_editing(&self, id: &str) {
         self.flush();
-        self.editing.update(|editing| {
+        self.view.editing.update(|editing| {
             *editing = match editing {
                 Some(current) if current == id => None,
                 _ => Some(id.to_string()),
@@ -278,12 +305,12 @@ impl AppState {
 
     /// Follows the address bar after the user or a link changed it.
     pub fn follow_address(&self) {
-        self.route.set(address::current_route());
+        self.view.route.set(address::current_route());
     }
 
     /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
     pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, AppError> {
-        if !self.loaded.get_untracked() {
+        if !self.data.loaded.get_untracked() {
             return Err(AppError::StillOpening);
         }
         self.take_typed();
@@ -299,11 +326,11 @@ impl AppState {
     pub fn start_new_note(&self) {
         match self.create_note(None) {
             Ok(id) => {
-                self.editing.set(Some(id.clone()));
-                self.focus_title.set(true);
+                self.view.editing.set(Some(id.clone()));
+                self.view.focus_title.set(true);
                 self.navigate(&Route::Note { id, heading: None });
             }
-            Err(problem) => self.notice.set(Some(problem.to_string())),
+            Err(problem) => self.view.notice.set(Some(problem.to_string())),
         }
     }
 
@@ -312,12 +339,14 @@ impl AppState {
     /// once for all keys typed within that frame.
     pub fn edit_body(&self, id: &str, body: &str) {
         let waiting = self
+            .saving
             .typed
             .with_value(|t| t.as_ref().map(|(note, _)| note.clone()));
         if waiting.as_deref().is_some_and(|note| note != id) {
             self.take_typed();
         }
-        self.typed
+        self.saving
+            .typed
             .set_value(Some((id.to_string(), body.to_string())));
         if waiting.as_deref() != Some(id) {
             let this = *self;
@@ -328,10 +357,11 @@ impl AppState {
     /// Takes typed text into the library now: a save, a rename, a delete and the journal kept
     /// when the page is hidden call it first, so none of them misses the last keys.
     fn take_typed(&self) {
-        let Some((id, body)) = self.typed.try_update_value(Option::take).flatten() else {
+        let Some((id, body)) = self.saving.typed.try_update_value(Option::take).flatten() else {
             return;
         };
         let changed = self
+            .data
             .library
             .try_update(|lib| lib.set_body(&id, &body, now()))
             .unwrap_or(false);
@@ -339,13 +369,13 @@ impl AppState {
             return;
         }
         self.mark_dirty([id]);
-        self.save_state.set(SaveState::Pending);
-        let generation = self.edit_generation.get_value() + 1;
-        self.edit_generation.set_value(generation);
+        self.saving.save_state.set(SaveState::Pending);
+        let generation = self.saving.edit_generation.get_value() + 1;
+        self.saving.edit_generation.set_value(generation);
         let this = *self;
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(AUTOSAVE_DELAY_MS).await;
-            if this.edit_generation.get_value() == generation {
+            if this.saving.edit_generation.get_value() == generation {
                 this.flush();
             }
         });
@@ -377,8 +407,9 @@ impl AppState {
     /// Copies notes not yet written to the journal, which the next start reads.
     fn journal_unsaved(&self) {
         self.take_typed();
-        let notes: Vec<Note> = self.dirty.with_value(|ids| {
-            self.library
+        let notes: Vec<Note> = self.saving.dirty.with_value(|ids| {
+            self.data
+                .library
                 .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
         });
         journal::keep(&notes);
@@ -388,6 +419,7 @@ impl AppState {
     pub fn flush(&self) {
         self.take_typed();
         let ids = self
+            .saving
             .dirty
             .try_update_value(std::mem::take)
             .unwrap_or_default();
@@ -398,7 +430,7 @@ impl AppState {
     }
 
     fn mark_dirty(&self, ids: impl IntoIterator<Item = NoteId>) {
-        self.dirty.update_value(|d| d.extend(ids));
+        self.saving.dirty.update_value(|d| d.extend(ids));
     }
 }
 

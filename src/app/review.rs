@@ -14,29 +14,32 @@ use crate::store::{journal, REVIEWS};
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
     pub fn scheduler(&self) -> Scheduler {
-        self.review_settings
+        self.data
+            .settings
             .with_untracked(|s| Scheduler::new(s.scheduler.clone()))
             .unwrap_or_default()
     }
 
     /// Today's queue at `now`.
     pub fn queue(&self, now: Millis) -> Queue {
-        let new_per_day = self.review_settings.with(|s| s.new_per_day);
-        self.deck
+        let new_per_day = self.data.settings.with(|s| s.new_per_day);
+        self.data
+            .deck
             .with(|deck| review::queue(deck, now, new_per_day, calendar()))
     }
 
     /// How many cards today's queue at `now` holds, due and new.
     pub fn waiting(&self, now: Millis) -> usize {
-        let new_per_day = self.review_settings.with(|s| s.new_per_day);
-        self.deck
+        let new_per_day = self.data.settings.with(|s| s.new_per_day);
+        self.data
+            .deck
             .with(|deck| review::waiting(deck, now, new_per_day, calendar()))
     }
 
     /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used
     /// for the intervals shown on the buttons.
     pub fn answer(&self, card_id: &str, rating: Rating, draw: f64) {
-        let Some(card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
+        let Some(card) = self.data.deck.with_untracked(|d| d.get(card_id).cloned()) else {
             return;
         };
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
@@ -46,7 +49,7 @@ impl AppState {
         // Journaled until the write lands, so a page closed at once keeps the answer.
         journal::keep_answer(&answer.after, &answer.record);
         let record_id = answer.record.id.clone();
-        self.last_answer.set(Some(answer));
+        self.view.last_answer.set(Some(answer));
         spawn_local(async move {
             if stored.await.is_ok() {
                 journal::forget_answer(&record_id);
@@ -56,12 +59,12 @@ impl AppState {
 
     /// Whether there is an answer to take back.
     pub fn can_undo(&self) -> bool {
-        self.last_answer.with(Option::is_some)
+        self.view.last_answer.with(Option::is_some)
     }
 
     /// Takes back the last answer: the card returns to its state before, the log entry goes.
     pub fn undo(&self) {
-        let Some(answer) = self.last_answer.try_update(Option::take).flatten() else {
+        let Some(answer) = self.view.last_answer.try_update(Option::take).flatten() else {
             return;
         };
         journal::forget_answer(&answer.record.id);
@@ -88,7 +91,11 @@ impl AppState {
 
     /// The whole review log, for statistics.
     pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, AppError> {
-        let store = self.store.get_value().ok_or(AppError::StorageUnavailable)?;
+        let store = self
+            .saving
+            .store
+            .get_value()
+            .ok_or(AppError::StorageUnavailable)?;
         let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
         Ok(loaded.records)
     }

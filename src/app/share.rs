@@ -77,9 +77,9 @@ impl Outgoing {
 impl AppState {
     /// The bundle for sharing from note `root` with `scope`, a course signed by `author`.
     pub fn outgoing(&self, root: &str, scope: ShareScope, author: &str) -> Option<Outgoing> {
-        let courses = self.courses.get_untracked();
+        let courses = self.data.courses.get_untracked();
         let course_title = |id: &str| courses.iter().find(|c| c.id == id).map(|c| c.title.clone());
-        let bundle = self.library.with_untracked(|lib| {
+        let bundle = self.data.library.with_untracked(|lib| {
             let note = lib.get(root)?;
             let ids = match scope {
                 ShareScope::Note => vec![note.id.clone()],
@@ -113,7 +113,9 @@ impl AppState {
     /// What importing `bundle` would do, computed against the library as it is now.
     pub fn plan_import(&self, bundle: Bundle) -> ImportPlan {
         self.flush();
-        self.library.with_untracked(|lib| merge::plan(lib, bundle))
+        self.data
+            .library
+            .with_untracked(|lib| merge::plan(lib, bundle))
     }
 
     /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
@@ -142,8 +144,9 @@ impl AppState {
 
     /// Every live card of a course's notes that is not yet in the learner's reviews.
     pub fn course_cards_waiting(&self, course_id: &str) -> Vec<CardId> {
-        self.library.with(|lib| {
-            self.deck
+        self.data.library.with(|lib| {
+            self.data
+                .deck
                 .with(|deck| merge::cards_to_add(lib, deck, course_id))
         })
     }
@@ -151,8 +154,9 @@ impl AppState {
     /// The learner's progress through a course.
     pub fn course_progress(&self, course_id: &str) -> CourseProgress {
         let scheduler = self.scheduler();
-        self.library.with(|lib| {
-            self.deck
+        self.data.library.with(|lib| {
+            self.data
+                .deck
                 .with(|deck| merge::course_progress(lib, deck, course_id, &scheduler, now()))
         })
     }

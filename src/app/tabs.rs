@@ -36,10 +36,10 @@ impl AppState {
     /// Reads what another tab changed. A note with unsaved edits here is left alone: its next
     /// save finds the other version in storage and keeps both.
     async fn take_changes(self, changes: Changes) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.saving.store.get_value() else {
             return;
         };
-        let dirty = |id: &str| self.dirty.with_value(|d| d.contains(id));
+        let dirty = |id: &str| self.saving.dirty.with_value(|d| d.contains(id));
         let mut notes = Vec::new();
         for id in &changes.notes {
             if let Ok(Some(note)) = store.get::<Note>(NOTES, id).await {
@@ -58,7 +58,7 @@ impl AppState {
                 cards.push(card);
             }
         }
-        self.known.update_value(|known| {
+        self.saving.known.update_value(|known| {
             for note in &notes {
                 known.insert(note.id.clone(), note.updated);
             }
@@ -67,7 +67,7 @@ impl AppState {
             }
         });
         if !notes.is_empty() || !deleted.is_empty() {
-            self.library.update(|lib| {
+            self.data.library.update(|lib| {
                 for note in &notes {
                     lib.put(note.clone());
                 }
@@ -81,7 +81,7 @@ impl AppState {
             }
         }
         if !cards.is_empty() {
-            self.deck.update(|deck| {
+            self.data.deck.update(|deck| {
                 for card in cards {
                     deck.put(card);
                 }
@@ -91,17 +91,17 @@ impl AppState {
             match key.as_str() {
                 REVIEW_SETTINGS => {
                     if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(key).await {
-                        self.review_settings.set(settings);
+                        self.data.settings.set(settings);
                     }
                 }
                 COURSES => {
                     if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(key).await {
-                        self.courses.set(courses);
+                        self.data.courses.set(courses);
                     }
                 }
                 ELSEWHERE => {
                     if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(key).await {
-                        self.elsewhere.set(elsewhere);
+                        self.data.elsewhere.set(elsewhere);
                     }
                 }
                 _ => {}

@@ -63,6 +63,7 @@ impl AppState {
             // Notes typed and not stored yet go in the same transaction, with cards a failed
             // save left behind.
             let typed = self
+                .saving
                 .dirty
                 .try_update_value(std::mem::take)
                 .unwrap_or_default();
@@ -71,6 +72,7 @@ impl AppState {
                 records.absorb(more.records);
             }
             let mut cards = self
+                .saving
                 .unsaved_cards
                 .try_update_value(std::mem::take)
                 .unwrap_or_default();
@@ -78,10 +80,10 @@ impl AppState {
             records.cards = cards;
         }
         for id in &records.deleted_notes {
-            self.dirty.update_value(|d| {
+            self.saving.dirty.update_value(|d| {
                 d.remove(id);
             });
-            self.known.update_value(|k| {
+            self.saving.known.update_value(|k| {
                 k.remove(id);
             });
         }
@@ -89,7 +91,7 @@ impl AppState {
             self.show(&records, touches_notes);
         }
         let expected: Vec<(NoteId, Option<f64>)> = if text {
-            self.known.with_value(|known| {
+            self.saving.known.with_value(|known| {
                 records
                     .notes
                     .iter()
@@ -99,8 +101,8 @@ impl AppState {
         } else {
             Vec::new()
         };
-        let generation = self.edit_generation.get_value();
-        let store = self.store.get_value();
+        let generation = self.saving.edit_generation.get_value();
+        let store = self.saving.store.get_value();
 
         Ok(async move {
             // 2. One transaction.
@@ -119,7 +121,7 @@ impl AppState {
                     return Err(fail(problem));
                 }
             };
-            self.known.update_value(|known| {
+            self.saving.known.update_value(|known| {
                 for note in records.notes.iter().chain(&copies) {
                     known.insert(note.id.clone(), note.updated);
                 }
@@ -135,12 +137,12 @@ impl AppState {
                 self.show(&records, touches_notes);
             }
             if text {
-                let more = self.dirty.with_value(|d| !d.is_empty());
+                let more = self.saving.dirty.with_value(|d| !d.is_empty());
                 if !more {
                     journal::clear();
                 }
-                if !more && self.edit_generation.get_value() == generation {
-                    self.save_state.set(SaveState::Saved);
+                if !more && self.saving.edit_generation.get_value() == generation {
+                    self.saving.save_state.set(SaveState::Saved);
                 }
             }
             self.reindex(&records);
@@ -175,12 +177,12 @@ impl AppState {
 
     /// Makes a change in the data in memory, without telling anyone.
     fn make(&self, change: Change, bulk: bool) -> Result<Made, AppError> {
-        let made = self.library.try_update_untracked(|library| {
-            self.deck.try_update_untracked(|deck| {
-                self.review_settings.try_update_untracked(|settings| {
-                    self.courses.try_update_untracked(|courses| {
-                        self.elsewhere.try_update_untracked(|elsewhere| {
-                            self.author.try_update_untracked(|author| {
+        let made = self.data.library.try_update_untracked(|library| {
+            self.data.deck.try_update_untracked(|deck| {
+                self.data.settings.try_update_untracked(|settings| {
+                    self.data.courses.try_update_untracked(|courses| {
+                        self.data.elsewhere.try_update_untracked(|elsewhere| {
+                            self.data.author.try_update_untracked(|author| {
                                 let memory = Memory {
                                     library,
                                     deck,
@@ -213,23 +215,23 @@ impl AppState {
     /// Tells every view that follows the data a change edited.
     fn show(&self, records: &Records, touches_notes: bool) {
         if touches_notes {
-            self.library.notify();
+            self.data.library.notify();
         }
         if touches_notes || !records.cards.is_empty() {
-            self.deck.notify();
+            self.data.deck.notify();
         }
         if records.settings.is_some() {
-            self.settings_stored.set_value(true);
-            self.review_settings.notify();
+            self.saving.settings_stored.set_value(true);
+            self.data.settings.notify();
         }
         if records.courses.is_some() {
-            self.courses.notify();
+            self.data.courses.notify();
         }
         if records.elsewhere.is_some() {
-            self.elsewhere.notify();
+            self.data.elsewhere.notify();
         }
         if records.author.is_some() {
-            self.author.notify();
+            self.data.author.notify();
         }
     }
 
@@ -278,37 +280,43 @@ impl AppState {
             // space may come back (a full disk, another tab's data).
             self.mark_dirty(records.notes.iter().map(|n| n.id.clone()));
             let cards = records.cards.clone();
-            self.unsaved_cards
+            self.saving
+                .unsaved_cards
                 .update_value(|unsaved| unsaved.extend(cards));
             if *problem != AppError::StorageUnavailable {
                 let this = *self;
                 spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
-                    if this.edit_generation.get_value() == generation {
+                    if this.saving.edit_generation.get_value() == generation {
                         this.flush();
                     }
                 });
             }
         }
-        self.save_state.set(SaveState::Failed(problem.clone()));
+        self.saving
+            .save_state
+            .set(SaveState::Failed(problem.clone()));
         self.reindex(records);
     }
 
     fn meta_before(&self) -> MetaBefore {
         MetaBefore {
-            settings: self.review_settings.get_untracked(),
-            courses: self.courses.get_untracked(),
-            elsewhere: self.elsewhere.get_untracked(),
-            author: self.author.get_untracked(),
+            settings: self.data.settings.get_untracked(),
+            courses: self.data.courses.get_untracked(),
+            elsewhere: self.data.elsewhere.get_untracked(),
+            author: self.data.author.get_untracked(),
         }
     }
 
     fn put_back(&self, before: MetaBefore) {
-        self.review_settings
+        self.data
+            .settings
             .update_untracked(|s| *s = before.settings);
-        self.courses.update_untracked(|c| *c = before.courses);
-        self.elsewhere.update_untracked(|e| *e = before.elsewhere);
-        self.author.update_untracked(|a| *a = before.author);
+        self.data.courses.update_untracked(|c| *c = before.courses);
+        self.data
+            .elsewhere
+            .update_untracked(|e| *e = before.elsewhere);
+        self.data.author.update_untracked(|a| *a = before.author);
     }
 
     /// The search index follows the notes a change stored or removed.
@@ -322,7 +330,7 @@ impl AppState {
     /// Another tab saved this note since this tab last read it: its version becomes a note of
     /// its own beside ours.
     fn copy_of_other_tabs_version(&self, theirs: Note) -> Note {
-        let title = self.library.with_untracked(|lib| {
+        let title = self.data.library.with_untracked(|lib| {
             free_title(&theirs.title, "from another tab", |t| {
                 lib.by_title(t).is_none()
             })
@@ -337,14 +345,14 @@ impl AppState {
 
     /// Shows the copies made by [`Self::copy_of_other_tabs_version`] and says so.
     fn keep_other_tabs_versions(&self, copies: &[Note]) {
-        self.library.update(|lib| {
+        self.data.library.update(|lib| {
             for note in copies {
                 lib.put(note.clone());
             }
         });
         self.index_notes(copies);
         let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
-        self.notice.set(Some(format!(
+        self.view.notice.set(Some(format!(
             "This note was also changed in another tab. Both versions are kept: the other one is {}.",
             titles.join(", ")
         )));

@@ -20,6 +20,7 @@ pub fn Editor(id: String) -> impl IntoView {
         let id = id.clone();
         move || {
             state
+                .data
                 .library
                 .with_untracked(|lib| lib.get(&id).map(|n| (n.title.clone(), n.body.clone())))
         }
@@ -32,6 +33,7 @@ pub fn Editor(id: String) -> impl IntoView {
         let id = id.clone();
         move |_| {
             let body = state
+                .data
                 .library
                 .with(|lib| lib.get(&id).map(|n| n.body.clone()));
             if let (Some(body), Some(area)) = (body, text_area.try_get_untracked().flatten()) {
@@ -105,8 +107,8 @@ pub fn Editor(id: String) -> impl IntoView {
     };
 
     // Put the cursor where the user will type: the title of a new note, else the text.
-    let focus_title = state.focus_title.get_untracked();
-    state.focus_title.set(false);
+    let focus_title = state.view.focus_title.get_untracked();
+    state.view.focus_title.set(false);
     request_animation_frame(move || {
         // Someone already typing in a field keeps their place.
         let busy = document()

@@ -36,7 +36,7 @@ pub fn ImportPage(source: Source) -> impl IntoView {
                 .map(Some)
                 .map_err(|e| e.to_string()),
         ),
-        Source::File => bundle.set(Ok(state.opened_bundle.get_untracked())),
+        Source::File => bundle.set(Ok(state.view.opened_bundle.get_untracked())),
         Source::Hosted { url, key } => spawn_local(async move {
             bundle.set(fetch_hosted(&url, &key).await.map(Some));
         }),
@@ -44,7 +44,7 @@ pub fn ImportPage(source: Source) -> impl IntoView {
     let waiting = source != Source::File;
     view! {
         <section class="import-page">
-            <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
+            <Show when=move || state.data.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
                 {dynamic(move || match bundle.get() {
                     Err(message) => view! {
                         <h1>"This cannot be imported"</h1>
@@ -101,7 +101,7 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
             match read {
                 Ok(b) => {
                     error.set(None);
-                    state.opened_bundle.set(Some(b.clone()));
+                    state.view.opened_bundle.set(Some(b.clone()));
                     bundle.set(Ok(Some(b)));
                 }
                 Err(message) => error.set(Some(message)),
@@ -188,7 +188,7 @@ pub fn Preview(
         spawn_local(async move {
             match state.import(plan, choices, own).await {
                 Ok(route) => {
-                    state.opened_bundle.set(None);
+                    state.view.opened_bundle.set(None);
                     // Replacing the address drops the bundle from it: a reload does not offer it again.
                     state.replace_route(&route);
                 }
@@ -202,7 +202,7 @@ pub fn Preview(
     let cancel = move |_| match on_cancel {
         Some(callback) => callback.run(()),
         None => {
-            state.opened_bundle.set(None);
+            state.view.opened_bundle.set(None);
             state.replace_route(&Route::Home);
         }
     };

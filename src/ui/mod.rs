@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
 
     // The page to show. The search page keeps its query in the address as it is typed; that must
     // not rebuild the page (and take the focus from its input), so all searches are one page.
-    let page = Memo::new(move |_| match state.route.get() {
+    let page = Memo::new(move |_| match state.view.route.get() {
         Route::Search { .. } => Route::Search {
             query: String::new(),
         },
@@ -146,7 +146,7 @@ pub fn App() -> impl IntoView {
         }
         let command = e.ctrl_key() || e.meta_key();
         if command && e.key().eq_ignore_ascii_case("e") {
-            if let Route::Note { id, .. } = state.route.get_untracked() {
+            if let Route::Note { id, .. } = state.view.route.get_untracked() {
                 e.prevent_default();
                 state.toggle_editing(&id);
             }
@@ -161,7 +161,7 @@ pub fn App() -> impl IntoView {
 
     // Picking a page on a phone closes the sidebar again.
     Effect::new(move |_| {
-        state.route.track();
+        state.view.route.track();
         sidebar_open.set(false);
     });
 
@@ -188,8 +188,8 @@ pub fn App() -> impl IntoView {
             </Show>
             <update::UpdateBanner />
             <main class="page">
-                {dynamic(move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
-                <Show when=move || state.replaced.get()>
+                {dynamic(move || state.view.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
+                <Show when=move || state.view.replaced.get()>
                     <div class="notice" role="alert">
                         "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
                         " "

@@ -19,14 +19,14 @@ pub fn NoteCards(id: String) -> impl IntoView {
     let rows = Memo::new(move |_| {
         let now = js_sys::Date::now();
         let scheduler = state.scheduler();
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             id.with_value(|id| {
                 deck.cards_of_note(id)
                     .into_iter()
                     .map(|c| {
                         (
                             c.id.clone(),
-                            state.library.with(|lib| {
+                            state.data.library.with(|lib| {
                                 markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
                             }),
                             c.kind.clone(),
@@ -94,8 +94,8 @@ pub fn LinkedCards(id: String) -> impl IntoView {
     let linked = Memo::new(move |_| {
         let now = js_sys::Date::now();
         let scheduler = state.scheduler();
-        state.library.with(|lib| {
-            state.deck.with(|deck| {
+        state.data.library.with(|lib| {
+            state.data.deck.with(|deck| {
                 let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()))?;
                 let mut seen = std::collections::HashSet::new();
                 let rows: Vec<(String, String, String, Recall)> = link::parse_links(&body)

@@ -35,7 +35,7 @@ pub fn ReviewPage() -> impl IntoView {
     let queue = Memo::new(move |_| state.queue(clock.get()));
     let current = Memo::new(move |_| {
         let id = queue.with(|q| q.next().cloned())?;
-        state.deck.with(|deck| deck.get(&id).cloned())
+        state.data.deck.with(|deck| deck.get(&id).cloned())
     });
     let next_card = move || {
         shown.set(false);
@@ -100,7 +100,7 @@ pub fn ReviewPage() -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let render = move |text: String| {
-        state.library.with_untracked(|lib| {
+        state.data.library.with_untracked(|lib| {
             markdown::render(&text, &|target| lib.resolve(target).map(str::to_string))
         })
     };
@@ -132,7 +132,7 @@ pub fn ReviewPage() -> impl IntoView {
                 None => view! { <ReviewDone /> }.into_any(),
                 Some(card) => {
                     let note_title = state
-                        .library
+                        .data.library
                         .with(|lib| lib.get(&card.note_id).map(|n| n.title.clone()))
                         .unwrap_or_default();
                     let note_href = Route::Note { id: card.note_id.clone(), heading: None }
@@ -211,7 +211,7 @@ pub fn ReviewPage() -> impl IntoView {
 fn ReviewDone() -> impl IntoView {
     let state = expect_context::<AppState>();
     let next_due = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             deck.cards()
                 .filter(|c| c.in_review() && !c.schedule.is_new())
                 .map(|c| c.schedule.due)
@@ -220,6 +220,7 @@ fn ReviewDone() -> impl IntoView {
     };
     let total = move || {
         state
+            .data
             .deck
             .with(|deck| deck.cards().filter(|c| c.in_review()).count())
     };

@@ -25,6 +25,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let links_out = state
+        .data
         .library
         .with_untracked(|lib| id.with_value(|id| bundle::collect(lib, id, 1).len() > 1));
     let scope = RwSignal::new(if links_out {
@@ -32,9 +33,9 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     } else {
         ShareScope::Note
     });
-    let author = RwSignal::new(state.author.get_untracked());
+    let author = RwSignal::new(state.data.author.get_untracked());
     let outgoing = Memo::new(move |_| {
-        state.library.track();
+        state.data.library.track();
         state.outgoing(&id.get_value(), scope.get(), &author.get())
     });
     let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));

@@ -19,13 +19,13 @@ const CHART_HEIGHT: f64 = 120.0;
 pub fn StatsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let log = LocalResource::new(move || async move {
-        state.deck.track();
+        state.data.deck.track();
         state.review_log().await
     });
     let now = js_sys::Date::now();
 
     let counts = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             stats::count_states(deck.cards().filter(|c| c.in_deck && !c.retired).map(|c| {
                 CardStanding {
                     state: c.schedule.state,
@@ -36,7 +36,7 @@ pub fn StatsPage() -> impl IntoView {
         })
     };
     let forecast = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             stats::due_forecast(
                 deck.cards()
                     .filter(|c| c.in_review() && !c.schedule.is_new())
