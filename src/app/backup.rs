@@ -6,14 +6,40 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
+use crate::browser::{download, files};
 use crate::core::change::Change;
 use crate::core::exchange::backup::{self, Backup, Meta, RestorePlan};
 use crate::core::exchange::merge::Choice;
 use crate::core::note::NoteId;
 
 impl AppState {
+    /// Offers the backup file of everything as a download; returns its name.
+    pub async fn download_backup(self) -> Result<String, AppError> {
+        let (name, bytes) = self.backup_file().await?;
+        download::offer(&name, &bytes, "application/octet-stream")?;
+        Ok(name)
+    }
+
+    /// Reads a backup file the learner picked and previews restoring it. Changes nothing; a
+    /// failure says that nothing was restored.
+    pub async fn open_backup_file(
+        self,
+        file: web_sys::File,
+    ) -> Result<(RestorePlan, Backup), AppError> {
+        let opened = async {
+            let bytes = files::read(&file, files::MAX_BACKUP_BYTES).await?;
+            let backup = backup::decode(&bytes).map_err(|error| AppError::File {
+                name: file.name(),
+                error,
+            })?;
+            let plan = self.plan_restore(&backup).await?;
+            Ok((plan, backup))
+        };
+        opened.await.map_err(AppError::not_restored)
+    }
+
     /// The backup file of everything: its name and bytes.
-    pub async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
+    async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
         self.flush();
         let reviews = self.review_log().await?;
         let settings = self.data.settings.get_untracked();
@@ -41,7 +67,7 @@ impl AppState {
     }
 
     /// What restoring `backup` here would do.
-    pub async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, AppError> {
+    async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, AppError> {
         self.flush();
         let review_ids: HashSet<String> =
             self.review_log().await?.into_iter().map(|r| r.id).collect();

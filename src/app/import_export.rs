@@ -1,8 +1,10 @@
-//! Moving in and out: files read from another tool turned into a preview of their notes, and the Markdown and Anki exports of the whole library.
+//! Moving in and out: files picked from another tool read and turned into a preview of their
+//! notes, and the Markdown and Anki exports of the whole library as downloads.
 
 use leptos::prelude::*;
 
-use super::{now, AppState};
+use super::{now, AppError, AppState};
+use crate::browser::{download, files};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
@@ -17,6 +19,7 @@ const SLICE: usize = 200;
 /// Where converting a large import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    Reading { done: usize, total: usize },
     Converting { done: usize, total: usize },
     Previewing { done: usize, total: usize },
 }
@@ -27,9 +30,26 @@ async fn next_frame() {
 }
 
 impl AppState {
+    /// Reads the files the learner picked or dropped, converts them and previews importing
+    /// them; files that could not be read are in the report. Changes nothing.
+    pub async fn plan_picked_files(
+        &self,
+        picked: Vec<web_sys::File>,
+        progress: impl Fn(Step),
+    ) -> (ImportPlan, Converted) {
+        let (read, mut reports) = files::read_picked(picked, |done, total| {
+            progress(Step::Reading { done, total })
+        })
+        .await;
+        let (plan, mut converted) = self.plan_files(read, progress).await;
+        reports.append(&mut converted.reports);
+        converted.reports = reports;
+        (plan, converted)
+    }
+
     /// Converts files read from another tool and previews importing them, a slice at a time
     /// so the page stays responsive; `progress` hears each step. Changes nothing.
-    pub async fn plan_files(
+    async fn plan_files(
         &self,
         files: Vec<SourceFile>,
         progress: impl Fn(Step),
@@ -63,8 +83,22 @@ impl AppState {
         (planning.finish(), converted)
     }
 
+    /// Offers every note as Markdown files in a zip (the Obsidian layout); returns its name.
+    pub fn download_markdown(&self) -> Result<String, AppError> {
+        let (name, bytes) = self.markdown_export();
+        download::offer(&name, &bytes, "application/zip")?;
+        Ok(name)
+    }
+
+    /// Offers every card as Anki-importable text; returns its name.
+    pub fn download_anki_cards(&self) -> Result<String, AppError> {
+        let (name, text) = self.anki_export();
+        download::offer(&name, text.as_bytes(), "text/plain")?;
+        Ok(name)
+    }
+
     /// Every note as Markdown files in a zip (the Obsidian layout): its name and bytes.
-    pub fn markdown_export(&self) -> (String, Vec<u8>) {
+    fn markdown_export(&self) -> (String, Vec<u8>) {
         self.flush();
         let bytes = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
@@ -74,7 +108,7 @@ impl AppState {
     }
 
     /// Every card as Anki-importable text: its name and text.
-    pub fn anki_export(&self) -> (String, String) {
+    fn anki_export(&self) -> (String, String) {
         self.flush();
         let text = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();

@@ -11,7 +11,10 @@ mod tabs;
 mod update;
 mod write;
 
+/// Fired on the window when a new version of Loam waits to take over.
+pub use crate::browser::update::READY_EVENT as UPDATE_READY_EVENT;
 pub use error::AppError;
+pub use review::{calendar, draw};
 pub use share::{Outgoing, ShareScope};
 
 use std::collections::BTreeSet;
@@ -21,7 +24,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::browser::{address, clock, crypto};
+use crate::browser::{address, clock, random};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
@@ -303,6 +306,11 @@ impl AppState {
         address::replace(route);
     }
 
+    /// Loads the page again (after another tab upgraded the database).
+    pub fn reload(&self) {
+        address::reload();
+    }
+
     /// Follows the address bar after the user or a link changed it.
     pub fn follow_address(&self) {
         self.view.route.set(address::current_route());
@@ -493,11 +501,17 @@ async fn recover_answers(store: &Store, deck: &mut Deck) {
     }
 }
 
-pub(super) fn now() -> f64 {
+/// The time now, in milliseconds since the Unix epoch.
+pub fn now() -> f64 {
     clock::now()
+}
+
+/// A date as the learner reads it.
+pub fn local_date(ms: f64) -> String {
+    clock::local_date(ms)
 }
 
 /// A random id for a new note.
 pub(super) fn new_id() -> NoteId {
-    crypto::random_id()
+    random::id()
 }

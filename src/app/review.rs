@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{now, AppError, AppState};
-use crate::browser::clock::calendar;
+use crate::browser::{clock, random};
 use crate::core::change::Change;
 use crate::core::review::schedule::{Millis, Rating, Scheduler};
+use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
 use crate::store::{journal, REVIEWS};
 
@@ -99,4 +100,14 @@ impl AppState {
         let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
         Ok(loaded.records)
     }
+}
+
+/// The learner's calendar: local days, from the browser's time zone.
+pub fn calendar() -> Calendar {
+    clock::calendar()
+}
+
+/// A fresh random draw for interval fuzzing.
+pub fn draw() -> f64 {
+    random::fraction()
 }

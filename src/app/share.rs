@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
 use crate::browser::address::app_address;
+use crate::browser::{clipboard, crypto, download, fetch, files, share_sheet};
 use crate::core::card::deck::CardId;
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{self, Bundle};
@@ -108,6 +109,75 @@ impl AppState {
     /// Remembers the name courses are signed with.
     pub fn set_author(&self, name: &str) {
         self.commit_later(Change::Author(name.to_string()));
+    }
+
+    /// The bundle a share link carries.
+    pub fn open_link(&self, payload: &str) -> Result<Bundle, AppError> {
+        Ok(bundle::decode_link_payload(payload)?)
+    }
+
+    /// Downloads the encrypted bundle a link names and opens it with the link's key.
+    pub async fn open_hosted(&self, url: &str, key: &str) -> Result<Bundle, AppError> {
+        let key = bundle::key_from_text(key)?;
+        let sealed = fetch::bundle_bytes(url).await?;
+        let plain = crypto::unseal(&sealed, &key).await?;
+        Ok(bundle::decode(&plain)?)
+    }
+
+    /// Reads a bundle file the learner picked; it waits on the preview page as the opened
+    /// bundle.
+    pub async fn open_bundle_file(&self, file: web_sys::File) -> Result<Bundle, AppError> {
+        let bytes = files::read(&file, files::MAX_BUNDLE_BYTES).await?;
+        if bundle::is_sealed(&bytes) {
+            return Err(AppError::Sealed { name: file.name() });
+        }
+        let opened = bundle::decode(&bytes).map_err(|error| AppError::File {
+            name: file.name(),
+            error,
+        })?;
+        self.view.opened_bundle.set(Some(opened.clone()));
+        Ok(opened)
+    }
+
+    /// Copies a share link to the clipboard.
+    pub async fn copy_link(&self, link: &str) -> Result<(), AppError> {
+        Ok(clipboard::copy_text(link).await?)
+    }
+
+    /// Whether the system share sheet is there.
+    pub fn can_share(&self) -> bool {
+        share_sheet::available()
+    }
+
+    /// Opens the system share sheet with a share link.
+    pub async fn share_link(&self, title: &str, link: &str) -> Result<(), AppError> {
+        Ok(share_sheet::share_link(title, link).await?)
+    }
+
+    /// Offers a bundle as a file download.
+    pub fn download_bundle(&self, outgoing: &Outgoing) -> Result<(), AppError> {
+        download::offer(
+            &outgoing.file_name(),
+            &outgoing.bytes,
+            "application/octet-stream",
+        )?;
+        Ok(())
+    }
+
+    /// Offers a bundle encrypted with a fresh key as a file download, for the learner to put
+    /// at `url`; returns the link that names `url` and carries the key.
+    pub async fn download_sealed(
+        &self,
+        outgoing: &Outgoing,
+        url: String,
+    ) -> Result<String, AppError> {
+        let (sealed, key) = crypto::seal(&outgoing.bytes).await?;
+        download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
+        let route = Route::Open {
+            url,
+            key: bundle::key_to_text(&key),
+        };
+        Ok(format!("{}{}", app_address(), route.to_fragment()))
     }
 
     /// What importing `bundle` would do, computed against the library as it is now.

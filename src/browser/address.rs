@@ -25,6 +25,13 @@ pub fn replace(route: &Route) {
     }
 }
 
+/// Loads the page again.
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// The app's address without its fragment: where a share link opens Loam.
 pub fn app_address() -> String {
     web_sys::window()

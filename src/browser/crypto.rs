@@ -1,5 +1,5 @@
-//! WebCrypto: random ids for new notes, and the AES-GCM encryption of hosted bundles (the key
-//! travels only in the link's fragment).
+//! WebCrypto's AES-GCM: the encryption of hosted bundles (the key travels only in the link's
+//! fragment).
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -7,21 +7,6 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::BrowserError;
 use crate::core::exchange::bundle;
-
-/// A random id for a new note or copy.
-pub fn random_id() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            // Without WebCrypto (insecure origin), time plus Math.random is unique enough locally.
-            format!(
-                "{:x}-{:x}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e15) as u64
-            )
-        })
-}
 
 fn subtle() -> Result<web_sys::SubtleCrypto, BrowserError> {
     web_sys::window()

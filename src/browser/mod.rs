@@ -1,5 +1,6 @@
 //! The browser's own facilities that Loam uses, each behind a small Rust face: picked files,
-//! downloads, WebCrypto, the clipboard and share sheet, the address bar, other tabs, the clock.
+//! downloads, WebCrypto, the clipboard and share sheet, the address bar, other tabs, the clock
+//! and random numbers.
 //! Nothing here knows the app's state; `app` calls these and `ui` calls `app`.
 
 pub mod address;
@@ -11,6 +12,7 @@ pub mod download;
 mod error;
 pub mod fetch;
 pub mod files;
+pub mod random;
 pub mod share_sheet;
 pub mod storage_estimate;
 pub mod update;

@@ -6,8 +6,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::app::AppState;
-use crate::browser::{download, files};
-use crate::core::exchange::backup::{self, Backup, RestorePlan};
+use crate::core::exchange::backup::{Backup, RestorePlan};
 use crate::core::exchange::merge::Change;
 use crate::core::plural;
 use crate::ui::import::{conflict_rows, ConflictChoices};
@@ -19,12 +18,11 @@ pub fn BackupSection() -> impl IntoView {
     let pending = RwSignal::new(None::<(RestorePlan, Backup)>);
     let download = move |_| {
         spawn_local(async move {
-            let made = match state.backup_file().await {
-                Ok((name, bytes)) => download::offer(&name, &bytes, "application/octet-stream")
-                    .map_err(|e| e.to_string())
-                    .map(|()| format!("Backup saved as “{name}”.")),
-                Err(problem) => Err(problem.to_string()),
-            };
+            let made = state
+                .download_backup()
+                .await
+                .map(|name| format!("Backup saved as “{name}”."))
+                .map_err(|e| e.to_string());
             message.set(Some(made));
         });
     };
@@ -46,21 +44,9 @@ pub fn BackupSection() -> impl IntoView {
         message.set(None);
         pending.set(None);
         spawn_local(async move {
-            let opened = match files::read(&file, files::MAX_BACKUP_BYTES).await {
-                Ok(bytes) => backup::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name())),
-                Err(problem) => Err(problem.to_string()),
-            };
-            let planned = match opened {
-                Ok(backup) => state
-                    .plan_restore(&backup)
-                    .await
-                    .map(|plan| (plan, backup))
-                    .map_err(|e| e.to_string()),
-                Err(problem) => Err(problem),
-            };
-            match planned {
+            match state.open_backup_file(file).await {
                 Ok(planned) => pending.set(Some(planned)),
-                Err(problem) => message.set(Some(Err(format!("{problem} Nothing was restored.")))),
+                Err(problem) => message.set(Some(Err(problem.to_string()))),
             }
         });
     };

@@ -193,7 +193,7 @@ pub fn App() -> impl IntoView {
                     <div class="notice" role="alert">
                         "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
                         " "
-                        <button class="primary" on:click=move |_| { let _ = window().location().reload(); }>"Reload"</button>
+                        <button class="primary" on:click=move |_| state.reload()>"Reload"</button>
                     </div>
                 </Show>
                 {dynamic(move || match page.get() {

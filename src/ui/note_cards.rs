@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use super::{dynamic, Show};
 
 use crate::app::AppState;
+use crate::core::card::linked::linked_cards;
 use crate::core::markdown;
-use crate::core::note::link;
-use crate::core::review::{average_recall, card_status, Recall};
-use crate::core::route::Route;
+use crate::core::review::{average_recall, card_status};
 
 #[component]
 pub fn NoteCards(id: String) -> impl IntoView {
@@ -17,7 +16,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     // A memo: typing changes the library on every key, and an unchanged list must cost no DOM work.
     let rows = Memo::new(move |_| {
-        let now = js_sys::Date::now();
+        let now = crate::app::now();
         let scheduler = state.scheduler();
         state.data.deck.with(|deck| {
             id.with_value(|id| {
@@ -92,53 +91,19 @@ pub fn LinkedCards(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let linked = Memo::new(move |_| {
-        let now = js_sys::Date::now();
+        let now = crate::app::now();
         let scheduler = state.scheduler();
         state.data.library.with(|lib| {
             state.data.deck.with(|deck| {
                 let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()))?;
-                let mut seen = std::collections::HashSet::new();
-                let rows: Vec<(String, String, String, Recall)> = link::parse_links(&body)
-                    .into_iter()
-                    .filter_map(|l| {
-                        let anchor = l.block?;
-                        let note_id = lib.resolve(l.target).map(str::to_string);
-                        if !seen.insert((l.target.to_lowercase(), anchor.to_string())) {
-                            return None;
-                        }
-                        let card = note_id.as_deref().and_then(|n| deck.by_anchor(n, anchor));
-                        let href = note_id
-                            .map(|n| {
-                                Route::Note {
-                                    id: n,
-                                    heading: Some(format!("block-{anchor}")),
-                                }
-                                .to_fragment()
-                            })
-                            .unwrap_or_else(|| {
-                                Route::NewNote {
-                                    title: l.target.to_string(),
-                                }
-                                .to_fragment()
-                            });
-                        let label = card
-                            .map(|c| c.front.clone())
-                            .unwrap_or_else(|| format!("{} › ^{anchor}", l.target));
-                        Some((
-                            href,
-                            label,
-                            l.target.to_string(),
-                            Recall::of(card, &scheduler, now),
-                        ))
-                    })
-                    .collect();
-                (!rows.is_empty()).then_some(rows)
+                let cards = linked_cards(&body, lib, deck, &scheduler, now);
+                (!cards.is_empty()).then_some(cards)
             })
         })
     });
     view! {
         {dynamic(move || linked.get().map(|rows| {
-            let average = average_recall(&rows.iter().map(|r| r.3).collect::<Vec<_>>());
+            let average = average_recall(&rows.iter().map(|r| r.recall).collect::<Vec<_>>());
             view! {
                 <section class="linked-cards" aria-labelledby="linked-cards-heading">
                     <h2 id="linked-cards-heading">"Linked cards"</h2>
@@ -149,11 +114,11 @@ pub fn LinkedCards(id: String) -> impl IntoView {
                         }}
                     </p>
                     <ul>
-                        {rows.into_iter().map(|(href, label, note, recall)| view! {
+                        {rows.into_iter().map(|card| view! {
                             <li>
-                                <a href=href>{label}</a>
-                                <span class="muted">{format!(" in {note}")}</span>
-                                <span class="recall-badge">{recall.to_string()}</span>
+                                <a href=card.href>{card.label}</a>
+                                <span class="muted">{format!(" in {}", card.note)}</span>
+                                <span class="recall-badge">{card.recall.to_string()}</span>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -136,7 +136,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
         state.data.library.with(|lib| {
             let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()).unwrap_or_default());
             let scheduler = state.scheduler();
-            let now = js_sys::Date::now();
+            let now = crate::app::now();
             state.data.deck.with(|deck| {
                 state.data.elsewhere.with(|elsewhere| {
                     let info = markdown::LinkInfo {

@@ -17,12 +17,12 @@ pub fn ReviewPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     // The time the queue was last looked at; moved on by answers and a slow tick, so learning
     // steps come due while the page is open.
-    let clock = RwSignal::new(js_sys::Date::now());
+    let clock = RwSignal::new(crate::app::now());
     let shown = RwSignal::new(false);
     // One random draw per card, used both for the intervals on the buttons and the answer.
-    let draw = RwSignal::new(js_sys::Math::random());
+    let draw = RwSignal::new(crate::app::draw());
     let tick = set_interval_with_handle(
-        move || clock.set(js_sys::Date::now()),
+        move || clock.set(crate::app::now()),
         std::time::Duration::from_secs(15),
     )
     .ok();
@@ -39,8 +39,8 @@ pub fn ReviewPage() -> impl IntoView {
     });
     let next_card = move || {
         shown.set(false);
-        draw.set(js_sys::Math::random());
-        clock.set(js_sys::Date::now());
+        draw.set(crate::app::draw());
+        clock.set(crate::app::now());
     };
     let rate = move |rating: Rating| {
         let Some(card) = current.get_untracked() else {
@@ -141,7 +141,7 @@ pub fn ReviewPage() -> impl IntoView {
                     let back = render(card.back.clone());
                     let schedule = card.schedule.clone();
                     let intervals = move || {
-                        let now = js_sys::Date::now();
+                        let now = crate::app::now();
                         state
                             .scheduler()
                             .preview(&schedule, now, || draw.get())
@@ -235,7 +235,7 @@ fn ReviewDone() -> impl IntoView {
                     </p>
                 }.into_any(),
                 (_, Some(due)) => view! {
-                    <p>{format!("The next card is due in {}.", format_interval(due - js_sys::Date::now()))}</p>
+                    <p>{format!("The next card is due in {}.", format_interval(due - crate::app::now()))}</p>
                 }.into_any(),
                 (_, None) => view! {
                     <p>"New cards wait for tomorrow's limit."</p>

@@ -11,11 +11,9 @@ use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
 use crate::app::{AppState, ShareScope};
-use crate::browser::address::app_address;
-use crate::browser::{clipboard, crypto, download, share_sheet};
 use crate::core::exchange::bundle::{self, QR_LIMIT};
 use crate::core::qr;
-use crate::core::route::{hosted_url, Route};
+use crate::core::route::hosted_url;
 
 /// Depths offered for a course, and "everything reachable".
 const ALL_LINKED: u32 = 50;
@@ -60,7 +58,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let copy = move |_| {
         if let Some(text) = link.get_untracked() {
             spawn_local(async move {
-                copied.set(Some(match clipboard::copy_text(&text).await {
+                copied.set(Some(match state.copy_link(&text).await {
                     Ok(()) => "Link copied.".to_string(),
                     Err(problem) => problem.to_string(),
                 }));
@@ -71,7 +69,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         let title = outgoing.with_untracked(|o| o.as_ref().map(|o| o.file_name()));
         if let (Some(text), Some(title)) = (link.get_untracked(), title) {
             spawn_local(async move {
-                if let Err(problem) = share_sheet::share_link(&title, &text).await {
+                if let Err(problem) = state.share_link(&title, &text).await {
                     copied.set(Some(problem.to_string()));
                 }
             });
@@ -80,9 +78,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let download = move |_| {
         outgoing.with_untracked(|o| {
             if let Some(o) = o {
-                if let Err(problem) =
-                    download::offer(&o.file_name(), &o.bytes, "application/octet-stream")
-                {
+                if let Err(problem) = state.download_bundle(o) {
                     copied.set(Some(problem.to_string()));
                 }
             }
@@ -170,7 +166,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                             <p class="muted">{format!("{} characters. Everything is in the link itself: no server sees it.", text.len())}</p>
                             <div class="share-actions">
                                 <button class="primary" on:click=copy>"Copy link"</button>
-                                <Show when=share_sheet::available>
+                                <Show when=move || state.can_share()>
                                     <button on:click=share>"Share…"</button>
                                 </Show>
                             </div>
@@ -211,6 +207,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
 /// key (in the fragment, which never reaches a server).
 #[component]
 fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let address = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<String, String>>);
     let make = move |_| {
@@ -225,22 +222,7 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let made = match crypto::seal(&o.bytes).await {
-                Ok((sealed, key)) => {
-                    download::offer(&o.file_name(), &sealed, "application/octet-stream").map(|()| {
-                        format!(
-                            "{}{}",
-                            app_address(),
-                            Route::Open {
-                                url,
-                                key: bundle::key_to_text(&key)
-                            }
-                            .to_fragment()
-                        )
-                    })
-                }
-                Err(problem) => Err(problem),
-            };
+            let made = state.download_sealed(&o, url).await;
             result.set(Some(made.map_err(|e| e.to_string())));
         });
     };

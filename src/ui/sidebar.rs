@@ -24,7 +24,7 @@ pub fn Sidebar() -> impl IntoView {
     // Cards waiting now; refreshed whenever the deck or the page changes.
     let due_count = move || {
         state.view.route.track();
-        state.waiting(js_sys::Date::now())
+        state.waiting(crate::app::now())
     };
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.

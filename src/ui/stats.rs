@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::dynamic;
 
-use crate::app::AppState;
-use crate::browser::clock::calendar;
+use crate::app::{calendar, AppState};
+
 use crate::core::chart::{self, Bar};
 use crate::core::review::schedule::{ReviewLog, DAY_MS};
 use crate::core::review::stats::{self, CardStanding};
@@ -22,7 +22,7 @@ pub fn StatsPage() -> impl IntoView {
         state.data.deck.track();
         state.review_log().await
     });
-    let now = js_sys::Date::now();
+    let now = crate::app::now();
 
     let counts = move || {
         state.data.deck.with(|deck| {

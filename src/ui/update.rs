@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::AppState;
-use crate::browser::update::READY_EVENT as UPDATE_READY_EVENT;
+use crate::app::{AppState, UPDATE_READY_EVENT};
 
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
