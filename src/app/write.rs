@@ -136,7 +136,7 @@ impl AppState {
             if bulk {
                 self.show(&records, touches_notes);
             }
-            if text {
+            if text && !records.is_empty() {
                 let more = self.saving.dirty.with_value(|d| !d.is_empty());
                 if !more {
                     journal::clear();
