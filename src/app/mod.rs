@@ -1,5 +1,6 @@
-//! The running app's state: the library and the deck in signals, kept in IndexedDB through
-//! `store`. Components call these operations; they never touch the store themselves.
+//! The running app: its state in signals (data, view, saving) and every operation on it. Every
+//! change goes through one write path (`write.rs`); components call these operations and never
+//! touch the store or the browser's facilities themselves.
 
 mod backup;
 mod error;

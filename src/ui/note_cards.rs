@@ -10,6 +10,20 @@ use crate::core::card::linked::linked_cards;
 use crate::core::markdown;
 use crate::core::review::{average_recall, card_status};
 
+/// One card of the note, as its row shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct CardRow {
+    id: String,
+    /// The front, rendered from Markdown.
+    front: String,
+    kind: String,
+    /// Where the card stands ("new", "due in 3 days"…).
+    status: String,
+    suspended: bool,
+    retired: bool,
+    in_deck: bool,
+}
+
 #[component]
 pub fn NoteCards(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -22,18 +36,16 @@ pub fn NoteCards(id: String) -> impl IntoView {
             id.with_value(|id| {
                 deck.cards_of_note(id)
                     .into_iter()
-                    .map(|c| {
-                        (
-                            c.id.clone(),
-                            state.data.library.with(|lib| {
-                                markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
-                            }),
-                            c.kind.clone(),
-                            card_status(c, &scheduler, now),
-                            c.suspended,
-                            c.retired,
-                            c.in_deck,
-                        )
+                    .map(|c| CardRow {
+                        id: c.id.clone(),
+                        front: state.data.library.with(|lib| {
+                            markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
+                        }),
+                        kind: c.kind.clone(),
+                        status: card_status(c, &scheduler, now),
+                        suspended: c.suspended,
+                        retired: c.retired,
+                        in_deck: c.in_deck,
                     })
                     .collect::<Vec<_>>()
             })
@@ -44,7 +56,8 @@ pub fn NoteCards(id: String) -> impl IntoView {
             <section class="note-cards" aria-labelledby="cards-heading">
                 <h2 id="cards-heading">"Cards"</h2>
                 <ul>
-                    {dynamic(move || rows.get().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
+                    {dynamic(move || rows.get().into_iter().map(|row| {
+                        let CardRow { id: card_id, front, kind, status, suspended, retired, in_deck } = row;
                         let suspend_id = card_id.clone();
                         let reset_id = card_id.clone();
                         let add_id = card_id.clone();
