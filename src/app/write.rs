@@ -1,7 +1,5 @@
-//! The one write path. Every change (typing, a new note, a rename, a delete, an answer and its
-//! undo, card actions, settings, an import, a restore) is a [`Change`] that [`AppState::commit`]
-//! makes in memory, stores in one IndexedDB transaction, announces to the other tabs and (once
-//! sync exists) hands to sync, in that order; the search index follows last.
+//! The one write path: [`AppState::commit`] makes every [`Change`] in memory, stores it in one
+//! IndexedDB transaction, announces it to other tabs and (later) to sync, then reindexes it.
 
 use std::future::Future;
 

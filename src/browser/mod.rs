@@ -1,7 +1,5 @@
-//! The browser's own facilities that Loam uses, each behind a small Rust face: picked files,
-//! downloads, WebCrypto, the clipboard and share sheet, the address bar, other tabs, the clock
-//! and random numbers.
-//! Nothing here knows the app's state; `app` calls these and `ui` calls `app`.
+//! The browser's facilities Loam uses, each behind a small Rust face (files, downloads, WebCrypto,
+//! clipboard, address bar, other tabs, clock…). Knows nothing of the app; only `app` calls it.
 
 pub mod address;
 pub mod channel;

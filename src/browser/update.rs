@@ -1,6 +1,5 @@
-//! New versions of Loam. public/boot.js owns the service worker: it sends `loam-update-ready` to
-//! the window when a new version is installed and waiting, and switches to it on
-//! `loam-update-apply`. Plain DOM events keep the worker's plumbing out of the wasm.
+//! New versions of Loam, through plain DOM events with public/boot.js (which owns the service
+//! worker): it fires `loam-update-ready` when one waits and switches on `loam-update-apply`.
 
 /// Fired on the window by boot.js when a new version waits.
 pub const READY_EVENT: &str = "loam-update-ready";

@@ -1,7 +1,5 @@
-//! A change to the learner's data, described once before it is made: typing, a new note, a
-//! rename, a delete, a review answer and its undo, card actions, settings, the author's name, an
-//! import and a restore. [`apply`] makes it in memory and returns the records to store, so every
-//! change then takes the same way to storage, to other tabs and (later) to sync.
+//! Every change to the learner's data, described once before it is made ([`Change`]), and
+//! [`apply`], which makes it in memory and returns the records to store together.
 
 use std::collections::HashMap;
 use std::fmt;

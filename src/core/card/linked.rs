@@ -1,6 +1,5 @@
-//! Cards that a note links to with `[[Note#^anchor]]`, each resolved to the card the anchor
-//! names (if any) and the learner's recall of it: how a course page shows what the learner
-//! remembers of what it refers to, including cards of other courses.
+//! Cards a note links to with `[[Note#^anchor]]`, resolved to the card the anchor names and the
+//! learner's recall of it: what a course page shows of what it refers to.
 
 use std::collections::HashSet;
 
