@@ -2,7 +2,6 @@
 //! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::{now, AppError, AppState};
 use crate::browser::{clock, random};
@@ -44,18 +43,17 @@ impl AppState {
             return;
         };
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
-        let Ok(stored) = self.commit(Change::Answer(answer.clone())) else {
-            return;
-        };
         // Journaled until the write lands, so a page closed at once keeps the answer.
-        journal::keep_answer(&answer.after, &answer.record);
         let record_id = answer.record.id.clone();
+        let landed = Box::new(move || journal::forget_answer(&record_id));
+        if self
+            .commit_then(Change::Answer(answer.clone()), Some(landed))
+            .is_err()
+        {
+            return;
+        }
+        journal::keep_answer(&answer.after, &answer.record);
         self.view.last_answer.set(Some(answer));
-        spawn_local(async move {
-            if stored.await.is_ok() {
-                journal::forget_answer(&record_id);
-            }
-        });
     }
 
     /// Whether there is an answer to take back.

@@ -148,29 +148,33 @@ impl AppState {
         })
     }
 
-    /// Commits a change and stores it in the background.
+    /// Commits a change and stores it in the background; failures to store show in the save
+    /// indicator, and a change refused in memory is simply not made.
     pub(super) fn commit_later(self, change: Change) {
-        self.commit_then(change, || {});
+        let _ = self.commit_then(change, None);
     }
 
     /// Like [`Self::commit_later`], returning a refusal for the caller to show.
     pub(super) fn commit_refusable(self, change: Change) -> Result<(), AppError> {
-        let stored = self.commit(change)?;
-        spawn_local(async move {
-            let _ = stored.await;
-        });
-        Ok(())
+        self.commit_then(change, None)
     }
 
-    /// Like [`Self::commit_later`], running `landed` once the change is stored.
-    pub(super) fn commit_then(self, change: Change, landed: impl FnOnce() + 'static) {
-        if let Ok(stored) = self.commit(change) {
-            spawn_local(async move {
-                if stored.await.is_ok() {
+    /// Commits a change and stores it in the background, running `landed` once it is stored.
+    /// The one place a change is sent off on its own.
+    pub(super) fn commit_then(
+        self,
+        change: Change,
+        landed: Option<Box<dyn FnOnce()>>,
+    ) -> Result<(), AppError> {
+        let stored = self.commit(change)?;
+        spawn_local(async move {
+            if stored.await.is_ok() {
+                if let Some(landed) = landed {
                     landed();
                 }
-            });
-        }
+            }
+        });
+        Ok(())
     }
 
     /// Makes a change in the data in memory, without telling anyone.
@@ -281,7 +285,7 @@ impl AppState {
             self.saving
                 .unsaved_cards
                 .update_value(|unsaved| unsaved.extend(cards));
-            if *problem != AppError::StorageUnavailable {
+            if !matches!(problem, AppError::StorageUnavailable) {
                 let this = *self;
                 spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;

@@ -15,7 +15,7 @@ use crate::core::review::schedule::Schedule;
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
 
 /// One change, as the app describes it before making it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Change {
     /// A new note with an empty text; untitled when `title` is `None`.
     CreateNote { id: NoteId, title: Option<String> },
@@ -112,7 +112,7 @@ pub struct Memory<'a> {
 }
 
 /// What a change made: the records to store together, in one transaction.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Records {
     pub notes: Vec<Note>,
     pub deleted_notes: Vec<NoteId>,
@@ -132,7 +132,17 @@ pub struct Records {
 impl Records {
     /// Nothing to store.
     pub fn is_empty(&self) -> bool {
-        *self == Records::default()
+        // Field by field: a derived `==` would compile equality for every record type.
+        self.notes.is_empty()
+            && self.deleted_notes.is_empty()
+            && self.cards.is_empty()
+            && self.reviews.is_empty()
+            && self.deleted_reviews.is_empty()
+            && self.settings.is_none()
+            && self.courses.is_none()
+            && self.elsewhere.is_none()
+            && self.author.is_none()
+            && !self.cards_derived
     }
 
     /// Takes `other`'s records into these; a note in both is stored once, as `other` has it.
@@ -153,7 +163,7 @@ impl Records {
 }
 
 /// A change made in memory: what to store, and the note an import opens afterwards.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Made {
     pub records: Records,
     pub root: Option<NoteId>,
