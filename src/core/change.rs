@@ -486,8 +486,10 @@ mod tests {
     #[test]
     fn settings_and_author_are_kept_and_stored() {
         let mut data = Data::new();
-        let mut settings = ReviewSettings::default();
-        settings.new_per_day = 7;
+        let settings = ReviewSettings {
+            new_per_day: 7,
+            ..ReviewSettings::default()
+        };
         let records = data
             .apply(Change::Settings(settings.clone()))
             .unwrap()
