@@ -5,31 +5,56 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
-use super::{new_id, now, AppState, CARDS_DERIVED, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use super::{now, AppError, AppState};
+use crate::browser::{download, files};
+use crate::core::change::Change;
 use crate::core::exchange::backup::{self, Backup, Meta, RestorePlan};
-use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::Choice;
 use crate::core::note::NoteId;
-use crate::store::{StoreError, Write, CARDS, NOTES, REVIEWS};
 
 impl AppState {
+    /// Offers the backup file of everything as a download; returns its name.
+    pub async fn download_backup(self) -> Result<String, AppError> {
+        let (name, bytes) = self.backup_file().await?;
+        download::offer(&name, &bytes, "application/octet-stream")?;
+        Ok(name)
+    }
+
+    /// Reads a backup file the learner picked and previews restoring it. Changes nothing; a
+    /// failure says that nothing was restored.
+    pub async fn open_backup_file(
+        self,
+        file: web_sys::File,
+    ) -> Result<(RestorePlan, Backup), AppError> {
+        let opened = async {
+            let bytes = files::read(&file, files::MAX_BACKUP_BYTES).await?;
+            let backup = backup::decode(&bytes).map_err(|error| AppError::File {
+                name: file.name(),
+                error,
+            })?;
+            let plan = self.plan_restore(&backup).await?;
+            Ok((plan, backup))
+        };
+        opened.await.map_err(AppError::not_restored)
+    }
+
     /// The backup file of everything: its name and bytes.
-    pub async fn backup_file(self) -> Result<(String, Vec<u8>), String> {
+    async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
         self.flush();
         let reviews = self.review_log().await?;
-        let settings = self.review_settings.get_untracked();
-        let courses = self.courses.get_untracked();
-        let elsewhere = self.elsewhere.get_untracked();
-        let author = self.author.get_untracked();
+        let settings = self.data.settings.get_untracked();
+        let courses = self.data.courses.get_untracked();
+        let elsewhere = self.data.elsewhere.get_untracked();
+        let author = self.data.author.get_untracked();
         let created = now();
-        let backup = self.library.with_untracked(|lib| {
-            self.deck.with_untracked(|deck| {
+        let backup = self.data.library.with_untracked(|lib| {
+            self.data.deck.with_untracked(|deck| {
                 Backup::of(
                     lib,
                     deck,
                     reviews,
                     Meta {
-                        settings: self.settings_stored.get_value().then_some(&settings),
+                        settings: self.saving.settings_stored.get_value().then_some(&settings),
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,
@@ -42,22 +67,22 @@ impl AppState {
     }
 
     /// What restoring `backup` here would do.
-    pub async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, String> {
+    async fn plan_restore(self, backup: &Backup) -> Result<RestorePlan, AppError> {
         self.flush();
         let review_ids: HashSet<String> =
             self.review_log().await?.into_iter().map(|r| r.id).collect();
-        let settings = self.review_settings.get_untracked();
-        let courses = self.courses.get_untracked();
-        let elsewhere = self.elsewhere.get_untracked();
-        let author = self.author.get_untracked();
-        Ok(self.library.with_untracked(|lib| {
-            self.deck.with_untracked(|deck| {
+        let settings = self.data.settings.get_untracked();
+        let courses = self.data.courses.get_untracked();
+        let elsewhere = self.data.elsewhere.get_untracked();
+        let author = self.data.author.get_untracked();
+        Ok(self.data.library.with_untracked(|lib| {
+            self.data.deck.with_untracked(|deck| {
                 backup::plan_restore(
                     lib,
                     deck,
                     &review_ids,
                     Meta {
-                        settings: self.settings_stored.get_value().then_some(&settings),
+                        settings: self.saving.settings_stored.get_value().then_some(&settings),
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,
@@ -68,80 +93,20 @@ impl AppState {
         }))
     }
 
-    /// Restores a previewed backup with the user's conflict choices. Everything is written in
-    /// one transaction; memory changes only once it is stored.
+    /// Restores a previewed backup with the learner's conflict choices. Everything is written
+    /// in one transaction (see [`AppState::commit`]); memory is shown only once it is stored.
     pub async fn restore(
         self,
         plan: RestorePlan,
         backup: Backup,
         choices: HashMap<NoteId, Choice>,
-    ) -> Result<(), String> {
-        // Applied in place, as an import is: copying a large library and deck first cost more
-        // than the restore. A write that fails reads memory back from storage.
-        self.flush();
-        let restored = self
-            .library
-            .try_update_untracked(|library| {
-                self.deck.try_update_untracked(|deck| {
-                    backup::apply_restore(
-                        &plan,
-                        &backup,
-                        &choices,
-                        library,
-                        deck,
-                        now(),
-                        &mut || new_id(),
-                    )
-                })
-            })
-            .flatten()
-            .ok_or("The library is not open. Nothing was restored.")?;
-        let mut courses = self.courses.get_untracked();
-        courses.extend(restored.courses.iter().cloned());
-        let mut elsewhere = self.elsewhere.get_untracked();
-        elsewhere.extend(restored.elsewhere.iter().cloned());
-        let stored = match restore_write(&restored, &courses, &elsewhere) {
-            Ok(write) => self.commit(write, &restored.notes).await,
-            Err(e) => Err(e),
+    ) -> Result<(), AppError> {
+        let change = Change::Restore {
+            plan: Box::new(plan),
+            backup: Box::new(backup),
+            choices,
         };
-        if let Err(e) = stored {
-            self.reread_library().await;
-            return Err(format!("{} Nothing was restored.", e.message));
-        }
-        self.library.notify();
-        self.deck.notify();
-        self.courses.set(courses);
-        self.elsewhere.set(elsewhere);
-        if let Some(settings) = restored.settings {
-            self.review_settings.set(settings);
-            self.settings_stored.set_value(true);
-        }
-        if let Some(author) = restored.author {
-            self.author.set(author);
-        }
-        self.index_notes(&restored.notes);
+        self.commit(change)?.await?;
         Ok(())
     }
-}
-
-/// Everything a restore stores, in one write.
-fn restore_write(
-    restored: &backup::Restored,
-    courses: &[Course],
-    elsewhere: &[Elsewhere],
-) -> Result<Write, StoreError> {
-    let mut write = Write::new()
-        .put(NOTES, &restored.notes)
-        .and_then(|w| w.put(CARDS, &restored.cards))
-        .and_then(|w| w.put(REVIEWS, &restored.reviews))
-        .and_then(|w| w.put_meta(COURSES, courses))
-        .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))
-        .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
-    if let Some(settings) = &restored.settings {
-        write = write.put_meta(REVIEW_SETTINGS, settings)?;
-    }
-    if let Some(author) = &restored.author {
-        write = write.put_meta(super::share::AUTHOR, author)?;
-    }
-    Ok(write)
 }

@@ -1,17 +1,16 @@
-//! Moving in and out: reading the files or folder the learner picked into a preview of their
-//! notes, and the Markdown and Anki exports of the whole library.
+//! Moving in and out: files picked from another tool read and turned into a preview of their
+//! notes, and the Markdown and Anki exports of the whole library as downloads.
 
-use js_sys::Reflect;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
-use super::{now, transfer, AppState};
+use super::{now, AppError, AppState};
+use crate::browser::{download, files};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
 use crate::core::interop::anki_export;
 use crate::core::interop::vault;
-use crate::core::interop::{Conversion, Converted, FileReport, SourceFile};
+use crate::core::interop::{Conversion, Converted, SourceFile};
 use crate::core::note::Note;
 
 /// Files converted, or notes previewed, between two frames.
@@ -20,6 +19,7 @@ const SLICE: usize = 200;
 /// Where converting a large import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    Reading { done: usize, total: usize },
     Converting { done: usize, total: usize },
     Previewing { done: usize, total: usize },
 }
@@ -29,44 +29,27 @@ async fn next_frame() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
-/// Largest file read for an import: a zipped vault may be large, its notes may not.
-const MAX_IMPORT_FILE_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
-
-/// The picked files read into memory, with their place in a picked folder, and a report line
-/// for each that could not be read. Calls `progress(done, total)` as it goes.
-pub async fn read_files(
-    files: Vec<web_sys::File>,
-    progress: impl Fn(usize, usize),
-) -> (Vec<SourceFile>, Vec<FileReport>) {
-    let total = files.len();
-    let mut read = Vec::with_capacity(total);
-    let mut refused = Vec::new();
-    for (done, file) in files.into_iter().enumerate() {
-        // A folder pick names each file by its path inside the folder.
-        let path = Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
-            .ok()
-            .and_then(|p| p.as_string())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| file.name());
-        match transfer::read_file(&file, MAX_IMPORT_FILE_BYTES).await {
-            Ok(bytes) => read.push(SourceFile {
-                path,
-                bytes,
-                modified: Some(file.last_modified()),
-            }),
-            Err(message) => refused.push(FileReport::refused(&path, message)),
-        }
-        if done % 50 == 0 {
-            progress(done + 1, total);
-        }
-    }
-    (read, refused)
-}
-
 impl AppState {
+    /// Reads the files the learner picked or dropped, converts them and previews importing
+    /// them; files that could not be read are in the report. Changes nothing.
+    pub async fn plan_picked_files(
+        &self,
+        picked: Vec<web_sys::File>,
+        progress: impl Fn(Step),
+    ) -> (ImportPlan, Converted) {
+        let (read, mut reports) = files::read_picked(picked, |done, total| {
+            progress(Step::Reading { done, total })
+        })
+        .await;
+        let (plan, mut converted) = self.plan_files(read, progress).await;
+        reports.append(&mut converted.reports);
+        converted.reports = reports;
+        (plan, converted)
+    }
+
     /// Converts files read from another tool and previews importing them, a slice at a time
     /// so the page stays responsive; `progress` hears each step. Changes nothing.
-    pub async fn plan_files(
+    async fn plan_files(
         &self,
         files: Vec<SourceFile>,
         progress: impl Fn(Step),
@@ -85,9 +68,14 @@ impl AppState {
         };
         self.flush();
         let mut planning = self
+            .data
             .library
             .with_untracked(|lib| Planning::new(lib, bundle));
-        while self.library.with_untracked(|lib| planning.step(lib, SLICE)) {
+        while self
+            .data
+            .library
+            .with_untracked(|lib| planning.step(lib, SLICE))
+        {
             let (done, total) = planning.progress();
             progress(Step::Previewing { done, total });
             next_frame().await;
@@ -95,10 +83,24 @@ impl AppState {
         (planning.finish(), converted)
     }
 
+    /// Offers every note as Markdown files in a zip (the Obsidian layout); returns its name.
+    pub fn download_markdown(&self) -> Result<String, AppError> {
+        let (name, bytes) = self.markdown_export();
+        download::offer(&name, &bytes, "application/zip")?;
+        Ok(name)
+    }
+
+    /// Offers every card as Anki-importable text; returns its name.
+    pub fn download_anki_cards(&self) -> Result<String, AppError> {
+        let (name, text) = self.anki_export();
+        download::offer(&name, text.as_bytes(), "text/plain")?;
+        Ok(name)
+    }
+
     /// Every note as Markdown files in a zip (the Obsidian layout): its name and bytes.
-    pub fn markdown_export(&self) -> (String, Vec<u8>) {
+    fn markdown_export(&self) -> (String, Vec<u8>) {
         self.flush();
-        let bytes = self.library.with_untracked(|lib| {
+        let bytes = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
             vault::export(&notes)
         });
@@ -106,9 +108,9 @@ impl AppState {
     }
 
     /// Every card as Anki-importable text: its name and text.
-    pub fn anki_export(&self) -> (String, String) {
+    fn anki_export(&self) -> (String, String) {
         self.flush();
-        let text = self.library.with_untracked(|lib| {
+        let text = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
             anki_export::export_cards(&notes)
         });

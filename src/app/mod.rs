@@ -1,18 +1,22 @@
-//! The running app's state: the library and the deck in signals, kept in IndexedDB through
-//! `store`. Components call these operations; they never touch the store themselves.
+//! The running app: its state in signals (data, view, saving) and every operation on it. Every
+//! change goes through one write path (`write.rs`); components call these operations and never
+//! touch the store or the browser's facilities themselves.
 
 mod backup;
+mod error;
 pub mod import_export;
 mod review;
 mod search;
 mod share;
 mod tabs;
-pub mod transfer;
 mod update;
+mod write;
 
-pub use review::calendar;
-pub use share::{app_address, Outgoing, ShareScope};
-pub use update::READY_EVENT as UPDATE_READY_EVENT;
+/// Fired on the window when a new version of Loam waits to take over.
+pub use crate::browser::update::READY_EVENT as UPDATE_READY_EVENT;
+pub use error::AppError;
+pub use review::{calendar, draw};
+pub use share::{Outgoing, ShareScope};
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -21,16 +25,17 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::{address, clock, random};
 use crate::core::card::deck::{Card, Deck};
+use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
-use crate::core::exchange::merge::free_title;
 use crate::core::note::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
-use crate::store::{journal, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
+use crate::store::{journal, Store, Write, CARDS, NOTES, REVIEWS};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
 /// cards existed get them once).
@@ -56,26 +61,53 @@ pub enum SaveState {
     /// Edited, waiting for typing to pause.
     Pending,
     Saved,
-    Failed(String),
+    Failed(AppError),
 }
 
-/// Shared by every component through context; cheap to copy.
+/// The learner's data in memory: what is stored, as this tab knows it.
 #[derive(Clone, Copy)]
-pub struct AppState {
+pub struct Data {
     pub library: RwSignal<Library>,
     /// Every card written in a note, with its schedule.
     pub deck: RwSignal<Deck>,
-    pub review_settings: RwSignal<ReviewSettings>,
+    pub settings: RwSignal<ReviewSettings>,
+    /// Courses imported from shared bundles, newest version of each.
+    pub courses: RwSignal<Vec<Course>>,
+    /// Notes that imported notes link to and that live in another course, by title.
+    pub elsewhere: RwSignal<Vec<Elsewhere>>,
+    /// The name this user signs the courses they share with.
+    pub author: RwSignal<String>,
     /// The library has been read from storage.
     pub loaded: RwSignal<bool>,
-    /// A problem the whole app must show (storage could not be opened, unreadable records).
-    pub notice: RwSignal<Option<String>>,
-    pub save_state: RwSignal<SaveState>,
+}
+
+/// What this tab shows and where the learner is: the page, the note being edited, notices,
+/// the bundle waiting for its preview, the last answer Undo takes back, the search index.
+#[derive(Clone, Copy)]
+pub struct View {
     pub route: RwSignal<Route>,
     /// The note shown in its editor, if any; every other note opens for reading.
     pub editing: RwSignal<Option<NoteId>>,
     /// The editor should put the cursor in the title (a new untitled note) rather than the text.
     pub focus_title: RwSignal<bool>,
+    /// A problem the whole app must show (storage could not be opened, unreadable records).
+    pub notice: RwSignal<Option<String>>,
+    /// A newer Loam opened in another tab upgraded the database: this tab must reload.
+    pub replaced: RwSignal<bool>,
+    /// A bundle file the user opened, waiting on the preview page.
+    pub opened_bundle: RwSignal<Option<Bundle>>,
+    /// The last answer in review, which Undo takes back.
+    last_answer: RwSignal<Option<Answer>>,
+    /// Full-text index of the notes, updated as notes are saved.
+    search_index: StoredValue<SearchIndex>,
+    /// Bumped whenever the index changes, so search results follow.
+    pub search_version: RwSignal<u64>,
+}
+
+/// How the data reaches storage: the open database, typing not yet taken or written, what this
+/// tab last saw stored, and what the save indicator says.
+#[derive(Clone, Copy)]
+pub struct Saving {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
     /// Text typed into a note's editor and not yet taken into the library (see `edit_body`).
     typed: StoredValue<Option<(NoteId, String)>, LocalStorage>,
@@ -89,51 +121,50 @@ pub struct AppState {
     known: StoredValue<tabs::Known, LocalStorage>,
     /// Cards synced from notes whose write failed; the next flush writes them again.
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
-    /// The last answer in review, which Undo takes back.
-    last_answer: RwSignal<Option<Answer>>,
-    /// Full-text index of the notes, updated as notes are saved.
-    search_index: StoredValue<SearchIndex>,
-    /// Bumped whenever the index changes, so search results follow.
-    pub search_version: RwSignal<u64>,
-    /// Courses imported from shared bundles, newest version of each.
-    pub courses: RwSignal<Vec<Course>>,
-    /// Notes that imported notes link to and that live in another course, by title.
-    pub elsewhere: RwSignal<Vec<Elsewhere>>,
-    /// The name this user signs the courses they share with.
-    pub author: RwSignal<String>,
-    /// A newer Loam opened in another tab upgraded the database: this tab must reload.
-    pub replaced: RwSignal<bool>,
-    /// A bundle file the user opened, waiting on the preview page.
-    pub opened_bundle: RwSignal<Option<Bundle>>,
+    pub save_state: RwSignal<SaveState>,
+}
+
+/// Shared by every component through context; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub data: Data,
+    pub view: View,
+    pub saving: Saving,
 }
 
 impl AppState {
     pub fn new() -> Self {
         AppState {
-            library: RwSignal::new(Library::new()),
-            deck: RwSignal::new(Deck::default()),
-            review_settings: RwSignal::new(ReviewSettings::default()),
-            loaded: RwSignal::new(false),
-            notice: RwSignal::new(None),
-            save_state: RwSignal::new(SaveState::Idle),
-            route: RwSignal::new(current_route()),
-            editing: RwSignal::new(None),
-            focus_title: RwSignal::new(false),
-            store: StoredValue::new_local(None),
-            typed: StoredValue::new_local(None),
-            dirty: StoredValue::new_local(BTreeSet::new()),
-            edit_generation: StoredValue::new_local(0),
-            settings_stored: StoredValue::new_local(false),
-            known: StoredValue::new_local(Default::default()),
-            unsaved_cards: StoredValue::new_local(Vec::new()),
-            last_answer: RwSignal::new(None),
-            search_index: StoredValue::new(SearchIndex::new()),
-            search_version: RwSignal::new(0),
-            courses: RwSignal::new(Vec::new()),
-            elsewhere: RwSignal::new(Vec::new()),
-            author: RwSignal::new(String::new()),
-            opened_bundle: RwSignal::new(None),
-            replaced: RwSignal::new(false),
+            data: Data {
+                library: RwSignal::new(Library::new()),
+                deck: RwSignal::new(Deck::default()),
+                settings: RwSignal::new(ReviewSettings::default()),
+                courses: RwSignal::new(Vec::new()),
+                elsewhere: RwSignal::new(Vec::new()),
+                author: RwSignal::new(String::new()),
+                loaded: RwSignal::new(false),
+            },
+            view: View {
+                route: RwSignal::new(address::current_route()),
+                editing: RwSignal::new(None),
+                focus_title: RwSignal::new(false),
+                notice: RwSignal::new(None),
+                replaced: RwSignal::new(false),
+                opened_bundle: RwSignal::new(None),
+                last_answer: RwSignal::new(None),
+                search_index: StoredValue::new(SearchIndex::new()),
+                search_version: RwSignal::new(0),
+            },
+            saving: Saving {
+                store: StoredValue::new_local(None),
+                typed: StoredValue::new_local(None),
+                dirty: StoredValue::new_local(BTreeSet::new()),
+                edit_generation: StoredValue::new_local(0),
+                settings_stored: StoredValue::new_local(false),
+                known: StoredValue::new_local(Default::default()),
+                unsaved_cards: StoredValue::new_local(Vec::new()),
+                save_state: RwSignal::new(SaveState::Idle),
+            },
         }
     }
 
@@ -143,56 +174,53 @@ impl AppState {
             let replaced = move || {
                 // Keep unsaved text where a reload finds it; the database is closed now.
                 self.journal_unsaved();
-                self.store.set_value(None);
-                self.replaced.set(true);
+                self.saving.store.set_value(None);
+                self.view.replaced.set(true);
             };
             match Store::open(replaced).await {
                 Ok(store) => {
-                    if let Err(message) = self.read_library(&store).await {
-                        self.notice.set(Some(message));
+                    if let Err(problem) = self.read_library(&store).await {
+                        self.view.notice.set(Some(problem.to_string()));
                     }
-                    self.store.set_value(Some(Rc::new(store)));
+                    self.saving.store.set_value(Some(Rc::new(store)));
                     self.listen_to_tabs();
                     self.flush();
                     self.index_links_later();
                     self.build_search_index();
                 }
-                Err(e) => self.notice.set(Some(format!(
+                Err(e) => self.view.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
                     e.message
                 ))),
             }
-            self.loaded.set(true);
+            self.data.loaded.set(true);
         });
     }
 
     /// Reads notes, cards and settings into memory; a library from before cards existed gets
     /// its cards derived once.
-    async fn read_library(&self, store: &Store) -> Result<(), String> {
-        let (notes, cards) = store
-            .load_both::<Note, Card>(NOTES, CARDS)
-            .await
-            .map_err(|e| e.message)?;
+    async fn read_library(&self, store: &Store) -> Result<(), AppError> {
+        let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
-            self.notice.set(Some(format!(
+            self.view.notice.set(Some(format!(
                 "{unreadable} stored notes or cards could not be read and are not shown."
             )));
         }
         if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
-            self.review_settings.set(settings);
-            self.settings_stored.set_value(true);
+            self.data.settings.set(settings);
+            self.saving.settings_stored.set_value(true);
         }
         if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(COURSES).await {
-            self.courses.set(courses);
+            self.data.courses.set(courses);
         }
         if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(ELSEWHERE).await {
-            self.elsewhere.set(elsewhere);
+            self.data.elsewhere.set(elsewhere);
         }
         if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
-            self.author.set(author);
+            self.data.author.set(author);
         }
-        self.known.set_value(
+        self.saving.known.set_value(
             notes
                 .records
                 .iter()
@@ -217,12 +245,11 @@ impl AppState {
                 .collect();
             let write = Write::new()
                 .put(CARDS, &derived)
-                .and_then(|w| w.put_meta(CARDS_DERIVED, true))
-                .map_err(|e| e.message)?;
-            store.apply(write).await.map_err(|e| e.message)?;
+                .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
+            store.apply(write).await?;
         }
-        self.library.set(library);
-        self.deck.set(deck);
+        self.data.library.set(library);
+        self.data.deck.set(deck);
         self.mark_dirty(recovered);
         Ok(())
     }
@@ -235,6 +262,7 @@ impl AppState {
             loop {
                 gloo_timers::future::TimeoutFuture::new(0).await;
                 let done = this
+                    .data
                     .library
                     .try_update_untracked(|lib| lib.index_some_links(LINK_SLICE))
                     .unwrap_or(true);
@@ -242,26 +270,26 @@ impl AppState {
                     break;
                 }
             }
-            this.library.notify();
+            this.data.library.notify();
         });
     }
 
     /// Reads notes and cards back from storage after a write that failed, so memory again holds
     /// what is stored.
     async fn reread_library(&self) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.saving.store.get_value() else {
             return;
         };
         if let Ok((notes, cards)) = store.load_both::<Note, Card>(NOTES, CARDS).await {
-            self.library.set(Library::from_notes(notes.records));
-            self.deck.set(Deck::from_cards(cards.records));
+            self.data.library.set(Library::from_notes(notes.records));
+            self.data.deck.set(Deck::from_cards(cards.records));
         }
     }
 
     /// Switches the note on screen between reading and editing, saving what was typed.
     pub fn toggle_editing(&self, id: &str) {
         self.flush();
-        self.editing.update(|editing| {
+        self.view.editing.update(|editing| {
             *editing = match editing {
                 Some(current) if current == id => None,
                 _ => Some(id.to_string()),
@@ -271,51 +299,47 @@ impl AppState {
 
     /// Goes to a page, adding a history entry.
     pub fn navigate(&self, route: &Route) {
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let _ = location.set_hash(&route.to_fragment());
-        }
+        address::navigate(route);
     }
 
     /// Goes to a page in place of the current history entry.
     pub fn replace_route(&self, route: &Route) {
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let _ = location.replace(&route.to_fragment());
-        }
+        address::replace(route);
+    }
+
+    /// Loads the page again (after another tab upgraded the database).
+    pub fn reload(&self) {
+        address::reload();
+    }
+
+    /// Follows the address bar after the user or a link changed it.
+    pub fn follow_address(&self) {
+        self.view.route.set(address::current_route());
     }
 
     /// Creates a note (an untitled one when `title` is `None`) and stores it at once.
-    pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, String> {
-        if !self.loaded.get_untracked() {
-            return Err("Your library is still opening: try again in a moment.".to_string());
+    pub fn create_note(&self, title: Option<&str>) -> Result<NoteId, AppError> {
+        if !self.data.loaded.get_untracked() {
+            return Err(AppError::StillOpening);
         }
+        self.take_typed();
         let id = new_id();
-        let now = now();
-        let created = self.library.try_update(|lib| {
-            let title = title
-                .map(str::to_string)
-                .unwrap_or_else(|| lib.untitled_title());
-            lib.create(id.clone(), &title, "", now).map(|_| ())
-        });
-        match created {
-            Some(Ok(())) => {
-                self.mark_dirty([id.clone()]);
-                self.flush();
-                Ok(id)
-            }
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("The library is not available.".to_string()),
-        }
+        self.commit_refusable(Change::CreateNote {
+            id: id.clone(),
+            title: title.map(str::to_string),
+        })?;
+        Ok(id)
     }
 
     /// Creates an untitled note and opens it in the editor with its title selected.
     pub fn start_new_note(&self) {
         match self.create_note(None) {
             Ok(id) => {
-                self.editing.set(Some(id.clone()));
-                self.focus_title.set(true);
+                self.view.editing.set(Some(id.clone()));
+                self.view.focus_title.set(true);
                 self.navigate(&Route::Note { id, heading: None });
             }
-            Err(message) => self.notice.set(Some(message)),
+            Err(problem) => self.view.notice.set(Some(problem.to_string())),
         }
     }
 
@@ -324,12 +348,14 @@ impl AppState {
     /// once for all keys typed within that frame.
     pub fn edit_body(&self, id: &str, body: &str) {
         let waiting = self
+            .saving
             .typed
             .with_value(|t| t.as_ref().map(|(note, _)| note.clone()));
         if waiting.as_deref().is_some_and(|note| note != id) {
             self.take_typed();
         }
-        self.typed
+        self.saving
+            .typed
             .set_value(Some((id.to_string(), body.to_string())));
         if waiting.as_deref() != Some(id) {
             let this = *self;
@@ -340,10 +366,11 @@ impl AppState {
     /// Takes typed text into the library now: a save, a rename, a delete and the journal kept
     /// when the page is hidden call it first, so none of them misses the last keys.
     fn take_typed(&self) {
-        let Some((id, body)) = self.typed.try_update_value(Option::take).flatten() else {
+        let Some((id, body)) = self.saving.typed.try_update_value(Option::take).flatten() else {
             return;
         };
         let changed = self
+            .data
             .library
             .try_update(|lib| lib.set_body(&id, &body, now()))
             .unwrap_or(false);
@@ -351,101 +378,32 @@ impl AppState {
             return;
         }
         self.mark_dirty([id]);
-        self.save_state.set(SaveState::Pending);
-        let generation = self.edit_generation.get_value() + 1;
-        self.edit_generation.set_value(generation);
+        self.saving.save_state.set(SaveState::Pending);
+        let generation = self.saving.edit_generation.get_value() + 1;
+        self.saving.edit_generation.set_value(generation);
         let this = *self;
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(AUTOSAVE_DELAY_MS).await;
-            if this.edit_generation.get_value() == generation {
+            if this.saving.edit_generation.get_value() == generation {
                 this.flush();
             }
         });
     }
 
     /// Renames a note; every link to it is rewritten and all changed notes are stored together.
-    pub fn rename(&self, id: &str, title: &str) -> Result<(), String> {
+    pub fn rename(&self, id: &str, title: &str) -> Result<(), AppError> {
         self.take_typed();
-        let result = self
-            .library
-            .try_update(|lib| lib.rename(id, title, now()))
-            .ok_or_else(|| "The library is not available.".to_string())?;
-        let changed = result.map_err(|e| e.to_string())?;
-        self.mark_dirty(changed);
-        self.flush();
-        Ok(())
+        self.commit_refusable(Change::Rename {
+            id: id.to_string(),
+            title: title.to_string(),
+        })
     }
 
     /// Deletes a note from memory and storage; its cards are retired with their history kept,
     /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
         self.take_typed();
-        let removed = self.library.try_update(|lib| lib.delete(id)).flatten();
-        if removed.is_none() {
-            return;
-        }
-        self.dirty.update_value(|d| {
-            d.remove(id);
-        });
-        self.known.update_value(|k| {
-            k.remove(id);
-        });
-        let retired = self
-            .deck
-            .try_update(|deck| deck.retire_note(id))
-            .unwrap_or_default();
-        self.unindex(id);
-        let write = Write::new().delete(NOTES, id).put(CARDS, &retired);
-        self.write(write);
-    }
-
-    /// Stores a batch of writes now (an import or a restore) and, once stored, tells the other
-    /// tabs and records the written notes as this tab's known versions.
-    async fn commit(&self, write: Write, notes: &[Note]) -> Result<(), StoreError> {
-        let store = self
-            .store
-            .get_value()
-            .ok_or_else(|| StoreError::plain("Storage is not available."))?;
-        let changes = write.changes().clone();
-        store.apply(write).await?;
-        self.announce(&changes);
-        self.known.update_value(|known| {
-            for note in notes {
-                known.insert(note.id.clone(), note.updated);
-            }
-        });
-        Ok(())
-    }
-
-    /// Applies writes in the background, reporting a failure in the save indicator.
-    fn write(&self, write: Result<Write, StoreError>) {
-        self.write_then(write, || {});
-    }
-
-    /// Like [`Self::write`], running `landed` once the write is stored.
-    fn write_then(&self, write: Result<Write, StoreError>, landed: impl FnOnce() + 'static) {
-        let this = *self;
-        let Some(store) = self.store.get_value() else {
-            self.save_state
-                .set(SaveState::Failed("Storage is not available.".to_string()));
-            return;
-        };
-        spawn_local(async move {
-            let result = match write {
-                Ok(write) => {
-                    let changes = write.changes().clone();
-                    store.apply(write).await.map(|()| changes)
-                }
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(changes) => {
-                    landed();
-                    this.announce(&changes);
-                }
-                Err(e) => this.save_state.set(SaveState::Failed(e.message)),
-            }
-        });
+        self.commit_later(Change::Delete(id.to_string()));
     }
 
     /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then
@@ -458,8 +416,9 @@ impl AppState {
     /// Copies notes not yet written to the journal, which the next start reads.
     fn journal_unsaved(&self) {
         self.take_typed();
-        let notes: Vec<Note> = self.dirty.with_value(|ids| {
-            self.library
+        let notes: Vec<Note> = self.saving.dirty.with_value(|ids| {
+            self.data
+                .library
                 .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
         });
         journal::keep(&notes);
@@ -469,131 +428,18 @@ impl AppState {
     pub fn flush(&self) {
         self.take_typed();
         let ids = self
+            .saving
             .dirty
             .try_update_value(std::mem::take)
             .unwrap_or_default();
         if ids.is_empty() {
             return;
         }
-        let notes: Vec<Note> = self
-            .library
-            .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
-        self.index_notes(&notes);
-        // Cards follow their note's text; both are written in the same transaction.
-        let now = now();
-        let mut cards = self
-            .unsaved_cards
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
-        cards.extend(
-            self.deck
-                .try_update(|deck| {
-                    notes
-                        .iter()
-                        .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
-        );
-        let Some(store) = self.store.get_value() else {
-            // Storage never opened: keep the text on screen and say so.
-            self.mark_dirty(ids);
-            self.save_state
-                .set(SaveState::Failed("Storage is not available.".to_string()));
-            return;
-        };
-        let generation = self.edit_generation.get_value();
-        let expected: Vec<(NoteId, Option<f64>)> = self.known.with_value(|known| {
-            notes
-                .iter()
-                .map(|n| (n.id.clone(), known.get(&n.id).copied()))
-                .collect()
-        });
-        let this = *self;
-        spawn_local(async move {
-            let write = Write::new()
-                .put(NOTES, &notes)
-                .and_then(|w| w.put(CARDS, &cards));
-            let copy = |theirs: Note| this.copy_of_other_tabs_version(theirs);
-            let result = match write {
-                Ok(write) => {
-                    let changes = write.changes().clone();
-                    store
-                        .apply_checked(write, &expected, &copy)
-                        .await
-                        .map(|copies| (changes, copies))
-                }
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok((mut changes, copies)) => {
-                    this.known.update_value(|known| {
-                        for note in notes.iter().chain(&copies) {
-                            known.insert(note.id.clone(), note.updated);
-                        }
-                    });
-                    if !copies.is_empty() {
-                        this.keep_other_tabs_versions(&copies);
-                        changes.notes.extend(copies.iter().map(|n| n.id.clone()));
-                    }
-                    this.announce(&changes);
-                    let more = this.dirty.with_value(|d| !d.is_empty());
-                    if !more {
-                        journal::clear();
-                    }
-                    if !more && this.edit_generation.get_value() == generation {
-                        this.save_state.set(SaveState::Saved);
-                    }
-                }
-                Err(StoreError { message, .. }) => {
-                    // Keep them dirty so the next edit or flush tries again, and try again
-                    // on our own too: space may come back (a full disk, another tab's data).
-                    this.mark_dirty(ids);
-                    this.unsaved_cards
-                        .update_value(|unsaved| unsaved.extend(cards));
-                    this.save_state.set(SaveState::Failed(message));
-                    gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
-                    if this.edit_generation.get_value() == generation {
-                        this.flush();
-                    }
-                }
-            }
-        });
-    }
-
-    /// Another tab saved this note since this tab last read it: its version becomes a note of
-    /// its own beside ours.
-    fn copy_of_other_tabs_version(&self, theirs: Note) -> Note {
-        let title = self.library.with_untracked(|lib| {
-            free_title(&theirs.title, "from another tab", |t| {
-                lib.by_title(t).is_none()
-            })
-        });
-        Note {
-            id: new_id(),
-            title,
-            origin: None,
-            ..theirs
-        }
-    }
-
-    /// Shows the copies made by [`Self::copy_of_other_tabs_version`] and says so.
-    fn keep_other_tabs_versions(&self, copies: &[Note]) {
-        self.library.update(|lib| {
-            for note in copies {
-                lib.put(note.clone());
-            }
-        });
-        self.index_notes(copies);
-        let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
-        self.notice.set(Some(format!(
-            "This note was also changed in another tab. Both versions are kept: the other one is {}.",
-            titles.join(", ")
-        )));
+        self.commit_later(Change::Typed(ids.into_iter().collect()));
     }
 
     fn mark_dirty(&self, ids: impl IntoIterator<Item = NoteId>) {
-        self.dirty.update_value(|d| d.extend(ids));
+        self.saving.dirty.update_value(|d| d.extend(ids));
     }
 }
 
@@ -622,7 +468,7 @@ fn recover_journal(library: &mut Library) -> Vec<NoteId> {
 /// The browser's figures for this site's storage (usage, quota, persistence), for Settings;
 /// `None` when the browser does not report them.
 pub async fn storage_usage() -> Option<StorageUsage> {
-    crate::store::usage::read().await
+    crate::browser::storage_estimate::read().await
 }
 
 /// Writes again the answers of a page that closed before their write landed. Each card takes
@@ -656,29 +502,17 @@ async fn recover_answers(store: &Store, deck: &mut Deck) {
     }
 }
 
-/// The route in the address bar now.
-pub fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::parse(&hash)
+/// The time now, in milliseconds since the Unix epoch.
+pub fn now() -> f64 {
+    clock::now()
 }
 
-pub(super) fn now() -> f64 {
-    js_sys::Date::now()
+/// A date as the learner reads it.
+pub fn local_date(ms: f64) -> String {
+    clock::local_date(ms)
 }
 
 /// A random id for a new note.
 pub(super) fn new_id() -> NoteId {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            // Without WebCrypto (insecure origin), time plus Math.random is unique enough locally.
-            format!(
-                "{:x}-{:x}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e15) as u64
-            )
-        })
+    random::id()
 }

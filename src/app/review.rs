@@ -3,119 +3,109 @@
 
 use leptos::prelude::*;
 
-use super::{now, AppState, REVIEW_SETTINGS};
-use crate::core::card::deck::Card;
-use crate::core::review::schedule::{Millis, Rating, Schedule, Scheduler};
+use super::{now, AppError, AppState};
+use crate::browser::{clock, random};
+use crate::core::change::Change;
+use crate::core::review::schedule::{Millis, Rating, Scheduler};
 use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
-use crate::store::{journal, Write, CARDS, REVIEWS};
+use crate::store::{journal, REVIEWS};
 
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
     pub fn scheduler(&self) -> Scheduler {
-        self.review_settings
+        self.data
+            .settings
             .with_untracked(|s| Scheduler::new(s.scheduler.clone()))
             .unwrap_or_default()
     }
 
     /// Today's queue at `now`.
     pub fn queue(&self, now: Millis) -> Queue {
-        let new_per_day = self.review_settings.with(|s| s.new_per_day);
-        self.deck
+        let new_per_day = self.data.settings.with(|s| s.new_per_day);
+        self.data
+            .deck
             .with(|deck| review::queue(deck, now, new_per_day, calendar()))
     }
 
     /// How many cards today's queue at `now` holds, due and new.
     pub fn waiting(&self, now: Millis) -> usize {
-        let new_per_day = self.review_settings.with(|s| s.new_per_day);
-        self.deck
+        let new_per_day = self.data.settings.with(|s| s.new_per_day);
+        self.data
+            .deck
             .with(|deck| review::waiting(deck, now, new_per_day, calendar()))
     }
 
     /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used
     /// for the intervals shown on the buttons.
     pub fn answer(&self, card_id: &str, rating: Rating, draw: f64) {
-        let Some(card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
+        let Some(card) = self.data.deck.with_untracked(|d| d.get(card_id).cloned()) else {
             return;
         };
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
-        self.deck.update(|deck| deck.put(answer.after.clone()));
         // Journaled until the write lands, so a page closed at once keeps the answer.
-        journal::keep_answer(&answer.after, &answer.record);
-        let write = Write::new()
-            .put(CARDS, std::slice::from_ref(&answer.after))
-            .and_then(|w| w.put(REVIEWS, std::slice::from_ref(&answer.record)));
         let record_id = answer.record.id.clone();
-        self.last_answer.set(Some(answer));
-        self.write_then(write, move || journal::forget_answer(&record_id));
+        let landed = Box::new(move || journal::forget_answer(&record_id));
+        if self
+            .commit_then(Change::Answer(answer.clone()), Some(landed))
+            .is_err()
+        {
+            return;
+        }
+        journal::keep_answer(&answer.after, &answer.record);
+        self.view.last_answer.set(Some(answer));
     }
 
     /// Whether there is an answer to take back.
     pub fn can_undo(&self) -> bool {
-        self.last_answer.with(Option::is_some)
+        self.view.last_answer.with(Option::is_some)
     }
 
     /// Takes back the last answer: the card returns to its state before, the log entry goes.
     pub fn undo(&self) {
-        let Some(answer) = self.last_answer.try_update(Option::take).flatten() else {
+        let Some(answer) = self.view.last_answer.try_update(Option::take).flatten() else {
             return;
         };
-        self.deck.update(|deck| deck.put(answer.before.clone()));
         journal::forget_answer(&answer.record.id);
-        let write = Write::new()
-            .put(CARDS, std::slice::from_ref(&answer.before))
-            .map(|w| w.delete(REVIEWS, &answer.record.id));
-        self.write(write);
+        self.commit_later(Change::Undo(answer));
     }
 
     /// Takes a card out of review, or puts it back.
     pub fn set_suspended(&self, card_id: &str, suspended: bool) {
-        self.change_card(card_id, |card| card.suspended = suspended);
+        self.commit_later(Change::Suspend {
+            card: card_id.to_string(),
+            suspended,
+        });
     }
 
     /// Forgets a card's progress: it is new again (its past answers stay in the log).
     pub fn reset_card(&self, card_id: &str) {
-        let now = now();
-        self.change_card(card_id, |card| {
-            card.schedule = Schedule::new(now);
-            card.introduced = None;
-        });
+        self.commit_later(Change::Reset(card_id.to_string()));
     }
 
     /// Stores new review settings.
     pub fn save_review_settings(&self, settings: ReviewSettings) {
-        self.review_settings.set(settings.clone());
-        self.settings_stored.set_value(true);
-        self.write(Write::new().put_meta(REVIEW_SETTINGS, settings));
+        self.commit_later(Change::Settings(settings));
     }
 
     /// The whole review log, for statistics.
-    pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, String> {
+    pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, AppError> {
         let store = self
+            .saving
             .store
             .get_value()
-            .ok_or_else(|| "Storage is not available.".to_string())?;
-        let loaded = store
-            .load_all::<ReviewRecord>(REVIEWS)
-            .await
-            .map_err(|e| e.message)?;
+            .ok_or(AppError::StorageUnavailable)?;
+        let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
         Ok(loaded.records)
-    }
-
-    fn change_card(&self, card_id: &str, change: impl FnOnce(&mut Card)) {
-        let Some(mut card) = self.deck.with_untracked(|d| d.get(card_id).cloned()) else {
-            return;
-        };
-        change(&mut card);
-        self.deck.update(|deck| deck.put(card.clone()));
-        self.write(Write::new().put(CARDS, std::slice::from_ref(&card)));
     }
 }
 
 /// The learner's calendar: local days, from the browser's time zone.
 pub fn calendar() -> Calendar {
-    let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
-    Calendar {
-        utc_offset_ms: -offset_minutes * 60_000.0,
-    }
+    clock::calendar()
+}
+
+/// A fresh random draw for interval fuzzing.
+pub fn draw() -> f64 {
+    random::fraction()
 }

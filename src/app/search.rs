@@ -27,19 +27,23 @@ impl AppState {
         let this = *self;
         spawn_local(async move {
             let ids: Vec<String> = this
+                .data
                 .library
                 .with_untracked(|lib| lib.iter().map(|n| n.id.clone()).collect());
             for chunk in ids.chunks(INDEX_SLICE) {
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                this.library.with_untracked(|lib| {
+                this.data.library.with_untracked(|lib| {
                     // A note deleted meanwhile is skipped; one edited meanwhile is indexed as it is now.
                     let notes = chunk.iter().filter_map(|id| lib.get(id));
-                    this.search_index.update_value(|index| index.extend(notes));
+                    this.view
+                        .search_index
+                        .update_value(|index| index.extend(notes));
                 });
             }
-            this.search_index
+            this.view
+                .search_index
                 .update_value(|index| index.shrink_to_fit());
-            this.search_version.update(|v| *v += 1);
+            this.view.search_version.update(|v| *v += 1);
         });
     }
 
@@ -49,12 +53,12 @@ impl AppState {
             return;
         }
         if notes.len() <= INDEX_SLICE {
-            self.search_index.update_value(|index| {
+            self.view.search_index.update_value(|index| {
                 for note in notes {
                     index.update(&note.id, &note.title, &note.body);
                 }
             });
-            self.search_version.update(|v| *v += 1);
+            self.view.search_version.update(|v| *v += 1);
             return;
         }
         // Many notes at once (an import): a slice per task, as at start.
@@ -63,28 +67,30 @@ impl AppState {
         spawn_local(async move {
             for chunk in ids.chunks(INDEX_SLICE) {
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                this.library.with_untracked(|lib| {
-                    this.search_index.update_value(|index| {
+                this.data.library.with_untracked(|lib| {
+                    this.view.search_index.update_value(|index| {
                         for note in chunk.iter().filter_map(|id| lib.get(id)) {
                             index.update(&note.id, &note.title, &note.body);
                         }
                     });
                 });
             }
-            this.search_version.update(|v| *v += 1);
+            this.view.search_version.update(|v| *v += 1);
         });
     }
 
     pub(super) fn unindex(&self, id: &str) {
-        self.search_index.update_value(|index| index.remove(id));
-        self.search_version.update(|v| *v += 1);
+        self.view
+            .search_index
+            .update_value(|index| index.remove(id));
+        self.view.search_version.update(|v| *v += 1);
     }
 
     /// The best `limit` notes for a full-text query (tracks index changes).
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        self.search_version.track();
-        self.library.with_untracked(|lib| {
-            self.search_index.with_value(|index| {
+        self.view.search_version.track();
+        self.data.library.with_untracked(|lib| {
+            self.view.search_index.with_value(|index| {
                 index.search(query, limit, |id| lib.get(id).map(|n| n.body.as_str()))
             })
         })
@@ -122,7 +128,7 @@ impl AppState {
 
     /// Note titles matching a quick-switcher query, best first.
     pub fn switcher_suggestions(&self, query: &str, limit: usize) -> Vec<TitleSuggestion> {
-        self.library.with(|lib| {
+        self.data.library.with(|lib| {
             let notes = lib.notes_by_recent();
             let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();
             fuzzy_titles(query, &titles)

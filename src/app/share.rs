@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::{new_id, now, AppState, COURSES, ELSEWHERE};
+use super::{now, AppError, AppState};
+use crate::browser::address::app_address;
+use crate::browser::{clipboard, crypto, download, fetch, files, share_sheet};
 use crate::core::card::deck::CardId;
-use crate::core::exchange::bundle::{self, Bundle, Course, Elsewhere};
-use crate::core::exchange::merge::{self, Applied, Choice, CourseProgress, ImportPlan};
-use crate::core::note::{title_key, NoteId};
+use crate::core::change::Change;
+use crate::core::exchange::bundle::{self, Bundle};
+use crate::core::exchange::merge::{self, Choice, CourseProgress, ImportPlan};
+use crate::core::note::NoteId;
 use crate::core::route::Route;
-use crate::store::{Write, CARDS, NOTES};
 
 /// Meta key of the name an author signs courses with.
 pub(super) const AUTHOR: &str = "author";
@@ -73,20 +75,12 @@ impl Outgoing {
     }
 }
 
-/// The app's address without its fragment: where a share link opens Loam.
-pub fn app_address() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .map(|href| href.split('#').next().unwrap_or_default().to_string())
-        .unwrap_or_default()
-}
-
 impl AppState {
     /// The bundle for sharing from note `root` with `scope`, a course signed by `author`.
     pub fn outgoing(&self, root: &str, scope: ShareScope, author: &str) -> Option<Outgoing> {
-        let courses = self.courses.get_untracked();
+        let courses = self.data.courses.get_untracked();
         let course_title = |id: &str| courses.iter().find(|c| c.id == id).map(|c| c.title.clone());
-        let bundle = self.library.with_untracked(|lib| {
+        let bundle = self.data.library.with_untracked(|lib| {
             let note = lib.get(root)?;
             let ids = match scope {
                 ShareScope::Note => vec![note.id.clone()],
@@ -114,114 +108,115 @@ impl AppState {
 
     /// Remembers the name courses are signed with.
     pub fn set_author(&self, name: &str) {
-        self.author.set(name.to_string());
-        self.write(Write::new().put_meta(AUTHOR, name));
+        self.commit_later(Change::Author(name.to_string()));
+    }
+
+    /// The bundle a share link carries.
+    pub fn open_link(&self, payload: &str) -> Result<Bundle, AppError> {
+        Ok(bundle::decode_link_payload(payload)?)
+    }
+
+    /// Downloads the encrypted bundle a link names and opens it with the link's key.
+    pub async fn open_hosted(&self, url: &str, key: &str) -> Result<Bundle, AppError> {
+        let key = bundle::key_from_text(key)?;
+        let sealed = fetch::bundle_bytes(url).await?;
+        let plain = crypto::unseal(&sealed, &key).await?;
+        Ok(bundle::decode(&plain)?)
+    }
+
+    /// Reads a bundle file the learner picked; it waits on the preview page as the opened
+    /// bundle.
+    pub async fn open_bundle_file(&self, file: web_sys::File) -> Result<Bundle, AppError> {
+        let bytes = files::read(&file, files::MAX_BUNDLE_BYTES).await?;
+        if bundle::is_sealed(&bytes) {
+            return Err(AppError::Sealed { name: file.name() });
+        }
+        let opened = bundle::decode(&bytes).map_err(|error| AppError::File {
+            name: file.name(),
+            error,
+        })?;
+        self.view.opened_bundle.set(Some(opened.clone()));
+        Ok(opened)
+    }
+
+    /// Copies a share link to the clipboard.
+    pub async fn copy_link(&self, link: &str) -> Result<(), AppError> {
+        Ok(clipboard::copy_text(link).await?)
+    }
+
+    /// Whether the system share sheet is there.
+    pub fn can_share(&self) -> bool {
+        share_sheet::available()
+    }
+
+    /// Opens the system share sheet with a share link.
+    pub async fn share_link(&self, title: &str, link: &str) -> Result<(), AppError> {
+        Ok(share_sheet::share_link(title, link).await?)
+    }
+
+    /// Offers a bundle as a file download.
+    pub fn download_bundle(&self, outgoing: &Outgoing) -> Result<(), AppError> {
+        download::offer(
+            &outgoing.file_name(),
+            &outgoing.bytes,
+            "application/octet-stream",
+        )?;
+        Ok(())
+    }
+
+    /// Offers a bundle encrypted with a fresh key as a file download, for the learner to put
+    /// at `url`; returns the link that names `url` and carries the key.
+    pub async fn download_sealed(
+        &self,
+        outgoing: &Outgoing,
+        url: String,
+    ) -> Result<String, AppError> {
+        let (sealed, key) = crypto::seal(&outgoing.bytes).await?;
+        download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
+        let route = Route::Open {
+            url,
+            key: bundle::key_to_text(&key),
+        };
+        Ok(format!("{}{}", app_address(), route.to_fragment()))
     }
 
     /// What importing `bundle` would do, computed against the library as it is now.
     pub fn plan_import(&self, bundle: Bundle) -> ImportPlan {
         self.flush();
-        self.library.with_untracked(|lib| merge::plan(lib, bundle))
+        self.data
+            .library
+            .with_untracked(|lib| merge::plan(lib, bundle))
     }
 
     /// Imports a previewed bundle with the learner's choices for conflicts. Notes, cards and
-    /// the course record are written in one transaction.
+    /// the course record are written in one transaction (see [`AppState::commit`]).
     /// `own`: the learner's material from another tool, whose cards go straight into reviews.
     /// Returns where to go next: the course page, or the first note.
-    ///
-    /// The import changes the library in memory as it is (copying thousands of notes first
-    /// costs more than the import) but tells no one until it is stored; if storing fails,
-    /// memory is read back from storage, so it again holds exactly what is stored.
     pub async fn import(
         self,
         plan: std::sync::Arc<ImportPlan>,
         choices: HashMap<NoteId, Choice>,
         own: bool,
-    ) -> Result<Route, String> {
-        self.flush();
-        let applied = self
-            .library
-            .try_update_untracked(|library| {
-                self.deck.try_update_untracked(|deck| {
-                    let mut applied =
-                        merge::apply(&plan, &choices, library, deck, now(), &mut || new_id());
-                    if own {
-                        applied.into_reviews(deck);
-                    }
-                    applied
-                })
-            })
-            .flatten()
-            .ok_or("The library is not open. Nothing was imported.")?;
-        let mut courses = self.courses.get_untracked();
-        if let Some(course) = &plan.course {
-            courses.retain(|c| c.id != course.id);
-            courses.push(course.clone());
-        }
-        let mut elsewhere = self.elsewhere.get_untracked();
-        for named in &plan.elsewhere {
-            let key = title_key(&named.title);
-            elsewhere.retain(|e| title_key(&e.title) != key);
-            elsewhere.push(named.clone());
-        }
-        if let Err(message) = self.store_import(&applied, &courses, &elsewhere).await {
-            self.reread_library().await;
-            return Err(format!("{message} Nothing was imported."));
-        }
-        self.library.notify();
-        self.deck.notify();
-        self.courses.set(courses);
-        self.elsewhere.set(elsewhere);
-        self.index_notes(&applied.notes);
-        Ok(match (&plan.course, applied.root) {
-            (Some(course), _) => Route::Course {
-                id: course.id.clone(),
-            },
+    ) -> Result<Route, AppError> {
+        let course = plan.course.as_ref().map(|c| c.id.clone());
+        let landed = self.commit(Change::Import { plan, choices, own })?.await?;
+        Ok(match (course, landed.root) {
+            (Some(id), _) => Route::Course { id },
             (None, Some(id)) => Route::Note { id, heading: None },
             (None, None) => Route::Home,
         })
     }
 
-    /// Writes what an import changed in one transaction.
-    async fn store_import(
-        &self,
-        applied: &Applied,
-        courses: &[Course],
-        elsewhere: &[Elsewhere],
-    ) -> Result<(), String> {
-        // A large import is long work: let the browser paint between its steps.
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        let write = Write::new()
-            .put(NOTES, &applied.notes)
-            .map_err(|e| e.message)?;
-        if applied.notes.len() > 1_000 {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-        }
-        let write = write
-            .put(CARDS, &applied.cards)
-            .and_then(|w| w.put_meta(COURSES, courses))
-            .and_then(|w| w.put_meta(ELSEWHERE, elsewhere))
-            .map_err(|e| e.message)?;
-        self.commit(write, &applied.notes)
-            .await
-            .map_err(|e| e.message)
-    }
-
     /// Puts cards of an imported course into the learner's reviews.
     pub fn add_to_reviews(&self, ids: &[CardId]) {
-        let changed = self
-            .deck
-            .try_update(|deck| deck.add_to_reviews(ids))
-            .unwrap_or_default();
-        if !changed.is_empty() {
-            self.write(Write::new().put(CARDS, &changed));
-        }
+        self.commit_later(Change::AddToReviews(ids.to_vec()));
     }
 
     /// Every live card of a course's notes that is not yet in the learner's reviews.
     pub fn course_cards_waiting(&self, course_id: &str) -> Vec<CardId> {
-        self.library.with(|lib| {
-            self.deck
+        self.data.library.with(|lib| {
+            self.data
+                .deck
                 .with(|deck| merge::cards_to_add(lib, deck, course_id))
         })
     }
@@ -229,8 +224,9 @@ impl AppState {
     /// The learner's progress through a course.
     pub fn course_progress(&self, course_id: &str) -> CourseProgress {
         let scheduler = self.scheduler();
-        self.library.with(|lib| {
-            self.deck
+        self.data.library.with(|lib| {
+            self.data
+                .deck
                 .with(|deck| merge::course_progress(lib, deck, course_id, &scheduler, now()))
         })
     }

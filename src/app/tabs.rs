@@ -5,22 +5,14 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::{AppState, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use crate::browser::channel;
 use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
-use crate::store::{from_js, to_js, Changes, CARDS, NOTES};
-
-const CHANNEL: &str = "loam";
-
-thread_local! {
-    static CHANNEL_OPEN: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
+use crate::store::{Changes, CARDS, NOTES};
 
 /// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
 /// note with another time was saved by another tab since.
@@ -29,42 +21,25 @@ pub type Known = HashMap<NoteId, f64>;
 impl AppState {
     /// Starts listening to the other tabs.
     pub(super) fn listen_to_tabs(self) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
-            return;
-        };
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if let Some(changes) = from_js::<Changes>(&e.data()) {
-                    spawn_local(async move { self.take_changes(changes).await });
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        // The listener lives as long as the page.
-        on_message.forget();
-        CHANNEL_OPEN.with(|c| *c.borrow_mut() = Some(channel));
+        channel::listen(move |changes| {
+            spawn_local(async move { self.take_changes(changes).await })
+        });
     }
 
     /// Tells the other tabs what a successful write changed.
     pub(super) fn announce(&self, changes: &Changes) {
-        if changes.is_empty() {
-            return;
-        }
-        if let Some(message) = to_js(changes) {
-            CHANNEL_OPEN.with(|c| {
-                if let Some(channel) = c.borrow().as_ref() {
-                    let _ = channel.post_message(&message);
-                }
-            });
+        if !changes.is_empty() {
+            channel::post(changes);
         }
     }
 
     /// Reads what another tab changed. A note with unsaved edits here is left alone: its next
     /// save finds the other version in storage and keeps both.
     async fn take_changes(self, changes: Changes) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.saving.store.get_value() else {
             return;
         };
-        let dirty = |id: &str| self.dirty.with_value(|d| d.contains(id));
+        let dirty = |id: &str| self.saving.dirty.with_value(|d| d.contains(id));
         let mut notes = Vec::new();
         for id in &changes.notes {
             if let Ok(Some(note)) = store.get::<Note>(NOTES, id).await {
@@ -83,7 +58,7 @@ impl AppState {
                 cards.push(card);
             }
         }
-        self.known.update_value(|known| {
+        self.saving.known.update_value(|known| {
             for note in &notes {
                 known.insert(note.id.clone(), note.updated);
             }
@@ -92,7 +67,7 @@ impl AppState {
             }
         });
         if !notes.is_empty() || !deleted.is_empty() {
-            self.library.update(|lib| {
+            self.data.library.update(|lib| {
                 for note in &notes {
                     lib.put(note.clone());
                 }
@@ -106,7 +81,7 @@ impl AppState {
             }
         }
         if !cards.is_empty() {
-            self.deck.update(|deck| {
+            self.data.deck.update(|deck| {
                 for card in cards {
                     deck.put(card);
                 }
@@ -116,17 +91,17 @@ impl AppState {
             match key.as_str() {
                 REVIEW_SETTINGS => {
                     if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(key).await {
-                        self.review_settings.set(settings);
+                        self.data.settings.set(settings);
                     }
                 }
                 COURSES => {
                     if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(key).await {
-                        self.courses.set(courses);
+                        self.data.courses.set(courses);
                     }
                 }
                 ELSEWHERE => {
                     if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(key).await {
-                        self.elsewhere.set(elsewhere);
+                        self.data.elsewhere.set(elsewhere);
                     }
                 }
                 _ => {}

@@ -1,6 +1,7 @@
 //! Pure product logic, free of any browser API, so it compiles and is tested natively.
 
 pub mod card;
+pub mod change;
 pub mod chart;
 pub mod date;
 pub mod editor;

@@ -2,7 +2,6 @@
 //! code in Loam that touches IndexedDB.
 
 pub mod journal;
-pub mod usage;
 
 use crate::core::note::Note;
 use crate::core::storage::{refusal, Refusal};

@@ -10,9 +10,9 @@ use crate::core::route::Route;
 #[component]
 pub fn Backlinks(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let backlinks = Memo::new(move |_| state.library.with(|lib| lib.backlinks(&id)));
+    let backlinks = Memo::new(move |_| state.data.library.with(|lib| lib.backlinks(&id)));
     // Just after start the notes' links may still be being read.
-    let ready = Memo::new(move |_| state.library.with(|lib| lib.links_ready()));
+    let ready = Memo::new(move |_| state.data.library.with(|lib| lib.links_ready()));
     view! {
         <section class="backlinks" aria-labelledby="backlinks-heading">
             <h2 id="backlinks-heading">"Linked mentions"</h2>

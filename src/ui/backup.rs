@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::app::{transfer, AppState};
-use crate::core::exchange::backup::{self, Backup, RestorePlan};
+use crate::app::AppState;
+use crate::core::exchange::backup::{Backup, RestorePlan};
 use crate::core::exchange::merge::Change;
 use crate::core::plural;
 use crate::ui::import::{conflict_rows, ConflictChoices};
@@ -18,11 +18,11 @@ pub fn BackupSection() -> impl IntoView {
     let pending = RwSignal::new(None::<(RestorePlan, Backup)>);
     let download = move |_| {
         spawn_local(async move {
-            let made = match state.backup_file().await {
-                Ok((name, bytes)) => transfer::save_file(&name, &bytes, "application/octet-stream")
-                    .map(|()| format!("Backup saved as “{name}”.")),
-                Err(problem) => Err(problem),
-            };
+            let made = state
+                .download_backup()
+                .await
+                .map(|name| format!("Backup saved as “{name}”."))
+                .map_err(|e| e.to_string());
             message.set(Some(made));
         });
     };
@@ -44,17 +44,9 @@ pub fn BackupSection() -> impl IntoView {
         message.set(None);
         pending.set(None);
         spawn_local(async move {
-            let opened = match transfer::read_file(&file, transfer::MAX_BACKUP_BYTES).await {
-                Ok(bytes) => backup::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name())),
-                Err(problem) => Err(problem),
-            };
-            let planned = match opened {
-                Ok(backup) => state.plan_restore(&backup).await.map(|plan| (plan, backup)),
-                Err(problem) => Err(problem),
-            };
-            match planned {
+            match state.open_backup_file(file).await {
                 Ok(planned) => pending.set(Some(planned)),
-                Err(problem) => message.set(Some(Err(format!("{problem} Nothing was restored.")))),
+                Err(problem) => message.set(Some(Err(problem.to_string()))),
             }
         });
     };
@@ -119,7 +111,11 @@ fn RestorePreview(
         spawn_local(async move {
             let result = state.restore(plan, backup, choices).await;
             pending.set(None);
-            message.set(Some(result.map(|()| "The backup is restored.".to_string())));
+            message.set(Some(
+                result
+                    .map(|()| "The backup is restored.".to_string())
+                    .map_err(|e| e.to_string()),
+            ));
         });
     };
     view! {

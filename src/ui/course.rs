@@ -15,13 +15,14 @@ pub fn CoursePage(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let course = move || {
         state
+            .data
             .courses
             .with(|cs| id.with_value(|id| cs.iter().find(|c| &c.id == id).cloned()))
     };
     let progress = Memo::new(move |_| id.with_value(|id| state.course_progress(id)));
     let waiting = Memo::new(move |_| id.with_value(|id| state.course_cards_waiting(id)));
     let notes = move || {
-        state.library.with(|lib| {
+        state.data.library.with(|lib| {
             let mut notes: Vec<(String, String)> = lib
                 .iter()
                 .filter(|n| {
@@ -36,7 +37,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
+        <Show when=move || state.data.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
             {dynamic(move || match course() {
                 None => view! {
                     <section class="home">

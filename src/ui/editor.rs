@@ -38,6 +38,7 @@ pub fn Editor(id: String) -> impl IntoView {
         let id = id.clone();
         move || {
             state
+                .data
                 .library
                 .with_untracked(|lib| lib.get(&id).map(|n| (n.title.clone(), n.body.clone())))
         }
@@ -51,6 +52,7 @@ pub fn Editor(id: String) -> impl IntoView {
         let id = id.clone();
         move |_| {
             let body = state
+                .data
                 .library
                 .with(|lib| lib.get(&id).map(|n| n.body.clone()));
             if let (Some(body), Some(area)) = (body, text_area.try_get_untracked().flatten()) {
@@ -92,7 +94,7 @@ pub fn Editor(id: String) -> impl IntoView {
                         }
                     }
                 }
-                Err(message) => title_error.set(Some(message)),
+                Err(problem) => title_error.set(Some(problem.to_string())),
             }
         }
     };
@@ -210,8 +212,8 @@ pub fn Editor(id: String) -> impl IntoView {
     };
 
     // Put the cursor where the user will type: the title of a new note, else the text.
-    let focus_title = state.focus_title.get_untracked();
-    state.focus_title.set(false);
+    let focus_title = state.view.focus_title.get_untracked();
+    state.view.focus_title.set(false);
     request_animation_frame(move || {
         // Someone already typing in a field keeps their place.
         let busy = document()

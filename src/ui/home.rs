@@ -11,7 +11,7 @@ use crate::core::route::Route;
 pub fn Home() -> impl IntoView {
     let state = expect_context::<AppState>();
     let recent = move || {
-        state.library.with(|lib| {
+        state.data.library.with(|lib| {
             lib.recent(8)
                 .into_iter()
                 .map(|n| (n.id.clone(), n.title.clone()))
@@ -26,11 +26,11 @@ pub fn Home() -> impl IntoView {
                 ". Everything stays in this browser."
             </p>
             <Show
-                when=move || state.loaded.get()
+                when=move || state.data.loaded.get()
                 fallback=|| view! { <p class="muted">"Opening your library…"</p> }
             >
                 <Show
-                    when=move || state.library.with(|l| !l.is_empty())
+                    when=move || state.data.library.with(|l| !l.is_empty())
                     fallback=move || view! {
                         <p class="muted">"You have no notes yet."</p>
                         <button class="primary" on:click=move |_| state.start_new_note()>
@@ -38,10 +38,10 @@ pub fn Home() -> impl IntoView {
                         </button>
                     }
                 >
-                    <Show when=move || state.courses.with(|c| !c.is_empty())>
+                    <Show when=move || state.data.courses.with(|c| !c.is_empty())>
                         <h2>"Your courses"</h2>
                         <ul class="recent">
-                            {dynamic(move || state.courses.get().into_iter().map(|course| {
+                            {dynamic(move || state.data.courses.get().into_iter().map(|course| {
                                 let href = Route::Course { id: course.id }.to_fragment();
                                 view! { <li><a href=href>{course.title}</a></li> }
                             }).collect_view())}
@@ -110,21 +110,22 @@ pub fn OpenByTitle(title: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if !state.loaded.get() {
+        if !state.data.loaded.get() {
             return;
         }
         let existing = state
+            .data
             .library
             .with_untracked(|lib| lib.by_title(&title).map(|n| n.id.clone()));
         let id = match existing {
             Some(id) => id,
             None => match state.create_note(Some(&title)) {
                 Ok(id) => {
-                    state.editing.set(Some(id.clone()));
+                    state.view.editing.set(Some(id.clone()));
                     id
                 }
-                Err(message) => {
-                    error.set(Some(message));
+                Err(problem) => {
+                    error.set(Some(problem.to_string()));
                     return;
                 }
             },

@@ -9,8 +9,8 @@ use super::{dynamic, Details, Show};
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::app::{transfer, AppState};
-use crate::core::exchange::bundle::{self, Bundle};
+use crate::app::{local_date, AppState};
+use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
 use crate::core::plural;
@@ -31,19 +31,26 @@ pub fn ImportPage(source: Source) -> impl IntoView {
     let bundle = RwSignal::new(Ok::<Option<Bundle>, String>(None));
     match source.clone() {
         Source::Link(payload) => bundle.set(
-            bundle::decode_link_payload(&payload)
+            state
+                .open_link(&payload)
                 .map(Some)
                 .map_err(|e| e.to_string()),
         ),
-        Source::File => bundle.set(Ok(state.opened_bundle.get_untracked())),
+        Source::File => bundle.set(Ok(state.view.opened_bundle.get_untracked())),
         Source::Hosted { url, key } => spawn_local(async move {
-            bundle.set(fetch_hosted(&url, &key).await.map(Some));
+            bundle.set(
+                state
+                    .open_hosted(&url, &key)
+                    .await
+                    .map(Some)
+                    .map_err(|e| e.to_string()),
+            );
         }),
     }
     let waiting = source != Source::File;
     view! {
         <section class="import-page">
-            <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
+            <Show when=move || state.data.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
                 {dynamic(move || match bundle.get() {
                     Err(message) => view! {
                         <h1>"This cannot be imported"</h1>
@@ -62,13 +69,6 @@ pub fn ImportPage(source: Source) -> impl IntoView {
     }
 }
 
-async fn fetch_hosted(url: &str, key: &str) -> Result<Bundle, String> {
-    let key = bundle::key_from_text(key).map_err(|e| e.to_string())?;
-    let sealed = transfer::fetch_bytes(url).await?;
-    let plain = transfer::unseal(&sealed, &key).await?;
-    bundle::decode(&plain).map_err(|e| e.to_string())
-}
-
 /// Choosing a bundle file.
 #[component]
 fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
@@ -82,25 +82,12 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
             .and_then(|files| files.get(0));
         let Some(file) = file else { return };
         spawn_local(async move {
-            let read = transfer::read_file(&file, transfer::MAX_FILE_BYTES)
-                .await
-                .and_then(|bytes| {
-                    if bundle::is_sealed(&bytes) {
-                        Err(format!(
-                            "“{}” is encrypted: open it with the link that came with it.",
-                            file.name()
-                        ))
-                    } else {
-                        bundle::decode(&bytes).map_err(|e| format!("“{}”: {e}", file.name()))
-                    }
-                });
-            match read {
+            match state.open_bundle_file(file).await {
                 Ok(b) => {
                     error.set(None);
-                    state.opened_bundle.set(Some(b.clone()));
                     bundle.set(Ok(Some(b)));
                 }
-                Err(message) => error.set(Some(message)),
+                Err(problem) => error.set(Some(problem.to_string())),
             }
         });
     };
@@ -136,10 +123,7 @@ pub fn Preview(
         None => format!("Import {}", plural(plan.items.len(), "note")),
     };
     let byline = plan.course.as_ref().map(|course| {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(course.version as f64));
-        let when: String = date
-            .to_locale_date_string("en", &wasm_bindgen::JsValue::UNDEFINED)
-            .into();
+        let when = local_date(course.version as f64);
         if course.author.is_empty() {
             format!("Version of {when}")
         } else {
@@ -191,12 +175,12 @@ pub fn Preview(
         spawn_local(async move {
             match state.import(plan, choices, own).await {
                 Ok(route) => {
-                    state.opened_bundle.set(None);
+                    state.view.opened_bundle.set(None);
                     // Replacing the address drops the bundle from it: a reload does not offer it again.
                     state.replace_route(&route);
                 }
-                Err(message) => {
-                    failure.set(Some(message));
+                Err(problem) => {
+                    failure.set(Some(problem.to_string()));
                     busy.set(false);
                 }
             }
@@ -205,7 +189,7 @@ pub fn Preview(
     let cancel = move |_| match on_cancel {
         Some(callback) => callback.run(()),
         None => {
-            state.opened_bundle.set(None);
+            state.view.opened_bundle.set(None);
             state.replace_route(&Route::Home);
         }
     };

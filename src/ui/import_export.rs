@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::{dynamic, Details};
-use crate::app::{import_export, transfer, AppState};
+use crate::app::{import_export, AppState};
 use crate::core::exchange::merge::ImportPlan;
 use crate::core::interop::{Converted, FileReport, Outcome};
 use crate::core::plural;
@@ -17,7 +17,6 @@ use crate::ui::import::Preview;
 #[derive(Clone)]
 enum Step {
     Choosing,
-    Reading { done: usize, total: usize },
     Working(import_export::Step),
     Ready(ImportPlan, Converted),
 }
@@ -47,20 +46,14 @@ fn ImportSection() -> impl IntoView {
         if files.is_empty() {
             return;
         }
-        step.set(Step::Reading {
+        step.set(Step::Working(import_export::Step::Reading {
             done: 0,
             total: files.len(),
-        });
+        }));
         spawn_local(async move {
-            let (read, mut refused) = import_export::read_files(files, |done, total| {
-                step.set(Step::Reading { done, total })
-            })
-            .await;
-            let (plan, mut converted) = state
-                .plan_files(read, |work| step.set(Step::Working(work)))
+            let (plan, converted) = state
+                .plan_picked_files(files, |work| step.set(Step::Working(work)))
                 .await;
-            refused.append(&mut converted.reports);
-            converted.reports = refused;
             step.set(Step::Ready(plan, converted));
         });
     };
@@ -106,14 +99,15 @@ fn ImportSection() -> impl IntoView {
                         <p class="muted">"…or drop files here."</p>
                     </div>
                 }.into_any(),
-                Step::Reading { done, total } => view! {
+                Step::Working(import_export::Step::Reading { done, total }) => view! {
                     <p role="status">{format!("Reading {done} of {}…", plural(total, "file"))}</p>
                     <progress max=total value=done aria-label="Files read"></progress>
                 }.into_any(),
                 Step::Working(work) => {
                     let (words, done, total) = match work {
                         import_export::Step::Converting { done, total } => ("Converting", done, total),
-                        import_export::Step::Previewing { done, total } => ("Comparing with your notes", done, total),
+                        import_export::Step::Previewing { done, total }
+                        | import_export::Step::Reading { done, total } => ("Comparing with your notes", done, total),
                     };
                     view! {
                         <p role="status">{format!("{words}: {done} of {total}…")}</p>
@@ -192,15 +186,17 @@ fn ExportSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let message = RwSignal::new(None::<Result<String, String>>);
     let markdown = move |_| {
-        let (name, bytes) = state.markdown_export();
-        let saved = transfer::save_file(&name, &bytes, "application/zip")
-            .map(|()| format!("Saved “{name}”."));
+        let saved = state
+            .download_markdown()
+            .map(|name| format!("Saved “{name}”."))
+            .map_err(|e| e.to_string());
         message.set(Some(saved));
     };
     let anki = move |_| {
-        let (name, text) = state.anki_export();
-        let saved = transfer::save_file(&name, text.as_bytes(), "text/plain")
-            .map(|()| format!("Saved “{name}”: in Anki, use File › Import."));
+        let saved = state
+            .download_anki_cards()
+            .map(|name| format!("Saved “{name}”: in Anki, use File › Import."))
+            .map_err(|e| e.to_string());
         message.set(Some(saved));
     };
     view! {

@@ -28,7 +28,7 @@ use leptos::either::Either;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::app::{current_route, AppState};
+use crate::app::AppState;
 use crate::core::route::Route;
 
 /// Leptos's `<Show>` compiled once for the whole app: shows `children` while `when` holds, else
@@ -118,7 +118,7 @@ pub fn App() -> impl IntoView {
 
     // The page to show. The search page keeps its query in the address as it is typed; that must
     // not rebuild the page (and take the focus from its input), so all searches are one page.
-    let page = Memo::new(move |_| match state.route.get() {
+    let page = Memo::new(move |_| match state.view.route.get() {
         Route::Search { .. } => Route::Search {
             query: String::new(),
         },
@@ -127,7 +127,7 @@ pub fn App() -> impl IntoView {
     let sidebar_open = RwSignal::new(false);
     let switcher_open = RwSignal::new(false);
     let hash_listener = window_event_listener(ev::hashchange, move |_| {
-        state.route.set(current_route());
+        state.follow_address();
     });
     // Unsaved text goes to storage at once when the page is hidden or closed.
     let pagehide_listener =
@@ -149,7 +149,7 @@ pub fn App() -> impl IntoView {
         }
         let command = e.ctrl_key() || e.meta_key();
         if command && e.key().eq_ignore_ascii_case("e") {
-            if let Route::Note { id, .. } = state.route.get_untracked() {
+            if let Route::Note { id, .. } = state.view.route.get_untracked() {
                 e.prevent_default();
                 state.toggle_editing(&id);
             }
@@ -164,7 +164,7 @@ pub fn App() -> impl IntoView {
 
     // Picking a page on a phone closes the sidebar again.
     Effect::new(move |_| {
-        state.route.track();
+        state.view.route.track();
         sidebar_open.set(false);
     });
 
@@ -191,12 +191,12 @@ pub fn App() -> impl IntoView {
             </Show>
             <update::UpdateBanner />
             <main class="page">
-                {dynamic(move || state.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
-                <Show when=move || state.replaced.get()>
+                {dynamic(move || state.view.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
+                <Show when=move || state.view.replaced.get()>
                     <div class="notice" role="alert">
                         "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
                         " "
-                        <button class="primary" on:click=move |_| { let _ = window().location().reload(); }>"Reload"</button>
+                        <button class="primary" on:click=move |_| state.reload()>"Reload"</button>
                     </div>
                 </Show>
                 {dynamic(move || match page.get() {

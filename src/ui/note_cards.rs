@@ -6,10 +6,23 @@ use leptos::prelude::*;
 use super::{dynamic, Show};
 
 use crate::app::AppState;
+use crate::core::card::linked::linked_cards;
 use crate::core::markdown;
-use crate::core::note::link;
-use crate::core::review::{average_recall, card_status, Recall};
-use crate::core::route::Route;
+use crate::core::review::{average_recall, card_status};
+
+/// One card of the note, as its row shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct CardRow {
+    id: String,
+    /// The front, rendered from Markdown.
+    front: String,
+    kind: String,
+    /// Where the card stands ("new", "due in 3 days"…).
+    status: String,
+    suspended: bool,
+    retired: bool,
+    in_deck: bool,
+}
 
 #[component]
 pub fn NoteCards(id: String) -> impl IntoView {
@@ -17,24 +30,22 @@ pub fn NoteCards(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     // A memo: typing changes the library on every key, and an unchanged list must cost no DOM work.
     let rows = Memo::new(move |_| {
-        let now = js_sys::Date::now();
+        let now = crate::app::now();
         let scheduler = state.scheduler();
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             id.with_value(|id| {
                 deck.cards_of_note(id)
                     .into_iter()
-                    .map(|c| {
-                        (
-                            c.id.clone(),
-                            state.library.with(|lib| {
-                                markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
-                            }),
-                            c.kind.clone(),
-                            card_status(c, &scheduler, now),
-                            c.suspended,
-                            c.retired,
-                            c.in_deck,
-                        )
+                    .map(|c| CardRow {
+                        id: c.id.clone(),
+                        front: state.data.library.with(|lib| {
+                            markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
+                        }),
+                        kind: c.kind.clone(),
+                        status: card_status(c, &scheduler, now),
+                        suspended: c.suspended,
+                        retired: c.retired,
+                        in_deck: c.in_deck,
                     })
                     .collect::<Vec<_>>()
             })
@@ -45,7 +56,8 @@ pub fn NoteCards(id: String) -> impl IntoView {
             <section class="note-cards" aria-labelledby="cards-heading">
                 <h2 id="cards-heading">"Cards"</h2>
                 <ul>
-                    {dynamic(move || rows.get().into_iter().map(|(card_id, front, kind, status, suspended, retired, in_deck)| {
+                    {dynamic(move || rows.get().into_iter().map(|row| {
+                        let CardRow { id: card_id, front, kind, status, suspended, retired, in_deck } = row;
                         let suspend_id = card_id.clone();
                         let reset_id = card_id.clone();
                         let add_id = card_id.clone();
@@ -92,53 +104,19 @@ pub fn LinkedCards(id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let linked = Memo::new(move |_| {
-        let now = js_sys::Date::now();
+        let now = crate::app::now();
         let scheduler = state.scheduler();
-        state.library.with(|lib| {
-            state.deck.with(|deck| {
+        state.data.library.with(|lib| {
+            state.data.deck.with(|deck| {
                 let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()))?;
-                let mut seen = std::collections::HashSet::new();
-                let rows: Vec<(String, String, String, Recall)> = link::parse_links(&body)
-                    .into_iter()
-                    .filter_map(|l| {
-                        let anchor = l.block?;
-                        let note_id = lib.resolve(l.target).map(str::to_string);
-                        if !seen.insert((l.target.to_lowercase(), anchor.to_string())) {
-                            return None;
-                        }
-                        let card = note_id.as_deref().and_then(|n| deck.by_anchor(n, anchor));
-                        let href = note_id
-                            .map(|n| {
-                                Route::Note {
-                                    id: n,
-                                    heading: Some(format!("block-{anchor}")),
-                                }
-                                .to_fragment()
-                            })
-                            .unwrap_or_else(|| {
-                                Route::NewNote {
-                                    title: l.target.to_string(),
-                                }
-                                .to_fragment()
-                            });
-                        let label = card
-                            .map(|c| c.front.clone())
-                            .unwrap_or_else(|| format!("{} › ^{anchor}", l.target));
-                        Some((
-                            href,
-                            label,
-                            l.target.to_string(),
-                            Recall::of(card, &scheduler, now),
-                        ))
-                    })
-                    .collect();
-                (!rows.is_empty()).then_some(rows)
+                let cards = linked_cards(&body, lib, deck, &scheduler, now);
+                (!cards.is_empty()).then_some(cards)
             })
         })
     });
     view! {
         {dynamic(move || linked.get().map(|rows| {
-            let average = average_recall(&rows.iter().map(|r| r.3).collect::<Vec<_>>());
+            let average = average_recall(&rows.iter().map(|r| r.recall).collect::<Vec<_>>());
             view! {
                 <section class="linked-cards" aria-labelledby="linked-cards-heading">
                     <h2 id="linked-cards-heading">"Linked cards"</h2>
@@ -149,11 +127,11 @@ pub fn LinkedCards(id: String) -> impl IntoView {
                         }}
                     </p>
                     <ul>
-                        {rows.into_iter().map(|(href, label, note, recall)| view! {
+                        {rows.into_iter().map(|card| view! {
                             <li>
-                                <a href=href>{label}</a>
-                                <span class="muted">{format!(" in {note}")}</span>
-                                <span class="recall-badge">{recall.to_string()}</span>
+                                <a href=card.href>{card.label}</a>
+                                <span class="muted">{format!(" in {}", card.note)}</span>
+                                <span class="recall-badge">{card.recall.to_string()}</span>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -23,13 +23,14 @@ pub fn NotePage(id: String, heading: Option<String>) -> impl IntoView {
     let heading = StoredValue::new(heading);
     let exists = move || {
         state
+            .data
             .library
             .with(|lib| note_id.with_value(|id| lib.get(id).is_some()))
     };
 
     view! {
         <Show
-            when=move || state.loaded.get()
+            when=move || state.data.loaded.get()
             fallback=|| view! { <p class="muted">"Opening your library…"</p> }
         >
             <Show
@@ -52,17 +53,17 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let title = Memo::new(move |_| {
-        state.library.with(|lib| {
+        state.data.library.with(|lib| {
             id.with_value(|id| lib.get(id).map(|n| n.title.clone()).unwrap_or_default())
         })
     });
     let confirming_delete = RwSignal::new(false);
     let sharing = RwSignal::new(false);
     let course = move || {
-        let course_id = state.library.with(|lib| {
+        let course_id = state.data.library.with(|lib| {
             id.with_value(|id| lib.get(id).and_then(|n| n.origin.as_ref()?.course.clone()))
         })?;
-        state.courses.with(|cs| {
+        state.data.courses.with(|cs| {
             cs.iter()
                 .find(|c| c.id == course_id)
                 .map(|c| (c.id.clone(), c.title.clone()))
@@ -75,6 +76,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
     };
     let editing = move || {
         state
+            .view
             .editing
             .with(|e| id.with_value(|id| e.as_deref() == Some(id)))
     };
@@ -131,12 +133,12 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let html = Memo::new(move |_| {
-        state.library.with(|lib| {
+        state.data.library.with(|lib| {
             let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()).unwrap_or_default());
             let scheduler = state.scheduler();
-            let now = js_sys::Date::now();
-            state.deck.with(|deck| {
-                state.elsewhere.with(|elsewhere| {
+            let now = crate::app::now();
+            state.data.deck.with(|deck| {
+                state.data.elsewhere.with(|elsewhere| {
                     let info = markdown::LinkInfo {
                         recall: &|note_id, anchor| {
                             let card = deck.by_anchor(note_id, anchor);
@@ -176,6 +178,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
     // Where an imported note lived in its vault.
     let folder = Memo::new(move |_| {
         state
+            .data
             .library
             .with(|lib| id.with_value(|id| lib.get(id).and_then(|n| vault::folder_of(&n.body))))
     });
@@ -183,7 +186,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
         {dynamic(move || folder.get().map(|f| view! { <p class="note-folder muted">{format!("In the folder {f}")}</p> }))}
         <h1 class="note-title">{text(move || title.get())}</h1>
         <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
-        <Show when=move || state.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>
+        <Show when=move || state.data.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>
             <p class="muted">"This note is empty. Press Edit (or Ctrl+E) to write."</p>
         </Show>
     }
@@ -193,12 +196,12 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
 #[component]
 fn SaveIndicator() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let text = move || match state.save_state.get() {
+    let text = move || match state.saving.save_state.get() {
         SaveState::Idle => String::new(),
         SaveState::Pending => "Saving…".to_string(),
         SaveState::Saved => "Saved".to_string(),
         SaveState::Failed(message) => format!("Not saved: {message}"),
     };
-    let failed = move || matches!(state.save_state.get(), SaveState::Failed(_));
+    let failed = move || matches!(state.saving.save_state.get(), SaveState::Failed(_));
     view! { <p class="save-state" class:failed=failed role="status">{text}</p> }
 }

@@ -17,12 +17,12 @@ pub fn ReviewPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     // The time the queue was last looked at; moved on by answers and a slow tick, so learning
     // steps come due while the page is open.
-    let clock = RwSignal::new(js_sys::Date::now());
+    let clock = RwSignal::new(crate::app::now());
     let shown = RwSignal::new(false);
     // One random draw per card, used both for the intervals on the buttons and the answer.
-    let draw = RwSignal::new(js_sys::Math::random());
+    let draw = RwSignal::new(crate::app::draw());
     let tick = set_interval_with_handle(
-        move || clock.set(js_sys::Date::now()),
+        move || clock.set(crate::app::now()),
         std::time::Duration::from_secs(15),
     )
     .ok();
@@ -35,12 +35,12 @@ pub fn ReviewPage() -> impl IntoView {
     let queue = Memo::new(move |_| state.queue(clock.get()));
     let current = Memo::new(move |_| {
         let id = queue.with(|q| q.next().cloned())?;
-        state.deck.with(|deck| deck.get(&id).cloned())
+        state.data.deck.with(|deck| deck.get(&id).cloned())
     });
     let next_card = move || {
         shown.set(false);
-        draw.set(js_sys::Math::random());
-        clock.set(js_sys::Date::now());
+        draw.set(crate::app::draw());
+        clock.set(crate::app::now());
     };
     let rate = move |rating: Rating| {
         let Some(card) = current.get_untracked() else {
@@ -100,7 +100,7 @@ pub fn ReviewPage() -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let render = move |text: String| {
-        state.library.with_untracked(|lib| {
+        state.data.library.with_untracked(|lib| {
             markdown::render(&text, &|target| lib.resolve(target).map(str::to_string))
         })
     };
@@ -132,7 +132,7 @@ pub fn ReviewPage() -> impl IntoView {
                 None => view! { <ReviewDone /> }.into_any(),
                 Some(card) => {
                     let note_title = state
-                        .library
+                        .data.library
                         .with(|lib| lib.get(&card.note_id).map(|n| n.title.clone()))
                         .unwrap_or_default();
                     let note_href = Route::Note { id: card.note_id.clone(), heading: None }
@@ -141,7 +141,7 @@ pub fn ReviewPage() -> impl IntoView {
                     let back = render(card.back.clone());
                     let schedule = card.schedule.clone();
                     let intervals = move || {
-                        let now = js_sys::Date::now();
+                        let now = crate::app::now();
                         state
                             .scheduler()
                             .preview(&schedule, now, || draw.get())
@@ -211,7 +211,7 @@ pub fn ReviewPage() -> impl IntoView {
 fn ReviewDone() -> impl IntoView {
     let state = expect_context::<AppState>();
     let next_due = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             deck.cards()
                 .filter(|c| c.in_review() && !c.schedule.is_new())
                 .map(|c| c.schedule.due)
@@ -220,6 +220,7 @@ fn ReviewDone() -> impl IntoView {
     };
     let total = move || {
         state
+            .data
             .deck
             .with(|deck| deck.cards().filter(|c| c.in_review()).count())
     };
@@ -234,7 +235,7 @@ fn ReviewDone() -> impl IntoView {
                     </p>
                 }.into_any(),
                 (_, Some(due)) => view! {
-                    <p>{format!("The next card is due in {}.", format_interval(due - js_sys::Date::now()))}</p>
+                    <p>{format!("The next card is due in {}.", format_interval(due - crate::app::now()))}</p>
                 }.into_any(),
                 (_, None) => view! {
                     <p>"New cards wait for tomorrow's limit."</p>

@@ -64,12 +64,12 @@ pub fn SearchBox() -> impl IntoView {
     };
     // A note saved, renamed or deleted: show what the box finds now.
     Effect::new(move |_| {
-        state.search_version.track();
+        state.view.search_version.track();
         show();
     });
     // Following a result (or any navigation) clears the box.
     Effect::new(move |previous: Option<()>| {
-        state.route.track();
+        state.view.route.track();
         if previous.is_some() {
             clear();
         }
@@ -121,13 +121,13 @@ fn quick_results_html(query: &str, hits: &[Hit]) -> String {
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let typed = RwSignal::new(match state.route.get_untracked() {
+    let typed = RwSignal::new(match state.view.route.get_untracked() {
         Route::Search { query } => query,
         _ => String::new(),
     });
     // A search started elsewhere (the sidebar box) while this page is open takes over.
     Effect::new(move |_| {
-        let query = state.route.with(|route| match route {
+        let query = state.view.route.with(|route| match route {
             Route::Search { query } => Some(query.clone()),
             _ => None,
         });
@@ -140,7 +140,7 @@ pub fn SearchPage() -> impl IntoView {
     // How many notes match, and the results list's HTML.
     let results = Memo::new(move |_| {
         let q = typed.get();
-        state.library.track();
+        state.data.library.track();
         let hits = state.search(&q, PAGE_RESULTS);
         (hits.len(), hits_html(&hits))
     });

@@ -17,7 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
     // The form starts from the stored settings, so it waits until they are read.
     view! {
         <Show
-            when=move || state.loaded.get()
+            when=move || state.data.loaded.get()
             fallback=|| view! { <p class="muted">"Opening your settings…"</p> }
         >
             <section class="settings" aria-labelledby="settings-heading">
@@ -33,7 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn SettingsForm() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let form = Form::from_settings(&state.review_settings.get_untracked());
+    let form = Form::from_settings(&state.data.settings.get_untracked());
     let retention = RwSignal::new(form.desired_retention);
     let maximum = RwSignal::new(form.maximum_interval_days);
     let new_per_day = RwSignal::new(form.new_per_day);
@@ -42,7 +42,7 @@ fn SettingsForm() -> impl IntoView {
     let message = RwSignal::new(None::<Result<String, String>>);
     // Settings can change from elsewhere (a restored backup, another tab): the fields follow.
     Effect::new(move |_| {
-        let form = Form::from_settings(&state.review_settings.get());
+        let form = Form::from_settings(&state.data.settings.get());
         retention.set(form.desired_retention);
         maximum.set(form.maximum_interval_days);
         new_per_day.set(form.new_per_day);
@@ -59,7 +59,7 @@ fn SettingsForm() -> impl IntoView {
             learning_steps: learning.get_untracked(),
             relearning_steps: relearning.get_untracked(),
         };
-        match form.read(&state.review_settings.get_untracked()) {
+        match form.read(&state.data.settings.get_untracked()) {
             Ok(settings) => {
                 state.save_review_settings(settings);
                 message.set(Some(Ok("Settings saved.".to_string())));

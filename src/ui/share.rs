@@ -10,10 +10,10 @@ use crate::core::plural;
 use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
-use crate::app::{app_address, transfer, AppState, ShareScope};
+use crate::app::{AppState, ShareScope};
 use crate::core::exchange::bundle::{self, QR_LIMIT};
 use crate::core::qr;
-use crate::core::route::{hosted_url, Route};
+use crate::core::route::hosted_url;
 
 /// Depths offered for a course, and "everything reachable".
 const ALL_LINKED: u32 = 50;
@@ -23,6 +23,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
     let links_out = state
+        .data
         .library
         .with_untracked(|lib| id.with_value(|id| bundle::collect(lib, id, 1).len() > 1));
     let scope = RwSignal::new(if links_out {
@@ -30,9 +31,9 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     } else {
         ShareScope::Note
     });
-    let author = RwSignal::new(state.author.get_untracked());
+    let author = RwSignal::new(state.data.author.get_untracked());
     let outgoing = Memo::new(move |_| {
-        state.library.track();
+        state.data.library.track();
         state.outgoing(&id.get_value(), scope.get(), &author.get())
     });
     let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));
@@ -57,9 +58,9 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let copy = move |_| {
         if let Some(text) = link.get_untracked() {
             spawn_local(async move {
-                copied.set(Some(match transfer::copy_text(&text).await {
+                copied.set(Some(match state.copy_link(&text).await {
                     Ok(()) => "Link copied.".to_string(),
-                    Err(message) => message,
+                    Err(problem) => problem.to_string(),
                 }));
             });
         }
@@ -68,8 +69,8 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         let title = outgoing.with_untracked(|o| o.as_ref().map(|o| o.file_name()));
         if let (Some(text), Some(title)) = (link.get_untracked(), title) {
             spawn_local(async move {
-                if let Err(message) = transfer::share_link(&title, &text).await {
-                    copied.set(Some(message));
+                if let Err(problem) = state.share_link(&title, &text).await {
+                    copied.set(Some(problem.to_string()));
                 }
             });
         }
@@ -77,10 +78,8 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let download = move |_| {
         outgoing.with_untracked(|o| {
             if let Some(o) = o {
-                if let Err(message) =
-                    transfer::save_file(&o.file_name(), &o.bytes, "application/octet-stream")
-                {
-                    copied.set(Some(message));
+                if let Err(problem) = state.download_bundle(o) {
+                    copied.set(Some(problem.to_string()));
                 }
             }
         });
@@ -167,7 +166,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                             <p class="muted">{format!("{} characters. Everything is in the link itself: no server sees it.", text.len())}</p>
                             <div class="share-actions">
                                 <button class="primary" on:click=copy>"Copy link"</button>
-                                <Show when=transfer::can_share>
+                                <Show when=move || state.can_share()>
                                     <button on:click=share>"Share…"</button>
                                 </Show>
                             </div>
@@ -208,6 +207,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
 /// key (in the fragment, which never reaches a server).
 #[component]
 fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let address = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<String, String>>);
     let make = move |_| {
@@ -222,25 +222,8 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let made = match transfer::seal(&o.bytes).await {
-                Ok((sealed, key)) => {
-                    transfer::save_file(&o.file_name(), &sealed, "application/octet-stream").map(
-                        |()| {
-                            format!(
-                                "{}{}",
-                                app_address(),
-                                Route::Open {
-                                    url,
-                                    key: bundle::key_to_text(&key)
-                                }
-                                .to_fragment()
-                            )
-                        },
-                    )
-                }
-                Err(message) => Err(message),
-            };
-            result.set(Some(made));
+            let made = state.download_sealed(&o, url).await;
+            result.set(Some(made.map_err(|e| e.to_string())));
         });
     };
     view! {

@@ -15,22 +15,22 @@ pub fn Sidebar() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Read in place, never cloned: an import's address carries the whole bundle.
     let current_id = Memo::new(move |_| {
-        state.route.with(|route| match route {
+        state.view.route.with(|route| match route {
             Route::Note { id, .. } => Some(id.clone()),
             _ => None,
         })
     });
-    let at = move |page: Route| state.route.with(|route| *route == page);
+    let at = move |page: Route| state.view.route.with(|route| *route == page);
     // Cards waiting now; refreshed whenever the deck or the page changes.
     let due_count = move || {
-        state.route.track();
-        state.waiting(js_sys::Date::now())
+        state.view.route.track();
+        state.waiting(crate::app::now())
     };
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.
     let shown = RwSignal::new(SHOWN_AT_FIRST);
     let entries = Memo::new(move |_| {
-        state.library.with(|lib| {
+        state.data.library.with(|lib| {
             lib.recent(shown.get())
                 .into_iter()
                 .map(|n| (n.id.clone(), n.title.clone()))
@@ -39,6 +39,7 @@ pub fn Sidebar() -> impl IntoView {
     });
     let hidden = move || {
         state
+            .data
             .library
             .with(|lib| lib.len())
             .saturating_sub(shown.get())
@@ -76,7 +77,7 @@ pub fn Sidebar() -> impl IntoView {
                 // Until the library is read, a new note would be lost when it arrives.
                 <button
                     class="new-note"
-                    disabled=move || !state.loaded.get()
+                    disabled=move || !state.data.loaded.get()
                     on:click=move |_| state.start_new_note()
                 >
                     "New note"
@@ -110,7 +111,7 @@ pub fn Sidebar() -> impl IntoView {
                         {move || format!("Show more ({} not listed)", hidden())}
                     </button>
                 </Show>
-                <Show when=move || state.loaded.get() && state.library.with(|l| l.is_empty())>
+                <Show when=move || state.data.loaded.get() && state.data.library.with(|l| l.is_empty())>
                     <p class="sidebar-empty">"No notes yet."</p>
                 </Show>
             </nav>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::dynamic;
 
 use crate::app::{calendar, AppState};
+
 use crate::core::chart::{self, Bar};
 use crate::core::review::schedule::{ReviewLog, DAY_MS};
 use crate::core::review::stats::{self, CardStanding};
@@ -18,13 +19,13 @@ const CHART_HEIGHT: f64 = 120.0;
 pub fn StatsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let log = LocalResource::new(move || async move {
-        state.deck.track();
+        state.data.deck.track();
         state.review_log().await
     });
-    let now = js_sys::Date::now();
+    let now = crate::app::now();
 
     let counts = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             stats::count_states(deck.cards().filter(|c| c.in_deck && !c.retired).map(|c| {
                 CardStanding {
                     state: c.schedule.state,
@@ -35,7 +36,7 @@ pub fn StatsPage() -> impl IntoView {
         })
     };
     let forecast = move || {
-        state.deck.with(|deck| {
+        state.data.deck.with(|deck| {
             stats::due_forecast(
                 deck.cards()
                     .filter(|c| c.in_review() && !c.schedule.is_new())
@@ -80,7 +81,7 @@ pub fn StatsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Reading your review log…"</p> }>
                 {dynamic(move || log.get().map(|result| match result {
                     Ok(records) => view! { <LogStats records=records now=now /> }.into_any(),
-                    Err(message) => view! { <p role="alert">{message}</p> }.into_any(),
+                    Err(problem) => view! { <p role="alert">{problem.to_string()}</p> }.into_any(),
                 }))}
             </Suspense>
         </section>

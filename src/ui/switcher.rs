@@ -28,7 +28,7 @@ pub fn Switcher(on_close: Callback<()>) -> impl IntoView {
     let offers_create = move || {
         let q = query.get();
         let q = q.trim();
-        !q.is_empty() && state.library.with(|lib| lib.by_title(q).is_none())
+        !q.is_empty() && state.data.library.with(|lib| lib.by_title(q).is_none())
     };
     let option_count = move || suggestions.with(Vec::len) + usize::from(offers_create());
     // Closing without choosing gives the focus back to where it was, as a dialog should.

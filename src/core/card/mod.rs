@@ -4,6 +4,7 @@
 mod cloze;
 pub mod deck;
 pub mod identity;
+pub mod linked;
 mod marks;
 mod parse;
 mod reconcile;

@@ -1,0 +1,92 @@
+//! Why an operation of the app failed. Each case keeps what it is about; the words the user
+//! reads are made only when it is shown (`Display`).
+
+use std::fmt;
+
+use crate::browser::BrowserError;
+use crate::core::change::Refusal;
+use crate::core::exchange::ExchangeError;
+use crate::store::StoreError;
+
+/// A failed operation of the app; nothing it would have changed was changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppError {
+    /// The library is still being read from storage.
+    StillOpening,
+    /// The library's signals are gone (the app is being torn down).
+    LibraryUnavailable,
+    /// The library never opened, so nothing can be changed in it.
+    LibraryNotOpen,
+    /// Storage never opened or was closed for a newer version.
+    StorageUnavailable,
+    /// A change was refused (a title in use, a note gone).
+    Refused(Refusal),
+    /// IndexedDB refused a read or write.
+    Store(StoreError),
+    /// The browser refused (a file, a download, encryption, the clipboard).
+    Browser(BrowserError),
+    /// A link or downloaded file is not a readable bundle.
+    Exchange(ExchangeError),
+    /// A picked file is not a readable bundle or backup.
+    File { name: String, error: ExchangeError },
+    /// A picked bundle file is encrypted and needs the key from its link.
+    Sealed { name: String },
+    /// An import failed as a whole.
+    NotImported(Box<AppError>),
+    /// A restore failed as a whole.
+    NotRestored(Box<AppError>),
+}
+
+impl AppError {
+    /// This failure, as the reason an import left everything as it was.
+    pub fn not_imported(self) -> Self {
+        Self::NotImported(Box::new(self))
+    }
+
+    /// This failure, as the reason a restore left everything as it was.
+    pub fn not_restored(self) -> Self {
+        Self::NotRestored(Box::new(self))
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::StillOpening => {
+                f.write_str("Your library is still opening: try again in a moment.")
+            }
+            Self::LibraryUnavailable => f.write_str("The library is not available."),
+            Self::LibraryNotOpen => f.write_str("The library is not open."),
+            Self::StorageUnavailable => f.write_str("Storage is not available."),
+            Self::Refused(e) => write!(f, "{e}"),
+            Self::Store(e) => write!(f, "{e}"),
+            Self::Browser(e) => write!(f, "{e}"),
+            Self::Exchange(e) => write!(f, "{e}"),
+            Self::File { name, error } => write!(f, "“{name}”: {error}"),
+            Self::Sealed { name } => write!(
+                f,
+                "“{name}” is encrypted: open it with the link that came with it."
+            ),
+            Self::NotImported(e) => write!(f, "{e} Nothing was imported."),
+            Self::NotRestored(e) => write!(f, "{e} Nothing was restored."),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<BrowserError> for AppError {
+    fn from(e: BrowserError) -> Self {
+        Self::Browser(e)
+    }
+}
+
+impl From<ExchangeError> for AppError {
+    fn from(e: ExchangeError) -> Self {
+        Self::Exchange(e)
+    }
+}

@@ -1,0 +1,403 @@
+//! The one write path: [`AppState::commit`] makes every [`Change`] in memory, stores it in one
+//! IndexedDB transaction, announces it to other tabs and (later) to sync, then reindexes it.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{new_id, now, share, AppError, AppState, SaveState};
+use super::{CARDS_DERIVED, COURSES, ELSEWHERE, RETRY_DELAY_MS, REVIEW_SETTINGS};
+use crate::core::change::{self, Change, Made, Memory, Records};
+use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::merge::free_title;
+use crate::core::note::{Note, NoteId};
+use crate::core::review::ReviewSettings;
+use crate::store::{journal, Changes, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
+
+/// What a stored change leaves for its caller.
+pub(super) struct Landed {
+    /// The note an import opens afterwards.
+    pub root: Option<NoteId>,
+}
+
+/// The small data a bulk change edits in place, kept to put back if storing fails.
+struct MetaBefore {
+    settings: ReviewSettings,
+    courses: Vec<Course>,
+    elsewhere: Vec<Elsewhere>,
+    author: String,
+}
+
+impl AppState {
+    /// Makes `change` in memory now, and returns the rest of its way: storing it in one
+    /// transaction, telling the other tabs, then sync and the search index. A change refused
+    /// in memory (a title in use, a library not open) is refused here and nothing happens.
+    ///
+    /// Small changes are shown at once and, if storing fails, stay on screen with the failure
+    /// in the save indicator (text changes are tried again). An import or restore changes
+    /// memory in place but shows it only once stored; if storing fails, memory is read back.
+    pub(super) fn commit(
+        self,
+        change: Change,
+    ) -> Result<impl Future<Output = Result<Landed, AppError>> + 'static, AppError> {
+        let bulk = change.is_bulk();
+        let text = change.is_text();
+        let touches_notes = change.touches_notes();
+        let fail: fn(AppError) -> AppError = match &change {
+            Change::Import { .. } => AppError::not_imported,
+            Change::Restore { .. } => AppError::not_restored,
+            _ => std::convert::identity,
+        };
+        if bulk {
+            // What was typed is stored first, on its own.
+            self.flush();
+        }
+        let before = bulk.then(|| self.meta_before());
+
+        // 1. Memory.
+        let Made { mut records, root } = self.make(change, bulk).map_err(fail)?;
+        if text {
+            // Notes typed and not stored yet go in the same transaction, with cards a failed
+            // save left behind.
+            let typed = self
+                .saving
+                .dirty
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            if !typed.is_empty() {
+                let more = self.make(Change::Typed(typed.into_iter().collect()), false)?;
+                records.absorb(more.records);
+            }
+            let mut cards = self
+                .saving
+                .unsaved_cards
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            cards.append(&mut records.cards);
+            records.cards = cards;
+        }
+        for id in &records.deleted_notes {
+            self.saving.dirty.update_value(|d| {
+                d.remove(id);
+            });
+            self.saving.known.update_value(|k| {
+                k.remove(id);
+            });
+        }
+        if !bulk {
+            self.show(&records, touches_notes);
+        }
+        let expected: Vec<(NoteId, Option<f64>)> = if text {
+            self.saving.known.with_value(|known| {
+                records
+                    .notes
+                    .iter()
+                    .map(|n| (n.id.clone(), known.get(&n.id).copied()))
+                    .collect()
+            })
+        } else {
+            Vec::new()
+        };
+        let generation = self.saving.edit_generation.get_value();
+        let store = self.saving.store.get_value();
+
+        Ok(async move {
+            // 2. One transaction.
+            let stored = match store {
+                Some(store) => self
+                    .store_records(&store, &records, &expected, bulk)
+                    .await
+                    .map_err(AppError::Store),
+                None => Err(AppError::StorageUnavailable),
+            };
+            let (mut changes, copies) = match stored {
+                Ok(stored) => stored,
+                Err(problem) => {
+                    self.not_stored(&records, text, bulk, before, generation, &problem)
+                        .await;
+                    return Err(fail(problem));
+                }
+            };
+            self.saving.known.update_value(|known| {
+                for note in records.notes.iter().chain(&copies) {
+                    known.insert(note.id.clone(), note.updated);
+                }
+            });
+            if !copies.is_empty() {
+                self.keep_other_tabs_versions(&copies);
+                changes.notes.extend(copies.iter().map(|n| n.id.clone()));
+            }
+            // 3. The other tabs.
+            self.announce(&changes);
+            // 4. Sync: a sync client will take `changes` from here.
+            if bulk {
+                self.show(&records, touches_notes);
+            }
+            if text && !records.is_empty() {
+                let more = self.saving.dirty.with_value(|d| !d.is_empty());
+                if !more {
+                    journal::clear();
+                }
+                if !more && self.saving.edit_generation.get_value() == generation {
+                    self.saving.save_state.set(SaveState::Saved);
+                }
+            }
+            self.reindex(&records);
+            Ok(Landed { root })
+        })
+    }
+
+    /// Commits a change and stores it in the background; failures to store show in the save
+    /// indicator, and a change refused in memory is simply not made.
+    pub(super) fn commit_later(self, change: Change) {
+        let _ = self.commit_then(change, None);
+    }
+
+    /// Like [`Self::commit_later`], returning a refusal for the caller to show.
+    pub(super) fn commit_refusable(self, change: Change) -> Result<(), AppError> {
+        self.commit_then(change, None)
+    }
+
+    /// Commits a change and stores it in the background, running `landed` once it is stored.
+    /// The one place a change is sent off on its own.
+    pub(super) fn commit_then(
+        self,
+        change: Change,
+        landed: Option<Box<dyn FnOnce()>>,
+    ) -> Result<(), AppError> {
+        let stored = self.commit(change)?;
+        spawn_local(async move {
+            if stored.await.is_ok() {
+                if let Some(landed) = landed {
+                    landed();
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Makes a change in the data in memory, without telling anyone.
+    fn make(&self, change: Change, bulk: bool) -> Result<Made, AppError> {
+        let made = self.data.library.try_update_untracked(|library| {
+            self.data.deck.try_update_untracked(|deck| {
+                self.data.settings.try_update_untracked(|settings| {
+                    self.data.courses.try_update_untracked(|courses| {
+                        self.data.elsewhere.try_update_untracked(|elsewhere| {
+                            self.data.author.try_update_untracked(|author| {
+                                let memory = Memory {
+                                    library,
+                                    deck,
+                                    settings,
+                                    courses,
+                                    elsewhere,
+                                    author,
+                                };
+                                change::apply(change, memory, now(), &mut || new_id())
+                            })
+                        })
+                    })
+                })
+            })
+        });
+        let missing = if bulk {
+            AppError::LibraryNotOpen
+        } else {
+            AppError::LibraryUnavailable
+        };
+        made.flatten()
+            .flatten()
+            .flatten()
+            .flatten()
+            .flatten()
+            .ok_or(missing)?
+            .map_err(AppError::Refused)
+    }
+
+    /// Tells every view that follows the data a change edited.
+    fn show(&self, records: &Records, touches_notes: bool) {
+        if touches_notes {
+            self.data.library.notify();
+        }
+        if touches_notes || !records.cards.is_empty() {
+            self.data.deck.notify();
+        }
+        if records.settings.is_some() {
+            self.saving.settings_stored.set_value(true);
+            self.data.settings.notify();
+        }
+        if records.courses.is_some() {
+            self.data.courses.notify();
+        }
+        if records.elsewhere.is_some() {
+            self.data.elsewhere.notify();
+        }
+        if records.author.is_some() {
+            self.data.author.notify();
+        }
+    }
+
+    /// Stores a change's records in one transaction. Notes whose text changed are checked first
+    /// against what this tab last saw: another tab's newer version is kept as a copy.
+    async fn store_records(
+        &self,
+        store: &Store,
+        records: &Records,
+        expected: &[(NoteId, Option<f64>)],
+        bulk: bool,
+    ) -> Result<(Changes, Vec<Note>), StoreError> {
+        let write = write_of(records, bulk).await?;
+        let changes = write.changes().clone();
+        let copies = if expected.is_empty() {
+            store.apply(write).await?;
+            Vec::new()
+        } else {
+            let copy = |theirs: Note| self.copy_of_other_tabs_version(theirs);
+            store.apply_checked(write, expected, &copy).await?
+        };
+        Ok((changes, copies))
+    }
+
+    /// A change could not be stored. Text stays in memory and is tried again; an import or
+    /// restore is taken back by reading memory again from storage; anything else stays on
+    /// screen with the failure in the save indicator.
+    async fn not_stored(
+        &self,
+        records: &Records,
+        text: bool,
+        bulk: bool,
+        before: Option<MetaBefore>,
+        generation: u64,
+        problem: &AppError,
+    ) {
+        if bulk {
+            self.reread_library().await;
+            if let Some(before) = before {
+                self.put_back(before);
+            }
+            return;
+        }
+        if text {
+            // Kept dirty so the next edit or flush tries again, and tried again here too:
+            // space may come back (a full disk, another tab's data).
+            self.mark_dirty(records.notes.iter().map(|n| n.id.clone()));
+            let cards = records.cards.clone();
+            self.saving
+                .unsaved_cards
+                .update_value(|unsaved| unsaved.extend(cards));
+            if !matches!(problem, AppError::StorageUnavailable) {
+                let this = *self;
+                spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(RETRY_DELAY_MS).await;
+                    if this.saving.edit_generation.get_value() == generation {
+                        this.flush();
+                    }
+                });
+            }
+        }
+        self.saving
+            .save_state
+            .set(SaveState::Failed(problem.clone()));
+        self.reindex(records);
+    }
+
+    fn meta_before(&self) -> MetaBefore {
+        MetaBefore {
+            settings: self.data.settings.get_untracked(),
+            courses: self.data.courses.get_untracked(),
+            elsewhere: self.data.elsewhere.get_untracked(),
+            author: self.data.author.get_untracked(),
+        }
+    }
+
+    fn put_back(&self, before: MetaBefore) {
+        self.data
+            .settings
+            .update_untracked(|s| *s = before.settings);
+        self.data.courses.update_untracked(|c| *c = before.courses);
+        self.data
+            .elsewhere
+            .update_untracked(|e| *e = before.elsewhere);
+        self.data.author.update_untracked(|a| *a = before.author);
+    }
+
+    /// The search index follows the notes a change stored or removed.
+    fn reindex(&self, records: &Records) {
+        self.index_notes(&records.notes);
+        for id in &records.deleted_notes {
+            self.unindex(id);
+        }
+    }
+
+    /// Another tab saved this note since this tab last read it: its version becomes a note of
+    /// its own beside ours.
+    fn copy_of_other_tabs_version(&self, theirs: Note) -> Note {
+        let title = self.data.library.with_untracked(|lib| {
+            free_title(&theirs.title, "from another tab", |t| {
+                lib.by_title(t).is_none()
+            })
+        });
+        Note {
+            id: new_id(),
+            title,
+            origin: None,
+            ..theirs
+        }
+    }
+
+    /// Shows the copies made by [`Self::copy_of_other_tabs_version`] and says so.
+    fn keep_other_tabs_versions(&self, copies: &[Note]) {
+        self.data.library.update(|lib| {
+            for note in copies {
+                lib.put(note.clone());
+            }
+        });
+        self.index_notes(copies);
+        let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
+        self.view.notice.set(Some(format!(
+            "This note was also changed in another tab. Both versions are kept: the other one is {}.",
+            titles.join(", ")
+        )));
+    }
+}
+
+/// The IndexedDB writes of a change's records. A bulk change lets the browser paint between
+/// its longer steps.
+async fn write_of(records: &Records, bulk: bool) -> Result<Write, StoreError> {
+    if bulk {
+        next_frame().await;
+    }
+    let mut write = Write::new().put(NOTES, &records.notes)?;
+    if bulk && records.notes.len() > 1_000 {
+        next_frame().await;
+    }
+    for id in &records.deleted_notes {
+        write = write.delete(NOTES, id);
+    }
+    write = write.put(CARDS, &records.cards)?;
+    write = write.put(REVIEWS, &records.reviews)?;
+    for id in &records.deleted_reviews {
+        write = write.delete(REVIEWS, id);
+    }
+    if let Some(courses) = &records.courses {
+        write = write.put_meta(COURSES, courses)?;
+    }
+    if let Some(elsewhere) = &records.elsewhere {
+        write = write.put_meta(ELSEWHERE, elsewhere)?;
+    }
+    if records.cards_derived {
+        write = write.put_meta(CARDS_DERIVED, true)?;
+    }
+    if let Some(settings) = &records.settings {
+        write = write.put_meta(REVIEW_SETTINGS, settings)?;
+    }
+    if let Some(author) = &records.author {
+        write = write.put_meta(share::AUTHOR, author)?;
+    }
+    Ok(write)
+}
+
+/// Gives the browser a moment to paint.
+async fn next_frame() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}

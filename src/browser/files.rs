@@ -1,0 +1,61 @@
+//! Files the user picked or dropped, read into memory with a size limit, so a huge or hostile
+//! file is refused before it is read.
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::BrowserError;
+use crate::core::interop::{FileReport, SourceFile};
+
+/// Largest bundle file or download we read, so a hostile host cannot exhaust memory.
+pub const MAX_BUNDLE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+/// Largest backup file we read: a backup holds a whole library and its review log.
+pub const MAX_BACKUP_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+/// Largest file read for an import: a zipped vault may be large, its notes may not.
+pub const MAX_IMPORT_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+
+/// The bytes of a file the user picked, refused above `max` bytes.
+pub async fn read(file: &web_sys::File, max: f64) -> Result<Vec<u8>, BrowserError> {
+    if file.size() > max {
+        return Err(BrowserError::TooLarge {
+            name: file.name(),
+            max,
+        });
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| BrowserError::Unreadable { name: file.name() })?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The picked files read into memory, with their place in a picked folder, and a report line
+/// for each that could not be read. Calls `progress(done, total)` as it goes.
+pub async fn read_picked(
+    files: Vec<web_sys::File>,
+    progress: impl Fn(usize, usize),
+) -> (Vec<SourceFile>, Vec<FileReport>) {
+    let total = files.len();
+    let mut read_files = Vec::with_capacity(total);
+    let mut refused = Vec::new();
+    for (done, file) in files.into_iter().enumerate() {
+        // A folder pick names each file by its path inside the folder.
+        let path = Reflect::get(&file, &JsValue::from_str("webkitRelativePath"))
+            .ok()
+            .and_then(|p| p.as_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| file.name());
+        match read(&file, MAX_IMPORT_BYTES).await {
+            Ok(bytes) => read_files.push(SourceFile {
+                path,
+                bytes,
+                modified: Some(file.last_modified()),
+            }),
+            Err(e) => refused.push(FileReport::refused(&path, e.to_string())),
+        }
+        if done % 50 == 0 {
+            progress(done + 1, total);
+        }
+    }
+    (read_files, refused)
+}

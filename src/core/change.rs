@@ -1,0 +1,518 @@
+//! Every change to the learner's data, described once before it is made ([`Change`]), and
+//! [`apply`], which makes it in memory and returns the records to store together.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::core::card::deck::{Card, CardId, Deck};
+use crate::core::exchange::backup::{self, Backup, RestorePlan};
+use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::merge::{self, Choice, ImportPlan};
+use crate::core::note::library::{Library, RenameError};
+use crate::core::note::{title_key, Note, NoteId, TitleError};
+use crate::core::review::schedule::Schedule;
+use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
+
+/// One change, as the app describes it before making it.
+#[derive(Debug)]
+pub enum Change {
+    /// A new note with an empty text; untitled when `title` is `None`.
+    CreateNote { id: NoteId, title: Option<String> },
+    /// Notes whose text was typed into the library: their cards follow their text now.
+    Typed(Vec<NoteId>),
+    /// A new title for a note; every link to it is rewritten.
+    Rename { id: NoteId, title: String },
+    /// A note removed; its cards are retired with their history, so they come back with it.
+    Delete(NoteId),
+    /// A review answer: the card's new schedule and its log entry.
+    Answer(Answer),
+    /// An answer taken back: the card as it was, the log entry gone.
+    Undo(Answer),
+    /// A card taken out of review, or put back.
+    Suspend { card: CardId, suspended: bool },
+    /// A card's progress forgotten: it is new again (its past answers stay in the log).
+    Reset(CardId),
+    /// Cards of an imported course put into the learner's reviews.
+    AddToReviews(Vec<CardId>),
+    /// New review settings.
+    Settings(ReviewSettings),
+    /// The name courses are signed with.
+    Author(String),
+    /// A previewed bundle imported with the learner's conflict choices. `own`: the learner's
+    /// material from another tool, whose cards go straight into reviews.
+    Import {
+        plan: Arc<ImportPlan>,
+        choices: HashMap<NoteId, Choice>,
+        own: bool,
+    },
+    /// A previewed backup restored with the learner's conflict choices.
+    Restore {
+        plan: Box<RestorePlan>,
+        backup: Box<Backup>,
+        choices: HashMap<NoteId, Choice>,
+    },
+}
+
+impl Change {
+    /// Whether the change edits notes' text or titles (as opposed to only reading them).
+    pub fn touches_notes(&self) -> bool {
+        matches!(
+            self,
+            Change::CreateNote { .. }
+                | Change::Rename { .. }
+                | Change::Delete(_)
+                | Change::Import { .. }
+                | Change::Restore { .. }
+        )
+    }
+
+    /// Notes written by typing, a new note or a rename: stored only after checking that no
+    /// other tab saved them meanwhile (see the app's write path).
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self,
+            Change::CreateNote { .. } | Change::Typed(_) | Change::Rename { .. }
+        )
+    }
+
+    /// A change of a whole library at once (an import, a restore): memory is changed in place
+    /// but shown only once it is stored, and read back from storage if storing fails.
+    pub fn is_bulk(&self) -> bool {
+        matches!(self, Change::Import { .. } | Change::Restore { .. })
+    }
+}
+
+/// Why a change was refused; memory is as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A new note's title cannot be used.
+    Title(TitleError),
+    /// A rename was refused.
+    Rename(RenameError),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Title(e) => write!(f, "{e}"),
+            Refusal::Rename(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The learner's data in memory, as a change edits it.
+pub struct Memory<'a> {
+    pub library: &'a mut Library,
+    pub deck: &'a mut Deck,
+    pub settings: &'a mut ReviewSettings,
+    pub courses: &'a mut Vec<Course>,
+    pub elsewhere: &'a mut Vec<Elsewhere>,
+    pub author: &'a mut String,
+}
+
+/// What a change made: the records to store together, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    pub notes: Vec<Note>,
+    pub deleted_notes: Vec<NoteId>,
+    pub cards: Vec<Card>,
+    pub reviews: Vec<ReviewRecord>,
+    pub deleted_reviews: Vec<String>,
+    pub settings: Option<ReviewSettings>,
+    /// The whole list of courses, when it changed.
+    pub courses: Option<Vec<Course>>,
+    /// The whole list of notes elsewhere, when it changed.
+    pub elsewhere: Option<Vec<Elsewhere>>,
+    pub author: Option<String>,
+    /// Every note's cards are now derived (a restore brings whole decks).
+    pub cards_derived: bool,
+}
+
+impl Records {
+    /// Nothing to store.
+    pub fn is_empty(&self) -> bool {
+        // Field by field: a derived `==` would compile equality for every record type.
+        self.notes.is_empty()
+            && self.deleted_notes.is_empty()
+            && self.cards.is_empty()
+            && self.reviews.is_empty()
+            && self.deleted_reviews.is_empty()
+            && self.settings.is_none()
+            && self.courses.is_none()
+            && self.elsewhere.is_none()
+            && self.author.is_none()
+            && !self.cards_derived
+    }
+
+    /// Takes `other`'s records into these; a note in both is stored once, as `other` has it.
+    pub fn absorb(&mut self, other: Records) {
+        self.notes
+            .retain(|n| !other.notes.iter().any(|o| o.id == n.id));
+        self.notes.extend(other.notes);
+        self.deleted_notes.extend(other.deleted_notes);
+        self.cards.extend(other.cards);
+        self.reviews.extend(other.reviews);
+        self.deleted_reviews.extend(other.deleted_reviews);
+        self.settings = other.settings.or(self.settings.take());
+        self.courses = other.courses.or(self.courses.take());
+        self.elsewhere = other.elsewhere.or(self.elsewhere.take());
+        self.author = other.author.or(self.author.take());
+        self.cards_derived |= other.cards_derived;
+    }
+}
+
+/// A change made in memory: what to store, and the note an import opens afterwards.
+#[derive(Debug, Default)]
+pub struct Made {
+    pub records: Records,
+    pub root: Option<NoteId>,
+}
+
+/// Makes `change` in `memory` at time `now` (`new_id` names copies an import or restore makes)
+/// and returns what to store. A refused change leaves memory as it was.
+pub fn apply(
+    change: Change,
+    memory: Memory<'_>,
+    now: f64,
+    new_id: &mut dyn FnMut() -> NoteId,
+) -> Result<Made, Refusal> {
+    let Memory {
+        library,
+        deck,
+        settings,
+        courses,
+        elsewhere,
+        author,
+    } = memory;
+    let mut records = Records::default();
+    let mut root = None;
+    match change {
+        Change::CreateNote { id, title } => {
+            let title = title.unwrap_or_else(|| library.untitled_title());
+            let note = library
+                .create(id, &title, "", now)
+                .map_err(Refusal::Title)?
+                .clone();
+            records = text_records(library, deck, std::slice::from_ref(&note.id), now);
+            debug_assert_eq!(records.notes.first(), Some(&note));
+        }
+        Change::Typed(ids) => records = text_records(library, deck, &ids, now),
+        Change::Rename { id, title } => {
+            let changed = library.rename(&id, &title, now).map_err(Refusal::Rename)?;
+            records = text_records(library, deck, &changed, now);
+        }
+        Change::Delete(id) => {
+            if library.delete(&id).is_some() {
+                records.cards = deck.retire_note(&id);
+                records.deleted_notes.push(id);
+            }
+        }
+        Change::Answer(answer) => {
+            deck.put(answer.after.clone());
+            records.cards.push(answer.after);
+            records.reviews.push(answer.record);
+        }
+        Change::Undo(answer) => {
+            deck.put(answer.before.clone());
+            records.cards.push(answer.before);
+            records.deleted_reviews.push(answer.record.id);
+        }
+        Change::Suspend { card, suspended } => {
+            records.cards = edit_card(deck, &card, |c| c.suspended = suspended);
+        }
+        Change::Reset(card) => {
+            records.cards = edit_card(deck, &card, |c| {
+                c.schedule = Schedule::new(now);
+                c.introduced = None;
+            });
+        }
+        Change::AddToReviews(ids) => records.cards = deck.add_to_reviews(&ids),
+        Change::Settings(new) => {
+            *settings = new.clone();
+            records.settings = Some(new);
+        }
+        Change::Author(name) => {
+            *author = name.clone();
+            records.author = Some(name);
+        }
+        Change::Import { plan, choices, own } => {
+            let mut applied = merge::apply(&plan, &choices, library, deck, now, new_id);
+            if own {
+                applied.into_reviews(deck);
+            }
+            if let Some(course) = &plan.course {
+                courses.retain(|c| c.id != course.id);
+                courses.push(course.clone());
+            }
+            for named in &plan.elsewhere {
+                let key = title_key(&named.title);
+                elsewhere.retain(|e| title_key(&e.title) != key);
+                elsewhere.push(named.clone());
+            }
+            records.notes = applied.notes;
+            records.cards = applied.cards;
+            records.courses = Some(courses.clone());
+            records.elsewhere = Some(elsewhere.clone());
+            root = applied.root;
+        }
+        Change::Restore {
+            plan,
+            backup,
+            choices,
+        } => {
+            let restored =
+                backup::apply_restore(&plan, &backup, &choices, library, deck, now, new_id);
+            courses.extend(restored.courses.iter().cloned());
+            elsewhere.extend(restored.elsewhere.iter().cloned());
+            if let Some(new) = &restored.settings {
+                *settings = new.clone();
+            }
+            if let Some(name) = &restored.author {
+                *author = name.clone();
+            }
+            records = Records {
+                notes: restored.notes,
+                cards: restored.cards,
+                reviews: restored.reviews,
+                settings: restored.settings,
+                courses: Some(courses.clone()),
+                elsewhere: Some(elsewhere.clone()),
+                author: restored.author,
+                cards_derived: true,
+                ..Records::default()
+            };
+        }
+    }
+    Ok(Made { records, root })
+}
+
+/// Notes whose text or title changed, with their cards brought in line with their text.
+fn text_records(library: &Library, deck: &mut Deck, ids: &[NoteId], now: f64) -> Records {
+    let notes: Vec<Note> = ids
+        .iter()
+        .filter_map(|id| library.get(id).cloned())
+        .collect();
+    let cards = notes
+        .iter()
+        .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
+        .collect();
+    Records {
+        notes,
+        cards,
+        ..Records::default()
+    }
+}
+
+/// One card edited by `edit`; nothing when it is gone.
+fn edit_card(deck: &mut Deck, id: &str, edit: impl FnOnce(&mut Card)) -> Vec<Card> {
+    let Some(mut card) = deck.get(id).cloned() else {
+        return Vec::new();
+    };
+    edit(&mut card);
+    deck.put(card.clone());
+    vec![card]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Data {
+        library: Library,
+        deck: Deck,
+        settings: ReviewSettings,
+        courses: Vec<Course>,
+        elsewhere: Vec<Elsewhere>,
+        author: String,
+    }
+
+    impl Data {
+        fn new() -> Self {
+            Data {
+                library: Library::new(),
+                deck: Deck::default(),
+                settings: ReviewSettings::default(),
+                courses: Vec::new(),
+                elsewhere: Vec::new(),
+                author: String::new(),
+            }
+        }
+
+        fn apply(&mut self, change: Change) -> Result<Made, Refusal> {
+            let mut n = 0;
+            let memory = Memory {
+                library: &mut self.library,
+                deck: &mut self.deck,
+                settings: &mut self.settings,
+                courses: &mut self.courses,
+                elsewhere: &mut self.elsewhere,
+                author: &mut self.author,
+            };
+            apply(change, memory, 1_000.0, &mut || {
+                n += 1;
+                format!("copy-{n}")
+            })
+        }
+    }
+
+    fn typed(data: &mut Data, id: &str, body: &str) -> Records {
+        data.library.set_body(id, body, 2_000.0);
+        data.apply(Change::Typed(vec![id.to_string()]))
+            .unwrap()
+            .records
+    }
+
+    #[test]
+    fn a_new_note_is_stored_with_its_title() {
+        let mut data = Data::new();
+        let made = data
+            .apply(Change::CreateNote {
+                id: "a".into(),
+                title: Some("Paris".into()),
+            })
+            .unwrap();
+        assert_eq!(made.records.notes.len(), 1);
+        assert_eq!(made.records.notes[0].title, "Paris");
+        assert!(data.library.get("a").is_some());
+    }
+
+    #[test]
+    fn a_taken_title_is_refused_and_memory_is_unchanged() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("Paris".into()),
+        })
+        .unwrap();
+        let refused = data.apply(Change::CreateNote {
+            id: "b".into(),
+            title: Some("Paris".into()),
+        });
+        assert!(matches!(refused, Err(Refusal::Title(_))));
+        assert!(data.library.get("b").is_none());
+    }
+
+    #[test]
+    fn typed_text_brings_its_cards_along() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let records = typed(&mut data, "a", "Capital of France :: Paris");
+        assert_eq!(records.notes.len(), 1);
+        assert_eq!(records.cards.len(), 1);
+        assert_eq!(data.deck.cards_of_note("a").len(), 1);
+    }
+
+    #[test]
+    fn a_rename_stores_the_notes_whose_links_it_rewrote() {
+        let mut data = Data::new();
+        for (id, title) in [("a", "Paris"), ("b", "Trips")] {
+            data.apply(Change::CreateNote {
+                id: id.into(),
+                title: Some(title.into()),
+            })
+            .unwrap();
+        }
+        typed(&mut data, "b", "See [[Paris]].");
+        let made = data
+            .apply(Change::Rename {
+                id: "a".into(),
+                title: "Paris, France".into(),
+            })
+            .unwrap();
+        let ids: Vec<&str> = made.records.notes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(
+            data.library.get("b").unwrap().body,
+            "See [[Paris, France]]."
+        );
+    }
+
+    #[test]
+    fn a_delete_retires_the_cards_and_keeps_them() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        typed(&mut data, "a", "Capital of France :: Paris");
+        let records = data.apply(Change::Delete("a".into())).unwrap().records;
+        assert_eq!(records.deleted_notes, ["a"]);
+        assert_eq!(records.cards.len(), 1);
+        assert!(records.cards[0].retired);
+        assert!(data.library.get("a").is_none());
+        // Deleting it again changes nothing.
+        assert!(data
+            .apply(Change::Delete("a".into()))
+            .unwrap()
+            .records
+            .is_empty());
+    }
+
+    #[test]
+    fn suspend_and_reset_edit_one_card() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0]
+            .id
+            .clone();
+        let records = data
+            .apply(Change::Suspend {
+                card: card.clone(),
+                suspended: true,
+            })
+            .unwrap()
+            .records;
+        assert!(records.cards[0].suspended);
+        assert!(data.deck.get(&card).unwrap().suspended);
+        let records = data.apply(Change::Reset(card.clone())).unwrap().records;
+        assert_eq!(records.cards[0].introduced, None);
+        assert!(data
+            .apply(Change::Reset("gone".into()))
+            .unwrap()
+            .records
+            .is_empty());
+    }
+
+    #[test]
+    fn settings_and_author_are_kept_and_stored() {
+        let mut data = Data::new();
+        let settings = ReviewSettings {
+            new_per_day: 7,
+            ..ReviewSettings::default()
+        };
+        let records = data
+            .apply(Change::Settings(settings.clone()))
+            .unwrap()
+            .records;
+        assert_eq!(records.settings.as_ref(), Some(&settings));
+        assert_eq!(data.settings, settings);
+        let records = data.apply(Change::Author("Ada".into())).unwrap().records;
+        assert_eq!(records.author.as_deref(), Some("Ada"));
+        assert_eq!(data.author, "Ada");
+    }
+
+    #[test]
+    fn absorbing_keeps_one_copy_of_each_note() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let mut first = typed(&mut data, "a", "one");
+        let second = typed(&mut data, "a", "two");
+        first.absorb(second);
+        assert_eq!(first.notes.len(), 1);
+        assert_eq!(first.notes[0].body, "two");
+    }
+}
