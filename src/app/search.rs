@@ -105,7 +105,7 @@ impl AppState {
         limit: usize,
         tags: &mut Option<Vec<String>>,
     ) -> Vec<String> {
-        self.library.with_untracked(|lib| match &at.kind {
+        self.data.library.with_untracked(|lib| match &at.kind {
             Kind::Title => {
                 let titles: Vec<&str> = lib
                     .notes_by_recent()

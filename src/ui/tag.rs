@@ -14,7 +14,7 @@ pub fn TagPage(name: String) -> impl IntoView {
     let tagged = {
         let name = name.clone();
         move || {
-            state.library.with(|lib| {
+            state.data.library.with(|lib| {
                 lib.tagged(&name)
                     .into_iter()
                     .map(|n| (n.id.clone(), n.title.clone()))
