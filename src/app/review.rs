@@ -73,14 +73,14 @@ impl AppState {
     /// Takes a card out of review, or puts it back.
     pub fn set_suspended(&self, card_id: &str, suspended: bool) {
         self.commit_later(Change::Suspend {
-            card: card_id.to_string(),
+            card: card_id.into(),
             suspended,
         });
     }
 
     /// Forgets a card's progress: it is new again (its past answers stay in the log).
     pub fn reset_card(&self, card_id: &str) {
-        self.commit_later(Change::Reset(card_id.to_string()));
+        self.commit_later(Change::Reset(card_id.into()));
     }
 
     /// Stores new review settings.

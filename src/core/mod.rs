@@ -7,6 +7,7 @@ pub mod date;
 pub mod editor;
 pub mod exchange;
 pub mod html;
+pub mod id;
 pub mod interop;
 pub mod markdown;
 pub mod note;

@@ -7,13 +7,14 @@ use super::{dynamic, Show};
 
 use crate::app::AppState;
 use crate::core::card::linked::linked_cards;
+use crate::core::id::CardId;
 use crate::core::markdown;
 use crate::core::review::{average_recall, card_status};
 
 /// One card of the note, as its row shows it.
 #[derive(Debug, Clone, PartialEq)]
 struct CardRow {
-    id: String,
+    id: CardId,
     /// The front, rendered from Markdown.
     front: String,
     kind: String,

@@ -9,8 +9,7 @@ use crate::core::card::{self, CardRecord, ParsedCard, Written};
 use crate::core::note::NoteId;
 use crate::core::review::schedule::{Millis, Schedule};
 
-/// `"{note id}/{card key}"`: the author and every learner compute the same id for a card.
-pub type CardId = String;
+pub use crate::core::id::CardId;
 
 fn yes() -> bool {
     true
@@ -279,7 +278,7 @@ pub(crate) mod tests {
     /// A new basic card in note "n".
     pub(crate) fn card(id: &str, created: Millis) -> Card {
         Card {
-            id: id.to_string(),
+            id: id.into(),
             note_id: "n".to_string(),
             key: id.to_string(),
             kind: "basic".to_string(),
@@ -396,7 +395,7 @@ pub(crate) mod tests {
         assert_eq!(made.len(), 2);
         assert!(made.iter().all(|c| !c.in_deck && !c.in_review()));
         let ids: Vec<CardId> = made.iter().map(|c| c.id.clone()).collect();
-        let added = deck.add_to_reviews(&[ids[0].clone(), "unknown".to_string()]);
+        let added = deck.add_to_reviews(&[ids[0].clone(), "unknown".into()]);
         assert_eq!(added.len(), 1);
         assert!(deck.get(&ids[0]).unwrap().in_review());
         assert!(deck.add_to_reviews(&ids[..1]).is_empty());

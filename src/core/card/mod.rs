@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::id::CardId;
 use crate::core::note::link::{parse_links, WikiLink};
 
 /// What a card asks.
@@ -73,8 +74,8 @@ pub struct ParsedCard {
 /// The id of a card: `"{note_id}/{key}"`, readable and the same for an author and every learner,
 /// since bundles carry note ids and card keys. Note ids (UUIDs) hold no `/`, so the first `/`
 /// splits it. Not a hash: ids stay readable in a backup, and a clash is impossible.
-pub fn card_id(note_id: &str, key: &str) -> String {
-    format!("{note_id}/{key}")
+pub fn card_id(note_id: &str, key: &str) -> CardId {
+    CardId::from(format!("{note_id}/{key}"))
 }
 
 /// Finds every card in a note's Markdown, in document order.

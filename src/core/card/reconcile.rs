@@ -5,12 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use super::identity::{pair_edited, Text};
 use super::{card_id, ParsedCard};
+use crate::core::id::CardId;
 
 /// A stored card as reconciling needs it. `state` is whatever the store keeps with it (schedule,
 /// flags); reconciling never looks at it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardRecord<S = ()> {
-    pub id: String,
+    pub id: CardId,
     pub note_id: String,
     pub key: String,
     /// Its text left the note: out of review, history kept.
@@ -33,7 +34,7 @@ pub struct Written {
 /// A parsed card matched to a card id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placed<'a> {
-    pub id: String,
+    pub id: CardId,
     /// Its index among the parsed cards, which is its order in the note.
     pub position: usize,
     pub card: &'a ParsedCard,
@@ -47,7 +48,7 @@ pub struct Reconciled<'a> {
     /// Live cards still in the note; their text and position may have changed.
     pub update: Vec<Placed<'a>>,
     /// Ids of live cards whose text left the note.
-    pub retire: Vec<String>,
+    pub retire: Vec<CardId>,
     /// Retired cards whose text is back: live again, with their history.
     pub revive: Vec<Placed<'a>>,
 }
@@ -128,7 +129,7 @@ pub fn reconcile<'a, S>(
     }
     let taken: HashSet<&str> = mine.iter().map(|r| r.id.as_str()).collect();
     let mut out = Reconciled::default();
-    let mut fresh: HashSet<String> = HashSet::new();
+    let mut fresh: HashSet<CardId> = HashSet::new();
     for (position, card) in parsed.iter().enumerate() {
         if dropped[position] {
             continue;
@@ -168,14 +169,14 @@ pub fn reconcile<'a, S>(
 
 /// `id`, or `id~2`, `id~3`… when a stored card already has it: a card that kept its id through
 /// an edit leaves its old key's id taken.
-fn unused_id(id: String, is_taken: impl Fn(&str) -> bool) -> String {
+fn unused_id(id: CardId, is_taken: impl Fn(&str) -> bool) -> CardId {
     if !is_taken(&id) {
         return id;
     }
     (2..)
         .map(|n| format!("{id}~{n}"))
         .find(|candidate| !is_taken(candidate))
-        .unwrap_or(id)
+        .map_or(id, CardId::from)
 }
 
 #[cfg(test)]
@@ -195,7 +196,10 @@ mod tests {
     }
 
     fn ids(placed: &[Placed<'_>]) -> Vec<(String, usize)> {
-        placed.iter().map(|p| (p.id.clone(), p.position)).collect()
+        placed
+            .iter()
+            .map(|p| (p.id.to_string(), p.position))
+            .collect()
     }
 
     #[test]

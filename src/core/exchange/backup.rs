@@ -160,7 +160,7 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
     let mut card_ids: HashSet<&str> = HashSet::new();
     for card in &mut backup.cards {
         let bad = |reason| ExchangeError::BadCard {
-            id: card.id.clone(),
+            id: card.id.to_string(),
             reason,
         };
         if !valid_id(&card.note_id) {
@@ -186,7 +186,7 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
             return Err(bad("has an impossible date"));
         }
         if !card_ids.insert(card.id.as_str()) {
-            return Err(ExchangeError::DuplicateCard(card.id.clone()));
+            return Err(ExchangeError::DuplicateCard(card.id.to_string()));
         }
         if !ids.contains(card.note_id.as_str()) {
             card.retired = true;
@@ -563,6 +563,7 @@ pub fn apply_restore(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::id::CardId;
     use crate::core::note::{Origin, TitleError};
     use crate::core::review::answer;
     use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings, DAY_MS};
@@ -944,9 +945,11 @@ mod tests {
         let naming = bad("has an id that does not name its note");
         assert!(naming(with(|b| studied(b).id = "other/^fr".into())));
         assert!(naming(with(
-            |b| studied(b).id = format!("{}/", studied(b).note_id)
+            |b| studied(b).id = format!("{}/", studied(b).note_id).into()
         )));
-        assert!(naming(with(|b| studied(b).id = studied(b).note_id.clone())));
+        assert!(naming(with(
+            |b| studied(b).id = studied(b).note_id.as_str().into()
+        )));
         assert!(bad("belongs to a note id Loam cannot use")(with(|b| {
             studied(b).note_id = "a b".into();
         })));
@@ -999,7 +1002,7 @@ mod tests {
             })
         );
         assert!(matches!(
-            with(|b| b.reviews[1].card_id = String::new()),
+            with(|b| b.reviews[1].card_id = CardId::default()),
             Err(ExchangeError::BadReview {
                 reason: "names no card",
                 ..
@@ -1437,7 +1440,7 @@ mod tests {
         )
             .prop_map(
                 |((key, back, anchor), (position, created, introduced), flags, schedule)| Card {
-                    id: String::new(),
+                    id: CardId::default(),
                     note_id: String::new(),
                     front: key.clone(),
                     key,
@@ -1504,7 +1507,7 @@ mod tests {
                                 _ => format!("gone{i}"),
                             };
                             card.key = format!("{i}{}", card.key);
-                            card.id = format!("{}/{}", card.note_id, card.key);
+                            card.id = format!("{}/{}", card.note_id, card.key).into();
                             card.retired |= card.note_id.starts_with("gone");
                             card
                         })
@@ -1515,7 +1518,7 @@ mod tests {
                         .map(|(i, (at, rating, time, elapsed_days, interval_ms))| {
                             let card_id = cards
                                 .get(at.index(cards.len().max(1)))
-                                .map_or_else(|| "x/y".to_string(), |c| c.id.clone());
+                                .map_or_else(|| CardId::from("x/y"), |c| c.id.clone());
                             ReviewRecord {
                                 id: format!("{card_id}@{i}"),
                                 card_id,

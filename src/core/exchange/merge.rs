@@ -570,7 +570,7 @@ pub(crate) mod tests {
             )]),
             &[],
         );
-        deck.add_to_reviews(&["a/^fr".to_string()]);
+        deck.add_to_reviews(&["a/^fr".into()]);
         let scheduler = Scheduler::new(Settings::default()).unwrap();
         let studied = answer(
             deck.get("a/^fr").unwrap(),

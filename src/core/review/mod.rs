@@ -574,9 +574,9 @@ mod tests {
         deck.put(reviewed);
 
         let q = queue(&deck, T0 + 2.0 * DAY_MS, 3, UTC);
-        assert_eq!(q.due, vec!["old".to_string()]);
+        assert_eq!(q.due, vec![CardId::from("old")]);
         assert_eq!(q.new, vec!["new0", "new1", "new2"]);
-        assert_eq!(q.next().map(String::as_str), Some("old"));
+        assert_eq!(q.next().map(CardId::as_str), Some("old"));
     }
 
     #[test]
