@@ -92,7 +92,7 @@ fn course(count: usize, bytes: usize, rng: &mut Rng) -> Bundle {
                 body.push(if rng.below(5) == 0 { '\n' } else { ' ' });
             }
             BundleNote {
-                id: uuid(rng),
+                id: uuid(rng).into(),
                 title: title.clone(),
                 body,
                 created: 1_764_000_000_000.0,
@@ -103,7 +103,7 @@ fn course(count: usize, bytes: usize, rng: &mut Rng) -> Bundle {
     let root = notes[0].id.clone();
     Bundle {
         course: Some(Course {
-            id: root.clone(),
+            id: root.to_string(),
             title: titles[0].clone(),
             author: "A. Author".to_string(),
             version: 1_765_000_000_000,

@@ -61,7 +61,7 @@ fn main() {
         .notes
         .into_iter()
         .map(|n| Note {
-            id: n.id,
+            id: n.id.into(),
             title: n.title,
             body: n.body,
             created: 0.0,

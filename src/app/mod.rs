@@ -292,7 +292,7 @@ impl AppState {
         self.view.editing.update(|editing| {
             *editing = match editing {
                 Some(current) if current == id => None,
-                _ => Some(id.to_string()),
+                _ => Some(id.into()),
             }
         });
     }
@@ -337,7 +337,10 @@ impl AppState {
             Ok(id) => {
                 self.view.editing.set(Some(id.clone()));
                 self.view.focus_title.set(true);
-                self.navigate(&Route::Note { id, heading: None });
+                self.navigate(&Route::Note {
+                    id: id.to_string(),
+                    heading: None,
+                });
             }
             Err(problem) => self.view.notice.set(Some(problem.to_string())),
         }
@@ -356,7 +359,7 @@ impl AppState {
         }
         self.saving
             .typed
-            .set_value(Some((id.to_string(), body.to_string())));
+            .set_value(Some((id.into(), body.to_string())));
         if waiting.as_deref() != Some(id) {
             let this = *self;
             request_animation_frame(move || set_timeout(move || this.take_typed(), Duration::ZERO));
@@ -394,7 +397,7 @@ impl AppState {
     pub fn rename(&self, id: &str, title: &str) -> Result<(), AppError> {
         self.take_typed();
         self.commit_refusable(Change::Rename {
-            id: id.to_string(),
+            id: id.into(),
             title: title.to_string(),
         })
     }
@@ -403,7 +406,7 @@ impl AppState {
     /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
         self.take_typed();
-        self.commit_later(Change::Delete(id.to_string()));
+        self.commit_later(Change::Delete(id.into()));
     }
 
     /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then
@@ -514,5 +517,5 @@ pub fn local_date(ms: f64) -> String {
 
 /// A random id for a new note.
 pub(super) fn new_id() -> NoteId {
-    random::id()
+    random::id().into()
 }

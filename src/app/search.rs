@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use super::AppState;
 use crate::core::editor::suggest::{anchors, best, headings, Kind, Suggesting};
-use crate::core::note::Note;
+use crate::core::note::{Note, NoteId};
 use crate::core::search::{fuzzy_titles, Hit};
 
 /// Notes indexed per task while the index is built at start: about 15 ms of work each.
@@ -26,7 +26,7 @@ impl AppState {
     pub(super) fn build_search_index(&self) {
         let this = *self;
         spawn_local(async move {
-            let ids: Vec<String> = this
+            let ids: Vec<NoteId> = this
                 .data
                 .library
                 .with_untracked(|lib| lib.iter().map(|n| n.id.clone()).collect());
@@ -63,7 +63,7 @@ impl AppState {
         }
         // Many notes at once (an import): a slice per task, as at start.
         let this = *self;
-        let ids: Vec<String> = notes.iter().map(|n| n.id.clone()).collect();
+        let ids: Vec<NoteId> = notes.iter().map(|n| n.id.clone()).collect();
         spawn_local(async move {
             for chunk in ids.chunks(INDEX_SLICE) {
                 gloo_timers::future::TimeoutFuture::new(0).await;
@@ -136,7 +136,7 @@ impl AppState {
                 .take(limit)
                 .filter_map(|(i, _, ranges)| {
                     notes.get(i).map(|n| TitleSuggestion {
-                        id: n.id.clone(),
+                        id: n.id.to_string(),
                         title: n.title.clone(),
                         ranges,
                     })

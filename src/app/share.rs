@@ -202,7 +202,10 @@ impl AppState {
         let landed = self.commit(Change::Import { plan, choices, own })?.await?;
         Ok(match (course, landed.root) {
             (Some(id), _) => Route::Course { id },
-            (None, Some(id)) => Route::Note { id, heading: None },
+            (None, Some(id)) => Route::Note {
+                id: id.to_string(),
+                heading: None,
+            },
             (None, None) => Route::Home,
         })
     }

@@ -63,7 +63,7 @@ impl AppState {
                 known.insert(note.id.clone(), note.updated);
             }
             for id in &deleted {
-                known.remove(*id);
+                known.remove(id.as_str());
             }
         });
         if !notes.is_empty() || !deleted.is_empty() {

@@ -126,7 +126,9 @@ impl AppState {
             });
             if !copies.is_empty() {
                 self.keep_other_tabs_versions(&copies);
-                changes.notes.extend(copies.iter().map(|n| n.id.clone()));
+                changes
+                    .notes
+                    .extend(copies.iter().map(|n| n.id.to_string()));
             }
             // 3. The other tabs.
             self.announce(&changes);

@@ -351,16 +351,14 @@ mod tests {
             };
             apply(change, memory, 1_000.0, &mut || {
                 n += 1;
-                format!("copy-{n}")
+                format!("copy-{n}").into()
             })
         }
     }
 
     fn typed(data: &mut Data, id: &str, body: &str) -> Records {
         data.library.set_body(id, body, 2_000.0);
-        data.apply(Change::Typed(vec![id.to_string()]))
-            .unwrap()
-            .records
+        data.apply(Change::Typed(vec![id.into()])).unwrap().records
     }
 
     #[test]

@@ -88,3 +88,8 @@ text_id!(
     /// `"{note id}/{card key}"`: the author and every learner compute the same id for a card.
     CardId
 );
+
+text_id!(
+    /// Stable id of a note; it never changes, whatever happens to the title.
+    NoteId
+);

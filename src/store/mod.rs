@@ -3,7 +3,7 @@
 
 pub mod journal;
 
-use crate::core::note::Note;
+use crate::core::note::{Note, NoteId};
 use crate::core::storage::{refusal, Refusal};
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
@@ -334,7 +334,7 @@ impl Store {
     pub async fn apply_checked(
         &self,
         mut write: Write,
-        expected: &[(String, Option<f64>)],
+        expected: &[(NoteId, Option<f64>)],
         copy: &dyn Fn(Note) -> Note,
     ) -> Result<Vec<Note>, StoreError> {
         if write.is_empty() {

@@ -32,7 +32,7 @@ pub fn Backlinks(id: String) -> impl IntoView {
             >
                 <ul>
                     {dynamic(move || backlinks.get().into_iter().map(|b| {
-                        let href = Route::Note { id: b.source.clone(), heading: None }.to_fragment();
+                        let href = Route::Note { id: b.source.to_string(), heading: None }.to_fragment();
                         view! {
                             <li>
                                 <a href=href>{b.title}</a>

@@ -30,7 +30,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
                         n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(id.as_str())
                     })
                 })
-                .map(|n| (n.id.clone(), n.title.clone()))
+                .map(|n| (n.id.to_string(), n.title.clone()))
                 .collect();
             crate::core::sort_by_key(&mut notes, |(_, title)| title.to_lowercase());
             notes
@@ -46,7 +46,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
                     </section>
                 }.into_any(),
                 Some(course) => {
-                    let start = Route::Note { id: course.root.clone(), heading: None }.to_fragment();
+                    let start = Route::Note { id: course.root.to_string(), heading: None }.to_fragment();
                     view! {
                         <section class="course-page">
                             <p class="eyebrow">"Course"</p>

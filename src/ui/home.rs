@@ -50,7 +50,7 @@ pub fn Home() -> impl IntoView {
                     <h2>"Recently edited"</h2>
                     <ul class="recent">
                         {dynamic(move || recent().into_iter().map(|(id, title)| {
-                            let href = Route::Note { id, heading: None }.to_fragment();
+                            let href = Route::Note { id: id.to_string(), heading: None }.to_fragment();
                             view! { <li><a href=href>{title}</a></li> }
                         }).collect_view())}
                     </ul>
@@ -130,7 +130,10 @@ pub fn OpenByTitle(title: String) -> impl IntoView {
                 }
             },
         };
-        state.replace_route(&Route::Note { id, heading: None });
+        state.replace_route(&Route::Note {
+            id: id.to_string(),
+            heading: None,
+        });
     });
     view! {
         <section class="home">

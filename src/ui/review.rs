@@ -135,7 +135,7 @@ pub fn ReviewPage() -> impl IntoView {
                         .data.library
                         .with(|lib| lib.get(&card.note_id).map(|n| n.title.clone()))
                         .unwrap_or_default();
-                    let note_href = Route::Note { id: card.note_id.clone(), heading: None }
+                    let note_href = Route::Note { id: card.note_id.to_string(), heading: None }
                         .to_fragment();
                     let front = render(card.front.clone());
                     let back = render(card.back.clone());

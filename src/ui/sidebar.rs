@@ -87,7 +87,7 @@ pub fn Sidebar() -> impl IntoView {
                         each=move || entries.get()
                         key=|entry| entry.clone()
                         children=move |(id, title)| {
-                            let href = Route::Note { id: id.clone(), heading: None }.to_fragment();
+                            let href = Route::Note { id: id.to_string(), heading: None }.to_fragment();
                             let current = {
                                 let id = id.clone();
                                 move || current_id.with(|c| c.as_deref() == Some(id.as_str()))

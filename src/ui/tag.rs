@@ -38,7 +38,7 @@ pub fn TagPage(name: String) -> impl IntoView {
                     <p class="muted">{count}</p>
                     <ul class="recent">
                         {notes.into_iter().map(|(id, title)| {
-                            let href = Route::Note { id, heading: None }.to_fragment();
+                            let href = Route::Note { id: id.to_string(), heading: None }.to_fragment();
                             view! { <li><a href=href>{title}</a></li> }
                         }).collect_view()}
                     </ul>

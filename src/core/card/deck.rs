@@ -196,7 +196,7 @@ impl Deck {
         for placed in plan.insert {
             let mut card = Card {
                 id: placed.id.clone(),
-                note_id: note_id.to_string(),
+                note_id: NoteId::from(note_id),
                 key: String::new(),
                 kind: String::new(),
                 front: String::new(),
@@ -279,7 +279,7 @@ pub(crate) mod tests {
     pub(crate) fn card(id: &str, created: Millis) -> Card {
         Card {
             id: id.into(),
-            note_id: "n".to_string(),
+            note_id: "n".into(),
             key: id.to_string(),
             kind: "basic".to_string(),
             front: format!("front {id}"),
@@ -304,7 +304,7 @@ pub(crate) mod tests {
         let mut c = card("c", 0.0);
         c.retired = true;
         let mut other = card("o", 0.0);
-        other.note_id = "m".to_string();
+        other.note_id = "m".into();
         let deck = Deck::from_cards([a, b, c, other]);
         let ids: Vec<&str> = deck
             .cards_of_note("n")

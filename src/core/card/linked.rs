@@ -72,7 +72,7 @@ mod tests {
 
     fn note(id: &str, title: &str, body: &str) -> Note {
         Note {
-            id: id.to_string(),
+            id: id.into(),
             title: title.to_string(),
             body: body.to_string(),
             created: 0.0,

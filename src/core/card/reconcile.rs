@@ -5,14 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use super::identity::{pair_edited, Text};
 use super::{card_id, ParsedCard};
-use crate::core::id::CardId;
+use crate::core::id::{CardId, NoteId};
 
 /// A stored card as reconciling needs it. `state` is whatever the store keeps with it (schedule,
 /// flags); reconciling never looks at it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardRecord<S = ()> {
     pub id: CardId,
-    pub note_id: String,
+    pub note_id: NoteId,
     pub key: String,
     /// Its text left the note: out of review, history kept.
     pub retired: bool,
@@ -187,7 +187,7 @@ mod tests {
     fn record(note: &str, key: &str, retired: bool) -> CardRecord<u32> {
         CardRecord {
             id: card_id(note, key),
-            note_id: note.to_string(),
+            note_id: note.into(),
             key: key.to_string(),
             retired,
             written: Written::default(),

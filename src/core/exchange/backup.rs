@@ -143,10 +143,13 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
     let mut ids: HashSet<&str> = HashSet::new();
     for note in &mut backup.notes {
         if !valid_id(&note.id) {
-            return Err(ExchangeError::BadId(Reading::Backup, note.id.clone()));
+            return Err(ExchangeError::BadId(Reading::Backup, note.id.to_string()));
         }
         if !ids.insert(note.id.as_str()) {
-            return Err(ExchangeError::DuplicateId(Reading::Backup, note.id.clone()));
+            return Err(ExchangeError::DuplicateId(
+                Reading::Backup,
+                note.id.to_string(),
+            ));
         }
         note.title = clean_title(&note.title).map_err(|reason| ExchangeError::BadTitle {
             reading: Reading::Backup,
@@ -646,11 +649,14 @@ mod tests {
         ) -> (RestorePlan, Restored) {
             let review_ids: HashSet<String> = self.reviews.iter().map(|r| r.id.clone()).collect();
             let plan = plan_restore(&self.library, &self.deck, &review_ids, self.meta(), backup);
-            let choices = choices.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+            let choices = choices
+                .iter()
+                .map(|(id, c)| (NoteId::from(*id), *c))
+                .collect();
             let mut n = 0;
             let mut ids = || {
                 n += 1;
-                format!("copy-{n}")
+                format!("copy-{n}").into()
             };
             let restored = apply_restore(
                 &plan,
@@ -905,7 +911,10 @@ mod tests {
         let first = sample().notes[0].id.clone();
         assert_eq!(
             with(|b| b.notes[1].id = first.clone()),
-            Err(ExchangeError::DuplicateId(Reading::Backup, first))
+            Err(ExchangeError::DuplicateId(
+                Reading::Backup,
+                first.to_string()
+            ))
         );
         assert!(matches!(
             with(|b| b.notes[1].title = "a|b".into()),
@@ -1441,7 +1450,7 @@ mod tests {
             .prop_map(
                 |((key, back, anchor), (position, created, introduced), flags, schedule)| Card {
                     id: CardId::default(),
-                    note_id: String::new(),
+                    note_id: NoteId::default(),
                     front: key.clone(),
                     key,
                     kind: "basic".into(),
@@ -1489,7 +1498,7 @@ mod tests {
                         .into_iter()
                         .enumerate()
                         .map(|(i, (id, title, body, created, updated, origin))| Note {
-                            id: format!("{i}{id}"),
+                            id: format!("{i}{id}").into(),
                             title: format!("{i} {title}"),
                             body,
                             created,
@@ -1504,7 +1513,7 @@ mod tests {
                             // Without notes, or when asked, a card belongs to a deleted note.
                             card.note_id = match notes.get(at.index(notes.len().max(1))) {
                                 Some(note) if !orphan => note.id.clone(),
-                                _ => format!("gone{i}"),
+                                _ => format!("gone{i}").into(),
                             };
                             card.key = format!("{i}{}", card.key);
                             card.id = format!("{}/{}", card.note_id, card.key).into();

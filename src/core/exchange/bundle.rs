@@ -88,10 +88,13 @@ fn validate(bundle: &mut Bundle) -> Result<(), ExchangeError> {
     let mut titles = std::collections::HashSet::new();
     for note in &mut bundle.notes {
         if !valid_id(&note.id) {
-            return Err(ExchangeError::BadId(Reading::Bundle, note.id.clone()));
+            return Err(ExchangeError::BadId(Reading::Bundle, note.id.to_string()));
         }
         if !ids.insert(note.id.as_str()) {
-            return Err(ExchangeError::DuplicateId(Reading::Bundle, note.id.clone()));
+            return Err(ExchangeError::DuplicateId(
+                Reading::Bundle,
+                note.id.to_string(),
+            ));
         }
         note.title = clean_title(&note.title).map_err(|reason| ExchangeError::BadTitle {
             reading: Reading::Bundle,
@@ -389,7 +392,7 @@ pub(crate) mod tests {
                 Err(ExchangeError::BadId(Reading::Bundle, id.into()))
             );
         }
-        assert!(with(|b| b.notes[1].id = "AZaz09_-".repeat(8)).is_ok());
+        assert!(with(|b| b.notes[1].id = "AZaz09_-".repeat(8).into()).is_ok());
         assert_eq!(
             with(|b| b.notes[1].id = "n1".into()),
             Err(ExchangeError::DuplicateId(Reading::Bundle, "n1".into()))
@@ -541,7 +544,7 @@ pub(crate) mod tests {
                     .enumerate()
                     .map(|(i, (id, title, body, created, updated))| BundleNote {
                         // An index keeps ids and titles unique.
-                        id: format!("{i}{id}"),
+                        id: format!("{i}{id}").into(),
                         title: format!("{i} {title}"),
                         body,
                         created: created as f64,

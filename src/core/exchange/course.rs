@@ -54,8 +54,8 @@ pub fn collect(library: &Library, root: &str, depth: u32) -> Vec<NoteId> {
             };
             for link in parse_links(&note.body) {
                 if let Some(target) = library.resolve(link.target) {
-                    if seen.insert(target.to_string()) {
-                        ids.push(target.to_string());
+                    if seen.insert(NoteId::from(target)) {
+                        ids.push(NoteId::from(target));
                     }
                 }
             }
@@ -80,7 +80,7 @@ pub fn course_of(library: &Library, root: &str, ids: &[NoteId], author: &str) ->
         .max()
         .unwrap_or(0);
     Some(Course {
-        id: note.id.clone(),
+        id: note.id.to_string(),
         title: note.title.clone(),
         author: author.trim().to_string(),
         version,
@@ -223,7 +223,7 @@ mod tests {
             notes
                 .iter()
                 .map(|(id, title, body)| Note {
-                    id: id.to_string(),
+                    id: NoteId::from(*id),
                     title: title.to_string(),
                     body: body.to_string(),
                     created: 1.0,
@@ -330,7 +330,7 @@ mod tests {
             note("a", "Verbs", 11.0, 95.0),
             note("b", "Other", 12.0, 500.0),
         ]);
-        let ids = vec!["root".to_string(), "a".to_string()];
+        let ids: Vec<NoteId> = vec!["root".into(), "a".into()];
         let course = course_of(&lib, "root", &ids, "  Ana ").unwrap();
         assert_eq!(
             course,

@@ -352,7 +352,7 @@ pub(crate) mod tests {
         let mut n = 0;
         move || {
             n += 1;
-            format!("new-{n}")
+            format!("new-{n}").into()
         }
     }
 
@@ -364,7 +364,10 @@ pub(crate) mod tests {
         choices: &[(&str, Choice)],
     ) -> (ImportPlan, Applied) {
         let plan = plan(library, bundle);
-        let choices = choices.iter().map(|(id, c)| (id.to_string(), *c)).collect();
+        let choices = choices
+            .iter()
+            .map(|(id, c)| (NoteId::from(*id), *c))
+            .collect();
         let applied = apply(&plan, &choices, library, deck, T0, &mut ids());
         (plan, applied)
     }

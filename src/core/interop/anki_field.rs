@@ -218,7 +218,7 @@ pub(crate) fn deck_notes(kind: &str, source: &str, rows: Vec<Row>, time: f64) ->
                 deck_title(&deck)
             };
             notes.push(BundleNote {
-                id: stable_id(kind, &format!("{source}\u{0}{deck}\u{0}{i}")),
+                id: stable_id(kind, &format!("{source}\u{0}{deck}\u{0}{i}")).into(),
                 title,
                 body: front_matter + &texts.join("\n\n") + "\n",
                 created: time,

@@ -402,7 +402,7 @@ mod tests {
         let mut notes: Vec<BundleNote> = ["A", "a", "A (2)"]
             .iter()
             .map(|t| BundleNote {
-                id: t.to_string(),
+                id: (*t).into(),
                 title: t.to_string(),
                 body: String::new(),
                 created: 0.0,

@@ -125,7 +125,7 @@ impl Pages {
                 .reports
                 .push(FileReport::imported(&page.path, message));
             converted.notes.push(BundleNote {
-                id: page.id,
+                id: page.id.into(),
                 title: page.title,
                 body: page.body,
                 created: page.time,

@@ -132,7 +132,7 @@ impl Library {
 
     /// The id of the note a link target points to, if that note exists.
     pub fn resolve(&self, target: &str) -> Option<&str> {
-        self.titles.get(&title_key(target)).map(String::as_str)
+        self.titles.get(&title_key(target)).map(NoteId::as_str)
     }
 
     /// Notes most recently updated first; equal times by title.
@@ -305,7 +305,7 @@ impl Library {
         renamed.updated = now;
         self.put(renamed);
 
-        let mut changed = vec![id.to_string()];
+        let mut changed = vec![NoteId::from(id)];
         if owned_old_title {
             let sources: Vec<NoteId> = self
                 .incoming
@@ -344,7 +344,7 @@ impl Library {
             return Vec::new();
         };
         let key = title_key(&note.title);
-        if self.titles.get(&key).map(String::as_str) != Some(id) {
+        if self.titles.get(&key).map(NoteId::as_str) != Some(id) {
             return Vec::new();
         }
         let Some(sources) = self.incoming.get(&key) else {
@@ -390,14 +390,14 @@ impl Library {
             _ => false,
         };
         if !keeps {
-            self.titles.insert(key, id.to_string());
+            self.titles.insert(key, NoteId::from(id));
         }
     }
 
     /// Takes `key` from note `id`, if it owns it, and hands it to the oldest other note with
     /// that title, if any.
     fn release_title(&mut self, key: &str, id: &str) {
-        if self.titles.get(key).map(String::as_str) != Some(id) {
+        if self.titles.get(key).map(NoteId::as_str) != Some(id) {
             return;
         }
         self.titles.remove(key);
@@ -447,10 +447,10 @@ fn index_targets(
         incoming
             .entry(key.clone())
             .or_default()
-            .insert(id.to_string());
+            .insert(NoteId::from(id));
     }
     if !targets.is_empty() {
-        outgoing.insert(id.to_string(), targets);
+        outgoing.insert(NoteId::from(id), targets);
     }
 }
 
@@ -531,7 +531,7 @@ mod tests {
         for (i, expected) in ["Untitled", "Untitled 2", "Untitled 3"].iter().enumerate() {
             let title = lib.untitled_title();
             assert_eq!(&title, expected);
-            assert!(lib.create(format!("n{i}"), &title, "", 0.0).is_ok());
+            assert!(lib.create(format!("n{i}").into(), &title, "", 0.0).is_ok());
         }
         lib.delete("n1");
         assert_eq!(lib.untitled_title(), "Untitled 2");
@@ -587,7 +587,7 @@ mod tests {
         let mut lib = Library::from_notes_unlinked(notes());
         assert_eq!(
             lib.rename("t", "Goal", 3.0),
-            Ok(vec!["t".to_string(), "a".to_string(), "b".to_string()])
+            Ok(vec!["t".into(), "a".into(), "b".into()])
         );
         assert_eq!(
             lib.get("b").map(|n| n.body.as_str()),
@@ -605,7 +605,7 @@ mod tests {
         ]);
         assert_eq!(
             lib.rename("old", "New", 9.0),
-            Ok(vec!["old".to_string(), "a".to_string(), "c".to_string()])
+            Ok(vec!["old".into(), "a".into(), "c".into()])
         );
         let body = |id: &str| lib.get(id).map(|n| n.body.clone()).unwrap_or_default();
         assert_eq!(body("old"), "Me: [[New#Top]]");
@@ -848,7 +848,7 @@ mod tests {
                 let now = step as f64;
                 match op {
                     Op::Create(i, t, body) => {
-                        let _ = lib.create(format!("n{i}"), &format!("T{t}"), &body, now);
+                        let _ = lib.create(format!("n{i}").into(), &format!("T{t}"), &body, now);
                     }
                     Op::SetBody(i, body) => {
                         lib.set_body(&format!("n{i}"), &body, now);

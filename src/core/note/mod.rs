@@ -7,8 +7,7 @@ pub mod tag;
 
 use serde::{Deserialize, Serialize};
 
-/// Stable id of a note; it never changes, whatever happens to the title.
-pub type NoteId = String;
+pub use crate::core::id::NoteId;
 
 /// Longest title we accept, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;

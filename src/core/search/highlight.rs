@@ -42,7 +42,7 @@ pub fn hits_html(hits: &[Hit]) -> String {
     let mut out = String::with_capacity(2 * text + 100 * hits.len());
     for hit in hits {
         let href = Route::Note {
-            id: hit.note_id.clone(),
+            id: hit.note_id.to_string(),
             heading: None,
         }
         .to_fragment();

@@ -348,7 +348,7 @@ mod tests {
     fn build_matches_updates() {
         let notes: Vec<Note> = (0..30)
             .map(|i| Note {
-                id: format!("n{i}"),
+                id: format!("n{i}").into(),
                 title: format!("Note {i} ž{}", i % 7),
                 body: format!("word{} shared text {}", i % 5, "x".repeat(i)),
                 created: 0.0,
@@ -467,7 +467,7 @@ mod tests {
                         let id = format!("n{i}");
                         index.update(&id, &title, &body);
                         batch.push(Note {
-                            id: id.clone(),
+                            id: id.clone().into(),
                             title: title.clone(),
                             body: body.clone(),
                             created: 0.0,
@@ -486,7 +486,7 @@ mod tests {
             let current: Vec<Note> = notes
                 .iter()
                 .map(|(id, (title, body))| Note {
-                    id: id.clone(),
+                    id: id.clone().into(),
                     title: title.clone(),
                     body: body.clone(),
                     created: 0.0,

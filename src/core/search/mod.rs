@@ -186,7 +186,7 @@ impl SearchIndex {
                     .count();
                 let body = body_of(&doc.id).unwrap_or_default();
                 Some(Hit {
-                    note_id: doc.id.to_string(),
+                    note_id: NoteId::from(&*doc.id),
                     title: doc.title.to_string(),
                     score,
                     title_ranges,
@@ -271,7 +271,10 @@ mod tests {
         }
 
         pub(super) fn ids(&self, query: &str) -> Vec<String> {
-            self.search(query).into_iter().map(|h| h.note_id).collect()
+            self.search(query)
+                .into_iter()
+                .map(|h| h.note_id.into())
+                .collect()
         }
     }
 
