@@ -147,7 +147,9 @@ pub fn Editor(id: String) -> impl IntoView {
                 choices,
                 active: 0,
                 place: (
-                    left + f64::from(area.offset_left()),
+                    // Kept inside the text box on a narrow screen (the list is about 15rem).
+                    left.min(f64::from(area.client_width()) - 240.0).max(0.0)
+                        + f64::from(area.offset_left()),
                     top + f64::from(area.offset_top()),
                 ),
             })
@@ -283,7 +285,6 @@ pub fn Editor(id: String) -> impl IntoView {
                     state.flush();
                 }
             ></textarea>
-            </div>
             <ul
                 id="note-suggestions"
                 class="suggestions"
@@ -312,6 +313,7 @@ pub fn Editor(id: String) -> impl IntoView {
                     }).collect_view()
                 })}
             </ul>
+            </div>
             <p class="visually-hidden" aria-live="polite">
                 {text(move || offer.with(|o| o.as_ref().map(|o| match o.choices.len() {
                     1 => "1 suggestion".to_string(),
