@@ -34,6 +34,10 @@ describeApp('writing', (test) => {
     await box.pressSequentially('See [[pho');
     assert.deepEqual(await optionTexts(page), ['Photosynthesis']);
     assert.equal(await box.getAttribute('aria-activedescendant'), 'suggestion-0');
+    // The list opens just under the line being written, inside the text box.
+    const [list, area] = [await suggestions(page).boundingBox(), await box.boundingBox()];
+    assert.ok(list.y > area.y + 10 && list.y < area.y + 80, `list at ${list.y}, text box at ${area.y}`);
+    assert.ok(list.x >= area.x && list.x < area.x + area.width, `list at ${list.x}, text box at ${area.x}`);
     await box.press('Enter');
     assert.equal(await box.inputValue(), 'See [[Photosynthesis]]');
     assert.ok(await suggestions(page).isHidden(), 'the list closes after a pick');
