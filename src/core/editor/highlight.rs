@@ -12,7 +12,7 @@ use crate::core::card::syntax::{closing_anchor, question_line};
 use crate::core::html::escape;
 use crate::core::markdown::card_marks::{next_mark, Mark};
 use crate::core::note::link::scan;
-use crate::core::note::tag::tags_in_line;
+use crate::core::note::tag::{code_spans, tags_in_line};
 
 /// What a line inherits from the lines above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,38 +106,6 @@ fn inline(line: &str, compact: bool) -> String {
 
 fn span(class: &str, text: &str) -> String {
     format!("<span class=\"{class}\">{}</span>", escape(text))
-}
-
-/// `code` spans of a line: a run of backticks up to the next run as long.
-fn code_spans(line: &str) -> Vec<Range<usize>> {
-    let bytes = line.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-        let mut j = i + run;
-        let mut closed = None;
-        while j < bytes.len() {
-            let other = bytes[j..].iter().take_while(|&&b| b == b'`').count();
-            if other == run {
-                closed = Some(j + other);
-                break;
-            }
-            j += other.max(1);
-        }
-        match closed {
-            Some(end) => {
-                spans.push(i..end);
-                i = end;
-            }
-            None => i += run,
-        }
-    }
-    spans
 }
 
 /// The look of a whole note, line by line: each line's HTML and the state it starts in.

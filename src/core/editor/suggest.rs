@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 use crate::core::card::syntax::closing_anchor;
-use crate::core::note::tag::tag_len;
+use crate::core::note::tag::{prose_lines, tag_len};
 use crate::core::search::fuzzy_titles;
 
 /// What is being written at the caret.
@@ -153,25 +153,6 @@ pub fn anchors(markdown: &str) -> Vec<String> {
             Some(line[caret + 1..].trim_end().to_string())
         })
         .collect()
-}
-
-/// The lines of a note outside fenced code.
-fn prose_lines(markdown: &str) -> impl Iterator<Item = &str> {
-    let mut fence: Option<&str> = None;
-    markdown.lines().filter(move |line| {
-        let trimmed = line.trim_start();
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
-            }
-            return false;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            return false;
-        }
-        true
-    })
 }
 
 #[cfg(test)]

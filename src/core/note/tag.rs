@@ -1,6 +1,8 @@
 //! Tags as Obsidian writes them: `#word` in the text (nested as `#area/topic`) or listed under
 //! `tags:` in the front matter. A tag's name is compared without case, as Obsidian does.
 
+use std::ops::Range;
+
 use crate::core::note::front_matter::front_matter_end;
 
 /// The byte length of the tag starting at `at` (the `#` included), if one starts there: a `#`
@@ -51,19 +53,7 @@ pub fn tags_of(markdown: &str, body_start: usize) -> Vec<String> {
     for name in front_matter_tags(&markdown[..start]) {
         add(name);
     }
-    let mut fence: Option<&str> = None;
-    for line in markdown[start..].lines() {
-        let trimmed = line.trim_start();
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
+    for line in prose_lines(&markdown[start..]) {
         for range in tags_in_line(line) {
             add(&line[range]);
         }
@@ -71,19 +61,37 @@ pub fn tags_of(markdown: &str, body_start: usize) -> Vec<String> {
     tags
 }
 
+/// The lines of a note's text outside fenced code, where tags, headings and anchors are read.
+pub fn prose_lines(markdown: &str) -> impl Iterator<Item = &str> {
+    let mut fence: Option<&str> = None;
+    markdown.lines().filter(move |line| {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            return false;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            return false;
+        }
+        true
+    })
+}
+
 /// Where the tags of one line of prose are, outside `inline code`.
-pub fn tags_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
+pub fn tags_in_line(line: &str) -> Vec<Range<usize>> {
+    let code = code_spans(line);
     let mut found = Vec::new();
-    let mut in_code = false;
     let mut at = 0;
-    while let Some(offset) = line[at..].find(['#', '`']) {
+    while let Some(offset) = line[at..].find('#') {
         let i = at + offset;
-        if line.as_bytes()[i] == b'`' {
-            in_code = !in_code;
-            at = i + 1;
+        if let Some(span) = code.iter().find(|span| span.contains(&i)) {
+            at = span.end;
             continue;
         }
-        match tag_len(line, i).filter(|_| !in_code) {
+        match tag_len(line, i) {
             Some(len) => {
                 found.push(i..i + len);
                 at = i + len;
@@ -92,6 +100,38 @@ pub fn tags_in_line(line: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     found
+}
+
+/// `code` spans of a line: a run of backticks up to the next run as long.
+pub fn code_spans(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+        let mut j = i + run;
+        let mut closed = None;
+        while j < bytes.len() {
+            let other = bytes[j..].iter().take_while(|&&b| b == b'`').count();
+            if other == run {
+                closed = Some(j + other);
+                break;
+            }
+            j += other.max(1);
+        }
+        match closed {
+            Some(end) => {
+                spans.push(i..end);
+                i = end;
+            }
+            None => i += run,
+        }
+    }
+    spans
 }
 
 /// The names under `tags:` (or `tag:`) in front matter: `[a, b]`, `a b`, or a `- a` list.
