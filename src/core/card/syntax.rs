@@ -65,9 +65,12 @@ pub fn separator_len(bytes: &[u8], at: usize, compact: bool) -> Option<usize> {
 /// spaced-repetition plugin's notes do: a `#flashcards` tag (or a deck under it,
 /// `#flashcards/spanish`) in the text or among the tags of its front matter.
 pub fn allows_compact_cards(markdown: &str, front_matter_end: usize) -> bool {
-    tags_of(markdown, front_matter_end)
-        .iter()
-        .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
+    // Most notes never name it: a plain search spares reading every line for tags (the editor
+    // asks on each keystroke).
+    markdown.contains("flashcards")
+        && tags_of(markdown, front_matter_end)
+            .iter()
+            .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
 }
 
 /// How many `:` follow from `at`.
