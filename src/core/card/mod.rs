@@ -258,6 +258,7 @@ mod tests {
             [card(CardKind::Basic, "Question", "Answer #flashcards")]
         );
         assert_eq!(brief("#flashcards\n\nQuestion::Answer"), compact);
+        assert_eq!(brief("#FlashCards\n\nQuestion::Answer"), compact);
         assert_eq!(
             brief("---\ntags: [maths, flashcards]\n---\nQuestion::Answer"),
             compact

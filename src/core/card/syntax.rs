@@ -65,9 +65,12 @@ pub fn separator_len(bytes: &[u8], at: usize, compact: bool) -> Option<usize> {
 /// spaced-repetition plugin's notes do: a `#flashcards` tag (or a deck under it,
 /// `#flashcards/spanish`) in the text or among the tags of its front matter.
 pub fn allows_compact_cards(markdown: &str, front_matter_end: usize) -> bool {
-    // Most notes never name it: a plain search spares reading every line for tags (the editor
+    // Most notes never name it: a plain search (any case, as tags compare) spares reading every line for tags (the editor
     // asks on each keystroke).
-    markdown.contains("flashcards")
+    markdown
+        .as_bytes()
+        .windows(10)
+        .any(|w| w.eq_ignore_ascii_case(b"flashcards"))
         && tags_of(markdown, front_matter_end)
             .iter()
             .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
