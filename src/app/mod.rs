@@ -35,7 +35,7 @@ use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
-use crate::store::{journal, Store, Write, CARDS, NOTES, REVIEWS};
+use crate::store::{journal, Store, CARDS, NOTES};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
 /// cards existed get them once).
@@ -179,10 +179,12 @@ impl AppState {
             };
             match Store::open(replaced).await {
                 Ok(store) => {
-                    if let Err(problem) = self.read_library(&store).await {
-                        self.view.notice.set(Some(problem.to_string()));
-                    }
+                    let read = self.read_library(&store).await;
                     self.saving.store.set_value(Some(Rc::new(store)));
+                    match read {
+                        Ok(derived) => self.finish_last_visit(derived).await,
+                        Err(problem) => self.view.notice.set(Some(problem.to_string())),
+                    }
                     self.listen_to_tabs();
                     self.flush();
                     self.index_links_later();
@@ -197,9 +199,9 @@ impl AppState {
         });
     }
 
-    /// Reads notes, cards and settings into memory; a library from before cards existed gets
-    /// its cards derived once.
-    async fn read_library(&self, store: &Store) -> Result<(), AppError> {
+    /// Reads notes, cards and settings into memory. Returns whether the library's cards were
+    /// derived already (a library from before cards existed has not).
+    async fn read_library(&self, store: &Store) -> Result<bool, AppError> {
         let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
@@ -228,30 +230,41 @@ impl AppState {
                 .collect(),
         );
         let mut library = Library::from_notes_unlinked(notes.records);
-        let mut deck = Deck::from_cards(cards.records);
         let recovered = recover_journal(&mut library);
-        recover_answers(store, &mut deck).await;
-        if !store
+        let derived = store
             .get_meta::<bool>(CARDS_DERIVED)
             .await
             .ok()
             .flatten()
-            .unwrap_or(false)
-        {
-            let now = now();
-            let derived: Vec<Card> = library
-                .iter()
-                .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
-                .collect();
-            let write = Write::new()
-                .put(CARDS, &derived)
-                .and_then(|w| w.put_meta(CARDS_DERIVED, true))?;
-            store.apply(write).await?;
-        }
+            .unwrap_or(false);
         self.data.library.set(library);
-        self.data.deck.set(deck);
+        self.data.deck.set(Deck::from_cards(cards.records));
         self.mark_dirty(recovered);
-        Ok(())
+        Ok(derived)
+    }
+
+    /// Stores, through the write path, what an earlier visit left undone: cards never derived
+    /// (a library from before cards existed) and answers a closing page kept in its journal.
+    async fn finish_last_visit(&self, derived: bool) {
+        if !derived {
+            if let Ok(stored) = self.commit(Change::DeriveCards) {
+                if let Err(problem) = stored.await {
+                    self.view.notice.set(Some(problem.to_string()));
+                }
+            }
+        }
+        let answers = journal::answers();
+        if answers.is_empty() {
+            return;
+        }
+        let ids: Vec<String> = answers.iter().map(|(_, r)| r.id.clone()).collect();
+        if let Ok(stored) = self.commit(Change::RecoverAnswers(answers)) {
+            if stored.await.is_ok() {
+                for id in &ids {
+                    journal::forget_answer(id);
+                }
+            }
+        }
     }
 
     /// Reads the notes' links after the first paint, a slice per task; backlinks fill in
@@ -472,37 +485,6 @@ fn recover_journal(library: &mut Library) -> Vec<NoteId> {
 /// `None` when the browser does not report them.
 pub async fn storage_usage() -> Option<StorageUsage> {
     crate::browser::storage_estimate::read().await
-}
-
-/// Writes again the answers of a page that closed before their write landed. Each card takes
-/// its state after the answer unless the stored one is from a later review.
-async fn recover_answers(store: &Store, deck: &mut Deck) {
-    let answers = journal::answers();
-    if answers.is_empty() {
-        return;
-    }
-    let mut cards = Vec::new();
-    let mut records = Vec::new();
-    for (card, record) in answers {
-        let stored_later = deck
-            .get(&card.id)
-            .is_some_and(|c| c.schedule.last_review > card.schedule.last_review);
-        if !stored_later {
-            deck.put(card.clone());
-            cards.push(card);
-        }
-        records.push(record);
-    }
-    let write = Write::new()
-        .put(CARDS, &cards)
-        .and_then(|w| w.put(REVIEWS, &records));
-    if let Ok(write) = write {
-        if store.apply(write).await.is_ok() {
-            for record in &records {
-                journal::forget_answer(&record.id);
-            }
-        }
-    }
 }
 
 /// The time now, in milliseconds since the Unix epoch.

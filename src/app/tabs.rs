@@ -21,15 +21,19 @@ pub type Known = HashMap<NoteId, f64>;
 impl AppState {
     /// Starts listening to the other tabs.
     pub(super) fn listen_to_tabs(self) {
-        channel::listen(move |changes| {
-            spawn_local(async move { self.take_changes(changes).await })
+        channel::listen(move |message| {
+            if let Ok(changes) = serde_json::from_str::<Changes>(&message) {
+                spawn_local(async move { self.take_changes(changes).await })
+            }
         });
     }
 
     /// Tells the other tabs what a successful write changed.
     pub(super) fn announce(&self, changes: &Changes) {
         if !changes.is_empty() {
-            channel::post(changes);
+            if let Ok(message) = serde_json::to_string(changes) {
+                channel::post(&message);
+            }
         }
     }
 

@@ -1,12 +1,10 @@
 //! The BroadcastChannel other open tabs of Loam listen on: each tab posts what a write changed,
-//! and hears what the others changed.
+//! and hears what the others changed. Messages are text; the app chooses what they say.
 
 use std::cell::RefCell;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-
-use crate::store::{from_js, to_js, Changes};
 
 const CHANNEL: &str = "loam";
 
@@ -15,14 +13,14 @@ thread_local! {
 }
 
 /// Opens the channel; `heard` runs for every message from another tab.
-pub fn listen(heard: impl Fn(Changes) + 'static) {
+pub fn listen(heard: impl Fn(String) + 'static) {
     let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
         return;
     };
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(changes) = from_js::<Changes>(&e.data()) {
-                heard(changes);
+            if let Some(message) = e.data().as_string() {
+                heard(message);
             }
         });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -31,13 +29,11 @@ pub fn listen(heard: impl Fn(Changes) + 'static) {
     OPEN.with(|c| *c.borrow_mut() = Some(channel));
 }
 
-/// Tells the other tabs what a write changed.
-pub fn post(changes: &Changes) {
-    if let Some(message) = to_js(changes) {
-        OPEN.with(|c| {
-            if let Some(channel) = c.borrow().as_ref() {
-                let _ = channel.post_message(&message);
-            }
-        });
-    }
+/// Sends a message to the other tabs.
+pub fn post(message: &str) {
+    OPEN.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&message.into());
+        }
+    });
 }

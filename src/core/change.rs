@@ -46,6 +46,12 @@ pub enum Change {
         choices: HashMap<NoteId, Choice>,
         own: bool,
     },
+    /// Every note's cards derived from its text, once, for a library kept before cards were.
+    DeriveCards,
+    /// Answers a page kept in its journal because it closed before their write landed. Each
+    /// card takes its state after the answer unless the one in memory is from a later review;
+    /// every log entry is kept.
+    RecoverAnswers(Vec<(Card, ReviewRecord)>),
     /// A previewed backup restored with the learner's conflict choices.
     Restore {
         plan: Box<RestorePlan>,
@@ -255,6 +261,25 @@ pub fn apply(
             records.courses = Some(courses.clone());
             records.elsewhere = Some(elsewhere.clone());
             root = applied.root;
+        }
+        Change::DeriveCards => {
+            records.cards = library
+                .iter()
+                .flat_map(|note| deck.sync_note(&note.id, &note.body, now))
+                .collect();
+            records.cards_derived = true;
+        }
+        Change::RecoverAnswers(answers) => {
+            for (card, record) in answers {
+                let later_here = deck
+                    .get(&card.id)
+                    .is_some_and(|c| c.schedule.last_review > card.schedule.last_review);
+                if !later_here {
+                    deck.put(card.clone());
+                    records.cards.push(card);
+                }
+                records.reviews.push(record);
+            }
         }
         Change::Restore {
             plan,
@@ -497,6 +522,68 @@ mod tests {
         let records = data.apply(Change::Author("Ada".into())).unwrap().records;
         assert_eq!(records.author.as_deref(), Some("Ada"));
         assert_eq!(data.author, "Ada");
+    }
+
+    #[test]
+    fn deriving_cards_makes_every_notes_cards_once() {
+        let mut data = Data::new();
+        for (id, body) in [("a", "Capital of France :: Paris"), ("b", "Red ::: Rot")] {
+            data.library.put(Note {
+                id: id.into(),
+                title: id.into(),
+                body: body.into(),
+                created: 0.0,
+                updated: 0.0,
+                origin: None,
+            });
+        }
+        let records = data.apply(Change::DeriveCards).unwrap().records;
+        assert_eq!(records.cards.len(), 3);
+        assert!(records.cards_derived);
+        assert_eq!(data.deck.cards_of_note("b").len(), 2);
+        // Deriving again finds them in place: nothing new to store, the same cards kept.
+        let again = data.apply(Change::DeriveCards).unwrap().records;
+        assert!(again.cards.is_empty());
+        assert_eq!(data.deck.cards_of_note("a").len(), 1);
+        assert_eq!(data.deck.cards_of_note("b").len(), 2);
+    }
+
+    #[test]
+    fn recovered_answers_keep_every_log_entry_and_the_latest_schedule() {
+        use crate::core::review::{answer, schedule::Rating, schedule::Scheduler};
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0].clone();
+        let scheduler = Scheduler::default();
+        let first = answer(&card, Rating::Good, 10_000.0, &scheduler, || 0.5);
+        let second = answer(&first.after, Rating::Good, 20_000.0, &scheduler, || 0.5);
+        // The later answer is already in memory; the journal still holds the earlier one.
+        data.deck.put(second.after.clone());
+        let records = data
+            .apply(Change::RecoverAnswers(vec![(
+                first.after.clone(),
+                first.record.clone(),
+            )]))
+            .unwrap()
+            .records;
+        assert!(records.cards.is_empty());
+        assert_eq!(records.reviews, [first.record.clone()]);
+        assert_eq!(data.deck.get(&card.id), Some(&second.after));
+        // An answer newer than memory takes its card along.
+        data.deck.put(card.clone());
+        let records = data
+            .apply(Change::RecoverAnswers(vec![(
+                second.after.clone(),
+                second.record.clone(),
+            )]))
+            .unwrap()
+            .records;
+        assert_eq!(records.cards, [second.after.clone()]);
+        assert_eq!(data.deck.get(&card.id), Some(&second.after));
     }
 
     #[test]

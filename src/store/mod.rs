@@ -413,17 +413,11 @@ impl Store {
     }
 }
 
-/// A record read from storage or another tab, through the browser's JSON text: every record is
+/// A record read from storage, through the browser's JSON text: every record is
 /// read by serde_json alone, so each record type compiles one reader instead of two.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
     let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
     serde_json::from_str(&text).ok()
-}
-
-/// A record as a plain JS value (as IndexedDB and other tabs take it), through JSON text.
-pub fn to_js<T: Serialize>(record: &T) -> Option<JsValue> {
-    let json = serde_json::to_string(record).ok()?;
-    js_sys::JSON::parse(&json).ok()
 }
 
 /// The records a `getAll` request read, once it has.

@@ -229,4 +229,53 @@ describeApp('review', (test) => {
     await openReview(page);
     await waitForCounts(page, '0 due · 0 new');
   });
+
+  test('an answer kept in the journal by a page that closed too early is stored at the next start', async ({ page }) => {
+    await createNote(page, 'Capitals', 'Capital of France :: Paris');
+    await openReview(page);
+    await answerCard(page, '3');
+    await waitFor(async () => JSON.parse(await dumpDatabase(page)).reviews.length === 1, {
+      message: 'the answer stored',
+    });
+    // Make it as if the write never landed: the log entry gone, the answer only in the journal.
+    await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('loam');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['cards', 'reviews'], 'readwrite');
+            const cards = tx.objectStore('cards').getAll();
+            const reviews = tx.objectStore('reviews').getAll();
+            tx.oncomplete = () => {
+              const card = cards.result.find((c) => c.id === reviews.result[0].card_id);
+              localStorage.setItem('loam.answers', JSON.stringify([[card, reviews.result[0]]]));
+              const clear = db.transaction('reviews', 'readwrite');
+              clear.objectStore('reviews').clear();
+              clear.oncomplete = () => {
+                db.close();
+                resolve();
+              };
+            };
+          };
+        }),
+    );
+    assert.equal(JSON.parse(await dumpDatabase(page)).reviews.length, 0);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Study', exact: true }).waitFor();
+    const stored = await waitFor(
+      async () => {
+        const dump = JSON.parse(await dumpDatabase(page));
+        return dump.reviews.length === 1 && dump;
+      },
+      { message: 'the journaled answer stored again' },
+    );
+    assert.equal(stored.cards[0].schedule.last_review, stored.reviews[0].time);
+    await waitFor(async () => (await page.evaluate(() => localStorage.getItem('loam.answers'))) === null, {
+      message: 'the journal emptied once the answer is stored',
+    });
+    await openReview(page);
+    await waitForCounts(page, '0 due · 0 new');
+  });
 });
