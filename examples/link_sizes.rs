@@ -5,6 +5,7 @@
 //! redundancy of real text) with cards and links, and UUID-like ids as the app makes them.
 
 use loam::core::exchange::bundle::{self, Bundle, BundleNote, Course, LINK_LIMIT};
+use loam::core::time::Time;
 
 /// A tiny deterministic generator (xorshift), so the figures are the same on every run.
 struct Rng(u64);
@@ -95,8 +96,8 @@ fn course(count: usize, bytes: usize, rng: &mut Rng) -> Bundle {
                 id: uuid(rng).into(),
                 title: title.clone(),
                 body,
-                created: 1_764_000_000_000.0,
-                updated: 1_764_000_000_000.0 + rng.below(1_000_000_000) as f64,
+                created: Time::from_ms(1_764_000_000_000.0),
+                updated: Time::from_ms(1_764_000_000_000.0 + rng.below(1_000_000_000) as f64),
             }
         })
         .collect();
@@ -107,7 +108,7 @@ fn course(count: usize, bytes: usize, rng: &mut Rng) -> Bundle {
             title: titles[0].clone(),
             author: "A. Author".to_string(),
             version: 1_765_000_000_000,
-            created: 1_764_000_000_000.0,
+            created: Time::from_ms(1_764_000_000_000.0),
             root,
         }),
         notes,

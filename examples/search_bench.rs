@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use loam::core::note::Note;
 use loam::core::search::{fuzzy_titles, SearchIndex};
+use loam::core::time::Time;
 use serde::Deserialize;
 
 /// Results in the sidebar box and on the search page (src/ui/search.rs).
@@ -64,8 +65,8 @@ fn main() {
             id: n.id.into(),
             title: n.title,
             body: n.body,
-            created: 0.0,
-            updated: 0.0,
+            created: Time::from_ms(0.0),
+            updated: Time::from_ms(0.0),
             origin: None,
         })
         .collect();

@@ -35,6 +35,7 @@ use crate::core::review::{Answer, ReviewSettings};
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
+use crate::core::time::Time;
 use crate::store::{journal, Store, CARDS, NOTES};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
@@ -487,14 +488,14 @@ pub async fn storage_usage() -> Option<StorageUsage> {
     crate::browser::storage_estimate::read().await
 }
 
-/// The time now, in milliseconds since the Unix epoch.
-pub fn now() -> f64 {
-    clock::now()
+/// The time now.
+pub fn now() -> Time {
+    Time::from_ms(clock::now())
 }
 
 /// A date as the learner reads it.
-pub fn local_date(ms: f64) -> String {
-    clock::local_date(ms)
+pub fn local_date(time: Time) -> String {
+    clock::local_date(time.ms())
 }
 
 /// A random id for a new note.

@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use super::{now, AppError, AppState};
 use crate::browser::{clock, random};
 use crate::core::change::Change;
-use crate::core::review::schedule::{Millis, Rating, Scheduler};
+use crate::core::review::schedule::{Rating, Scheduler};
+
 use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
+use crate::core::time::Time;
 use crate::store::{journal, REVIEWS};
 
 impl AppState {
@@ -21,7 +23,7 @@ impl AppState {
     }
 
     /// Today's queue at `now`.
-    pub fn queue(&self, now: Millis) -> Queue {
+    pub fn queue(&self, now: Time) -> Queue {
         let new_per_day = self.data.settings.with(|s| s.new_per_day);
         self.data
             .deck
@@ -29,7 +31,7 @@ impl AppState {
     }
 
     /// How many cards today's queue at `now` holds, due and new.
-    pub fn waiting(&self, now: Millis) -> usize {
+    pub fn waiting(&self, now: Time) -> usize {
         let new_per_day = self.data.settings.with(|s| s.new_per_day);
         self.data
             .deck

@@ -12,11 +12,12 @@ use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
+use crate::core::time::Time;
 use crate::store::{Changes, CARDS, NOTES};
 
 /// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
 /// note with another time was saved by another tab since.
-pub type Known = HashMap<NoteId, f64>;
+pub type Known = HashMap<NoteId, Time>;
 
 impl AppState {
     /// Starts listening to the other tabs.

@@ -13,6 +13,7 @@ use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::free_title;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
+use crate::core::time::Time;
 use crate::store::{journal, Changes, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
 
 /// What a stored change leaves for its caller.
@@ -88,7 +89,7 @@ impl AppState {
         if !bulk {
             self.show(&records, touches_notes);
         }
-        let expected: Vec<(NoteId, Option<f64>)> = if text {
+        let expected: Vec<(NoteId, Option<Time>)> = if text {
             self.saving.known.with_value(|known| {
                 records
                     .notes
@@ -245,7 +246,7 @@ impl AppState {
         &self,
         store: &Store,
         records: &Records,
-        expected: &[(NoteId, Option<f64>)],
+        expected: &[(NoteId, Option<Time>)],
         bulk: bool,
     ) -> Result<(Changes, Vec<Note>), StoreError> {
         let write = write_of(records, bulk).await?;

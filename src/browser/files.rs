@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::BrowserError;
 use crate::core::interop::{FileReport, SourceFile};
+use crate::core::time::Time;
 
 /// Largest bundle file or download we read, so a hostile host cannot exhaust memory.
 pub const MAX_BUNDLE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
@@ -49,7 +50,7 @@ pub async fn read_picked(
             Ok(bytes) => read_files.push(SourceFile {
                 path,
                 bytes,
-                modified: Some(file.last_modified()),
+                modified: Some(Time::from_ms(file.last_modified())),
             }),
             Err(e) => refused.push(FileReport::refused(&path, e.to_string())),
         }

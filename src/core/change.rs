@@ -13,6 +13,7 @@ use crate::core::note::library::{Library, RenameError};
 use crate::core::note::{title_key, Note, NoteId, TitleError};
 use crate::core::review::schedule::Schedule;
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
+use crate::core::time::Time;
 
 /// One change, as the app describes it before making it.
 #[derive(Debug)]
@@ -180,7 +181,7 @@ pub struct Made {
 pub fn apply(
     change: Change,
     memory: Memory<'_>,
-    now: f64,
+    now: Time,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Result<Made, Refusal> {
     let Memory {
@@ -313,7 +314,7 @@ pub fn apply(
 }
 
 /// Notes whose text or title changed, with their cards brought in line with their text.
-fn text_records(library: &Library, deck: &mut Deck, ids: &[NoteId], now: f64) -> Records {
+fn text_records(library: &Library, deck: &mut Deck, ids: &[NoteId], now: Time) -> Records {
     let notes: Vec<Note> = ids
         .iter()
         .filter_map(|id| library.get(id).cloned())
@@ -374,7 +375,7 @@ mod tests {
                 elsewhere: &mut self.elsewhere,
                 author: &mut self.author,
             };
-            apply(change, memory, 1_000.0, &mut || {
+            apply(change, memory, Time::from_ms(1_000.0), &mut || {
                 n += 1;
                 format!("copy-{n}").into()
             })
@@ -382,7 +383,7 @@ mod tests {
     }
 
     fn typed(data: &mut Data, id: &str, body: &str) -> Records {
-        data.library.set_body(id, body, 2_000.0);
+        data.library.set_body(id, body, Time::from_ms(2_000.0));
         data.apply(Change::Typed(vec![id.into()])).unwrap().records
     }
 
@@ -532,8 +533,8 @@ mod tests {
                 id: id.into(),
                 title: id.into(),
                 body: body.into(),
-                created: 0.0,
-                updated: 0.0,
+                created: Time::from_ms(0.0),
+                updated: Time::from_ms(0.0),
                 origin: None,
             });
         }
@@ -559,8 +560,20 @@ mod tests {
         .unwrap();
         let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0].clone();
         let scheduler = Scheduler::default();
-        let first = answer(&card, Rating::Good, 10_000.0, &scheduler, || 0.5);
-        let second = answer(&first.after, Rating::Good, 20_000.0, &scheduler, || 0.5);
+        let first = answer(
+            &card,
+            Rating::Good,
+            Time::from_ms(10_000.0),
+            &scheduler,
+            || 0.5,
+        );
+        let second = answer(
+            &first.after,
+            Rating::Good,
+            Time::from_ms(20_000.0),
+            &scheduler,
+            || 0.5,
+        );
         // The later answer is already in memory; the journal still holds the earlier one.
         data.deck.put(second.after.clone());
         let records = data
@@ -571,7 +584,7 @@ mod tests {
             .unwrap()
             .records;
         assert!(records.cards.is_empty());
-        assert_eq!(records.reviews, [first.record.clone()]);
+        assert_eq!(records.reviews, std::slice::from_ref(&first.record));
         assert_eq!(data.deck.get(&card.id), Some(&second.after));
         // An answer newer than memory takes its card along.
         data.deck.put(card.clone());
@@ -582,7 +595,7 @@ mod tests {
             )]))
             .unwrap()
             .records;
-        assert_eq!(records.cards, [second.after.clone()]);
+        assert_eq!(records.cards, std::slice::from_ref(&second.after));
         assert_eq!(data.deck.get(&card.id), Some(&second.after));
     }
 

@@ -1,18 +1,18 @@
 //! Calendar dates from times, without a date crate: file names carry the day they were made, and
 //! zip entries carry DOS dates.
 
-use crate::core::review::schedule::DAY_MS;
+use crate::core::time::Time;
 
 /// "{what} YYYY-MM-DD.{extension}", dated by the UTC day of `created` (1970-01-01 for a time before the epoch or
 /// past the year 9999).
-pub fn dated_file_name(what: &str, extension: &str, created: f64) -> String {
-    const LAST_MS: f64 = 253_402_300_799_999.0; // 9999-12-31T23:59:59.999Z
-    let ms = if created.is_finite() && (0.0..=LAST_MS).contains(&created) {
+pub fn dated_file_name(what: &str, extension: &str, created: Time) -> String {
+    const LAST: Time = Time::from_ms(253_402_300_799_999.0); // 9999-12-31T23:59:59.999Z
+    let time = if created.is_finite() && (Time::EPOCH..=LAST).contains(&created) {
         created
     } else {
-        0.0
+        Time::EPOCH
     };
-    let (year, month, day) = civil_date((ms / DAY_MS).floor() as i64);
+    let (year, month, day) = civil_date((time - Time::EPOCH).in_days().floor() as i64);
     format!("{what} {year:04}-{month:02}-{day:02}.{extension}")
 }
 

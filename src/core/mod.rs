@@ -16,6 +16,7 @@ pub mod review;
 pub mod route;
 pub mod search;
 pub mod storage;
+pub mod time;
 
 use std::cmp::Ordering;
 

@@ -5,6 +5,7 @@ pub mod journal;
 
 use crate::core::note::{Note, NoteId};
 use crate::core::storage::{refusal, Refusal};
+use crate::core::time::Time;
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
 use idb::{Database, KeyPath, TransactionMode, TransactionResult};
@@ -334,7 +335,7 @@ impl Store {
     pub async fn apply_checked(
         &self,
         mut write: Write,
-        expected: &[(NoteId, Option<f64>)],
+        expected: &[(NoteId, Option<Time>)],
         copy: &dyn Fn(Note) -> Note,
     ) -> Result<Vec<Note>, StoreError> {
         if write.is_empty() {

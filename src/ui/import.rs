@@ -15,6 +15,7 @@ use crate::core::exchange::merge::{Change, Choice, ImportPlan, PlanItem};
 use crate::core::note::NoteId;
 use crate::core::plural;
 use crate::core::route::Route;
+use crate::core::time::Time;
 
 /// Where the bundle on the preview page comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +124,7 @@ pub fn Preview(
         None => format!("Import {}", plural(plan.items.len(), "note")),
     };
     let byline = plan.course.as_ref().map(|course| {
-        let when = local_date(course.version as f64);
+        let when = local_date(Time::from_ms(course.version as f64));
         if course.author.is_empty() {
             format!("Version of {when}")
         } else {

@@ -11,6 +11,7 @@ use crate::core::markdown;
 use crate::core::review::format_interval;
 use crate::core::review::schedule::Rating;
 use crate::core::route::Route;
+use crate::core::time::Time;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -215,7 +216,7 @@ fn ReviewDone() -> impl IntoView {
             deck.cards()
                 .filter(|c| c.in_review() && !c.schedule.is_new())
                 .map(|c| c.schedule.due)
-                .min_by(f64::total_cmp)
+                .min_by(Time::total_cmp)
         })
     };
     let total = move || {

@@ -8,9 +8,10 @@ use super::dynamic;
 use crate::app::{calendar, AppState};
 
 use crate::core::chart::{self, Bar};
-use crate::core::review::schedule::{ReviewLog, DAY_MS};
+use crate::core::review::schedule::ReviewLog;
 use crate::core::review::stats::{self, CardStanding};
 use crate::core::review::ReviewRecord;
+use crate::core::time::{Span, Time};
 
 const CHART_WIDTH: f64 = 600.0;
 const CHART_HEIGHT: f64 = 120.0;
@@ -90,7 +91,7 @@ pub fn StatsPage() -> impl IntoView {
 
 /// The parts of the page drawn from the review log.
 #[component]
-fn LogStats(records: Vec<ReviewRecord>, now: f64) -> impl IntoView {
+fn LogStats(records: Vec<ReviewRecord>, now: Time) -> impl IntoView {
     let logs: Vec<ReviewLog> = records.into_iter().map(|r| r.log).collect();
     let cal = calendar();
     let month = stats::reviews_per_day(&logs, now, 30, cal);
@@ -98,10 +99,10 @@ fn LogStats(records: Vec<ReviewRecord>, now: f64) -> impl IntoView {
     let today_start = cal.day_start(cal.day(now));
     let periods = [
         ("Today", today_start),
-        ("Last 7 days", today_start - 6.0 * DAY_MS),
-        ("Last 30 days", today_start - 29.0 * DAY_MS),
-        ("Last 365 days", today_start - 364.0 * DAY_MS),
-        ("All time", f64::NEG_INFINITY),
+        ("Last 7 days", today_start - Span::days(6.0)),
+        ("Last 30 days", today_start - Span::days(29.0)),
+        ("Last 365 days", today_start - Span::days(364.0)),
+        ("All time", Time::from_ms(f64::NEG_INFINITY)),
     ];
     let retention_rows = periods
         .into_iter()

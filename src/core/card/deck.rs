@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::card::{self, CardRecord, ParsedCard, Written};
 use crate::core::note::NoteId;
-use crate::core::review::schedule::{Millis, Schedule};
+use crate::core::review::schedule::Schedule;
+
+use crate::core::time::Time;
 
 pub use crate::core::id::CardId;
 
@@ -34,7 +36,7 @@ pub struct Card {
     /// Order within the note.
     #[serde(default)]
     pub position: u32,
-    pub created: Millis,
+    pub created: Time,
     /// Its text left the note: out of review, history kept, back if the text returns.
     #[serde(default)]
     pub retired: bool,
@@ -47,7 +49,7 @@ pub struct Card {
     pub schedule: Schedule,
     /// When the card was first answered.
     #[serde(default)]
-    pub introduced: Option<Millis>,
+    pub introduced: Option<Time>,
 }
 
 impl Card {
@@ -125,13 +127,13 @@ impl Deck {
     /// Brings a note's cards in line with its text: new cards are created (due now), cards still
     /// there take their new text and position, cards whose text left are retired and ones whose
     /// text came back are revived, with their history. Returns the cards that changed.
-    pub fn sync_note(&mut self, note_id: &str, body: &str, now: Millis) -> Vec<Card> {
+    pub fn sync_note(&mut self, note_id: &str, body: &str, now: Time) -> Vec<Card> {
         self.sync(note_id, body, now, true)
     }
 
     /// As [`Deck::sync_note`], for a note written by an import: the cards it creates wait out of
     /// reviews until the learner adds them; existing cards keep their place and history.
-    pub fn sync_imported_note(&mut self, note_id: &str, body: &str, now: Millis) -> Vec<Card> {
+    pub fn sync_imported_note(&mut self, note_id: &str, body: &str, now: Time) -> Vec<Card> {
         self.sync(note_id, body, now, false)
     }
 
@@ -141,7 +143,7 @@ impl Deck {
         &mut self,
         note_id: &str,
         parsed: &[ParsedCard],
-        now: Millis,
+        now: Time,
     ) -> Vec<Card> {
         self.sync_parsed(note_id, parsed, now, false)
     }
@@ -160,7 +162,7 @@ impl Deck {
         changed
     }
 
-    fn sync(&mut self, note_id: &str, body: &str, now: Millis, in_deck: bool) -> Vec<Card> {
+    fn sync(&mut self, note_id: &str, body: &str, now: Time, in_deck: bool) -> Vec<Card> {
         self.sync_parsed(note_id, &card::parse_cards(body), now, in_deck)
     }
 
@@ -168,7 +170,7 @@ impl Deck {
         &mut self,
         note_id: &str,
         parsed: &[ParsedCard],
-        now: Millis,
+        now: Time,
         in_deck: bool,
     ) -> Vec<Card> {
         let existing: Vec<CardRecord> = self
@@ -276,7 +278,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// A new basic card in note "n".
-    pub(crate) fn card(id: &str, created: Millis) -> Card {
+    pub(crate) fn card(id: &str, created: Time) -> Card {
         Card {
             id: id.into(),
             note_id: "n".into(),
@@ -297,13 +299,13 @@ pub(crate) mod tests {
 
     #[test]
     fn cards_by_note_in_order_with_retired_last() {
-        let mut a = card("a", 0.0);
+        let mut a = card("a", Time::from_ms(0.0));
         a.position = 2;
-        let mut b = card("b", 0.0);
+        let mut b = card("b", Time::from_ms(0.0));
         b.position = 1;
-        let mut c = card("c", 0.0);
+        let mut c = card("c", Time::from_ms(0.0));
         c.retired = true;
-        let mut other = card("o", 0.0);
+        let mut other = card("o", Time::from_ms(0.0));
         other.note_id = "m".into();
         let deck = Deck::from_cards([a, b, c, other]);
         let ids: Vec<&str> = deck
@@ -318,7 +320,7 @@ pub(crate) mod tests {
 
     #[test]
     fn put_replaces_and_anchors_find_live_cards() {
-        let mut a = card("a", 0.0);
+        let mut a = card("a", Time::from_ms(0.0));
         a.anchor = Some("capital".to_string());
         let mut deck = Deck::from_cards([a.clone()]);
         assert_eq!(
@@ -335,9 +337,15 @@ pub(crate) mod tests {
     #[test]
     fn syncing_a_note_creates_keeps_retires_and_revives_cards() {
         let mut deck = Deck::default();
-        let made = deck.sync_note("n", "France :: Paris ^fr\n\nSpain ::: Madrid\n", 5.0);
+        let made = deck.sync_note(
+            "n",
+            "France :: Paris ^fr\n\nSpain ::: Madrid\n",
+            Time::from_ms(5.0),
+        );
         assert_eq!(made.len(), 3);
-        assert!(made.iter().all(|c| c.schedule.is_new() && c.created == 5.0));
+        assert!(made
+            .iter()
+            .all(|c| c.schedule.is_new() && c.created == Time::from_ms(5.0)));
         let fr = deck.by_anchor("n", "fr").unwrap().clone();
         assert_eq!(fr.id, "n/^fr");
         assert_eq!((fr.front.as_str(), fr.back.as_str()), ("France", "Paris"));
@@ -351,47 +359,51 @@ pub(crate) mod tests {
 
         // Progress on a card survives an edit of its back.
         let mut studied = fr.clone();
-        studied.introduced = Some(6.0);
-        studied.schedule.last_review = Some(6.0);
+        studied.introduced = Some(Time::from_ms(6.0));
+        studied.schedule.last_review = Some(Time::from_ms(6.0));
         deck.put(studied.clone());
         let changed = deck.sync_note(
             "n",
             "France :: Paris, on the Seine ^fr\n\nSpain ::: Madrid\n",
-            7.0,
+            Time::from_ms(7.0),
         );
         assert_eq!(changed.len(), 1);
         let fr = deck.get("n/^fr").unwrap();
         assert_eq!(fr.back, "Paris, on the Seine");
-        assert_eq!(fr.introduced, Some(6.0));
+        assert_eq!(fr.introduced, Some(Time::from_ms(6.0)));
 
         // Unchanged text changes nothing.
         assert!(deck
             .sync_note(
                 "n",
                 "France :: Paris, on the Seine ^fr\n\nSpain ::: Madrid\n",
-                8.0
+                Time::from_ms(8.0)
             )
             .is_empty());
 
         // Text gone: retired with history; back: revived with it.
-        let gone = deck.sync_note("n", "Spain ::: Madrid\n", 9.0);
+        let gone = deck.sync_note("n", "Spain ::: Madrid\n", Time::from_ms(9.0));
         // The others moved up a place.
         assert_eq!(gone.iter().filter(|c| c.retired).count(), 1);
         assert_eq!(gone.len(), 3);
         assert!(deck.get("n/^fr").unwrap().retired);
         assert!(deck.by_anchor("n", "fr").is_none());
-        let back = deck.sync_note("n", "France :: Paris ^fr\n\nSpain ::: Madrid\n", 10.0);
+        let back = deck.sync_note(
+            "n",
+            "France :: Paris ^fr\n\nSpain ::: Madrid\n",
+            Time::from_ms(10.0),
+        );
         assert!(back.iter().any(|c| c.id == "n/^fr" && !c.retired));
         let fr = deck.get("n/^fr").unwrap();
         assert!(!fr.retired);
-        assert_eq!(fr.introduced, Some(6.0));
+        assert_eq!(fr.introduced, Some(Time::from_ms(6.0)));
         assert_eq!(deck.len(), 3);
     }
 
     #[test]
     fn imported_cards_wait_until_added() {
         let mut deck = Deck::default();
-        let made = deck.sync_imported_note("n", "A :: 1\n\nB :: 2\n", 1.0);
+        let made = deck.sync_imported_note("n", "A :: 1\n\nB :: 2\n", Time::from_ms(1.0));
         assert_eq!(made.len(), 2);
         assert!(made.iter().all(|c| !c.in_deck && !c.in_review()));
         let ids: Vec<CardId> = made.iter().map(|c| c.id.clone()).collect();
@@ -400,20 +412,24 @@ pub(crate) mod tests {
         assert!(deck.get(&ids[0]).unwrap().in_review());
         assert!(deck.add_to_reviews(&ids[..1]).is_empty());
         // A later import keeps the card in reviews; its new cards wait.
-        let changed = deck.sync_imported_note("n", "A :: one\n\nB :: 2\n\nC :: 3\n", 2.0);
+        let changed =
+            deck.sync_imported_note("n", "A :: one\n\nB :: 2\n\nC :: 3\n", Time::from_ms(2.0));
         assert_eq!(changed.len(), 2);
         assert!(deck.get(&ids[0]).unwrap().in_deck);
         assert!(!deck.get(&ids[1]).unwrap().in_deck);
         assert!(changed.iter().any(|c| c.front == "C" && !c.in_deck));
         // The learner's own notes still make cards in reviews.
-        assert!(deck.sync_note("m", "D :: 4", 3.0).iter().all(|c| c.in_deck));
+        assert!(deck
+            .sync_note("m", "D :: 4", Time::from_ms(3.0))
+            .iter()
+            .all(|c| c.in_deck));
     }
 
     #[test]
     fn a_note_without_cards_costs_nothing() {
         let mut deck = Deck::default();
         assert!(deck
-            .sync_note("n", "Just prose with [[links]].", 1.0)
+            .sync_note("n", "Just prose with [[links]].", Time::from_ms(1.0))
             .is_empty());
         assert!(deck.is_empty());
     }

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use crate::core::card::deck::Deck;
 use crate::core::note::library::Library;
 use crate::core::note::link;
-use crate::core::review::schedule::{Millis, Scheduler};
+use crate::core::review::schedule::Scheduler;
+
 use crate::core::review::Recall;
 use crate::core::route::Route;
+use crate::core::time::Time;
 
 /// One card a note links to.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +32,7 @@ pub fn linked_cards(
     library: &Library,
     deck: &Deck,
     scheduler: &Scheduler,
-    now: Millis,
+    now: Time,
 ) -> Vec<LinkedCard> {
     let mut seen = HashSet::new();
     link::parse_links(body)
@@ -75,8 +77,8 @@ mod tests {
             id: id.into(),
             title: title.to_string(),
             body: body.to_string(),
-            created: 0.0,
-            updated: 0.0,
+            created: Time::from_ms(0.0),
+            updated: Time::from_ms(0.0),
             origin: None,
         }
     }
@@ -84,7 +86,7 @@ mod tests {
     fn library_and_deck(notes: Vec<Note>) -> (Library, Deck) {
         let mut deck = Deck::default();
         for n in &notes {
-            deck.sync_note(&n.id, &n.body, 0.0);
+            deck.sync_note(&n.id, &n.body, Time::from_ms(0.0));
         }
         (Library::from_notes(notes), deck)
     }
@@ -100,7 +102,7 @@ mod tests {
             &library,
             &deck,
             &Scheduler::default(),
-            0.0,
+            Time::from_ms(0.0),
         );
         assert_eq!(linked.len(), 1);
         let card = &linked[0];
@@ -126,7 +128,7 @@ mod tests {
             &library,
             &deck,
             &Scheduler::default(),
-            0.0,
+            Time::from_ms(0.0),
         );
         let labels: Vec<&str> = linked.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["France › ^nothing", "Spain › ^capital"]);
@@ -148,7 +150,7 @@ mod tests {
             &library,
             &deck,
             &Scheduler::default(),
-            0.0,
+            Time::from_ms(0.0),
         );
         assert_eq!(linked.len(), 1);
     }

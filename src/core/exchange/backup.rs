@@ -14,9 +14,11 @@ use crate::core::exchange::merge::{sync_cards, Choice, Merging};
 use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
 use crate::core::note::library::Library;
 use crate::core::note::{clean_title, title_key, Note, NoteId};
-use crate::core::review::schedule::{Millis, Scheduler};
+use crate::core::review::schedule::Scheduler;
+
 use crate::core::review::{ReviewRecord, ReviewSettings};
 use crate::core::sort_by;
+use crate::core::time::Time;
 
 /// Everything a profile keeps, as it is stored: nothing is left out or recomputed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +36,7 @@ pub struct Backup {
     #[serde(default)]
     pub author: String,
     /// When the backup was made, in milliseconds since the Unix epoch.
-    pub created: f64,
+    pub created: Time,
 }
 
 /// What a profile keeps beside its notes, cards and reviews (the app's meta values).
@@ -54,7 +56,7 @@ impl Backup {
         deck: &Deck,
         mut reviews: Vec<ReviewRecord>,
         meta: Meta,
-        created: f64,
+        created: Time,
     ) -> Backup {
         let mut notes: Vec<Note> = library.iter().cloned().collect();
         // Through the shared sort, not three more copies of the standard one.
@@ -179,10 +181,10 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
         }
         let s = &card.schedule;
         if !finite(&[
-            Some(card.created),
-            card.introduced,
-            Some(s.due),
-            s.last_review,
+            Some(card.created.ms()),
+            card.introduced.map(Time::ms),
+            Some(s.due.ms()),
+            s.last_review.map(Time::ms),
             s.stability,
             s.difficulty,
         ]) {
@@ -207,7 +209,10 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
         if review.card_id.is_empty() {
             return Err(bad("names no card"));
         }
-        if !finite(&[Some(review.log.time), Some(review.log.interval_ms)]) {
+        if !finite(&[
+            Some(review.log.time.ms()),
+            Some(review.log.interval_ms.ms()),
+        ]) {
             return Err(bad("has an impossible date"));
         }
         if !review_ids.insert(review.id.as_str()) {
@@ -273,7 +278,7 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
 
 /// The file name a backup is offered under: "Loam backup 2026-11-24.loambackup", the UTC date
 /// it was made (1970-01-01 for a time before the epoch or past the year 9999).
-pub fn file_name(created: f64) -> String {
+pub fn file_name(created: Time) -> String {
     dated_file_name("Loam backup", "loambackup", created)
 }
 
@@ -459,7 +464,7 @@ pub fn apply_restore(
     choices: &HashMap<NoteId, Choice>,
     library: &mut Library,
     deck: &mut Deck,
-    now: Millis,
+    now: Time,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Restored {
     let mut merging = Merging::default();
@@ -569,10 +574,12 @@ mod tests {
     use crate::core::id::CardId;
     use crate::core::note::{Origin, TitleError};
     use crate::core::review::answer;
-    use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings, DAY_MS};
+    use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings};
+
+    use crate::core::time::Span;
     use proptest::prelude::*;
 
-    const T0: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+    const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
 
     fn note(id: &str, title: &str, body: &str) -> Note {
         Note {
@@ -580,7 +587,7 @@ mod tests {
             title: title.into(),
             body: body.into(),
             created: T0,
-            updated: T0 + 1_000.0,
+            updated: T0 + Span::seconds(1),
             origin: None,
         }
     }
@@ -615,7 +622,7 @@ mod tests {
             }
         }
 
-        fn backup(&self, created: f64) -> Backup {
+        fn backup(&self, created: Time) -> Backup {
             Backup::of(
                 &self.library,
                 &self.deck,
@@ -631,10 +638,10 @@ mod tests {
         }
 
         /// Answers a card `times` times a day apart from `start`.
-        fn study(&mut self, card_id: &str, start: f64, times: u32) {
+        fn study(&mut self, card_id: &str, start: Time, times: u32) {
             for n in 0..times {
                 let card = self.deck.get(card_id).unwrap().clone();
-                let at = start + f64::from(n) * DAY_MS;
+                let at = start + Span::days(f64::from(n));
                 let done = answer(&card, Rating::Good, at, &scheduler(), || 0.5);
                 self.deck.put(done.after);
                 self.reviews.push(done.record);
@@ -664,7 +671,7 @@ mod tests {
                 &choices,
                 &mut self.library,
                 &mut self.deck,
-                T0 + 100.0 * DAY_MS,
+                T0 + Span::days(100.0),
                 &mut ids,
             );
             self.reviews.extend(restored.reviews.iter().cloned());
@@ -726,7 +733,7 @@ mod tests {
     }
 
     fn sample() -> Backup {
-        sample_profile().backup(T0 + 5.0 * DAY_MS)
+        sample_profile().backup(T0 + Span::days(5.0))
     }
 
     /// Packs raw JSON the way [`encode`] packs a backup, to reach the checks after unpacking.
@@ -780,8 +787,8 @@ mod tests {
                     id: "a".into(),
                     title: "A".into(),
                     body: String::new(),
-                    created: 0.0,
-                    updated: 0.0,
+                    created: Time::from_ms(0.0),
+                    updated: Time::from_ms(0.0),
                 }],
                 elsewhere: Vec::new(),
             });
@@ -929,7 +936,7 @@ mod tests {
         // Titles equal but for case survive, as the library keeps them.
         assert!(with(|b| b.notes[1].title = "EUROPE".into()).is_ok());
         assert_eq!(
-            with(|b| b.notes[1].created = -1.0),
+            with(|b| b.notes[1].created = Time::from_ms(-1.0)),
             Err(ExchangeError::BadTime(Reading::Backup, "Rivers".into()))
         );
         // Bodies have no limit of their own.
@@ -980,10 +987,10 @@ mod tests {
         assert!(card.retired && card.schedule.last_review.is_some());
         // JSON cannot carry other numbers, but a backup built in memory can.
         for change in [
-            (|c: &mut Card| c.created = f64::NAN) as fn(&mut Card),
-            |c| c.schedule.due = f64::INFINITY,
+            (|c: &mut Card| c.created = Time::from_ms(f64::NAN)) as fn(&mut Card),
+            |c| c.schedule.due = Time::from_ms(f64::INFINITY),
             |c| c.schedule.stability = Some(f64::NAN),
-            |c| c.introduced = Some(f64::NEG_INFINITY),
+            |c| c.introduced = Some(Time::from_ms(f64::NEG_INFINITY)),
         ] {
             let mut backup = sample();
             change(studied(&mut backup));
@@ -1023,7 +1030,7 @@ mod tests {
             Err(ExchangeError::DuplicateReview(first))
         );
         let mut backup = sample();
-        backup.reviews[0].log.interval_ms = f64::NAN;
+        backup.reviews[0].log.interval_ms = Span::from_ms(f64::NAN);
         assert!(matches!(
             validate(&mut backup),
             Err(ExchangeError::BadReview {
@@ -1061,7 +1068,10 @@ mod tests {
                 |c| c.author = "a".repeat(201),
                 "has an author name longer than 200 characters",
             ),
-            (|c| c.created = -5.0, "has an impossible date"),
+            (
+                |c| c.created = Time::from_ms(-5.0),
+                "has an impossible date",
+            ),
             (
                 |c| c.root = "r/1".into(),
                 "starts from a note id Loam cannot use",
@@ -1105,7 +1115,7 @@ mod tests {
         );
         assert!(with(|b| b.author = "é".repeat(200)).is_ok());
         let mut backup = sample();
-        backup.created = f64::NAN;
+        backup.created = Time::from_ms(f64::NAN);
         assert!(matches!(
             validate(&mut backup),
             Err(ExchangeError::Shape(Reading::Backup, _))
@@ -1147,28 +1157,34 @@ mod tests {
     #[test]
     fn file_names_carry_the_utc_date() {
         assert_eq!(
-            file_name(1_795_478_400_000.0),
+            file_name(Time::from_ms(1_795_478_400_000.0)),
             "Loam backup 2026-11-24.loambackup"
         );
         assert_eq!(
-            file_name(1_795_478_400_000.0 + DAY_MS - 1.0),
+            file_name(Time::from_ms(1_795_478_400_000.0) + Span::DAY - Span::from_ms(1.0)),
             "Loam backup 2026-11-24.loambackup"
         );
         assert_eq!(
-            file_name(1_709_251_199_999.0),
+            file_name(Time::from_ms(1_709_251_199_999.0)),
             "Loam backup 2024-02-29.loambackup"
         );
         assert_eq!(
-            file_name(951_782_400_000.0),
+            file_name(Time::from_ms(951_782_400_000.0)),
             "Loam backup 2000-02-29.loambackup"
         );
-        assert_eq!(file_name(0.0), "Loam backup 1970-01-01.loambackup");
         assert_eq!(
-            file_name(253_402_300_799_999.0),
+            file_name(Time::from_ms(0.0)),
+            "Loam backup 1970-01-01.loambackup"
+        );
+        assert_eq!(
+            file_name(Time::from_ms(253_402_300_799_999.0)),
             "Loam backup 9999-12-31.loambackup"
         );
         for odd in [-1.0, f64::NAN, f64::INFINITY, 1e300] {
-            assert_eq!(file_name(odd), "Loam backup 1970-01-01.loambackup");
+            assert_eq!(
+                file_name(Time::from_ms(odd)),
+                "Loam backup 1970-01-01.loambackup"
+            );
         }
     }
 
@@ -1209,8 +1225,8 @@ mod tests {
         let mut profile = sample_profile();
         let backup = profile.backup(T0);
         let body = "France :: Paris! ^fr\n\nSpain :: Madrid";
-        profile.library.set_body(EUROPE, body, T0 + DAY_MS);
-        profile.deck.sync_note(EUROPE, body, T0 + DAY_MS);
+        profile.library.set_body(EUROPE, body, T0 + Span::DAY);
+        profile.deck.sync_note(EUROPE, body, T0 + Span::DAY);
         profile.write("mine", "Mine", "Mine :: too");
         (profile, backup)
     }
@@ -1325,7 +1341,7 @@ mod tests {
         // The profile studied after the backup: its card stays.
         let mut profile = sample_profile();
         let backup = profile.backup(T0);
-        profile.study(FR, T0 + 10.0 * DAY_MS, 1);
+        profile.study(FR, T0 + Span::days(10.0), 1);
         let mine = profile.deck.get(FR).unwrap().clone();
         let (plan, restored) = profile.restore(&backup, &[]);
         assert_eq!(plan.updated_cards, 0);
@@ -1334,8 +1350,8 @@ mod tests {
 
         // The backup studied more (another device): its card comes in, and its reviews.
         let mut other = sample_profile();
-        other.study(FR, T0 + 10.0 * DAY_MS, 2);
-        let newer = other.backup(T0 + 20.0 * DAY_MS);
+        other.study(FR, T0 + Span::days(10.0), 2);
+        let newer = other.backup(T0 + Span::days(20.0));
         let mut profile = sample_profile();
         let (plan, restored) = profile.restore(&newer, &[]);
         assert_eq!((plan.new_cards, plan.updated_cards), (0, 1));
@@ -1433,8 +1449,8 @@ mod tests {
                     step,
                     stability,
                     difficulty,
-                    due,
-                    last_review,
+                    due: Time::from_ms(due),
+                    last_review: last_review.map(Time::from_ms),
                 },
             )
     }
@@ -1457,12 +1473,12 @@ mod tests {
                     back,
                     anchor,
                     position,
-                    created,
+                    created: Time::from_ms(created),
                     retired: flags.0,
                     suspended: flags.1,
                     in_deck: flags.2,
                     schedule,
-                    introduced,
+                    introduced: introduced.map(Time::from_ms),
                 },
             )
     }
@@ -1501,8 +1517,8 @@ mod tests {
                             id: format!("{i}{id}").into(),
                             title: format!("{i} {title}"),
                             body,
-                            created,
-                            updated,
+                            created: Time::from_ms(created),
+                            updated: Time::from_ms(updated),
                             origin: origin.map(|(course, base)| Origin { course, base }),
                         })
                         .collect();
@@ -1533,11 +1549,11 @@ mod tests {
                                 card_id,
                                 log: ReviewLog {
                                     rating,
-                                    time,
+                                    time: Time::from_ms(time),
                                     state_before: CardState::Learning,
                                     state_after: CardState::Review,
                                     elapsed_days,
-                                    interval_ms,
+                                    interval_ms: Span::from_ms(interval_ms),
                                 },
                             }
                         })
@@ -1568,7 +1584,7 @@ mod tests {
                             })
                             .collect(),
                         author,
-                        created,
+                        created: Time::from_ms(created),
                     }
                 },
             )

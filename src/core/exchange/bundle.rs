@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
 use crate::core::note::{clean_title, title_key, NoteId};
+use crate::core::time::Time;
 
 pub use crate::core::exchange::course::{build, collect, course_of, Course, Elsewhere};
 pub use crate::core::exchange::frame::{
@@ -22,8 +23,8 @@ pub struct BundleNote {
     pub id: NoteId,
     pub title: String,
     pub body: String,
-    pub created: f64,
-    pub updated: f64,
+    pub created: Time,
+    pub updated: Time,
 }
 
 /// What a bundle carries.
@@ -161,8 +162,8 @@ pub(crate) mod tests {
             id: id.into(),
             title: title.into(),
             body: body.into(),
-            created: 1_700_000_000_000.0,
-            updated: 1_700_000_100_000.0,
+            created: Time::from_ms(1_700_000_000_000.0),
+            updated: Time::from_ms(1_700_000_100_000.0),
         }
     }
 
@@ -173,7 +174,7 @@ pub(crate) mod tests {
                 title: "Capitals".into(),
                 author: "Ann".into(),
                 version: 7,
-                created: 1_700_000_000_000.0,
+                created: Time::from_ms(1_700_000_000_000.0),
                 root: "n1".into(),
             }),
             notes: vec![
@@ -224,15 +225,15 @@ pub(crate) mod tests {
                 title: "Tiny".into(),
                 author: "Ann".into(),
                 version: 2,
-                created: 1000.0,
+                created: Time::from_ms(1000.0),
                 root: "n1".into(),
             }),
             notes: vec![BundleNote {
                 id: "n1".into(),
                 title: "Café".into(),
                 body: "Paris :: France ^p\n\nSee [[Other]].".into(),
-                created: 1000.0,
-                updated: 2000.0,
+                created: Time::from_ms(1000.0),
+                updated: Time::from_ms(2000.0),
             }],
             elsewhere: vec![Elsewhere {
                 title: "Other".into(),
@@ -451,19 +452,19 @@ pub(crate) mod tests {
     #[test]
     fn times_must_be_real() {
         assert_eq!(
-            with(|b| b.notes[0].created = -1.0),
+            with(|b| b.notes[0].created = Time::from_ms(-1.0)),
             Err(ExchangeError::BadTime(Reading::Bundle, "Europe".into()))
         );
         assert_eq!(
-            with(|b| b.notes[0].updated = -0.5),
+            with(|b| b.notes[0].updated = Time::from_ms(-0.5)),
             Err(ExchangeError::BadTime(Reading::Bundle, "Europe".into()))
         );
         // serde_json writes NaN and infinity as null, which is not a number.
         assert!(matches!(
-            with(|b| b.notes[0].updated = f64::NAN),
+            with(|b| b.notes[0].updated = Time::from_ms(f64::NAN)),
             Err(ExchangeError::Shape(Reading::Bundle, _))
         ));
-        assert!(with(|b| b.notes[0].updated = 1e300).is_ok());
+        assert!(with(|b| b.notes[0].updated = Time::from_ms(1e300)).is_ok());
     }
 
     #[test]
@@ -481,7 +482,10 @@ pub(crate) mod tests {
                 |c| c.author = "a".repeat(201),
                 "has an author name longer than 200 characters",
             ),
-            (|c| c.created = -5.0, "has an impossible date"),
+            (
+                |c| c.created = Time::from_ms(-5.0),
+                "has an impossible date",
+            ),
             (
                 |c| c.root = "n9".into(),
                 "starts from a note the bundle does not hold",
@@ -547,8 +551,8 @@ pub(crate) mod tests {
                         id: format!("{i}{id}").into(),
                         title: format!("{i} {title}"),
                         body,
-                        created: created as f64,
-                        updated: updated as f64,
+                        created: Time::from_ms(created as f64),
+                        updated: Time::from_ms(updated as f64),
                     })
                     .collect();
                 let course = course.map(|(author, title, version, root)| Course {
@@ -556,7 +560,7 @@ pub(crate) mod tests {
                     title,
                     author,
                     version,
-                    created: 5.0,
+                    created: Time::from_ms(5.0),
                     root: notes[root.index(notes.len())].id.clone(),
                 });
                 Bundle {

@@ -10,8 +10,10 @@ use crate::core::exchange::bundle::{Bundle, BundleNote};
 use crate::core::note::library::Library;
 use crate::core::note::link::parse_links;
 use crate::core::note::{Note, NoteId};
-use crate::core::review::schedule::{Millis, Scheduler};
+use crate::core::review::schedule::Scheduler;
+
 use crate::core::review::{average_recall, Recall};
+use crate::core::time::Time;
 
 /// A course: a set of notes an author shares and may update later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,7 +26,7 @@ pub struct Course {
     /// Grows with every change: the newest `updated` time of its notes, in milliseconds.
     pub version: u64,
     /// Milliseconds since the Unix epoch.
-    pub created: f64,
+    pub created: Time,
     /// The note the course starts from.
     pub root: NoteId,
 }
@@ -76,7 +78,7 @@ pub fn course_of(library: &Library, root: &str, ids: &[NoteId], author: &str) ->
     let version = ids
         .iter()
         .filter_map(|id| library.get(id))
-        .map(|n| n.updated.max(0.0) as u64)
+        .map(|n| n.updated.ms().max(0.0) as u64)
         .max()
         .unwrap_or(0);
     Some(Course {
@@ -160,7 +162,7 @@ pub fn course_progress(
     deck: &Deck,
     course_id: &str,
     scheduler: &Scheduler,
-    now: Millis,
+    now: Time,
 ) -> CourseProgress {
     let mut progress = CourseProgress {
         notes: 0,
@@ -216,7 +218,9 @@ mod tests {
     use crate::core::exchange::merge::tests::{bundle, import, mine, theirs, T0};
     use crate::core::note::Origin;
     use crate::core::review::answer;
-    use crate::core::review::schedule::{Rating, Settings, DAY_MS};
+    use crate::core::review::schedule::{Rating, Settings};
+
+    use crate::core::time::Span;
 
     fn library(notes: &[(&str, &str, &str)]) -> Library {
         Library::from_notes(
@@ -226,8 +230,8 @@ mod tests {
                     id: NoteId::from(*id),
                     title: title.to_string(),
                     body: body.to_string(),
-                    created: 1.0,
-                    updated: 2.0,
+                    created: Time::from_ms(1.0),
+                    updated: Time::from_ms(2.0),
                     origin: None,
                 })
                 .collect(),
@@ -276,8 +280,8 @@ mod tests {
                 id: id.into(),
                 title: title.into(),
                 body: String::new(),
-                created: 1.0,
-                updated: 2.0,
+                created: Time::from_ms(1.0),
+                updated: Time::from_ms(2.0),
                 origin: None,
             });
             note.origin = Some(Origin {
@@ -317,8 +321,8 @@ mod tests {
             id: id.into(),
             title: title.into(),
             body: String::new(),
-            created,
-            updated,
+            created: Time::from_ms(created),
+            updated: Time::from_ms(updated),
             origin: None,
         }
     }
@@ -339,7 +343,7 @@ mod tests {
                 title: "Spanish".into(),
                 author: "Ana".into(),
                 version: 95,
-                created: 10.0,
+                created: Time::from_ms(10.0),
                 root: "root".into(),
             }
         );
@@ -380,9 +384,9 @@ mod tests {
         assert_eq!(cards_to_add(&library, &deck, "course-1"), waiting[2..]);
         let card = deck.get(&waiting[0]).unwrap().clone();
         let mut studied = answer(&card, Rating::Good, T0, &scheduler, || 0.5).after;
-        studied = answer(&studied, Rating::Good, T0 + DAY_MS, &scheduler, || 0.5).after;
+        studied = answer(&studied, Rating::Good, T0 + Span::DAY, &scheduler, || 0.5).after;
         deck.put(studied);
-        let later = progress(&deck, T0 + 2.0 * DAY_MS);
+        let later = progress(&deck, T0 + Span::days(2.0));
         assert_eq!((later.in_reviews, later.studied), (2, 1));
         assert!(matches!(later.average_recall, Some(p) if p > 50 && p <= 100));
         assert_eq!(

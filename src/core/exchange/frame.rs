@@ -3,6 +3,7 @@
 
 use crate::core::exchange::bundle::{MAGIC, VERSION};
 use crate::core::exchange::error::{ExchangeError, Reading};
+use crate::core::time::Time;
 
 /// First bytes of an encrypted bundle (the plain magic plus `X`).
 pub const SEALED_MAGIC: &[u8; 5] = b"LOAMX";
@@ -113,8 +114,8 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-pub(crate) fn valid_time(time: f64) -> bool {
-    time.is_finite() && time >= 0.0
+pub(crate) fn valid_time(time: Time) -> bool {
+    time.is_finite() && time >= Time::EPOCH
 }
 // ---------------------------------------------------------------------------------------------
 // The encrypted envelope. Encryption (AES-GCM) happens in the browser; here only the framing.

@@ -9,6 +9,7 @@ use crate::core::exchange::bundle::BundleNote;
 use crate::core::note::library::Library;
 use crate::core::note::link::rewrite_links;
 use crate::core::note::{content_hash, title_key, Note, NoteId, Origin};
+use crate::core::time::Time;
 
 pub use crate::core::exchange::course::{cards_to_add, course_progress, CourseProgress};
 pub(crate) use crate::core::exchange::plan::free_title;
@@ -83,7 +84,7 @@ impl Merging<'_> {
 
     /// Rewrites the links of renamed notes in the notes that link to them (except those
     /// `written` as they arrived) and syncs those notes' cards.
-    pub(crate) fn follow_renames(&mut self, library: &mut Library, deck: &mut Deck, now: f64) {
+    pub(crate) fn follow_renames(&mut self, library: &mut Library, deck: &mut Deck, now: Time) {
         for (old, new, sources) in std::mem::take(&mut self.retitled) {
             for source in sources {
                 if self.written.contains(source.as_str()) {
@@ -133,7 +134,7 @@ pub fn apply(
     choices: &HashMap<NoteId, Choice>,
     library: &mut Library,
     deck: &mut Deck,
-    now: f64,
+    now: Time,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Applied {
     let course_id = plan.course.as_ref().map(|c| c.id.clone());
@@ -285,7 +286,7 @@ pub(crate) fn sync_cards(
     note_id: &str,
     body: &str,
     imported: bool,
-    now: f64,
+    now: Time,
 ) -> Vec<Card> {
     if imported {
         deck.sync_imported_note(note_id, body, now)
@@ -303,17 +304,19 @@ pub(crate) mod tests {
     use crate::core::note::library::link_targets;
     use crate::core::note::link::parse_links;
     use crate::core::review::answer;
-    use crate::core::review::schedule::{Millis, Rating, Scheduler, Settings};
+    use crate::core::review::schedule::{Rating, Scheduler, Settings};
 
-    pub(crate) const T0: Millis = 1_767_225_600_000.0;
+    use crate::core::time::Time;
+
+    pub(crate) const T0: Time = Time::from_ms(1_767_225_600_000.0);
 
     pub(crate) fn theirs(id: &str, title: &str, body: &str) -> BundleNote {
         BundleNote {
             id: id.into(),
             title: title.into(),
             body: body.into(),
-            created: 10.0,
-            updated: 20.0,
+            created: Time::from_ms(10.0),
+            updated: Time::from_ms(20.0),
         }
     }
 
@@ -323,7 +326,7 @@ pub(crate) mod tests {
             title: title.into(),
             author: "Ann".into(),
             version: 1,
-            created: 10.0,
+            created: Time::from_ms(10.0),
             root: root.into(),
         }
     }
@@ -342,8 +345,8 @@ pub(crate) mod tests {
             id: id.into(),
             title: title.into(),
             body: body.into(),
-            created: 1.0,
-            updated: 2.0,
+            created: Time::from_ms(1.0),
+            updated: Time::from_ms(2.0),
             origin: None,
         }
     }
@@ -547,7 +550,7 @@ pub(crate) mod tests {
         assert_eq!(applied.cards.len(), 3);
         assert!(applied.cards.iter().all(|c| !c.in_deck));
         let note = library.get("a").unwrap();
-        assert_eq!((note.created, note.updated), (10.0, 20.0));
+        assert_eq!((note.created.ms(), note.updated.ms()), (10.0, 20.0));
         assert_eq!(
             note.origin,
             Some(Origin {

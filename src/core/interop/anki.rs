@@ -5,6 +5,7 @@ use crate::core::interop::anki_field::{
 };
 use crate::core::interop::source::{Converted, SourceFile};
 use crate::core::plural;
+use crate::core::time::Time;
 
 /// Text of a file: UTF-8 (a byte-order mark dropped), else Windows-1252 as old exports are.
 fn decode_text(bytes: &[u8]) -> (String, bool) {
@@ -208,7 +209,12 @@ pub fn convert(file: &SourceFile) -> Converted {
             None => without_back += 1,
         }
     }
-    let notes = deck_notes("anki", &file.path, rows, file.modified.unwrap_or(0.0));
+    let notes = deck_notes(
+        "anki",
+        &file.path,
+        rows,
+        file.modified.unwrap_or(Time::EPOCH),
+    );
     let mut left_out = Vec::new();
     if without_back > 0 {
         left_out.push(format!(

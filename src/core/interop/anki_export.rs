@@ -166,14 +166,15 @@ mod tests {
     use super::*;
     use crate::core::interop::anki;
     use crate::core::interop::anki_field::test_cards::{cards, file};
+    use crate::core::time::Time;
 
     fn note(title: &str, body: &str) -> Note {
         Note {
             id: "n".into(),
             title: title.into(),
             body: body.into(),
-            created: 0.0,
-            updated: 0.0,
+            created: Time::from_ms(0.0),
+            updated: Time::from_ms(0.0),
             origin: None,
         }
     }

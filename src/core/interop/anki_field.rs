@@ -8,6 +8,7 @@ use crate::core::exchange::bundle::BundleNote;
 use crate::core::interop::source::{stable_id, usable_title, Converted, FileReport};
 use crate::core::note::MAX_TITLE_CHARS;
 use crate::core::plural;
+use crate::core::time::Time;
 
 /// Cards per note: a deck of thousands becomes several notes that open quickly.
 pub const CARDS_PER_NOTE: usize = 500;
@@ -185,7 +186,7 @@ pub(crate) fn tag_names<'t>(tags: impl IntoIterator<Item = &'t str>) -> Vec<Stri
 }
 
 /// Groups rows by deck into notes of at most [`CARDS_PER_NOTE`] cards, ids stable per deck.
-pub(crate) fn deck_notes(kind: &str, source: &str, rows: Vec<Row>, time: f64) -> Vec<BundleNote> {
+pub(crate) fn deck_notes(kind: &str, source: &str, rows: Vec<Row>, time: Time) -> Vec<BundleNote> {
     let mut order: Vec<String> = Vec::new();
     let mut decks: HashMap<String, Vec<Row>> = HashMap::new();
     for row in rows {
@@ -277,7 +278,11 @@ pub(crate) mod test_cards {
     use crate::core::interop::source::{Converted, SourceFile};
 
     pub(crate) fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::interop::source::test_file(path, text, Some(5.0))
+        crate::core::interop::source::test_file(
+            path,
+            text,
+            Some(crate::core::time::Time::from_ms(5.0)),
+        )
     }
 
     /// (kind, front, back) of every card in the converted notes.

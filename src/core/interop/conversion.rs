@@ -9,6 +9,7 @@ use crate::core::interop::vault::{Layout, Pages};
 use crate::core::interop::zip::{self, safe_path};
 use crate::core::interop::{anki, crowdanki};
 use crate::core::note::{title_key, MAX_TITLE_CHARS};
+use crate::core::time::Time;
 
 /// What a file is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,7 @@ fn kind_of(path: &str) -> Kind {
 /// Converts what the learner picked or dropped: loose files, a folder's files (paths starting
 /// with the folder's name) and zips, each zip a vault of its own. Never fails as a whole: each
 /// file that cannot be read has its line in the report.
-pub fn convert(files: Vec<SourceFile>, now: f64) -> Converted {
+pub fn convert(files: Vec<SourceFile>, now: Time) -> Converted {
     let mut conversion = Conversion::new(files, now);
     while conversion.step(usize::MAX) {}
     conversion.finish()
@@ -51,7 +52,7 @@ pub fn convert(files: Vec<SourceFile>, now: f64) -> Converted {
 /// A [`convert`] done a slice at a time, so the page can paint and show progress between
 /// slices of a large conversion.
 pub struct Conversion {
-    now: f64,
+    now: Time,
     /// Zips not yet opened, and the loose files (one set) last.
     waiting: VecDeque<Waiting>,
     current: Option<Set>,
@@ -74,7 +75,7 @@ struct Set {
 }
 
 impl Conversion {
-    pub fn new(files: Vec<SourceFile>, now: f64) -> Conversion {
+    pub fn new(files: Vec<SourceFile>, now: Time) -> Conversion {
         let total = files.len();
         let (zips, loose): (Vec<SourceFile>, Vec<SourceFile>) = files
             .into_iter()
@@ -305,7 +306,7 @@ mod tests {
             file("Vault/.obsidian/app.json", b"{}"),
             file("Vault/sub/cat.png", b"\x89PNG"),
         ];
-        let converted = convert(files, 0.0);
+        let converted = convert(files, Time::from_ms(0.0));
         let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(titles, ["Home", "Sub note"]);
         assert_eq!(converted.notes[1].body, "---\nfolder: \"sub\"\n---\nx");
@@ -328,17 +329,17 @@ mod tests {
     #[test]
     fn a_zip_is_read_and_its_bad_entries_reported() {
         let mut zip = ZipWriter::new();
-        zip.add("Graph/pages/a___b.md", b"- see [[c]]", 0.0);
-        zip.add("Graph/pages/c.md", b"- Q #card\n\t- A", 0.0);
-        zip.add("Graph/logseq/config.edn", b"{}", 0.0);
-        zip.add("Graph/../../evil.md", b"x", 0.0);
-        zip.add("Graph/pages/C.md", b"dup", 0.0);
+        zip.add("Graph/pages/a___b.md", b"- see [[c]]", Time::from_ms(0.0));
+        zip.add("Graph/pages/c.md", b"- Q #card\n\t- A", Time::from_ms(0.0));
+        zip.add("Graph/logseq/config.edn", b"{}", Time::from_ms(0.0));
+        zip.add("Graph/../../evil.md", b"x", Time::from_ms(0.0));
+        zip.add("Graph/pages/C.md", b"dup", Time::from_ms(0.0));
         let converted = convert(
             vec![
                 file("graph.zip", &zip.finish()),
                 file("broken.zip", b"PK nope"),
             ],
-            0.0,
+            Time::from_ms(0.0),
         );
         let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(titles, ["a/b", "c"]);
@@ -375,7 +376,7 @@ mod tests {
             zip.add(
                 &format!("V/n{i}.md"),
                 format!("[[n{}]]", i + 1).as_bytes(),
-                0.0,
+                Time::from_ms(0.0),
             );
         }
         let archive = zip.finish();
@@ -386,7 +387,7 @@ mod tests {
                 file("b.md", b"[[a]]"),
             ]
         };
-        let mut sliced = Conversion::new(files(), 0.0);
+        let mut sliced = Conversion::new(files(), Time::from_ms(0.0));
         let mut seen = Vec::new();
         while sliced.step(4) {
             seen.push(sliced.progress());
@@ -394,7 +395,7 @@ mod tests {
         assert_eq!(sliced.progress(), (28, 28));
         assert!(seen.len() > 7, "{seen:?}");
         assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
-        assert_eq!(sliced.finish(), convert(files(), 0.0));
+        assert_eq!(sliced.finish(), convert(files(), Time::from_ms(0.0)));
     }
 
     #[test]
@@ -405,8 +406,8 @@ mod tests {
                 id: (*t).into(),
                 title: t.to_string(),
                 body: String::new(),
-                created: 0.0,
-                updated: 0.0,
+                created: Time::from_ms(0.0),
+                updated: Time::from_ms(0.0),
             })
             .collect();
         unique_titles(&mut notes);

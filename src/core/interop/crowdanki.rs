@@ -9,6 +9,7 @@ use crate::core::interop::anki_field::{
 };
 use crate::core::interop::source::{Converted, FileReport, SourceFile};
 use crate::core::plural;
+use crate::core::time::Time;
 
 /// Largest CrowdAnki file read.
 const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
@@ -79,7 +80,12 @@ pub fn convert(file: &SourceFile) -> Converted {
     } else {
         deck.crowdanki_uuid.clone()
     };
-    let notes = deck_notes("crowdanki", &source, rows, file.modified.unwrap_or(0.0));
+    let notes = deck_notes(
+        "crowdanki",
+        &source,
+        rows,
+        file.modified.unwrap_or(Time::EPOCH),
+    );
     let mut left_out = Vec::new();
     if skipped > 0 {
         left_out.push(format!(

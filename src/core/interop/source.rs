@@ -3,6 +3,7 @@
 
 use crate::core::exchange::bundle::BundleNote;
 use crate::core::note::{clean_title, content_hash, title_char};
+use crate::core::time::Time;
 
 /// A file as the learner picked it: its path in the folder or zip (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,7 +11,7 @@ pub struct SourceFile {
     pub path: String,
     pub bytes: Vec<u8>,
     /// When the file was last changed, in milliseconds since the Unix epoch, if known.
-    pub modified: Option<f64>,
+    pub modified: Option<Time>,
 }
 
 /// What became of one file.
@@ -83,7 +84,7 @@ pub(crate) fn usable_title(raw: &str, fallback: &str, max: usize) -> String {
 
 /// A file for tests: its path, text and time.
 #[cfg(test)]
-pub(crate) fn test_file(path: &str, text: &str, modified: Option<f64>) -> SourceFile {
+pub(crate) fn test_file(path: &str, text: &str, modified: Option<Time>) -> SourceFile {
     SourceFile {
         path: path.to_string(),
         bytes: text.as_bytes().to_vec(),

@@ -17,6 +17,7 @@ use crate::core::note::link::{markdown_options, parse_links, retarget_links};
 use crate::core::note::{title_key, Note, MAX_TITLE_CHARS};
 use crate::core::plural;
 use crate::core::route;
+use crate::core::time::Time;
 
 /// Which tool wrote the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +33,7 @@ struct Page {
     stem: String,
     title: String,
     body: String,
-    time: f64,
+    time: Time,
     cards: usize,
     /// Logseq blocks with ids: uuid and shown text.
     blocks: Vec<(String, String)>,
@@ -40,7 +41,7 @@ struct Page {
 
 /// Turns Markdown files into notes. `root` names the vault (its folder or zip), so two vaults with
 /// the same file names get different note ids; `files` hold paths inside it.
-pub fn convert(root: &str, files: &[SourceFile], layout: Layout, now: f64) -> Converted {
+pub fn convert(root: &str, files: &[SourceFile], layout: Layout, now: Time) -> Converted {
     let mut pages = Pages::new(root, layout, now);
     for file in files {
         pages.read(file);
@@ -52,13 +53,13 @@ pub fn convert(root: &str, files: &[SourceFile], layout: Layout, now: f64) -> Co
 pub(crate) struct Pages {
     root: String,
     layout: Layout,
-    now: f64,
+    now: Time,
     pages: Vec<Page>,
     refused: Vec<FileReport>,
 }
 
 impl Pages {
-    pub(crate) fn new(root: &str, layout: Layout, now: f64) -> Pages {
+    pub(crate) fn new(root: &str, layout: Layout, now: Time) -> Pages {
         Pages {
             root: root.to_string(),
             layout,
@@ -136,7 +137,7 @@ impl Pages {
     }
 }
 
-fn read_page(root: &str, file: &SourceFile, layout: Layout, now: f64) -> Result<Page, String> {
+fn read_page(root: &str, file: &SourceFile, layout: Layout, now: Time) -> Result<Page, String> {
     if file.bytes.len() > MAX_BODY_BYTES {
         return Err(format!(
             "It is too large for a note ({:.1} MB; a note holds at most 1 MB).",
@@ -153,7 +154,7 @@ fn read_page(root: &str, file: &SourceFile, layout: Layout, now: f64) -> Result<
         .unwrap_or(name);
     let time = file
         .modified
-        .filter(|t| t.is_finite() && *t > 0.0)
+        .filter(|t| t.is_finite() && *t > Time::EPOCH)
         .unwrap_or(now);
     let mut page = Page {
         id: stable_id("md", &format!("{root}/{}", file.path)),
@@ -463,7 +464,11 @@ mod tests {
     use crate::core::interop::zip;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        crate::core::interop::source::test_file(path, text, Some(1_700_000_000_000.0))
+        crate::core::interop::source::test_file(
+            path,
+            text,
+            Some(Time::from_ms(1_700_000_000_000.0)),
+        )
     }
 
     fn titles_and_bodies(converted: &Converted) -> Vec<(String, String)> {
@@ -483,7 +488,7 @@ mod tests {
             file("Projects/Garden.md", "---\ntags: [plants]\n---\n# Soil\nBack to [[home]]. Cell ^b1"),
             file("Archive/Deep/Tools.md", "[[Garden#^b1]]"),
         ];
-        let converted = convert("Vault", &files, Layout::Obsidian, 5.0);
+        let converted = convert("Vault", &files, Layout::Obsidian, Time::from_ms(5.0));
         assert_eq!(
             titles_and_bodies(&converted),
             vec![
@@ -495,11 +500,11 @@ mod tests {
         assert!(converted
             .notes
             .iter()
-            .all(|n| n.created == 1_700_000_000_000.0));
+            .all(|n| n.created == Time::from_ms(1_700_000_000_000.0)));
         // Ids are stable across conversions and differ between vaults.
-        let again = convert("Vault", &files, Layout::Obsidian, 6.0);
+        let again = convert("Vault", &files, Layout::Obsidian, Time::from_ms(6.0));
         assert_eq!(again.notes[0].id, converted.notes[0].id);
-        let other = convert("Other", &files, Layout::Obsidian, 6.0);
+        let other = convert("Other", &files, Layout::Obsidian, Time::from_ms(6.0));
         assert_ne!(other.notes[0].id, converted.notes[0].id);
         assert_eq!(converted.reports.len(), 3);
         assert_eq!(converted.reports[0].message, "Home with 5 links");
@@ -516,7 +521,7 @@ mod tests {
             file("Notes/Garden plan.md", "x"),
             file("Top.md", "y"),
         ];
-        let converted = convert("V", &files, Layout::Obsidian, 0.0);
+        let converted = convert("V", &files, Layout::Obsidian, Time::from_ms(0.0));
         assert_eq!(
             converted.notes[0].body,
             "---\nfolder: \"Notes\"\n---\n[[Garden plan#Soil types|The garden]], [[Top|up]], \
@@ -531,7 +536,7 @@ mod tests {
             file("b/index.md", "two"),
             file("Top.md", "[[a/Index]] [[b/index]] [[Index]]"),
         ];
-        let converted = convert("V", &files, Layout::Obsidian, 0.0);
+        let converted = convert("V", &files, Layout::Obsidian, Time::from_ms(0.0));
         let titles: Vec<&str> = converted.notes.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(titles, ["a/Index", "b/index", "Top"]);
         // The bare name goes to the page nearest the root: the first found, at equal depth.
@@ -552,9 +557,9 @@ mod tests {
         };
         let mut ok = file("Ok.md", "fine");
         ok.modified = None;
-        let converted = convert("V", &[big, latin, ok], Layout::Obsidian, 9.0);
+        let converted = convert("V", &[big, latin, ok], Layout::Obsidian, Time::from_ms(9.0));
         assert_eq!(converted.notes.len(), 1);
-        assert_eq!(converted.notes[0].created, 9.0);
+        assert_eq!(converted.notes[0].created, Time::from_ms(9.0));
         let reasons: Vec<&str> = converted
             .reports
             .iter()
@@ -585,7 +590,7 @@ mod tests {
         ];
         let mut pages: Vec<Page> = files
             .iter()
-            .map(|f| read_page("V", f, Layout::Obsidian, 0.0).unwrap())
+            .map(|f| read_page("V", f, Layout::Obsidian, Time::from_ms(0.0)).unwrap())
             .collect();
         settle_titles(&mut pages);
         let titles: Vec<&str> = pages.iter().map(|p| p.title.as_str()).collect();
@@ -601,7 +606,7 @@ mod tests {
             ),
             file("journals/2024_01_15.md", "- Read about ((6500a1b2-0000-4000-8000-000000000001)) in [[biology/cells]]"),
         ];
-        let converted = convert("Graph", &files, Layout::Logseq, 0.0);
+        let converted = convert("Graph", &files, Layout::Logseq, Time::from_ms(0.0));
         assert_eq!(
             titles_and_bodies(&converted),
             vec![
@@ -663,7 +668,7 @@ mod tests {
             file("Projects/Sub/Deep.md", "deep"),
             file("Why%3F Because%2Fso.md", "odd name"),
         ];
-        let first = convert("V", &files, Layout::Obsidian, 0.0);
+        let first = convert("V", &files, Layout::Obsidian, Time::from_ms(0.0));
         let notes: Vec<Note> = first
             .notes
             .iter()
@@ -698,7 +703,7 @@ mod tests {
                 modified: e.modified,
             })
             .collect();
-        let second = convert("Export", &back, Layout::Obsidian, 0.0);
+        let second = convert("Export", &back, Layout::Obsidian, Time::from_ms(0.0));
         assert_eq!(titles_and_bodies(&second), titles_and_bodies(&first));
     }
 }

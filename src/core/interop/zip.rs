@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::core::date::{civil_date, days_from_civil};
+use crate::core::time::Time;
 
 /// Most entries an archive may list.
 pub const MAX_ENTRIES: usize = 100_000;
@@ -45,7 +46,7 @@ pub struct ZipEntry {
     /// The path as stored, `/`-separated.
     pub name: String,
     /// Modification time, milliseconds since the Unix epoch (local time taken as UTC).
-    pub modified: Option<f64>,
+    pub modified: Option<Time>,
     pub data: Result<Vec<u8>, String>,
 }
 
@@ -217,7 +218,7 @@ impl ZipWriter {
 
     /// Adds a file. `modified` is milliseconds since the Unix epoch. Archives hold at most
     /// 65,535 files; past that, files are left out (the caller checks the count first).
-    pub fn add(&mut self, name: &str, data: &[u8], modified: f64) {
+    pub fn add(&mut self, name: &str, data: &[u8], modified: Time) {
         let Some(count) = self.count.checked_add(1).filter(|&c| c < u16::MAX) else {
             return;
         };
@@ -270,9 +271,9 @@ impl ZipWriter {
 }
 
 /// DOS date and time (two-second steps, years 1980 to 2107), clamped to that range.
-fn millis_to_dos_time(millis: f64) -> (u16, u16) {
-    let seconds = if millis.is_finite() {
-        (millis / 1000.0) as i64
+fn millis_to_dos_time(time: Time) -> (u16, u16) {
+    let seconds = if time.is_finite() {
+        (time.ms() / 1000.0) as i64
     } else {
         0
     };
@@ -288,7 +289,7 @@ fn millis_to_dos_time(millis: f64) -> (u16, u16) {
     (date, time)
 }
 
-fn dos_time_to_millis(date: u16, time: u16) -> Option<f64> {
+fn dos_time_to_millis(date: u16, time: u16) -> Option<Time> {
     let year = 1980 + i64::from(date >> 9);
     let month = u32::from(date >> 5 & 0xf);
     let day = u32::from(date & 0x1f);
@@ -299,7 +300,7 @@ fn dos_time_to_millis(date: u16, time: u16) -> Option<f64> {
         + i64::from(time >> 11) * 3600
         + i64::from(time >> 5 & 0x3f) * 60
         + i64::from(time & 0x1f) * 2;
-    Some(seconds as f64 * 1000.0)
+    Some(Time::from_ms(seconds as f64 * 1000.0))
 }
 
 /// The CRC-32 (IEEE) that each zip entry carries, through one 1 KB table made at compile time:
@@ -350,7 +351,7 @@ mod tests {
     fn archive(files: &[(&str, &str)]) -> Vec<u8> {
         let mut zip = ZipWriter::new();
         for (name, text) in files {
-            zip.add(name, text.as_bytes(), 1_700_000_000_000.0);
+            zip.add(name, text.as_bytes(), Time::from_ms(1_700_000_000_000.0));
         }
         zip.finish()
     }
@@ -365,17 +366,23 @@ mod tests {
         assert_eq!(entries[1].name, "Vault/sub/Ça va.md");
         assert_eq!(entries[1].data, Ok("é".as_bytes().to_vec()));
         // DOS times count two-second steps.
-        assert_eq!(entries[0].modified, Some(1_700_000_000_000.0));
+        assert_eq!(
+            entries[0].modified,
+            Some(Time::from_ms(1_700_000_000_000.0))
+        );
     }
 
     #[test]
     fn dates_convert_both_ways() {
         for millis in [315_532_800_000.0, 951_782_400_000.0, 1_709_164_798_000.0] {
-            let (date, time) = millis_to_dos_time(millis);
-            assert_eq!(dos_time_to_millis(date, time), Some(millis));
+            let (date, time) = millis_to_dos_time(Time::from_ms(millis));
+            assert_eq!(dos_time_to_millis(date, time), Some(Time::from_ms(millis)));
         }
-        assert_eq!(millis_to_dos_time(0.0), ((1 << 5) | 1, 0));
-        assert_eq!(millis_to_dos_time(f64::NAN), ((1 << 5) | 1, 0));
+        assert_eq!(millis_to_dos_time(Time::from_ms(0.0)), ((1 << 5) | 1, 0));
+        assert_eq!(
+            millis_to_dos_time(Time::from_ms(f64::NAN)),
+            ((1 << 5) | 1, 0)
+        );
         assert_eq!(dos_time_to_millis(0, 0), None);
     }
 
@@ -437,7 +444,11 @@ mod tests {
     #[test]
     fn a_bomb_is_refused_by_its_declared_size() {
         let mut zip = ZipWriter::new();
-        zip.add("big.md", &vec![b'a'; MAX_ENTRY_BYTES + 1], 0.0);
+        zip.add(
+            "big.md",
+            &vec![b'a'; MAX_ENTRY_BYTES + 1],
+            Time::from_ms(0.0),
+        );
         let bytes = zip.finish();
         assert!(bytes.len() < 200_000);
         let entries = read(&bytes).unwrap();

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::core::note::link::{link_line, parse_links, rewrite_links, WikiLink};
 use crate::core::note::tag::{note_tags, tag_key};
 use crate::core::note::{clean_title, title_key, Note, NoteId, TitleError};
+use crate::core::time::Time;
 
 /// All notes, indexed by id, by title and by what links to them.
 #[derive(Debug, Clone, Default)]
@@ -202,7 +203,7 @@ impl Library {
         id: NoteId,
         title: &str,
         body: &str,
-        now: f64,
+        now: Time,
     ) -> Result<&Note, TitleError> {
         let title = clean_title(title)?;
         if let Some(taken) = self.by_title(&title).or_else(|| self.notes.get(&id)) {
@@ -263,7 +264,7 @@ impl Library {
 
     /// Replaces a note's text and stamps it `now`. False when the id is unknown or the text is
     /// the same, so the caller knows whether there is anything to save.
-    pub fn set_body(&mut self, id: &str, body: &str, now: f64) -> bool {
+    pub fn set_body(&mut self, id: &str, body: &str, now: Time) -> bool {
         let Some(note) = self.notes.get_mut(id) else {
             return false;
         };
@@ -284,7 +285,7 @@ impl Library {
         &mut self,
         id: &str,
         new_title: &str,
-        now: f64,
+        now: Time,
     ) -> Result<Vec<NoteId>, RenameError> {
         // Every link to the old title must be known to be rewritten.
         self.index_some_links(usize::MAX);
@@ -376,7 +377,7 @@ impl Library {
     }
 
     /// Gives `key` to note `id` unless an older note holds it.
-    fn claim_title(&mut self, key: String, id: &str, created: f64) {
+    fn claim_title(&mut self, key: String, id: &str, created: Time) {
         let keeps = match self
             .titles
             .get(&key)
@@ -468,8 +469,8 @@ mod tests {
             id: id.into(),
             title: title.into(),
             body: body.into(),
-            created,
-            updated: created,
+            created: Time::from_ms(created),
+            updated: Time::from_ms(created),
             origin: None,
         }
     }
@@ -498,22 +499,26 @@ mod tests {
     #[test]
     fn titles_are_unique_case_insensitively() {
         let mut lib = Library::new();
-        let created = lib.create("a".into(), "  Apple pie ", "", 1.0).cloned();
+        let created = lib
+            .create("a".into(), "  Apple pie ", "", Time::from_ms(1.0))
+            .cloned();
         assert_eq!(created.map(|n| n.title), Ok("Apple pie".to_string()));
         assert_eq!(
-            lib.create("b".into(), "APPLE PIE", "", 2.0).err(),
+            lib.create("b".into(), "APPLE PIE", "", Time::from_ms(2.0))
+                .err(),
             Some(TitleError::Taken("Apple pie".into()))
         );
         assert_eq!(
-            lib.create("a".into(), "Other", "", 2.0).err(),
+            lib.create("a".into(), "Other", "", Time::from_ms(2.0))
+                .err(),
             Some(TitleError::Taken("Apple pie".into()))
         );
         assert_eq!(
-            lib.create("c".into(), " ", "", 2.0).err(),
+            lib.create("c".into(), " ", "", Time::from_ms(2.0)).err(),
             Some(TitleError::Empty)
         );
         assert_eq!(
-            lib.create("c".into(), "a|b", "", 2.0).err(),
+            lib.create("c".into(), "a|b", "", Time::from_ms(2.0)).err(),
             Some(TitleError::ForbiddenChar('|'))
         );
         assert_eq!(lib.len(), 1);
@@ -531,13 +536,17 @@ mod tests {
         for (i, expected) in ["Untitled", "Untitled 2", "Untitled 3"].iter().enumerate() {
             let title = lib.untitled_title();
             assert_eq!(&title, expected);
-            assert!(lib.create(format!("n{i}").into(), &title, "", 0.0).is_ok());
+            assert!(lib
+                .create(format!("n{i}").into(), &title, "", Time::from_ms(0.0))
+                .is_ok());
         }
         lib.delete("n1");
         assert_eq!(lib.untitled_title(), "Untitled 2");
         let mut lib = Library::from_notes(vec![note("x", "untitled", "", 0.0)]);
         assert_eq!(lib.untitled_title(), "Untitled 2");
-        assert!(lib.create("y".into(), "UNTITLED 2", "", 0.0).is_ok());
+        assert!(lib
+            .create("y".into(), "UNTITLED 2", "", Time::from_ms(0.0))
+            .is_ok());
         assert_eq!(lib.untitled_title(), "Untitled 3");
     }
 
@@ -547,13 +556,13 @@ mod tests {
             note("t", "Target", "", 1.0),
             note("s", "Source", "", 1.0),
         ]);
-        assert!(!lib.set_body("nope", "x", 5.0));
-        assert!(!lib.set_body("s", "", 5.0));
-        assert_eq!(lib.get("s").map(|n| n.updated), Some(1.0));
-        assert!(lib.set_body("s", "see [[target]]", 5.0));
-        assert_eq!(lib.get("s").map(|n| n.updated), Some(5.0));
+        assert!(!lib.set_body("nope", "x", Time::from_ms(5.0)));
+        assert!(!lib.set_body("s", "", Time::from_ms(5.0)));
+        assert_eq!(lib.get("s").map(|n| n.updated), Some(Time::from_ms(1.0)));
+        assert!(lib.set_body("s", "see [[target]]", Time::from_ms(5.0)));
+        assert_eq!(lib.get("s").map(|n| n.updated), Some(Time::from_ms(5.0)));
         assert_eq!(sources(&lib.backlinks("t")), ["s"]);
-        assert!(lib.set_body("s", "see `[[Target]]`", 6.0));
+        assert!(lib.set_body("s", "see `[[Target]]`", Time::from_ms(6.0)));
         assert!(lib.backlinks("t").is_empty());
     }
 
@@ -575,7 +584,7 @@ mod tests {
         assert!(!lib.links_ready());
         assert!(!lib.index_some_links(2));
         // Edited and deleted meanwhile: the edit counts, the deleted note's links are gone.
-        lib.set_body("c", "[[Target]]", 2.0);
+        lib.set_body("c", "[[Target]]", Time::from_ms(2.0));
         lib.delete("a");
         assert!(lib.index_some_links(2));
         assert!(lib.links_ready());
@@ -586,7 +595,7 @@ mod tests {
 
         let mut lib = Library::from_notes_unlinked(notes());
         assert_eq!(
-            lib.rename("t", "Goal", 3.0),
+            lib.rename("t", "Goal", Time::from_ms(3.0)),
             Ok(vec!["t".into(), "a".into(), "b".into()])
         );
         assert_eq!(
@@ -604,7 +613,7 @@ mod tests {
             note("c", "C", "[[Old]]\n```\n[[Old]]\n```", 1.0),
         ]);
         assert_eq!(
-            lib.rename("old", "New", 9.0),
+            lib.rename("old", "New", Time::from_ms(9.0)),
             Ok(vec!["old".into(), "a".into(), "c".into()])
         );
         let body = |id: &str| lib.get(id).map(|n| n.body.clone()).unwrap_or_default();
@@ -613,9 +622,9 @@ mod tests {
         assert_eq!(body("b"), "[[Old title 2]] [[Older]] `[[Old]]`");
         assert_eq!(body("c"), "[[New]]\n```\n[[Old]]\n```");
         let updated = |id: &str| lib.get(id).map(|n| n.updated);
-        assert_eq!(updated("old"), Some(9.0));
-        assert_eq!(updated("a"), Some(9.0));
-        assert_eq!(updated("b"), Some(1.0));
+        assert_eq!(updated("old"), Some(Time::from_ms(9.0)));
+        assert_eq!(updated("a"), Some(Time::from_ms(9.0)));
+        assert_eq!(updated("b"), Some(Time::from_ms(1.0)));
         assert_eq!(lib.resolve("old"), None);
         assert_eq!(lib.resolve("new"), Some("old"));
         assert_eq!(sources(&lib.backlinks("old")), ["a", "c"]);
@@ -625,20 +634,23 @@ mod tests {
     fn rename_refusals_change_nothing() {
         let mut lib =
             Library::from_notes(vec![note("a", "A", "[[B]]", 1.0), note("b", "B", "", 1.0)]);
-        assert_eq!(lib.rename("zz", "Z", 2.0), Err(RenameError::UnknownNote));
         assert_eq!(
-            lib.rename("b", " a ", 2.0),
+            lib.rename("zz", "Z", Time::from_ms(2.0)),
+            Err(RenameError::UnknownNote)
+        );
+        assert_eq!(
+            lib.rename("b", " a ", Time::from_ms(2.0)),
             Err(RenameError::Title(TitleError::Taken("A".into())))
         );
         assert_eq!(
-            lib.rename("b", "x#y", 2.0),
+            lib.rename("b", "x#y", Time::from_ms(2.0)),
             Err(RenameError::Title(TitleError::ForbiddenChar('#')))
         );
-        assert_eq!(lib.rename("b", " B ", 2.0), Ok(vec![]));
+        assert_eq!(lib.rename("b", " B ", Time::from_ms(2.0)), Ok(vec![]));
         assert_eq!(lib.get("a").map(|n| n.body.as_str()), Some("[[B]]"));
         assert_eq!(
             lib.get("b").map(|n| (n.title.as_str(), n.updated)),
-            Some(("B", 1.0))
+            Some(("B", Time::from_ms(1.0)))
         );
         assert_eq!(
             RenameError::Title(TitleError::Taken("A".into())).to_string(),
@@ -653,7 +665,7 @@ mod tests {
             note("m", "M", "[[RUST|lang]] [[rust]]", 1.0),
         ]);
         assert_eq!(
-            lib.rename("n", "Rust", 2.0),
+            lib.rename("n", "Rust", Time::from_ms(2.0)),
             Ok(vec!["n".into(), "m".into()])
         );
         assert_eq!(
@@ -674,7 +686,9 @@ mod tests {
         assert_eq!(lib.delete("t"), None);
         assert_eq!(lib.resolve("Topic"), None);
         assert!(lib.backlinks("s").is_empty());
-        assert!(lib.create("t2".into(), "topic", "", 2.0).is_ok());
+        assert!(lib
+            .create("t2".into(), "topic", "", Time::from_ms(2.0))
+            .is_ok());
         assert_eq!(sources(&lib.backlinks("t2")), ["s"]);
     }
 
@@ -726,11 +740,14 @@ mod tests {
         assert_eq!(sources(&lib.backlinks("old")), ["l"]);
         assert!(lib.backlinks("young").is_empty());
         // The younger one renamed: links were never its own, so they stay.
-        assert_eq!(lib.rename("young", "Fresh", 6.0), Ok(vec!["young".into()]));
+        assert_eq!(
+            lib.rename("young", "Fresh", Time::from_ms(6.0)),
+            Ok(vec!["young".into()])
+        );
         assert_eq!(lib.get("l").map(|n| n.body.as_str()), Some("[[notes]]"));
         assert_eq!(lib.resolve("fresh"), Some("young"));
         // Renaming back onto the older one's title is refused.
-        assert!(lib.rename("young", "notes", 7.0).is_err());
+        assert!(lib.rename("young", "notes", Time::from_ms(7.0)).is_err());
     }
 
     #[test]
@@ -741,12 +758,14 @@ mod tests {
             note("l", "Linker", "[[Notes]]", 1.0),
         ]);
         assert_eq!(
-            lib.rename("old", "Archive", 6.0),
+            lib.rename("old", "Archive", Time::from_ms(6.0)),
             Ok(vec!["old".into(), "l".into()])
         );
         assert_eq!(lib.get("l").map(|n| n.body.as_str()), Some("[[Archive]]"));
         assert_eq!(lib.resolve("Notes"), Some("young"));
-        assert!(lib.create("x".into(), "NOTES", "", 7.0).is_err());
+        assert!(lib
+            .create("x".into(), "NOTES", "", Time::from_ms(7.0))
+            .is_err());
         let mut lib =
             Library::from_notes(vec![note("old", "A", "", 1.0), note("young", "a", "", 2.0)]);
         lib.delete("old");
@@ -758,13 +777,13 @@ mod tests {
         let mut lib =
             Library::from_notes(vec![note("a", "A", "[[B]]", 1.0), note("b", "B", "", 1.0)]);
         let mut from_other_tab = note("a", "A2", "[[C]]", 1.0);
-        from_other_tab.updated = 3.0;
+        from_other_tab.updated = Time::from_ms(3.0);
         lib.put(from_other_tab);
         assert_eq!(lib.len(), 2);
         assert_eq!(lib.resolve("A"), None);
         assert_eq!(lib.resolve("a2"), Some("a"));
         assert!(lib.backlinks("b").is_empty());
-        assert!(lib.create("c".into(), "C", "", 4.0).is_ok());
+        assert!(lib.create("c".into(), "C", "", Time::from_ms(4.0)).is_ok());
         assert_eq!(sources(&lib.backlinks("c")), ["a"]);
     }
 
@@ -780,7 +799,7 @@ mod tests {
             titles(&lib.notes_by_recent()),
             ["gamma", "Delta", "Alpha", "beta"]
         );
-        assert!(lib.set_body("1", "new", 4.0));
+        assert!(lib.set_body("1", "new", Time::from_ms(4.0)));
         assert_eq!(
             titles(&lib.notes_by_recent()),
             ["beta", "gamma", "Delta", "Alpha"]
@@ -848,13 +867,13 @@ mod tests {
                 let now = step as f64;
                 match op {
                     Op::Create(i, t, body) => {
-                        let _ = lib.create(format!("n{i}").into(), &format!("T{t}"), &body, now);
+                        let _ = lib.create(format!("n{i}").into(), &format!("T{t}"), &body, Time::from_ms(now));
                     }
                     Op::SetBody(i, body) => {
-                        lib.set_body(&format!("n{i}"), &body, now);
+                        lib.set_body(&format!("n{i}"), &body, Time::from_ms(now));
                     }
                     Op::Rename(i, t) => {
-                        let _ = lib.rename(&format!("n{i}"), &format!("t{t}"), now);
+                        let _ = lib.rename(&format!("n{i}"), &format!("t{t}"), Time::from_ms(now));
                     }
                     Op::Delete(i) => {
                         lib.delete(&format!("n{i}"));

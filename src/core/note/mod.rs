@@ -8,6 +8,7 @@ pub mod tag;
 use serde::{Deserialize, Serialize};
 
 pub use crate::core::id::NoteId;
+use crate::core::time::Time;
 
 /// Longest title we accept, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -18,9 +19,9 @@ pub struct Note {
     pub title: String,
     pub body: String,
     /// Milliseconds since the Unix epoch.
-    pub created: f64,
+    pub created: Time,
     /// Milliseconds since the Unix epoch; the last change to title or body.
-    pub updated: f64,
+    pub updated: Time,
     /// Where the note came from, for notes imported from a shared bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,

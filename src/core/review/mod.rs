@@ -7,12 +7,14 @@ pub mod stats;
 use serde::{Deserialize, Serialize};
 
 use crate::core::card::deck::{Card, CardId, Deck};
-use crate::core::review::schedule::{CardState, Millis, Rating, ReviewLog, Scheduler, Settings};
+use crate::core::review::schedule::{CardState, Rating, ReviewLog, Scheduler, Settings};
+
 use crate::core::review::stats::Calendar;
+use crate::core::time::{Span, Time};
 
 /// How far ahead a learning card may be shown when nothing else is left, as Anki does, so a
 /// one-minute step does not leave the learner staring at an empty screen.
-pub const LEARN_AHEAD_MS: Millis = 20.0 * 60_000.0;
+pub const LEARN_AHEAD: Span = Span::from_ms(20.0 * 60_000.0);
 
 /// The learner's review settings, stored with their data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,8 +87,8 @@ impl SettingsForm {
 
 /// A wait as a learner reads it on an answer button: "1 min", "10 min", "5 h", "3 d", "2.5 mo",
 /// "1.2 y".
-pub fn format_interval(ms: Millis) -> String {
-    let minutes = (ms / 60_000.0).max(0.0);
+pub fn format_interval(wait: Span) -> String {
+    let minutes = (wait.ms() / 60_000.0).max(0.0);
     if minutes < 1.0 {
         return "now".to_string();
     }
@@ -120,7 +122,7 @@ pub enum Recall {
 }
 
 impl Recall {
-    pub fn of(card: Option<&Card>, scheduler: &Scheduler, now: Millis) -> Recall {
+    pub fn of(card: Option<&Card>, scheduler: &Scheduler, now: Time) -> Recall {
         match card {
             Some(card) if card.in_deck && !card.retired => {
                 match scheduler.retrievability(&card.schedule, now) {
@@ -158,7 +160,7 @@ pub fn average_recall(recalls: &[Recall]) -> Option<u8> {
 
 /// Where a card stands, in a few words: "new", "learning, due in 5 min", "due now",
 /// "due in 3 d, recall 92%", "suspended", "retired (its text left the note)".
-pub fn card_status(card: &Card, scheduler: &Scheduler, now: Millis) -> String {
+pub fn card_status(card: &Card, scheduler: &Scheduler, now: Time) -> String {
     if card.retired {
         return "retired (its text left the note)".to_string();
     }
@@ -255,7 +257,7 @@ pub struct Queue {
     pub due: Vec<CardId>,
     /// Never-answered cards that today's new-card limit still allows, in the order they were made.
     pub new: Vec<CardId>,
-    /// Learning cards due within [`LEARN_AHEAD_MS`], shown only when the rest is done.
+    /// Learning cards due within [`LEARN_AHEAD`], shown only when the rest is done.
     pub ahead: Vec<CardId>,
 }
 
@@ -271,7 +273,7 @@ impl Queue {
 
 /// Builds the queue at `now`: due cards, then new ones up to `new_per_day` minus the new cards
 /// already started today.
-pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> Queue {
+pub fn queue(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> Queue {
     let new_allowed = new_allowed(deck, now, new_per_day, calendar);
     let mut due: Vec<&Card> = Vec::new();
     let mut new: Vec<&Card> = Vec::new();
@@ -309,7 +311,7 @@ pub fn queue(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> 
 
 /// How many cards [`queue`] would hold as due and new, counted without ordering or copying
 /// them: the sidebar shows this number after every change of the deck.
-pub fn waiting(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> usize {
+pub fn waiting(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> usize {
     let (mut due, mut new) = (0, 0);
     for card in deck.cards() {
         match standing(card, now) {
@@ -330,14 +332,14 @@ enum Standing {
 }
 
 /// Where `card` stands now; `None` when it is out of review or not due soon.
-fn standing(card: &Card, now: Millis) -> Option<Standing> {
+fn standing(card: &Card, now: Time) -> Option<Standing> {
     if !card.in_review() {
         None
     } else if card.schedule.is_new() {
         Some(Standing::New)
     } else if card.schedule.due <= now {
         Some(Standing::Due)
-    } else if card.schedule.step.is_some() && card.schedule.due <= now + LEARN_AHEAD_MS {
+    } else if card.schedule.step.is_some() && card.schedule.due <= now + LEARN_AHEAD {
         Some(Standing::Ahead)
     } else {
         None
@@ -345,7 +347,7 @@ fn standing(card: &Card, now: Millis) -> Option<Standing> {
 }
 
 /// How many new cards may still start today: the daily limit less those started today.
-fn new_allowed(deck: &Deck, now: Millis, new_per_day: u32, calendar: Calendar) -> usize {
+fn new_allowed(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> usize {
     let today = calendar.day(now);
     let started_today = deck
         .cards()
@@ -367,7 +369,7 @@ pub struct Answer {
 pub fn answer(
     card: &Card,
     rating: Rating,
-    now: Millis,
+    now: Time,
     scheduler: &Scheduler,
     random: impl FnMut() -> f64,
 ) -> Answer {
@@ -376,7 +378,7 @@ pub fn answer(
     after.schedule = schedule;
     after.introduced.get_or_insert(now);
     let record = ReviewRecord {
-        id: format!("{}@{}", card.id, now as i64),
+        id: format!("{}@{}", card.id, now.ms() as i64),
         card_id: card.id.clone(),
         log,
     };
@@ -462,7 +464,9 @@ fn double(digits: &mut [u8]) -> bool {
 mod tests {
     use super::*;
     use crate::core::card::deck::tests::card;
-    use crate::core::review::schedule::{CardState, DAY_MS};
+    use crate::core::review::schedule::CardState;
+
+    use crate::core::time::Span;
     use proptest::prelude::*;
 
     /// What the standard parse gives for `text`, kept when it lies in [0.5, 1).
@@ -548,7 +552,7 @@ mod tests {
     }
 
     const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
-    const T0: Millis = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+    const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
 
     fn scheduler() -> Scheduler {
         Scheduler::new(Settings {
@@ -562,10 +566,10 @@ mod tests {
     fn due_cards_come_before_new_ones_and_new_ones_are_limited() {
         let mut deck = Deck::default();
         for i in 0..5 {
-            deck.put(card(&format!("new{i}"), T0 + f64::from(i)));
+            deck.put(card(&format!("new{i}"), T0 + Span::from_ms(f64::from(i))));
         }
         let mut reviewed = card("old", T0);
-        reviewed.schedule.due = T0 + DAY_MS;
+        reviewed.schedule.due = T0 + Span::DAY;
         reviewed.schedule.last_review = Some(T0);
         reviewed.schedule.state = CardState::Review;
         reviewed.schedule.step = None;
@@ -573,7 +577,7 @@ mod tests {
         reviewed.schedule.difficulty = Some(5.0);
         deck.put(reviewed);
 
-        let q = queue(&deck, T0 + 2.0 * DAY_MS, 3, UTC);
+        let q = queue(&deck, T0 + Span::days(2.0), 3, UTC);
         assert_eq!(q.due, vec![CardId::from("old")]);
         assert_eq!(q.new, vec!["new0", "new1", "new2"]);
         assert_eq!(q.next().map(CardId::as_str), Some("old"));
@@ -585,14 +589,14 @@ mod tests {
         for i in 0..4 {
             deck.put(card(&format!("n{i}"), T0));
         }
-        let now = T0 + 3_600_000.0;
+        let now = T0 + Span::from_ms(3_600_000.0);
         let first = deck.get("n0").unwrap().clone();
         let a = answer(&first, Rating::Good, now, &scheduler(), || 0.5);
         deck.put(a.after);
         let q = queue(&deck, now, 2, UTC);
         assert_eq!(q.new, vec!["n1"]);
         // Tomorrow the limit is fresh again.
-        let q = queue(&deck, now + DAY_MS, 2, UTC);
+        let q = queue(&deck, now + Span::DAY, 2, UTC);
         assert_eq!(q.new, vec!["n1", "n2"]);
     }
 
@@ -600,7 +604,7 @@ mod tests {
     fn waiting_counts_what_the_queue_holds() {
         let mut deck = Deck::default();
         for i in 0..6 {
-            deck.put(card(&format!("n{i}"), T0 + f64::from(i)));
+            deck.put(card(&format!("n{i}"), T0 + Span::from_ms(f64::from(i))));
         }
         let mut suspended = card("s", T0);
         suspended.suspended = true;
@@ -619,17 +623,17 @@ mod tests {
         }
         for now in [
             T0,
-            T0 + 1_000.0,
-            T0 + 61_000.0,
-            T0 + DAY_MS,
-            T0 + 30.0 * DAY_MS,
+            T0 + Span::from_ms(1_000.0),
+            T0 + Span::from_ms(61_000.0),
+            T0 + Span::DAY,
+            T0 + Span::days(30.0),
         ] {
             for limit in [0, 1, 2, 20] {
                 let q = queue(&deck, now, limit, UTC);
                 assert_eq!(
                     waiting(&deck, now, limit, UTC),
                     q.due.len() + q.new.len(),
-                    "at {now} with {limit} new a day"
+                    "at {now:?} with {limit} new a day"
                 );
             }
         }
@@ -661,31 +665,33 @@ mod tests {
         assert_eq!(a.record.log.rating, Rating::Again);
         assert_eq!(a.after.introduced, Some(T0));
         deck.put(a.after);
-        let q = queue(&deck, T0 + 1_000.0, 20, UTC);
+        let q = queue(&deck, T0 + Span::from_ms(1_000.0), 20, UTC);
         assert!(q.due.is_empty() && q.new.is_empty());
         assert_eq!(
             q.ahead,
             vec!["a"],
             "one-minute step shown early when nothing else is left"
         );
-        let q = queue(&deck, T0 + 61_000.0, 20, UTC);
+        let q = queue(&deck, T0 + Span::from_ms(61_000.0), 20, UTC);
         assert_eq!(q.due, vec!["a"]);
     }
 
     #[test]
     fn intervals_read_as_a_learner_expects() {
         let min = 60_000.0;
-        assert_eq!(format_interval(0.0), "now");
-        assert_eq!(format_interval(min), "1 min");
-        assert_eq!(format_interval(10.0 * min), "10 min");
-        assert_eq!(format_interval(90.0 * min), "2 h");
-        assert_eq!(format_interval(DAY_MS), "1 d");
-        assert_eq!(format_interval(29.0 * DAY_MS), "29 d");
-        assert_eq!(format_interval(61.0 * DAY_MS), "2 mo");
-        assert_eq!(format_interval(76.0 * DAY_MS), "2.5 mo");
-        assert_eq!(format_interval(365.25 * DAY_MS), "1 y");
+        assert_eq!(format_interval(Span::from_ms(0.0)), "now");
+        assert_eq!(format_interval(Span::from_ms(min)), "1 min");
+        assert_eq!(format_interval(Span::from_ms(10.0 * min)), "10 min");
+        assert_eq!(format_interval(Span::from_ms(90.0 * min)), "2 h");
+        assert_eq!(format_interval(Span::DAY), "1 d");
+        assert_eq!(format_interval(Span::days(29.0)), "29 d");
+        assert_eq!(format_interval(Span::days(61.0)), "2 mo");
+        assert_eq!(format_interval(Span::days(76.0)), "2.5 mo");
+        assert_eq!(format_interval(Span::days(365.25)), "1 y");
         assert_eq!(
-            format_interval(3.0 * 365.25 * DAY_MS + 40.0 * DAY_MS),
+            format_interval(Span::from_ms(
+                3.0 * 365.25 * Span::DAY.ms() + 40.0 * Span::DAY.ms()
+            )),
             "3.1 y"
         );
     }
@@ -699,9 +705,9 @@ mod tests {
         assert_eq!(card_status(&c, &s, T0), "new");
         c = answer(&c, Rating::Good, T0, &s, || 0.5).after;
         assert_eq!(card_status(&c, &s, T0), "learning, due in 10 min");
-        c = answer(&c, Rating::Good, T0 + 600_000.0, &s, || 0.5).after;
+        c = answer(&c, Rating::Good, T0 + Span::from_ms(600_000.0), &s, || 0.5).after;
         assert_eq!(c.schedule.state, CardState::Review);
-        let later = c.schedule.due + DAY_MS;
+        let later = c.schedule.due + Span::DAY;
         let Recall::Percent(p) = Recall::of(Some(&c), &s, later) else {
             panic!("studied card has a recall");
         };
@@ -783,7 +789,7 @@ mod tests {
         let s = scheduler();
         let c = card("a", T0);
         let first = answer(&c, Rating::Good, T0, &s, || 0.5).after;
-        let second = answer(&first, Rating::Good, T0 + DAY_MS, &s, || 0.5);
+        let second = answer(&first, Rating::Good, T0 + Span::DAY, &s, || 0.5);
         assert_eq!(second.after.introduced, Some(T0));
         assert_eq!(second.before, first);
         assert_ne!(

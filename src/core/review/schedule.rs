@@ -5,11 +5,10 @@ use fsrs::{ItemState, MemoryState, NextStates, DEFAULT_PARAMETERS, FSRS};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Milliseconds since the Unix epoch (UTC), as `Date.now()` gives them and as note times are kept;
-/// passed in, so the app can inject its clock. A "day" is a whole 24 hours, as in the reference.
-pub type Millis = f64;
+use crate::core::time::{Span, Time};
 
-pub const DAY_MS: Millis = 86_400_000.0;
+// Times are passed in, so the app can inject its clock. A "day" is a whole 24 hours, as in the
+// reference.
 
 /// The answer given to a card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,14 +66,14 @@ pub struct Schedule {
     /// FSRS difficulty, 1 to 10; `None` until the first review.
     #[serde(default)]
     pub difficulty: Option<f64>,
-    pub due: Millis,
+    pub due: Time,
     #[serde(default)]
-    pub last_review: Option<Millis>,
+    pub last_review: Option<Time>,
 }
 
 impl Schedule {
     /// A card never reviewed, due at `due`.
-    pub fn new(due: Millis) -> Schedule {
+    pub fn new(due: Time) -> Schedule {
         Schedule {
             state: CardState::Learning,
             step: Some(0),
@@ -103,7 +102,7 @@ impl Schedule {
 impl Default for Schedule {
     /// A new card, due from the start.
     fn default() -> Schedule {
-        Schedule::new(0.0)
+        Schedule::new(Time::EPOCH)
     }
 }
 
@@ -111,13 +110,13 @@ impl Default for Schedule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewLog {
     pub rating: Rating,
-    pub time: Millis,
+    pub time: Time,
     pub state_before: CardState,
     pub state_after: CardState,
     /// Whole days since the previous review; `None` for the first one.
     pub elapsed_days: Option<u32>,
     /// Time from this answer until the card is due again.
-    pub interval_ms: Millis,
+    pub interval_ms: Span,
 }
 
 /// Scheduler settings, stored with the user's settings. Missing fields take their defaults.
@@ -234,7 +233,7 @@ impl Default for Scheduler {
 /// What an answer does to the steps.
 enum Move {
     /// Stay in (or enter) learning or relearning at this step, for this long.
-    Step(CardState, u32, Millis),
+    Step(CardState, u32, Span),
     /// Be in review, with an interval in whole days.
     Review,
 }
@@ -283,10 +282,10 @@ impl Scheduler {
         &self,
         card: &Schedule,
         rating: Rating,
-        now: Millis,
+        now: Time,
         mut random: impl FnMut() -> f64,
     ) -> (Schedule, ReviewLog) {
-        let elapsed_days = card.last_review.map(|last| whole_days(now - last));
+        let elapsed_days = card.last_review.map(|last| (now - last).whole_days());
         let item = self.next_memory(card, elapsed_days, rating);
         let steps_taken = match card.state {
             CardState::Learning => through_steps(
@@ -315,7 +314,7 @@ impl Scheduler {
                 if self.settings.enable_fuzzing {
                     days = self.fuzzed_days(days, random());
                 }
-                (CardState::Review, None, f64::from(days) * DAY_MS)
+                (CardState::Review, None, Span::days(f64::from(days)))
             }
         };
         let next = Schedule {
@@ -344,7 +343,7 @@ impl Scheduler {
     pub fn preview(
         &self,
         card: &Schedule,
-        now: Millis,
+        now: Time,
         mut random: impl FnMut() -> f64,
     ) -> [(Rating, Schedule); 4] {
         Rating::ALL.map(|rating| (rating, self.review(card, rating, now, &mut random).0))
@@ -352,10 +351,10 @@ impl Scheduler {
 
     /// Probability of recall at `now`, or `None` for a card never reviewed. Counts whole days
     /// since the last review, as the reference does.
-    pub fn retrievability(&self, card: &Schedule, now: Millis) -> Option<f64> {
+    pub fn retrievability(&self, card: &Schedule, now: Time) -> Option<f64> {
         let last = card.last_review?;
         let memory = card.memory()?;
-        let days = whole_days(now - last) as f32;
+        let days = (now - last).whole_days() as f32;
         Some(f64::from(fsrs::current_retrievability(
             memory, days, self.decay,
         )))
@@ -459,13 +458,8 @@ fn through_steps(state: CardState, steps: &[u32], step: u32, rating: Rating) -> 
     }
 }
 
-fn seconds(secs: u32) -> Millis {
-    f64::from(secs) * 1000.0
-}
-
-/// Whole 24-hour periods in `ms`; a clock that went backwards counts as none.
-fn whole_days(ms: Millis) -> u32 {
-    (ms / DAY_MS).floor().clamp(0.0, f64::from(u32::MAX)) as u32
+fn seconds(secs: u32) -> Span {
+    Span::seconds(secs)
 }
 
 #[cfg(test)]
@@ -496,14 +490,14 @@ mod tests {
     /// One answer and what the reference made of it.
     #[derive(Deserialize)]
     struct Expected {
-        time: Millis,
+        time: Time,
         rating: u8,
         retrievability_before: Option<f64>,
         state: CardState,
         step: Option<u32>,
         stability: f64,
         difficulty: f64,
-        due: Millis,
+        due: Time,
         /// For review results, the reference's interval in days before rounding.
         interval_unrounded: Option<f64>,
         /// Settings in force from this answer on, when they change mid-sequence.
@@ -625,14 +619,14 @@ mod tests {
                     ));
                 }
                 if next.due != want.due {
-                    let off_by_a_day = (next.due - want.due).abs() == DAY_MS;
+                    let off_by_a_day = (next.due - want.due).ms().abs() == Span::DAY.ms();
                     if off_by_a_day && rounding_tie(want.interval_unrounded) {
                         ties.push(format!(
                             "{at}: {:.4} days",
                             want.interval_unrounded.unwrap_or_default()
                         ));
                     } else {
-                        failures.push(format!("{at}: due {} != {}", next.due, want.due));
+                        failures.push(format!("{at}: due {:?} != {:?}", next.due, want.due));
                     }
                 }
                 // The crate works in f32: 1e-3 days, or a relative 5e-5 once stability runs
@@ -756,8 +750,8 @@ mod tests {
                     (next.state, next.step, next.stability),
                     (base.state, base.step, base.stability)
                 );
-                let base_days = ((base.due - want.time) / DAY_MS) as u32;
-                let days = log.interval_ms / DAY_MS;
+                let base_days = (base.due - want.time).in_days() as u32;
+                let days = log.interval_ms.in_days();
                 if next.state != CardState::Review || base_days < 3 {
                     assert_eq!(
                         next.due, base.due,
@@ -791,9 +785,9 @@ mod tests {
     #[test]
     fn preview_shows_what_each_answer_gives() {
         let scheduler = Scheduler::default();
-        let card = Schedule::new(0.0);
-        let (card, _) = scheduler.review(&card, Rating::Easy, 1e12, || 0.4);
-        let now = card.due + 3.0 * DAY_MS;
+        let card = Schedule::new(Time::from_ms(0.0));
+        let (card, _) = scheduler.review(&card, Rating::Easy, Time::from_ms(1e12), || 0.4);
+        let now = card.due + Span::days(3.0);
         for (rating, shown) in scheduler.preview(&card, now, || 0.4) {
             assert_eq!(shown, scheduler.review(&card, rating, now, || 0.4).0);
         }
@@ -808,20 +802,20 @@ mod tests {
             ..Settings::default()
         })
         .expect("settings");
-        let t = 1_767_225_600_000.0;
+        let t = Time::from_ms(1_767_225_600_000.0);
         let card = Schedule::new(t);
         assert!(card.is_new());
         assert_eq!(scheduler.retrievability(&card, t), None);
         let (card, log) = scheduler.review(&card, Rating::Good, t, no_fuzz);
         assert_eq!(
             (card.state, card.step, log.interval_ms),
-            (CardState::Learning, Some(1), 600_000.0)
+            (CardState::Learning, Some(1), Span::from_ms(600_000.0))
         );
         assert_eq!(log.elapsed_days, None);
         let (hard, _) = scheduler.review(&Schedule::new(t), Rating::Hard, t, no_fuzz);
         assert_eq!(
             hard.due - t,
-            330_000.0,
+            Span::from_ms(330_000.0),
             "Hard on the first step waits between the first two"
         );
         let (card, log) = scheduler.review(&card, Rating::Good, card.due, no_fuzz);
@@ -830,7 +824,7 @@ mod tests {
             (CardState::Review, None, CardState::Learning)
         );
         assert_eq!(log.elapsed_days, Some(0));
-        let later = card.due + 10.0 * DAY_MS;
+        let later = card.due + Span::days(10.0);
         let r = scheduler.retrievability(&card, later).expect("reviewed");
         assert!(r > 0.0 && r < scheduler.retrievability(&card, card.due).expect("reviewed"));
         let (card, _) = scheduler.review(&card, Rating::Again, later, no_fuzz);
@@ -870,7 +864,12 @@ mod tests {
     #[test]
     fn stored_values_round_trip_and_fill_in_defaults() {
         let scheduler = Scheduler::default();
-        let (card, log) = scheduler.review(&Schedule::new(5.0), Rating::Good, 1e12, || 0.5);
+        let (card, log) = scheduler.review(
+            &Schedule::new(Time::from_ms(5.0)),
+            Rating::Good,
+            Time::from_ms(1e12),
+            || 0.5,
+        );
         let json = serde_json::to_string(&card).expect("serialize");
         assert_eq!(
             serde_json::from_str::<Schedule>(&json).expect("parse"),
@@ -918,7 +917,7 @@ mod tests {
             Schedule {
                 stability: Some(f64::NAN),
                 difficulty: Some(5.0),
-                last_review: Some(t),
+                last_review: Some(Time::from_ms(t)),
                 ..Schedule::default()
             },
             Schedule {
@@ -931,16 +930,16 @@ mod tests {
                 step: Some(99),
                 stability: Some(3.0),
                 difficulty: Some(4.0),
-                due: t,
-                last_review: Some(t),
+                due: Time::from_ms(t),
+                last_review: Some(Time::from_ms(t)),
             },
             Schedule {
                 state: CardState::Relearning,
                 step: None,
                 stability: Some(-1.0),
                 difficulty: Some(40.0),
-                due: t,
-                last_review: Some(t),
+                due: Time::from_ms(t),
+                last_review: Some(Time::from_ms(t)),
             },
             // Answered "before" the last review: the clock went backwards.
             Schedule {
@@ -948,28 +947,34 @@ mod tests {
                 step: None,
                 stability: Some(1e9),
                 difficulty: Some(f64::INFINITY),
-                due: t,
-                last_review: Some(t + 5.0 * DAY_MS),
+                due: Time::from_ms(t),
+                last_review: Some(Time::from_ms(t + 5.0 * Span::DAY.ms())),
             },
             Schedule {
                 state: CardState::Review,
                 step: None,
                 stability: Some(10.0),
                 difficulty: Some(5.0),
-                due: f64::NAN,
-                last_review: Some(f64::NAN),
+                due: Time::from_ms(f64::NAN),
+                last_review: Some(Time::from_ms(f64::NAN)),
             },
         ];
         for card in &odd {
             for rating in Rating::ALL {
-                let (next, _) = scheduler.review(card, rating, t, draws(3));
-                assert!(next.due >= t, "{card:?} {rating:?} -> {next:?}");
+                let (next, _) = scheduler.review(card, rating, Time::from_ms(t), draws(3));
+                assert!(
+                    next.due >= Time::from_ms(t),
+                    "{card:?} {rating:?} -> {next:?}"
+                );
                 assert!(next.stability.is_some_and(f64::is_finite));
                 assert!(next.difficulty.is_some_and(|d| (1.0..=10.0).contains(&d)));
             }
-            let _ = scheduler.retrievability(card, t);
+            let _ = scheduler.retrievability(card, Time::from_ms(t));
         }
-        let (next, _) = scheduler.review(&Schedule::default(), Rating::Good, t, || f64::NAN);
+        let (next, _) =
+            scheduler.review(&Schedule::default(), Rating::Good, Time::from_ms(t), || {
+                f64::NAN
+            });
         assert!(next.due.is_finite());
     }
 
@@ -984,11 +989,16 @@ mod tests {
             step: None,
             stability: Some(30_000.0),
             difficulty: Some(1.0),
-            due: t,
-            last_review: Some(t),
+            due: Time::from_ms(t),
+            last_review: Some(Time::from_ms(t)),
         };
-        let (next, log) = scheduler.review(&card, Rating::Easy, t + 20_000.0 * DAY_MS, || 0.9);
+        let (next, log) = scheduler.review(
+            &card,
+            Rating::Easy,
+            Time::from_ms(t + 20_000.0 * Span::DAY.ms()),
+            || 0.9,
+        );
         assert_eq!(next.stability, Some(36_500.0));
-        assert!(log.interval_ms <= 36_500.0 * DAY_MS);
+        assert!(log.interval_ms <= Span::days(36_500.0));
     }
 }

@@ -1,7 +1,8 @@
 //! Statistics over the review log and the deck: due forecast, reviews per day, true retention and
 //! card counts by state. Days are the learner's local calendar days.
 
-use crate::core::review::schedule::{CardState, Millis, Rating, ReviewLog, DAY_MS};
+use crate::core::review::schedule::{CardState, Rating, ReviewLog};
+use crate::core::time::{Span, Time};
 
 /// Turns instants into local day numbers, given the offset of local time from UTC.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -12,21 +13,23 @@ pub struct Calendar {
 
 impl Calendar {
     /// Days since the epoch, counted in local time.
-    pub fn day(&self, time: Millis) -> i64 {
-        ((time + self.utc_offset_ms) / DAY_MS).floor() as i64
+    pub fn day(&self, time: Time) -> i64 {
+        (time + Span::from_ms(self.utc_offset_ms) - Time::EPOCH)
+            .in_days()
+            .floor() as i64
     }
 
     /// The instant the local day `day` starts.
-    pub fn day_start(&self, day: i64) -> Millis {
-        day as f64 * DAY_MS - self.utc_offset_ms
+    pub fn day_start(&self, day: i64) -> Time {
+        Time::EPOCH + Span::days(day as f64) - Span::from_ms(self.utc_offset_ms)
     }
 }
 
 /// How many cards fall due on each of the next `days` days; today's count includes every card
 /// already overdue.
 pub fn due_forecast(
-    dues: impl IntoIterator<Item = Millis>,
-    now: Millis,
+    dues: impl IntoIterator<Item = Time>,
+    now: Time,
     days: usize,
     calendar: Calendar,
 ) -> Vec<u32> {
@@ -44,7 +47,7 @@ pub fn due_forecast(
 /// Answers given on each of the last `days` days, oldest first, today last.
 pub fn reviews_per_day<'a>(
     logs: impl IntoIterator<Item = &'a ReviewLog>,
-    now: Millis,
+    now: Time,
     days: usize,
     calendar: Calendar,
 ) -> Vec<u32> {
@@ -83,8 +86,8 @@ impl Retention {
 /// True retention over the answers given from `since` (inclusive) up to `now`.
 pub fn true_retention<'a>(
     logs: impl IntoIterator<Item = &'a ReviewLog>,
-    since: Millis,
-    now: Millis,
+    since: Time,
+    now: Time,
 ) -> Retention {
     let mut retention = Retention::default();
     for log in logs {
@@ -148,16 +151,16 @@ mod tests {
     use super::*;
 
     const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
-    const T0: Millis = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
+    const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
 
-    fn log(time: Millis, rating: Rating, before: CardState) -> ReviewLog {
+    fn log(time: Time, rating: Rating, before: CardState) -> ReviewLog {
         ReviewLog {
             rating,
             time,
             state_before: before,
             state_after: CardState::Review,
             elapsed_days: None,
-            interval_ms: DAY_MS,
+            interval_ms: Span::DAY,
         }
     }
 
@@ -167,7 +170,7 @@ mod tests {
             utc_offset_ms: 2.0 * 3_600_000.0,
         };
         // 23:00 UTC on Jan 1 is already Jan 2 at UTC+2.
-        let late = T0 + 23.0 * 3_600_000.0;
+        let late = T0 + Span::HOUR * 23.0;
         assert_eq!(UTC.day(late), UTC.day(T0));
         assert_eq!(plus_two.day(late), UTC.day(T0) + 1);
         assert_eq!(
@@ -178,14 +181,14 @@ mod tests {
 
     #[test]
     fn forecast_puts_overdue_cards_today_and_drops_far_ones() {
-        let now = T0 + 10.0 * 3_600_000.0;
+        let now = T0 + Span::HOUR * 10.0;
         let dues = [
-            T0 - 5.0 * DAY_MS,
+            T0 - Span::days(5.0),
             now,
-            T0 + 0.9 * DAY_MS,
-            T0 + DAY_MS,
-            T0 + 2.5 * DAY_MS,
-            T0 + 40.0 * DAY_MS,
+            T0 + Span::days(0.9),
+            T0 + Span::DAY,
+            T0 + Span::days(2.5),
+            T0 + Span::days(40.0),
         ];
         assert_eq!(due_forecast(dues, now, 3, UTC), vec![3, 1, 1]);
         assert_eq!(due_forecast(dues, now, 30, UTC).iter().sum::<u32>(), 5);
@@ -193,13 +196,17 @@ mod tests {
 
     #[test]
     fn reviews_per_day_ends_today() {
-        let now = T0 + 3.0 * DAY_MS + 60_000.0;
+        let now = T0 + Span::days(3.0) + Span::from_ms(60_000.0);
         let logs = [
-            log(T0 + 3.0 * DAY_MS, Rating::Good, CardState::Review),
-            log(T0 + 3.0 * DAY_MS + 1.0, Rating::Good, CardState::Review),
-            log(T0 + 2.0 * DAY_MS, Rating::Again, CardState::Learning),
-            log(T0 - 30.0 * DAY_MS, Rating::Good, CardState::Review),
-            log(now + DAY_MS, Rating::Good, CardState::Review),
+            log(T0 + Span::days(3.0), Rating::Good, CardState::Review),
+            log(
+                T0 + Span::days(3.0) + Span::from_ms(1.0),
+                Rating::Good,
+                CardState::Review,
+            ),
+            log(T0 + Span::days(2.0), Rating::Again, CardState::Learning),
+            log(T0 - Span::days(30.0), Rating::Good, CardState::Review),
+            log(now + Span::DAY, Rating::Good, CardState::Review),
         ];
         assert_eq!(reviews_per_day(&logs, now, 3, UTC), vec![0, 1, 2]);
         assert_eq!(reviews_per_day(&logs, now, 0, UTC), Vec::<u32>::new());
@@ -209,13 +216,13 @@ mod tests {
     fn true_retention_counts_only_review_answers_in_the_period() {
         let logs = [
             log(T0, Rating::Good, CardState::Review),
-            log(T0 + 1.0, Rating::Hard, CardState::Review),
-            log(T0 + 2.0, Rating::Again, CardState::Review),
-            log(T0 + 3.0, Rating::Again, CardState::Learning),
-            log(T0 + 4.0, Rating::Good, CardState::Relearning),
-            log(T0 - DAY_MS, Rating::Again, CardState::Review),
+            log(T0 + Span::from_ms(1.0), Rating::Hard, CardState::Review),
+            log(T0 + Span::from_ms(2.0), Rating::Again, CardState::Review),
+            log(T0 + Span::from_ms(3.0), Rating::Again, CardState::Learning),
+            log(T0 + Span::from_ms(4.0), Rating::Good, CardState::Relearning),
+            log(T0 - Span::DAY, Rating::Again, CardState::Review),
         ];
-        let r = true_retention(&logs, T0, T0 + DAY_MS);
+        let r = true_retention(&logs, T0, T0 + Span::DAY);
         assert_eq!(
             r,
             Retention {
@@ -225,7 +232,7 @@ mod tests {
         );
         assert!((r.rate().unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(
-            true_retention(&logs, T0 + DAY_MS, T0 + 2.0 * DAY_MS).rate(),
+            true_retention(&logs, T0 + Span::DAY, T0 + Span::days(2.0)).rate(),
             None
         );
     }

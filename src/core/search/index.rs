@@ -321,6 +321,7 @@ mod tests {
     use super::super::tests::Fixture;
     use super::*;
     use crate::core::note::Note;
+    use crate::core::time::Time;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -351,8 +352,8 @@ mod tests {
                 id: format!("n{i}").into(),
                 title: format!("Note {i} ž{}", i % 7),
                 body: format!("word{} shared text {}", i % 5, "x".repeat(i)),
-                created: 0.0,
-                updated: 0.0,
+                created: Time::from_ms(0.0),
+                updated: Time::from_ms(0.0),
                 origin: None,
             })
             .collect();
@@ -470,8 +471,8 @@ mod tests {
                             id: id.clone().into(),
                             title: title.clone(),
                             body: body.clone(),
-                            created: 0.0,
-                            updated: 0.0,
+                            created: Time::from_ms(0.0),
+                            updated: Time::from_ms(0.0),
                             origin: None,
                         });
                         notes.insert(id, (title, body));
@@ -489,8 +490,8 @@ mod tests {
                     id: id.clone().into(),
                     title: title.clone(),
                     body: body.clone(),
-                    created: 0.0,
-                    updated: 0.0,
+                    created: Time::from_ms(0.0),
+                    updated: Time::from_ms(0.0),
                     origin: None,
                 })
                 .collect();
