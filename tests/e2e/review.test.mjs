@@ -276,6 +276,6 @@ describeApp('review', (test) => {
       message: 'the journal emptied once the answer is stored',
     });
     await openReview(page);
-    await waitForCounts(page, '0 due · 0 new');
+    await waitForCounts(page, '0 due · 0 new · 1 learning');
   });
 });
