@@ -37,7 +37,8 @@ if (matches.length !== 1) {
 
 const files = [];
 for (const name of await listFiles(dir)) {
-  if (name === worker) continue;
+  // Precompressed copies are for the host to serve; the browser caches what they decode to.
+  if (name === worker || name.endsWith('.gz') || name.endsWith('.br')) continue;
   files.push({ url: name, sha256: sha256(await readFile(path.join(dir, name))) });
 }
 if (!files.some((file) => file.url === 'index.html')) {

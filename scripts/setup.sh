@@ -72,6 +72,8 @@ echo "    wasm-opt: $(command -v wasm-opt) ($(wasm-opt --version))"
 say "Chromium and chromium-driver"
 if [[ -x /usr/bin/chromium ]]; then
   skip "/usr/bin/chromium is present"
+elif [[ -n "${LOAM_SKIP_CHROMIUM:-}" ]]; then
+  skip "LOAM_SKIP_CHROMIUM is set: only building, not testing"
 else
   sudo=""
   if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi

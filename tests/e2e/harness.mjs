@@ -50,12 +50,13 @@ const mimeTypes = {
 };
 
 /**
- * Serves `root` on 127.0.0.1 at a free port. `/` is index.html. `hosted` maps extra paths to
- * bytes (files a test puts "on a web host"). Resolves to { url, close }.
+ * Serves `root` on 127.0.0.1 at a free port, under the path `base` (`/` by default; a site
+ * published in a folder has `/some/folder/`), where index.html answers. `hosted` maps extra
+ * paths to bytes (files a test puts "on a web host"). Resolves to { url, close }.
  * `root` may instead be a function giving the folder to serve now (to deploy a new version).
  * `close` also drops open connections, so the site is really gone.
  */
-export async function serve(root = distDir, hosted = new Map()) {
+export async function serve(root = distDir, hosted = new Map(), { base = '/' } = {}) {
   const rootNow = typeof root === 'function' ? () => path.resolve(root()) : () => root;
   const server = createServer(async (request, response) => {
     const dir = rootNow();
@@ -66,7 +67,11 @@ export async function serve(root = distDir, hosted = new Map()) {
         .end(hosted.get(pathname));
       return;
     }
-    const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
+    if (!pathname.startsWith(base)) {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    const relative = pathname === base ? 'index.html' : pathname.slice(base.length);
     const file = path.resolve(dir, relative);
     if (!file.startsWith(dir + path.sep)) {
       response.writeHead(403).end();
@@ -83,7 +88,7 @@ export async function serve(root = distDir, hosted = new Map()) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${base}`,
     close: () =>
       new Promise((resolve) => {
         server.close(resolve);
