@@ -1,6 +1,7 @@
 //! The review session: which card comes next, answering it (new schedule plus a review-log entry)
 //! and undoing the last answer.
 
+pub mod fit;
 pub mod schedule;
 pub mod stats;
 

@@ -1,0 +1,696 @@
+//! Scheduling fitted to the learner: their review log as the `fsrs` crate's training items, the
+//! fit itself, how well parameters predict the answers, and the workload at each retention.
+//! It runs in the optimizer worker ([`run`]), never on the page's thread.
+//!
+//! ```
+//! use loam::core::review::fit::{training_set, MIN_ITEMS};
+//! use loam::core::review::stats::Calendar;
+//! let set = training_set(&[], Calendar { utc_offset_ms: 0.0 });
+//! assert!(set.items.len() < MIN_ITEMS);
+//! ```
+
+use std::collections::HashMap;
+
+use fsrs::{
+    compute_parameters, simulate, ComputeParametersInput, FSRSItem, FSRSReview, SimulatorConfig,
+    DEFAULT_PARAMETERS, FSRS,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::core::review::schedule::CardState;
+use crate::core::review::stats::Calendar;
+use crate::core::review::ReviewRecord;
+use crate::core::sort_by;
+
+/// Fewer training items than this make a fit that says more about chance than about the
+/// learner (Anki asks for as many).
+pub const MIN_ITEMS: usize = 400;
+
+/// The desired retentions the workload is shown for.
+pub const RETENTIONS: std::ops::RangeInclusive<u32> = 70..=97;
+
+/// The review log as training items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainingSet {
+    pub items: Vec<FSRSItem>,
+    /// Answers the items are made of (those before a card's last fresh start are left out).
+    pub reviews: usize,
+}
+
+/// Turns the review log into training items as Anki does. A card's history starts at the
+/// first answer of its last run of learning answers: its first answer ever, or the first after
+/// it was reset. Days between answers are counted in the learner's local days, so repeats on
+/// one day are 0 days apart. Every answer after the first makes one item (the history up to
+/// it) when it came a day or more after the one before; items are ordered by answer time.
+pub fn training_set(records: &[ReviewRecord], calendar: Calendar) -> TrainingSet {
+    let mut by_card: HashMap<&str, Vec<&ReviewRecord>> = HashMap::new();
+    for record in records {
+        by_card
+            .entry(record.card_id.as_str())
+            .or_default()
+            .push(record);
+    }
+    let mut cards: Vec<(&str, Vec<&ReviewRecord>)> = by_card.into_iter().collect();
+    // The same set of items whatever order the log was read in.
+    sort_by(&mut cards, |a, b| a.0.cmp(b.0));
+    let mut timed: Vec<(f64, FSRSItem)> = Vec::new();
+    let mut reviews = 0;
+    for (_, mut history) in cards {
+        sort_by(&mut history, |a, b| a.log.time.total_cmp(&b.log.time));
+        let Some(start) = last_fresh_start(&history) else {
+            continue;
+        };
+        let history = &history[start..];
+        reviews += history.len();
+        let mut so_far: Vec<FSRSReview> = Vec::with_capacity(history.len());
+        let mut previous_day = None;
+        for record in history {
+            let day = calendar.day(record.log.time);
+            let delta_t = previous_day.map_or(0, |p: i64| (day - p).max(0) as u32);
+            previous_day = Some(day);
+            so_far.push(FSRSReview {
+                rating: u32::from(record.log.rating.number()),
+                delta_t,
+            });
+            if so_far.len() > 1 && delta_t > 0 {
+                timed.push((
+                    record.log.time.ms(),
+                    FSRSItem {
+                        reviews: so_far.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    sort_by(&mut timed, |a, b| a.0.total_cmp(&b.0));
+    TrainingSet {
+        items: timed.into_iter().map(|(_, item)| item).collect(),
+        reviews,
+    }
+}
+
+/// Where the last run of learning answers starts; `None` for a card never learnt from new
+/// (its history is incomplete, so it teaches the fit nothing reliable).
+fn last_fresh_start(history: &[&ReviewRecord]) -> Option<usize> {
+    let learning = |r: &ReviewRecord| r.log.state_before == CardState::Learning;
+    let last = history.iter().rposition(|r| learning(r))?;
+    let mut start = last;
+    while start > 0 && learning(history[start - 1]) {
+        start -= 1;
+    }
+    Some(start)
+}
+
+/// How well parameters predict the answers: Anki's two figures (lower is better).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Accuracy {
+    pub log_loss: f32,
+    /// Root mean square error between predicted and actual recall, over bins of similar
+    /// cards (Anki's "RMSE (bins)").
+    pub rmse: f32,
+}
+
+/// Why fitting or measuring failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FitError {
+    /// Too little history: items there are, items needed.
+    TooFew { items: usize, needed: usize },
+    /// Stopped before it finished.
+    Stopped,
+    /// The crate refused, with its reason.
+    Refused(String),
+}
+
+impl std::fmt::Display for FitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FitError::TooFew { items, needed } => write!(
+                f,
+                "Fitting needs at least {needed} answers given a day or more after the one \
+                 before; your history has {items}, so {} more are needed.",
+                needed - items
+            ),
+            FitError::Stopped => write!(f, "Stopped."),
+            FitError::Refused(reason) => write!(f, "The fit could not be made: {reason}."),
+        }
+    }
+}
+
+fn refused(error: fsrs::FSRSError) -> FitError {
+    match error {
+        fsrs::FSRSError::Interrupted => FitError::Stopped,
+        other => FitError::Refused(other.to_string()),
+    }
+}
+
+/// Parameters fitted to these items. `relearning_steps`: how many steps follow a lapse.
+pub fn fit(set: &TrainingSet, relearning_steps: usize) -> Result<Vec<f32>, FitError> {
+    if set.items.len() < MIN_ITEMS {
+        return Err(FitError::TooFew {
+            items: set.items.len(),
+            needed: MIN_ITEMS,
+        });
+    }
+    compute_parameters(ComputeParametersInput {
+        train_set: set.items.clone(),
+        enable_short_term: true,
+        num_relearning_steps: Some(relearning_steps.max(1)),
+        ..ComputeParametersInput::default()
+    })
+    .map_err(refused)
+}
+
+/// How well `params` predict the answers of these items. `progress(done, total)` is told as it
+/// goes and stops the work by returning false.
+pub fn accuracy(
+    params: &[f32],
+    items: &[FSRSItem],
+    mut progress: impl FnMut(usize, usize) -> bool,
+) -> Result<Accuracy, FitError> {
+    let model = FSRS::new(params).map_err(refused)?;
+    let evaluation = model
+        .evaluate(items.to_vec(), |p| progress(p.current, p.total))
+        .map_err(refused)?;
+    Ok(Accuracy {
+        log_loss: evaluation.log_loss,
+        rmse: evaluation.rmse_bins,
+    })
+}
+
+/// What one desired retention costs and gives over the next year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// In hundredths (70 to 97).
+    pub retention: u32,
+    /// Reviews a day, on average over the year (new cards' first answers not counted).
+    pub reviews_per_day: f32,
+    /// Cards known at the end of the year, as the model expects.
+    pub remembered: f32,
+}
+
+/// What the deck would ask and give at each retention in [`RETENTIONS`], simulated over a year
+/// of learning `cards` cards at `new_per_day` a day (at least one card is simulated).
+pub fn workload(
+    params: &[f32],
+    cards: usize,
+    new_per_day: u32,
+    maximum_interval_days: u32,
+    mut progress: impl FnMut(usize, usize) -> bool,
+) -> Result<Vec<Workload>, FitError> {
+    let config = SimulatorConfig {
+        deck_size: cards.max(1),
+        learn_span: 365,
+        max_cost_perday: f32::MAX,
+        max_ivl: maximum_interval_days.max(1) as f32,
+        learn_limit: new_per_day.max(1) as usize,
+        ..SimulatorConfig::default()
+    };
+    let total = RETENTIONS.count();
+    let mut points = Vec::with_capacity(total);
+    for (done, retention) in RETENTIONS.enumerate() {
+        if !progress(done, total) {
+            return Err(FitError::Stopped);
+        }
+        let result =
+            simulate(&config, params, retention as f32 / 100.0, Some(42), None).map_err(refused)?;
+        let days = result.review_cnt_per_day.len().max(1) as f32;
+        let learnt: usize = result.learn_cnt_per_day.iter().sum();
+        let answered: usize = result.review_cnt_per_day.iter().sum();
+        points.push(Workload {
+            retention,
+            reviews_per_day: answered.saturating_sub(learnt) as f32 / days,
+            remembered: result.memorized_cnt_per_day.last().copied().unwrap_or(0.0),
+        });
+    }
+    progress(total, total);
+    Ok(points)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The optimizer worker's messages.
+
+/// What the page asks the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "ask")]
+pub enum Request {
+    /// Fit parameters to this snapshot of the review log and measure them against `current`.
+    Fit {
+        reviews: Vec<ReviewRecord>,
+        utc_offset_ms: f64,
+        current: Vec<f32>,
+        relearning_steps: usize,
+    },
+    /// The workload at each retention, under these parameters.
+    Workload {
+        params: Vec<f32>,
+        cards: usize,
+        new_per_day: u32,
+        maximum_interval_days: u32,
+    },
+}
+
+/// The stages of a fit, in order, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Reading,
+    Fitting,
+    CheckingCurrent,
+    CheckingFitted,
+    Simulating,
+}
+
+impl Stage {
+    /// What the learner reads while it runs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "Reading your review history…",
+            Stage::Fitting => "Fitting parameters to your answers…",
+            Stage::CheckingCurrent => "Checking how well your current parameters predict…",
+            Stage::CheckingFitted => "Checking how well the fitted parameters predict…",
+            Stage::Simulating => "Simulating a year at each retention…",
+        }
+    }
+
+    /// The share of the whole job done when this stage is `part` (0 to 1) through.
+    pub fn overall(self, part: f64) -> f64 {
+        let (start, length) = match self {
+            Stage::Reading => (0.0, 0.05),
+            Stage::Fitting => (0.05, 0.65),
+            Stage::CheckingCurrent => (0.70, 0.15),
+            Stage::CheckingFitted => (0.85, 0.15),
+            Stage::Simulating => (0.0, 1.0),
+        };
+        start + length * part.clamp(0.0, 1.0)
+    }
+}
+
+/// A fit's result: the parameters and how both sets predict the learner's answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fitted {
+    pub params: Vec<f32>,
+    /// Answers used and the items made of them.
+    pub reviews: usize,
+    pub items: usize,
+    pub current: Accuracy,
+    pub fitted: Accuracy,
+}
+
+impl Fitted {
+    /// Whether the fitted parameters predict at least as well as the current ones on both
+    /// figures; otherwise there is nothing to gain from them.
+    pub fn is_better(&self) -> bool {
+        self.fitted.log_loss <= self.current.log_loss && self.fitted.rmse <= self.current.rmse
+    }
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "says")]
+pub enum Reply {
+    Progress {
+        stage: Stage,
+        done: usize,
+        total: usize,
+    },
+    Fitted(Fitted),
+    Workload {
+        points: Vec<Workload>,
+    },
+    Failed {
+        error: FitError,
+    },
+}
+
+/// Does what `request` asks, telling `tell` its progress and then its result.
+pub fn run(request: Request, tell: &mut dyn FnMut(Reply)) {
+    let outcome = match request {
+        Request::Fit {
+            reviews,
+            utc_offset_ms,
+            current,
+            relearning_steps,
+        } => fit_and_measure(&reviews, utc_offset_ms, current, relearning_steps, tell)
+            .map(Reply::Fitted),
+        Request::Workload {
+            params,
+            cards,
+            new_per_day,
+            maximum_interval_days,
+        } => workload(
+            &params,
+            cards,
+            new_per_day,
+            maximum_interval_days,
+            |done, total| {
+                tell(Reply::Progress {
+                    stage: Stage::Simulating,
+                    done,
+                    total,
+                });
+                true
+            },
+        )
+        .map(|points| Reply::Workload { points }),
+    };
+    tell(outcome.unwrap_or_else(|error| Reply::Failed { error }));
+}
+
+fn fit_and_measure(
+    reviews: &[ReviewRecord],
+    utc_offset_ms: f64,
+    current: Vec<f32>,
+    relearning_steps: usize,
+    tell: &mut dyn FnMut(Reply),
+) -> Result<Fitted, FitError> {
+    let mut stage = |stage: Stage, done: usize, total: usize| {
+        tell(Reply::Progress { stage, done, total });
+        true
+    };
+    stage(Stage::Reading, 0, 1);
+    let set = training_set(reviews, Calendar { utc_offset_ms });
+    stage(Stage::Fitting, 0, 1);
+    let params = fit(&set, relearning_steps)?;
+    let current = if current.is_empty() {
+        DEFAULT_PARAMETERS.to_vec()
+    } else {
+        current
+    };
+    let current_accuracy = accuracy(&current, &set.items, |done, total| {
+        stage(Stage::CheckingCurrent, done, total)
+    })?;
+    let fitted_accuracy = accuracy(&params, &set.items, |done, total| {
+        stage(Stage::CheckingFitted, done, total)
+    })?;
+    Ok(Fitted {
+        params,
+        reviews: set.reviews,
+        items: set.items.len(),
+        current: current_accuracy,
+        fitted: fitted_accuracy,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::review::schedule::{Rating, ReviewLog};
+    use crate::core::time::{Span, Time};
+    use fsrs::MemoryState;
+
+    const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
+    const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
+
+    fn record(card: &str, time: Time, rating: Rating, before: CardState) -> ReviewRecord {
+        ReviewRecord {
+            id: format!("{card}@{}", time.ms()),
+            card_id: card.into(),
+            log: ReviewLog {
+                rating,
+                time,
+                state_before: before,
+                state_after: CardState::Review,
+                elapsed_days: None,
+                interval_ms: Span::DAY,
+            },
+        }
+    }
+
+    fn shape(set: &TrainingSet) -> Vec<Vec<(u32, u32)>> {
+        set.items
+            .iter()
+            .map(|item| item.reviews.iter().map(|r| (r.rating, r.delta_t)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_history_becomes_one_item_per_later_day() {
+        use CardState::*;
+        let day = |d: f64| T0 + Span::days(d);
+        let records = [
+            record("a", day(0.0), Rating::Again, Learning),
+            // Same day: part of the history, not an item of its own.
+            record("a", day(0.0) + Span::MINUTE, Rating::Good, Learning),
+            record("a", day(1.0), Rating::Good, Review),
+            record("a", day(4.0), Rating::Hard, Review),
+        ];
+        let set = training_set(&records, UTC);
+        assert_eq!(set.reviews, 4);
+        assert_eq!(
+            shape(&set),
+            [
+                vec![(1, 0), (3, 0), (3, 1)],
+                vec![(1, 0), (3, 0), (3, 1), (2, 3)]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reset_starts_the_history_over_and_cards_never_learnt_are_left_out() {
+        use CardState::*;
+        let day = |d: f64| T0 + Span::days(d);
+        let records = [
+            record("a", day(0.0), Rating::Good, Learning),
+            record("a", day(2.0), Rating::Good, Review),
+            // Reset: new again, learnt afresh.
+            record("a", day(10.0), Rating::Easy, Learning),
+            record("a", day(15.0), Rating::Good, Review),
+            // Imported with its progress: no learning answer.
+            record("b", day(0.0), Rating::Good, Review),
+            record("b", day(3.0), Rating::Good, Review),
+        ];
+        let set = training_set(&records, UTC);
+        assert_eq!(shape(&set), [vec![(4, 0), (3, 5)]]);
+        assert_eq!(set.reviews, 2);
+    }
+
+    #[test]
+    fn days_are_the_learners_local_days_and_items_follow_answer_time() {
+        use CardState::*;
+        // 22:00 and 01:00 UTC fall on two days in UTC, but on one (00:00 and 03:00) at UTC+2.
+        let late = T0 + Span::HOUR * 22.0;
+        let early = T0 + Span::HOUR * 25.0;
+        let records = [
+            record("b", T0 + Span::days(3.0), Rating::Good, Review),
+            record("b", T0, Rating::Good, Learning),
+            record("a", late, Rating::Good, Learning),
+            record("a", early, Rating::Good, Review),
+        ];
+        let plus_two = Calendar {
+            utc_offset_ms: 2.0 * 3_600_000.0,
+        };
+        assert_eq!(
+            shape(&training_set(&records, UTC)),
+            [vec![(3, 0), (3, 1)], vec![(3, 0), (3, 3)]]
+        );
+        assert_eq!(
+            shape(&training_set(&records, plus_two)),
+            [vec![(3, 0), (3, 3)]]
+        );
+    }
+
+    /// A small deterministic random source (SplitMix64).
+    struct Draws(u64);
+
+    impl Draws {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+
+        fn pick(&mut self, weights: &[f64]) -> usize {
+            let total: f64 = weights.iter().sum();
+            let mut x = self.next() * total;
+            for (i, w) in weights.iter().enumerate() {
+                if x < *w {
+                    return i;
+                }
+                x -= w;
+            }
+            weights.len() - 1
+        }
+    }
+
+    /// Parameters a learner unlike the average would have: memories that start stronger,
+    /// grow faster and fade on another curve.
+    fn unusual() -> Vec<f32> {
+        let mut w = DEFAULT_PARAMETERS.to_vec();
+        for s in &mut w[..4] {
+            *s *= 3.0;
+        }
+        w[8] += 0.6;
+        w[20] = 0.45;
+        w
+    }
+
+    /// Answers drawn from a memory model with parameters `truth`: each card is learnt on one of
+    /// the first 60 days and then reviewed when its recall, as a scheduler with `scheduler`
+    /// parameters expects it, falls to a retention drawn between 0.75 and 0.95; whether it is
+    /// recalled follows `truth`.
+    pub(crate) fn history(
+        truth: &[f32],
+        scheduler: &[f32],
+        cards: usize,
+        seed: u64,
+    ) -> Vec<ReviewRecord> {
+        let truth_model = FSRS::new(truth).unwrap();
+        let schedule_model = FSRS::new(scheduler).unwrap();
+        let decay = truth[20];
+        let mut draws = Draws(seed);
+        let mut records = Vec::new();
+        for c in 0..cards {
+            let card = format!("card-{c}");
+            let mut day = (c % 60) as u32;
+            let time = |day: u32, draws: &mut Draws| {
+                T0 + Span::days(f64::from(day)) + Span::HOUR * (8.0 + 10.0 * draws.next())
+            };
+            let first = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy]
+                [draws.pick(&[0.24, 0.09, 0.5, 0.17])];
+            records.push(record(
+                &card,
+                time(day, &mut draws),
+                first,
+                CardState::Learning,
+            ));
+            let pick = |states: fsrs::NextStates, rating: Rating| match rating {
+                Rating::Again => states.again.memory,
+                Rating::Hard => states.hard.memory,
+                Rating::Good => states.good.memory,
+                Rating::Easy => states.easy.memory,
+            };
+            let mut truth_memory: MemoryState =
+                pick(truth_model.next_states(None, 0.9, 0).unwrap(), first);
+            let mut seen_memory: MemoryState =
+                pick(schedule_model.next_states(None, 0.9, 0).unwrap(), first);
+            let mut state = CardState::Review;
+            while day < 365 {
+                let retention = 0.75 + 0.2 * draws.next() as f32;
+                let interval =
+                    schedule_model.next_interval(Some(seen_memory.stability), retention, 0);
+                let wait = interval.round().max(1.0) as u32;
+                day += wait;
+                let recall = fsrs::current_retrievability(truth_memory, wait as f32, decay);
+                let rating = if draws.next() < f64::from(recall) {
+                    [Rating::Hard, Rating::Good, Rating::Easy][draws.pick(&[0.22, 0.63, 0.15])]
+                } else {
+                    Rating::Again
+                };
+                records.push(record(&card, time(day, &mut draws), rating, state));
+                truth_memory = pick(
+                    truth_model
+                        .next_states(Some(truth_memory), 0.9, wait)
+                        .unwrap(),
+                    rating,
+                );
+                seen_memory = pick(
+                    schedule_model
+                        .next_states(Some(seen_memory), 0.9, wait)
+                        .unwrap(),
+                    rating,
+                );
+                state = if rating == Rating::Again {
+                    CardState::Relearning
+                } else {
+                    CardState::Review
+                };
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn fitted_parameters_predict_held_back_answers_better_than_the_defaults() {
+        let truth = unusual();
+        let records = history(&truth, &DEFAULT_PARAMETERS, 600, 7);
+        // Every fifth card is held back from the fit.
+        let held_back = |r: &ReviewRecord| {
+            r.card_id
+                .trim_start_matches("card-")
+                .parse::<usize>()
+                .unwrap()
+                % 5
+                == 0
+        };
+        let (test, train): (Vec<ReviewRecord>, Vec<ReviewRecord>) =
+            records.into_iter().partition(held_back);
+        let train = training_set(&train, UTC);
+        let test = training_set(&test, UTC);
+        assert!(
+            train.items.len() >= MIN_ITEMS,
+            "{} items",
+            train.items.len()
+        );
+        let fitted = fit(&train, 1).unwrap();
+        assert_eq!(fitted.len(), 21);
+        let default = accuracy(&DEFAULT_PARAMETERS, &test.items, |_, _| true).unwrap();
+        let better = accuracy(&fitted, &test.items, |_, _| true).unwrap();
+        let true_fit = accuracy(&truth, &test.items, |_, _| true).unwrap();
+        println!("log loss: defaults {default:?}, fitted {better:?}, truth {true_fit:?}");
+        assert!(
+            better.log_loss < default.log_loss,
+            "{better:?} vs {default:?}"
+        );
+        assert!(better.rmse < default.rmse, "{better:?} vs {default:?}");
+    }
+
+    #[test]
+    fn too_little_history_says_how_much_more_is_needed() {
+        let records = history(&DEFAULT_PARAMETERS, &DEFAULT_PARAMETERS, 10, 1);
+        let set = training_set(&records, UTC);
+        let Err(FitError::TooFew { items, needed }) = fit(&set, 1) else {
+            panic!("a fit from {} items", set.items.len());
+        };
+        assert_eq!((items, needed), (set.items.len(), MIN_ITEMS));
+        assert!(FitError::TooFew { items, needed }
+            .to_string()
+            .contains(&format!("{} more", MIN_ITEMS - items)));
+    }
+
+    #[test]
+    fn the_worker_reports_stages_then_the_fit() {
+        let records = history(&unusual(), &DEFAULT_PARAMETERS, 300, 3);
+        let mut replies = Vec::new();
+        run(
+            Request::Fit {
+                reviews: records,
+                utc_offset_ms: 0.0,
+                current: Vec::new(),
+                relearning_steps: 1,
+            },
+            &mut |reply| replies.push(reply),
+        );
+        let stages: Vec<Stage> = replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Progress { stage, .. } => Some(*stage),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stages.first(), Some(&Stage::Reading));
+        assert!(stages.contains(&Stage::Fitting));
+        assert_eq!(stages.last(), Some(&Stage::CheckingFitted));
+        let Some(Reply::Fitted(fitted)) = replies.last() else {
+            panic!("{:?}", replies.last());
+        };
+        assert!(fitted.is_better(), "{fitted:?}");
+        // The messages survive the trip through JSON to the page.
+        let text = serde_json::to_string(replies.last().unwrap()).unwrap();
+        assert_eq!(
+            &serde_json::from_str::<Reply>(&text).unwrap(),
+            replies.last().unwrap()
+        );
+    }
+
+    #[test]
+    fn the_workload_grows_with_the_retention_asked_for() {
+        let points = workload(&DEFAULT_PARAMETERS, 200, 10, 36_500, |_, _| true).unwrap();
+        assert_eq!(points.len(), RETENTIONS.count());
+        assert_eq!(points.first().unwrap().retention, 70);
+        assert_eq!(points.last().unwrap().retention, 97);
+        assert!(points.last().unwrap().reviews_per_day > points[0].reviews_per_day);
+        assert!(points.last().unwrap().remembered > points[0].remembered);
+        assert!(points.iter().all(|p| p.remembered <= 200.0));
+    }
+}
