@@ -5,6 +5,7 @@
 mod backup;
 mod error;
 pub mod import_export;
+pub mod optimize;
 mod review;
 mod search;
 mod share;
@@ -103,6 +104,8 @@ pub struct View {
     search_index: StoredValue<SearchIndex>,
     /// Bumped whenever the index changes, so search results follow.
     pub search_version: RwSignal<u64>,
+    /// Fitting the scheduler and simulating workloads, in the background.
+    pub optimizer: optimize::Optimizer,
 }
 
 /// How the data reaches storage: the open database, typing not yet taken or written, what this
@@ -155,6 +158,7 @@ impl AppState {
                 last_answer: RwSignal::new(None),
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
+                optimizer: optimize::Optimizer::new(),
             },
             saving: Saving {
                 store: StoredValue::new_local(None),

@@ -14,5 +14,6 @@ pub mod random;
 pub mod share_sheet;
 pub mod storage_estimate;
 pub mod update;
+pub mod worker;
 
 pub use error::BrowserError;

@@ -12,6 +12,7 @@ mod import;
 mod import_export;
 mod note_cards;
 mod note_page;
+mod optimize;
 mod review;
 mod search;
 mod settings;

@@ -1,6 +1,6 @@
 //! Settings: review settings (desired retention, maximum interval, new cards per day, learning
-//! and relearning steps, checked by the scheduler before they are stored), and the storage the
-//! browser gives Loam.
+//! and relearning steps, checked by the scheduler before they are stored), scheduling fitted to
+//! the learner, and the storage the browser gives Loam.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use super::{dynamic, Show};
 use crate::app::{storage_usage, AppState};
 use crate::core::review::SettingsForm as Form;
 use crate::ui::backup::BackupSection;
+use crate::ui::optimize::OptimizeSection;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -23,6 +24,7 @@ pub fn SettingsPage() -> impl IntoView {
             <section class="settings" aria-labelledby="settings-heading">
                 <h1 id="settings-heading">"Settings"</h1>
                 <SettingsForm />
+                <OptimizeSection />
                 <StorageInfo />
                 <BackupSection />
             </section>

@@ -102,7 +102,7 @@ fn last_fresh_start(history: &[&ReviewRecord]) -> Option<usize> {
 }
 
 /// How well parameters predict the answers: Anki's two figures (lower is better).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accuracy {
     pub log_loss: f32,
     /// Root mean square error between predicted and actual recall, over bins of similar
@@ -111,7 +111,7 @@ pub struct Accuracy {
 }
 
 /// Why fitting or measuring failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FitError {
     /// Too little history: items there are, items needed.
     TooFew { items: usize, needed: usize },
@@ -178,7 +178,7 @@ pub fn accuracy(
 }
 
 /// What one desired retention costs and gives over the next year.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Workload {
     /// In hundredths (70 to 97).
     pub retention: u32,
@@ -250,7 +250,7 @@ pub enum Request {
 }
 
 /// The stages of a fit, in order, for the progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Reading,
     Fitting,
@@ -285,7 +285,7 @@ impl Stage {
 }
 
 /// A fit's result: the parameters and how both sets predict the learner's answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fitted {
     pub params: Vec<f32>,
     /// Answers used and the items made of them.
@@ -303,9 +303,10 @@ impl Fitted {
     }
 }
 
-/// What the worker tells the page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "says")]
+/// What the worker tells the page. It travels as numbers ([`Reply::to_numbers`]) rather than
+/// JSON, so the page reads it without a parser of its own for these types (the app's download
+/// stays as it was); a failure travels as its text.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Progress {
         stage: Stage,
@@ -319,6 +320,88 @@ pub enum Reply {
     Failed {
         error: FitError,
     },
+}
+
+const STAGES: [Stage; 5] = [
+    Stage::Reading,
+    Stage::Fitting,
+    Stage::CheckingCurrent,
+    Stage::CheckingFitted,
+    Stage::Simulating,
+];
+
+impl Reply {
+    /// The reply as the numbers the worker posts; `None` for a failure, which goes as text.
+    pub fn to_numbers(&self) -> Option<Vec<f64>> {
+        Some(match self {
+            Reply::Progress { stage, done, total } => {
+                let index = STAGES.iter().position(|s| s == stage).unwrap_or(0);
+                vec![0.0, index as f64, *done as f64, *total as f64]
+            }
+            Reply::Fitted(f) => {
+                let mut numbers = vec![
+                    1.0,
+                    f.reviews as f64,
+                    f.items as f64,
+                    f64::from(f.current.log_loss),
+                    f64::from(f.current.rmse),
+                    f64::from(f.fitted.log_loss),
+                    f64::from(f.fitted.rmse),
+                ];
+                numbers.extend(f.params.iter().map(|&p| f64::from(p)));
+                numbers
+            }
+            Reply::Workload { points } => std::iter::once(2.0)
+                .chain(points.iter().flat_map(|p| {
+                    [
+                        f64::from(p.retention),
+                        f64::from(p.reviews_per_day),
+                        f64::from(p.remembered),
+                    ]
+                }))
+                .collect(),
+            Reply::Failed { .. } => return None,
+        })
+    }
+
+    /// Reads what [`Reply::to_numbers`] wrote; `None` for anything else.
+    pub fn from_numbers(numbers: &[f64]) -> Option<Reply> {
+        let (&kind, rest) = numbers.split_first()?;
+        let count = |x: f64| (x.is_finite() && x >= 0.0).then_some(x as usize);
+        match (kind as u8, rest) {
+            (0, [stage, done, total]) => Some(Reply::Progress {
+                stage: *STAGES.get(count(*stage)?)?,
+                done: count(*done)?,
+                total: count(*total)?,
+            }),
+            (1, [reviews, items, cll, crmse, fll, frmse, params @ ..]) => {
+                Some(Reply::Fitted(Fitted {
+                    params: params.iter().map(|&p| p as f32).collect(),
+                    reviews: count(*reviews)?,
+                    items: count(*items)?,
+                    current: Accuracy {
+                        log_loss: *cll as f32,
+                        rmse: *crmse as f32,
+                    },
+                    fitted: Accuracy {
+                        log_loss: *fll as f32,
+                        rmse: *frmse as f32,
+                    },
+                }))
+            }
+            (2, points) if points.len() % 3 == 0 => Some(Reply::Workload {
+                points: points
+                    .chunks(3)
+                    .map(|p| Workload {
+                        retention: p[0] as u32,
+                        reviews_per_day: p[1] as f32,
+                        remembered: p[2] as f32,
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// Does what `request` asks, telling `tell` its progress and then its result.
@@ -543,8 +626,10 @@ mod tests {
         for c in 0..cards {
             let card = format!("card-{c}");
             let mut day = (c % 60) as u32;
+            // Whole milliseconds, as the browser's clock gives them.
             let time = |day: u32, draws: &mut Draws| {
-                T0 + Span::days(f64::from(day)) + Span::HOUR * (8.0 + 10.0 * draws.next())
+                let t = T0 + Span::days(f64::from(day)) + Span::HOUR * (8.0 + 10.0 * draws.next());
+                Time::from_ms(t.ms().round())
             };
             let first = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy]
                 [draws.pick(&[0.24, 0.09, 0.5, 0.17])];
@@ -635,6 +720,66 @@ mod tests {
         assert!(better.rmse < default.rmse, "{better:?} vs {default:?}");
     }
 
+    /// The history the end-to-end test gives the worker, with the parameters and figures a
+    /// native fit finds for it: the worker must find the same. `LOAM_WRITE_FIXTURES=1` writes it
+    /// again after a change to the generator.
+    #[test]
+    fn the_fixture_holds_the_native_fit_of_its_history() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fit_history.json"
+        );
+        let records = history(&unusual(), &DEFAULT_PARAMETERS, 150, 11);
+        let set = training_set(&records, UTC);
+        let params = fit(&set, 1).unwrap();
+        let fitted = accuracy(&params, &set.items, |_, _| true).unwrap();
+        let state = |s: CardState| match s {
+            CardState::Learning => "learning",
+            CardState::Review => "review",
+            CardState::Relearning => "relearning",
+        };
+        let compact: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| {
+                serde_json::json!([
+                    r.card_id.as_str(),
+                    r.log.time.ms(),
+                    r.log.rating.number(),
+                    state(r.log.state_before)
+                ])
+            })
+            .collect();
+        let fixture = serde_json::json!({
+            "reviews": compact,
+            "items": set.items.len(),
+            "params": params,
+            "log_loss": fitted.log_loss,
+            "rmse": fitted.rmse,
+        });
+        if std::env::var_os("LOAM_WRITE_FIXTURES").is_some() {
+            std::fs::write(path, serde_json::to_string(&fixture).unwrap() + "\n").unwrap();
+        }
+        let stored: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default())
+                .unwrap_or_default();
+        let again = "is not the native fit of its history: run with LOAM_WRITE_FIXTURES=1";
+        assert!(stored["reviews"] == fixture["reviews"], "{path} {again}");
+        assert_eq!(stored["items"], fixture["items"], "{path} {again}");
+        // The crate sums some figures in hash-map order, so the last bits may differ.
+        let close = |a: &serde_json::Value, b: &serde_json::Value| {
+            (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-4
+        };
+        let stored_params = stored["params"].as_array().unwrap();
+        assert_eq!(stored_params.len(), 21);
+        for (a, b) in stored_params
+            .iter()
+            .zip(fixture["params"].as_array().unwrap())
+        {
+            assert!(close(a, b), "{a} vs {b}: {path} {again}");
+        }
+        assert!(close(&stored["log_loss"], &fixture["log_loss"]));
+    }
+
     #[test]
     fn too_little_history_says_how_much_more_is_needed() {
         let records = history(&DEFAULT_PARAMETERS, &DEFAULT_PARAMETERS, 10, 1);
@@ -675,17 +820,26 @@ mod tests {
             panic!("{:?}", replies.last());
         };
         assert!(fitted.is_better(), "{fitted:?}");
-        // The messages survive the trip through JSON to the page.
-        let text = serde_json::to_string(replies.last().unwrap()).unwrap();
-        assert_eq!(
-            &serde_json::from_str::<Reply>(&text).unwrap(),
-            replies.last().unwrap()
-        );
+        // Every message survives the trip to the page as numbers.
+        for reply in &replies {
+            let numbers = reply.to_numbers().unwrap();
+            assert_eq!(Reply::from_numbers(&numbers).as_ref(), Some(reply));
+        }
     }
 
     #[test]
     fn the_workload_grows_with_the_retention_asked_for() {
         let points = workload(&DEFAULT_PARAMETERS, 200, 10, 36_500, |_, _| true).unwrap();
+        let reply = Reply::Workload {
+            points: points.clone(),
+        };
+        assert_eq!(
+            Reply::from_numbers(&reply.to_numbers().unwrap()),
+            Some(reply)
+        );
+        assert_eq!(Reply::from_numbers(&[2.0, 70.0]), None);
+        assert_eq!(Reply::from_numbers(&[9.0]), None);
+        assert_eq!(Reply::from_numbers(&[]), None);
         assert_eq!(points.len(), RETENTIONS.count());
         assert_eq!(points.first().unwrap().retention, 70);
         assert_eq!(points.last().unwrap().retention, 97);

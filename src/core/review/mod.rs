@@ -25,6 +25,9 @@ pub struct ReviewSettings {
     pub scheduler: Settings,
     /// New cards introduced per day at most.
     pub new_per_day: u32,
+    /// FSRS parameters in use before the current ones, oldest first, to restore.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier_params: Vec<Vec<f32>>,
 }
 
 impl Default for ReviewSettings {
@@ -32,7 +35,39 @@ impl Default for ReviewSettings {
         ReviewSettings {
             scheduler: Settings::default(),
             new_per_day: 20,
+            earlier_params: Vec::new(),
         }
+    }
+}
+
+/// How many replaced parameter sets are kept.
+const EARLIER_PARAMS_KEPT: usize = 5;
+
+impl ReviewSettings {
+    /// These settings with `params` in use; the parameters they replace are kept to restore.
+    pub fn adopting(&self, params: Vec<f32>) -> ReviewSettings {
+        let mut next = self.clone();
+        let replaced = std::mem::replace(&mut next.scheduler.params, params);
+        next.earlier_params.push(replaced);
+        let excess = next
+            .earlier_params
+            .len()
+            .saturating_sub(EARLIER_PARAMS_KEPT);
+        next.earlier_params.drain(..excess);
+        next
+    }
+
+    /// These settings with the parameters in use before the current ones; `None` if none are
+    /// kept.
+    pub fn restoring(&self) -> Option<ReviewSettings> {
+        let mut next = self.clone();
+        next.scheduler.params = next.earlier_params.pop()?;
+        Some(next)
+    }
+
+    /// Whether the scheduler runs on FSRS's default parameters (never fitted, or restored).
+    pub fn uses_default_params(&self) -> bool {
+        self.scheduler.params.is_empty() || self.scheduler.params == fsrs::DEFAULT_PARAMETERS
     }
 }
 
@@ -675,6 +710,29 @@ mod tests {
         );
         let q = queue(&deck, T0 + Span::from_ms(61_000.0), 20, UTC);
         assert_eq!(q.due, vec!["a"]);
+    }
+
+    #[test]
+    fn fitted_parameters_are_adopted_and_the_earlier_ones_restored() {
+        let start = ReviewSettings::default();
+        assert!(start.uses_default_params());
+        assert_eq!(start.restoring(), None);
+        let mut fitted = fsrs::DEFAULT_PARAMETERS.to_vec();
+        fitted[0] = 1.0;
+        let adopted = start.adopting(fitted.clone());
+        assert_eq!(adopted.scheduler.params, fitted);
+        assert!(!adopted.uses_default_params());
+        let restored = adopted.restoring().unwrap();
+        assert_eq!(restored.scheduler.params, start.scheduler.params);
+        assert!(restored.earlier_params.is_empty());
+        // Only the last few replaced sets are kept.
+        let many = (0..8).fold(start, |s, i| {
+            let mut p = fitted.clone();
+            p[1] = i as f32;
+            s.adopting(p)
+        });
+        assert_eq!(many.earlier_params.len(), 5);
+        assert_eq!(many.earlier_params.last().unwrap()[1], 6.0);
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! A web worker: started from a module script beside the page, it is sent text and answers in
+//! text or in numbers (a `Float64Array`).
+//!
+//! ```ignore
+//! let worker = worker::start("optimizer_loader.js", |message| …, |problem| …)?;
+//! worker.post(&request);
+//! worker.stop();
+//! ```
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// What a worker said.
+pub enum Message {
+    Text(String),
+    Numbers(Vec<f64>),
+}
+
+/// A running worker; dropping it does not stop it, [`Worker::stop`] does.
+pub struct Worker {
+    worker: web_sys::Worker,
+    // Kept alive while the worker may call them.
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::ErrorEvent)>,
+}
+
+/// Starts the module worker at `script` (relative to the page). `heard` gets each message;
+/// `failed` is told, in words, why the worker could not run (its script did not load, or it
+/// stopped with an error).
+pub fn start(
+    script: &str,
+    heard: impl Fn(Message) + 'static,
+    failed: impl Fn(String) + 'static,
+) -> Result<Worker, String> {
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(script, &options)
+        .map_err(|_| "This browser cannot run work in the background (web workers).".to_string())?;
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let data = e.data();
+            if let Some(text) = data.as_string() {
+                heard(Message::Text(text));
+            } else if let Some(numbers) = data.dyn_ref::<js_sys::Float64Array>() {
+                heard(Message::Numbers(numbers.to_vec()));
+            }
+        });
+    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+        e.prevent_default();
+        let detail = e.message();
+        failed(if detail.is_empty() {
+            "The background worker could not start.".to_string()
+        } else {
+            format!("The background worker stopped: {detail}")
+        });
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Worker {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+impl Worker {
+    pub fn post(&self, message: &str) {
+        let _ = self.worker.post_message(&message.into());
+    }
+
+    /// Ends the worker at once, whatever it is doing.
+    pub fn stop(&self) {
+        self.worker.terminate();
+    }
+}
