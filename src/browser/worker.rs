@@ -1,4 +1,4 @@
-//! A web worker: started from a module script beside the page, it is sent text and answers in
+//! A web worker: started from a script beside the page, it is sent text and answers in
 //! text or in numbers (a `Float64Array`).
 //!
 //! ```ignore
@@ -24,7 +24,7 @@ pub struct Worker {
     _on_error: Closure<dyn Fn(web_sys::ErrorEvent)>,
 }
 
-/// Starts the module worker at `script` (relative to the page). `heard` gets each message;
+/// Starts the (classic) worker at `script` (relative to the page). `heard` gets each message;
 /// `failed` is told, in words, why the worker could not run (its script did not load, or it
 /// stopped with an error).
 pub fn start(
@@ -32,9 +32,7 @@ pub fn start(
     heard: impl Fn(Message) + 'static,
     failed: impl Fn(String) + 'static,
 ) -> Result<Worker, String> {
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(script, &options)
+    let worker = web_sys::Worker::new(script)
         .map_err(|_| "This browser cannot run work in the background (web workers).".to_string())?;
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
