@@ -2,6 +2,7 @@
 //! and undoing the last answer.
 
 pub mod fit;
+pub mod history;
 pub mod schedule;
 pub mod stats;
 
