@@ -102,13 +102,8 @@ impl AppState {
             return;
         }
         let settings = self.data.settings.get_untracked();
-        let cards = self
-            .data
-            .deck
-            .with_untracked(|deck| deck.cards().filter(|c| c.in_review()).count());
         let request = Request::Workload {
             params: settings.scheduler.params.clone(),
-            cards,
             new_per_day: settings.new_per_day,
             maximum_interval_days: settings.scheduler.maximum_interval_days,
         };

@@ -8,6 +8,7 @@ use super::dynamic;
 use crate::app::optimize::Job;
 use crate::app::AppState;
 use crate::core::chart::{self, Bar};
+use crate::core::plural;
 use crate::core::review::fit::{Accuracy, Fitted, Workload};
 
 const CHART_WIDTH: f64 = 600.0;
@@ -139,7 +140,10 @@ fn WorkloadSection() -> impl IntoView {
         <section class="workload" aria-labelledby="workload-heading">
             <h2 id="workload-heading">"What retention should I aim for?"</h2>
             <p class="help">
-                "A simulation of the next year with the parameters in use, your cards and your new cards a day: the reviews each day would ask, and how many cards you would still know at the end, for each desired retention."
+                {move || format!(
+                    "A simulation of a year of learning {} new cards a day with the parameters in use: how many reviews each day would ask on average, and how many cards you would know at the end, for each desired retention.",
+                    state.data.settings.with(|s| s.new_per_day),
+                )}
             </p>
             {dynamic(move || match job.get() {
                 Job::Idle => view! {
@@ -169,8 +173,10 @@ fn WorkloadChart(points: Vec<Workload>, current: u32) -> impl IntoView {
     let chosen = points.iter().find(|p| p.retention == current).copied();
     let summary = chosen.map(|p| {
         format!(
-            "At your desired retention of {}%: about {:.1} reviews a day, and {:.0} cards known after a year.",
-            p.retention, p.reviews_per_day, p.remembered
+            "At your desired retention of {}%: about {:.0} reviews a day, and {} known after a year.",
+            p.retention,
+            p.reviews_per_day,
+            plural(p.remembered.round() as usize, "card")
         )
     });
     let label = format!(

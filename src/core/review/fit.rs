@@ -188,21 +188,21 @@ pub struct Workload {
     pub remembered: f32,
 }
 
-/// What the deck would ask and give at each retention in [`RETENTIONS`], simulated over a year
-/// of learning `cards` cards at `new_per_day` a day (at least one card is simulated).
+/// What learning `new_per_day` new cards a day for a year would ask and give, at each
+/// retention in [`RETENTIONS`].
 pub fn workload(
     params: &[f32],
-    cards: usize,
     new_per_day: u32,
     maximum_interval_days: u32,
     mut progress: impl FnMut(usize, usize) -> bool,
 ) -> Result<Vec<Workload>, FitError> {
+    let new_per_day = new_per_day.max(1) as usize;
     let config = SimulatorConfig {
-        deck_size: cards.max(1),
+        deck_size: new_per_day * 365,
         learn_span: 365,
         max_cost_perday: f32::MAX,
         max_ivl: maximum_interval_days.max(1) as f32,
-        learn_limit: new_per_day.max(1) as usize,
+        learn_limit: new_per_day,
         ..SimulatorConfig::default()
     };
     let total = RETENTIONS.count();
@@ -243,7 +243,6 @@ pub enum Request {
     /// The workload at each retention, under these parameters.
     Workload {
         params: Vec<f32>,
-        cards: usize,
         new_per_day: u32,
         maximum_interval_days: u32,
     },
@@ -416,12 +415,10 @@ pub fn run(request: Request, tell: &mut dyn FnMut(Reply)) {
             .map(Reply::Fitted),
         Request::Workload {
             params,
-            cards,
             new_per_day,
             maximum_interval_days,
         } => workload(
             &params,
-            cards,
             new_per_day,
             maximum_interval_days,
             |done, total| {
@@ -715,7 +712,7 @@ mod tests {
 
     #[test]
     fn the_workload_grows_with_the_retention_asked_for() {
-        let points = workload(&DEFAULT_PARAMETERS, 200, 10, 36_500, |_, _| true).unwrap();
+        let points = workload(&DEFAULT_PARAMETERS, 2, 36_500, |_, _| true).unwrap();
         let reply = Reply::Workload {
             points: points.clone(),
         };
@@ -731,6 +728,6 @@ mod tests {
         assert_eq!(points.last().unwrap().retention, 97);
         assert!(points.last().unwrap().reviews_per_day > points[0].reviews_per_day);
         assert!(points.last().unwrap().remembered > points[0].remembered);
-        assert!(points.iter().all(|p| p.remembered <= 200.0));
+        assert!(points.iter().all(|p| p.remembered <= 730.0));
     }
 }
