@@ -1,6 +1,9 @@
 // Starts the app. It lives in a file rather than inline so the Content-Security-Policy can forbid
 // inline scripts; Trunk writes the hashed module names into the script tag's data attributes.
 // Once the app runs, it asks for persistent storage and registers the service worker (sw.js).
+// Modules fetched later (maths) are imported through this, relative to this script.
+window.loamImport = (path) => import(new URL(path, import.meta.url));
+
 const tag = document.querySelector("script[data-loam-wasm]");
 const { default: init } = await import(tag.dataset.loamJs);
 await init({ module_or_path: tag.dataset.loamWasm });

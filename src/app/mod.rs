@@ -175,6 +175,8 @@ impl AppState {
 
     /// Opens storage and reads the library into memory.
     pub fn load(self) {
+        // Formulas are typeset wherever they appear, once the maths module is fetched.
+        crate::browser::maths::watch();
         spawn_local(async move {
             let replaced = move || {
                 // Keep unsaved text where a reload finds it; the database is closed now.

@@ -10,6 +10,7 @@ pub mod download;
 mod error;
 pub mod fetch;
 pub mod files;
+pub mod maths;
 pub mod random;
 pub mod share_sheet;
 pub mod storage_estimate;

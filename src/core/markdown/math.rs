@@ -1,5 +1,7 @@
 //! Maths in notes and cards (`$…$`, `$$…$$`) as MathML, which the browser draws itself: no
-//! script and no font to download.
+//! script and no font to download. The converter is large, so it lives in a module of its own
+//! (`src/maths.rs`), fetched when a formula is first shown: the note view writes each formula
+//! as a [`placeholder`] holding its TeX, and the page swaps in what [`typeset`] makes of it.
 
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{push_mathml, Parser, RenderConfig, Storage};
@@ -9,7 +11,7 @@ use crate::core::html::escape;
 /// The MathML of one formula. TeX the converter cannot read still shows, as its source marked as
 /// an error, so a typo never hides what was written. The output escapes every piece of the
 /// source it carries and holds no links or scripts.
-pub(super) fn math_html(tex: &str, block: bool) -> String {
+pub fn typeset(tex: &str, block: bool) -> String {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect();
     if events.iter().any(Result::is_err) {
@@ -28,6 +30,16 @@ pub(super) fn math_html(tex: &str, block: bool) -> String {
         Ok(()) => sanitized(&html).unwrap_or_else(|| unreadable(tex, block)),
         Err(_) => unreadable(tex, block),
     }
+}
+
+/// A formula waiting to be typeset: its TeX as text (what the reader sees until the maths
+/// module is there, or if it cannot load), marked for the page to replace.
+pub(super) fn placeholder(tex: &str, block: bool) -> String {
+    format!(
+        "<span class=\"math-tex\" data-block=\"{}\">{}</span>",
+        u8::from(block),
+        escape(tex)
+    )
 }
 
 /// MathML elements and attributes the converter writes.
@@ -187,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_formula_becomes_mathml() {
-        let html = math_html(r"\frac{a}{b} + x^2", false);
+        let html = typeset(r"\frac{a}{b} + x^2", false);
         assert!(html.starts_with("<math"), "{html}");
         assert!(html.contains("<mfrac>"), "{html}");
         assert!(html.contains("<msup>"), "{html}");
@@ -196,13 +208,13 @@ mod tests {
 
     #[test]
     fn a_block_formula_is_displayed_as_a_block() {
-        let html = math_html(r"\sum_{i=1}^n i", true);
+        let html = typeset(r"\sum_{i=1}^n i", true);
         assert!(html.contains("display=\"block\""), "{html}");
     }
 
     #[test]
     fn tex_that_cannot_be_read_shows_its_source() {
-        let html = math_html(r"\frac{a", false);
+        let html = typeset(r"\frac{a", false);
         assert_eq!(
             html,
             "<code class=\"math-error\" title=\"This maths could not be read\">$\\frac{a$</code>"
@@ -211,20 +223,20 @@ mod tests {
 
     #[test]
     fn a_less_than_operator_is_escaped() {
-        let html = math_html("a < b", false);
+        let html = typeset("a < b", false);
         assert!(html.contains("<mo>&lt;</mo>"), "{html}");
     }
 
     #[test]
     fn source_the_converter_echoes_stays_text() {
-        let html = math_html(r"\operatorname{<img src=x onerror=alert(1)>}", false);
+        let html = typeset(r"\operatorname{<img src=x onerror=alert(1)>}", false);
         assert_eq!(
             html,
             "<math display=\"inline\"><mi>&lt;img src=x onerror=alert(1)></mi></math>"
         );
         // Closing the converter's elements from inside them is refused as a whole.
-        assert!(math_html(r"\operatorname{</mi></math><b>}", false).starts_with("<code"));
-        assert!(math_html(r"\operatorname{<mi onclick=x>}", false).contains("&lt;mi onclick"));
+        assert!(typeset(r"\operatorname{</mi></math><b>}", false).starts_with("<code"));
+        assert!(typeset(r"\operatorname{<mi onclick=x>}", false).contains("&lt;mi onclick"));
     }
 
     /// Every `<` in `html` opens a MathML tag we allow, or the error's `<code>`.
@@ -248,7 +260,7 @@ mod tests {
             r#"\color{red" onclick="x} a"#,
             r"\unknowncommand{<b>}",
         ] {
-            let html = math_html(tex, false);
+            let html = typeset(tex, false);
             assert!(only_our_tags(&html), "{tex}: {html}");
             assert!(
                 !html.contains("<script") && !html.contains("<img"),
@@ -262,8 +274,8 @@ mod tests {
         /// Whatever a note holds between dollars, rendering it never panics.
         #[test]
         fn any_tex_renders_without_panic(tex in r"[\\{}_^&a-z0-9 \[\]()+=|<>#%$~'.,-]{0,40}") {
-            prop_assert!(only_our_tags(&math_html(&tex, false)));
-            prop_assert!(only_our_tags(&math_html(&tex, true)));
+            prop_assert!(only_our_tags(&typeset(&tex, false)));
+            prop_assert!(only_our_tags(&typeset(&tex, true)));
         }
 
         #[test]
@@ -276,7 +288,7 @@ mod tests {
             rest in r"[\\{}_^&a-z0-9 \[\]()|.#-]{0,20}",
         ) {
             let tex = format!("\\{command}{rest}");
-            prop_assert!(only_our_tags(&math_html(&tex, false)));
+            prop_assert!(only_our_tags(&typeset(&tex, false)));
         }
     }
 }
