@@ -21,7 +21,7 @@ pub struct Worker {
     worker: web_sys::Worker,
     // Kept alive while the worker may call them.
     _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn Fn(web_sys::ErrorEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::Event)>,
 }
 
 /// Starts the (classic) worker at `script` (relative to the page). `heard` gets each message;
@@ -43,9 +43,13 @@ pub fn start(
                 heard(Message::Numbers(numbers.to_vec()));
             }
         });
-    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+    // A script that did not load gives a plain event; an error thrown inside, an ErrorEvent.
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
         e.prevent_default();
-        let detail = e.message();
+        let detail = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
         failed(if detail.is_empty() {
             "The background worker could not start.".to_string()
         } else {

@@ -148,6 +148,18 @@ describeApp('scheduling fitted to you', (test) => {
     assert.deepEqual(await axeViolations(page), []);
   });
 
+  test('a worker that cannot start is said so, and nothing runs on the page instead', async ({ page, context }) => {
+    await context.route('**/optimizer_loader.js', (route) => route.abort());
+    await createNote(page, 'Capitals', 'Capital of France :: Paris');
+    await openSettings(page);
+    await optimizeButton(page).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /background worker could not start/);
+    await page.getByRole('button', { name: 'Simulate', exact: true }).click();
+    await page.getByRole('alert').nth(1).waitFor();
+  });
+
   test('the worker finds the native fit; Accept changes the intervals, a reload keeps them, Restore brings the earlier ones', async ({ page }) => {
     const fixture = JSON.parse(await readFile(fixturePath, 'utf8'));
     await createNote(page, 'Capitals', 'Capital of France :: Paris');

@@ -473,27 +473,12 @@ fn fit_and_measure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::review::history::{history, unusual};
-    use crate::core::review::schedule::{Rating, ReviewLog};
+    use crate::core::review::history::{history, record, unusual};
+    use crate::core::review::schedule::Rating;
     use crate::core::time::{Span, Time};
 
     const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
     const UTC: Calendar = Calendar { utc_offset_ms: 0.0 };
-
-    fn record(card: &str, time: Time, rating: Rating, before: CardState) -> ReviewRecord {
-        ReviewRecord {
-            id: format!("{card}@{}", time.ms()),
-            card_id: card.into(),
-            log: ReviewLog {
-                rating,
-                time,
-                state_before: before,
-                state_after: CardState::Review,
-                elapsed_days: None,
-                interval_ms: Span::DAY,
-            },
-        }
-    }
 
     fn shape(set: &TrainingSet) -> Vec<Vec<(u32, u32)>> {
         set.items

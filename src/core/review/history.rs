@@ -11,7 +11,8 @@ use crate::core::time::{Span, Time};
 /// 2026-01-01T00:00:00Z, when every drawn history begins.
 pub const START: Time = Time::from_ms(1_767_225_600_000.0);
 
-fn record(card: &str, time: Time, rating: Rating, before: CardState) -> ReviewRecord {
+/// One answer in the log, as a drawn history writes it.
+pub fn record(card: &str, time: Time, rating: Rating, before: CardState) -> ReviewRecord {
     ReviewRecord {
         id: format!("{card}@{}", time.ms()),
         card_id: card.into(),
