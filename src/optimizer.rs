@@ -24,15 +24,21 @@ fn main() {
                     },
                 };
             };
-            match e
-                .data()
+            // A request is [its JSON text, the stored review log or nothing].
+            let data = js_sys::Array::from(&e.data());
+            let reviews = js_sys::JSON::stringify(&data.get(1))
+                .ok()
+                .and_then(|json| json.as_string())
+                .filter(|json| json.starts_with('['));
+            let request = data
+                .get(0)
                 .as_string()
-                .map(|text| serde_json::from_str::<Request>(&text))
-            {
-                Some(Ok(request)) => run(request, &mut tell),
-                _ => tell(Reply::Failed {
-                    error: FitError::Refused("the request could not be read".into()),
-                }),
+                .and_then(|text| serde_json::from_str::<Request>(&text).ok())
+                .ok_or_else(|| FitError::Refused("the request could not be read".into()))
+                .and_then(|request| request.with_reviews(reviews.as_deref()));
+            match request {
+                Ok(request) => run(request, &mut tell),
+                Err(error) => tell(Reply::Failed { error }),
             }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

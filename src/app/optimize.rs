@@ -6,6 +6,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
 
 use super::{calendar, AppState};
 use crate::browser::worker::{self, Message, Worker};
@@ -74,7 +75,8 @@ impl AppState {
             done: 0.0,
         });
         spawn_local(async move {
-            let reviews = match self.review_log().await {
+            // The log goes to the worker as the browser holds it: the page never parses it.
+            let reviews = match self.raw_review_log().await {
                 Ok(reviews) => reviews,
                 Err(problem) => {
                     job.set(Job::Failed(problem.to_string()));
@@ -83,12 +85,12 @@ impl AppState {
             };
             let settings = self.data.settings.get_untracked();
             let request = Request::Fit {
-                reviews,
+                reviews: Vec::new(),
                 utc_offset_ms: calendar().utc_offset_ms,
                 current: settings.scheduler.params.clone(),
                 relearning_steps: settings.scheduler.relearning_steps.len(),
             };
-            run(&FITTING, request, job, |reply| match reply {
+            run(&FITTING, request, reviews, job, |reply| match reply {
                 Reply::Fitted(fitted) => Some(Job::Done(fitted)),
                 _ => None,
             });
@@ -111,10 +113,16 @@ impl AppState {
             doing: "Simulating a year at each retention…",
             done: 0.0,
         });
-        run(&SIMULATING, request, job, |reply| match reply {
-            Reply::Workload { points } => Some(Job::Done(points)),
-            _ => None,
-        });
+        run(
+            &SIMULATING,
+            request,
+            JsValue::NULL,
+            job,
+            |reply| match reply {
+                Reply::Workload { points } => Some(Job::Done(points)),
+                _ => None,
+            },
+        );
     }
 
     /// Stops a fit under way; nothing changes.
@@ -145,11 +153,13 @@ impl AppState {
     }
 }
 
-/// Starts a worker in `slot` for `request`; its progress and result go to `job` (`finished`
-/// picks the result out of a reply). The worker is stopped once it has answered.
+/// Starts a worker in `slot` for `request`, with `data` beside it; its progress and result go
+/// to `job` (`finished` picks the result out of a reply). The worker is stopped once it has
+/// answered.
 fn run<T: Send + Sync + 'static>(
     slot: Slot,
     request: Request,
+    data: JsValue,
     job: RwSignal<Job<T>>,
     finished: impl Fn(Reply) -> Option<Job<T>> + 'static,
 ) {
@@ -163,7 +173,7 @@ fn run<T: Send + Sync + 'static>(
             Message::Text(text) if text == "ready" => {
                 slot.with(|w| {
                     if let Some(worker) = w.borrow().as_ref() {
-                        worker.post(&request);
+                        worker.post(&request, &data);
                     }
                 });
                 return;

@@ -90,6 +90,16 @@ impl AppState {
         self.commit_later(Change::Settings(settings));
     }
 
+    /// The whole review log as the browser holds it, unread, for the optimizer worker.
+    pub async fn raw_review_log(&self) -> Result<wasm_bindgen::JsValue, AppError> {
+        let store = self
+            .saving
+            .store
+            .get_value()
+            .ok_or(AppError::StorageUnavailable)?;
+        Ok(store.raw_all(REVIEWS).await?)
+    }
+
     /// The whole review log, for statistics.
     pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, AppError> {
         let store = self

@@ -8,7 +8,7 @@
 //! ```
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// What a worker said.
 pub enum Message {
@@ -66,8 +66,10 @@ pub fn start(
 }
 
 impl Worker {
-    pub fn post(&self, message: &str) {
-        let _ = self.worker.post_message(&message.into());
+    /// Sends `text` with `data` beside it (copied by the browser, not read here).
+    pub fn post(&self, text: &str, data: &JsValue) {
+        let message = js_sys::Array::of2(&text.into(), data);
+        let _ = self.worker.post_message(&message);
     }
 
     /// Ends the worker at once, whatever it is doing.

@@ -279,6 +279,15 @@ impl Store {
         read_records(&request).await
     }
 
+    /// Every record of an object store as the browser holds them, unread: to hand to a worker,
+    /// which reads them off the page's thread.
+    pub async fn raw_all(&self, store: &'static str) -> Result<JsValue, StoreError> {
+        let [request] = self.get_all(&[store])?;
+        request_result(&request)
+            .await
+            .map_err(|_| StoreError::plain("Could not read your library."))
+    }
+
     /// Every record of two object stores, read in one transaction: the browser reads the
     /// second while the first is being parsed.
     pub async fn load_both<A: DeserializeOwned, B: DeserializeOwned>(

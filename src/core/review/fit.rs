@@ -234,7 +234,10 @@ pub fn workload(
 #[serde(tag = "ask")]
 pub enum Request {
     /// Fit parameters to this snapshot of the review log and measure them against `current`.
+    /// The page sends the log beside the request, as the browser stored it (see
+    /// [`Request::with_reviews`]), so that reading it costs the page nothing.
     Fit {
+        #[serde(default)]
         reviews: Vec<ReviewRecord>,
         utc_offset_ms: f64,
         current: Vec<f32>,
@@ -246,6 +249,35 @@ pub enum Request {
         new_per_day: u32,
         maximum_interval_days: u32,
     },
+}
+
+impl Request {
+    /// The request with the review log read from `json` (the stored records, as a JSON array)
+    /// when it is a fit; a log that cannot be read is refused.
+    pub fn with_reviews(self, json: Option<&str>) -> Result<Request, FitError> {
+        match (self, json) {
+            (
+                Request::Fit {
+                    current,
+                    utc_offset_ms,
+                    relearning_steps,
+                    ..
+                },
+                Some(json),
+            ) => {
+                let reviews = serde_json::from_str(json).map_err(|_| {
+                    FitError::Refused("the review history could not be read".into())
+                })?;
+                Ok(Request::Fit {
+                    reviews,
+                    utc_offset_ms,
+                    current,
+                    relearning_steps,
+                })
+            }
+            (request, _) => Ok(request),
+        }
+    }
 }
 
 /// The stages of a fit, in order, for the progress bar.
@@ -693,6 +725,28 @@ mod tests {
             let numbers = reply.to_numbers().unwrap();
             assert_eq!(Reply::from_numbers(&numbers).as_ref(), Some(reply));
         }
+    }
+
+    #[test]
+    fn the_log_sent_beside_a_request_joins_it() {
+        let records = history(&unusual(), &DEFAULT_PARAMETERS, 3, 1);
+        let json = serde_json::to_string(&records).unwrap();
+        let request = Request::Fit {
+            reviews: Vec::new(),
+            utc_offset_ms: 0.0,
+            current: Vec::new(),
+            relearning_steps: 1,
+        };
+        let text = serde_json::to_string(&request).unwrap();
+        let sent: Request = serde_json::from_str(&text).unwrap();
+        let Ok(Request::Fit { reviews, .. }) = sent.clone().with_reviews(Some(&json)) else {
+            panic!("the log did not join the request");
+        };
+        assert_eq!(reviews, records);
+        assert!(matches!(
+            sent.with_reviews(Some("[{\"not\": \"a review\"}]")),
+            Err(FitError::Refused(_))
+        ));
     }
 
     #[test]
