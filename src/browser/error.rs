@@ -54,6 +54,8 @@ pub enum BrowserError {
     CopyRefused,
     NoShareSheet,
     ShareRefused,
+    /// The browser cannot run a web worker.
+    NoWorkers,
 }
 
 impl fmt::Display for BrowserError {
@@ -104,6 +106,9 @@ impl fmt::Display for BrowserError {
             }
             Self::NoShareSheet => f.write_str("Sharing is not available in this browser."),
             Self::ShareRefused => f.write_str("Sharing is not available here."),
+            Self::NoWorkers => {
+                f.write_str("This browser cannot run work in the background (web workers).")
+            }
         }
     }
 }

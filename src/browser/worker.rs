@@ -10,6 +10,8 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::BrowserError;
+
 /// What a worker said.
 pub enum Message {
     Text(String),
@@ -31,9 +33,8 @@ pub fn start(
     script: &str,
     heard: impl Fn(Message) + 'static,
     failed: impl Fn(String) + 'static,
-) -> Result<Worker, String> {
-    let worker = web_sys::Worker::new(script)
-        .map_err(|_| "This browser cannot run work in the background (web workers).".to_string())?;
+) -> Result<Worker, BrowserError> {
+    let worker = web_sys::Worker::new(script).map_err(|_| BrowserError::NoWorkers)?;
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let data = e.data();
