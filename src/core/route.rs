@@ -29,23 +29,35 @@ pub enum Route {
     ImportExport,
     /// The notes that carry a tag (its key: lowercase, without `#`).
     Tag { name: String },
+    /// An address that leads nowhere (a mistyped or cut-off link): what was asked, after `#/`.
+    NotFound { address: String },
 }
 
 impl Route {
-    /// Reads a fragment (with or without the leading `#`). Anything unknown is the start page.
+    /// Reads a fragment (with or without the leading `#`). No fragment is the start page;
+    /// anything else unknown is [`Route::NotFound`].
     pub fn parse(fragment: &str) -> Route {
         let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        if path.is_empty() {
+            return Route::Home;
+        }
+        Route::known(path).unwrap_or_else(|| Route::NotFound {
+            address: path.to_string(),
+        })
+    }
+
+    fn known(path: &str) -> Option<Route> {
         if let Some(query) = path.strip_prefix("open?") {
-            return parse_open(query).unwrap_or(Route::Home);
+            return parse_open(query);
         }
         let mut parts = path.splitn(3, '/');
-        match (parts.next(), parts.next(), parts.next()) {
+        Some(match (parts.next(), parts.next(), parts.next()) {
             (Some("note"), Some(id), heading) if !id.is_empty() => match decode(id) {
                 Some(id) => Route::Note {
                     id,
                     heading: heading.and_then(decode).filter(|h| !h.is_empty()),
                 },
-                None => Route::Home,
+                None => return None,
             },
             (Some("review"), None, None) => Route::Review,
             (Some("stats"), None, None) => Route::Stats,
@@ -59,24 +71,25 @@ impl Route {
             },
             (Some("course"), Some(id), None) if !id.is_empty() => match decode(id) {
                 Some(id) => Route::Course { id },
-                None => Route::Home,
+                None => return None,
             },
             (Some("tag"), Some(name), None) => match decode(name) {
                 Some(name) if !name.is_empty() => Route::Tag { name },
-                _ => Route::Home,
+                _ => return None,
             },
             (Some("new"), Some(title), None) => match decode(title) {
                 Some(title) if !title.trim().is_empty() => Route::NewNote { title },
-                _ => Route::Home,
+                _ => return None,
             },
-            _ => Route::Home,
-        }
+            _ => return None,
+        })
     }
 
     /// The fragment for this route, with the leading `#`.
     pub fn to_fragment(&self) -> String {
         match self {
             Route::Home => "#/".to_string(),
+            Route::NotFound { address } => format!("#/{address}"),
             Route::Note { id, heading: None } => format!("#/note/{}", encode(id)),
             Route::Note {
                 id,
@@ -177,6 +190,9 @@ mod tests {
     fn round_trips() {
         for route in [
             Route::Home,
+            Route::NotFound {
+                address: "nope/deeper".into(),
+            },
             Route::Note {
                 id: "n1".into(),
                 heading: None,
@@ -239,10 +255,8 @@ mod tests {
     }
 
     #[test]
-    fn junk_is_home() {
+    fn junk_is_not_found_and_no_address_is_home() {
         for junk in [
-            "",
-            "#",
             "#/nope",
             "#/note/",
             "#/note/%zz",
@@ -254,7 +268,16 @@ mod tests {
             "#/open?url=https%3A%2F%2Fx",
             "#/open?key=abc",
         ] {
-            assert_eq!(Route::parse(junk), Route::Home, "{junk}");
+            assert_eq!(
+                Route::parse(junk),
+                Route::NotFound {
+                    address: junk.trim_start_matches("#/").into()
+                },
+                "{junk}"
+            );
+        }
+        for home in ["", "#", "#/", "/"] {
+            assert_eq!(Route::parse(home), Route::Home, "{home:?}");
         }
     }
 }

@@ -10,6 +10,7 @@ mod editor;
 mod home;
 mod import;
 mod import_export;
+mod not_found;
 mod note_cards;
 mod note_page;
 mod optimize;
@@ -222,6 +223,7 @@ pub fn App() -> impl IntoView {
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
                     Route::ImportExport => view! { <import_export::ImportExportPage /> }.into_any(),
                     Route::Tag { name } => view! { <tag::TagPage name=name /> }.into_any(),
+                    Route::NotFound { address } => view! { <not_found::NotFound address=address /> }.into_any(),
                 })}
             </main>
         </div>
