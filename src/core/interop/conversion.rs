@@ -72,6 +72,9 @@ struct Set {
     shown: String,
     files: VecDeque<(Kind, SourceFile)>,
     pages: Pages,
+    /// The set holds Markdown notes: a stray text or JSON file in it is most likely not a
+    /// deck, so one that reads as none is left out rather than reported as failed.
+    vault: bool,
 }
 
 impl Conversion {
@@ -113,11 +116,18 @@ impl Conversion {
                     Kind::Markdown => set.pages.read(&file),
                     Kind::AnkiText | Kind::CrowdAnki => {
                         file.path = format!("{}{}", set.shown, file.path);
-                        self.converted.extend(if kind == Kind::AnkiText {
+                        let mut deck = if kind == Kind::AnkiText {
                             anki::convert(&file)
                         } else {
                             crowdanki::convert(&file)
-                        });
+                        };
+                        if set.vault && deck.notes.is_empty() {
+                            deck.reports = vec![FileReport::skipped(
+                                &file.path,
+                                "Left out: not a note, nor an Anki or CrowdAnki deck.",
+                            )];
+                        }
+                        self.converted.extend(deck);
                     }
                     _ => {}
                 }
@@ -203,6 +213,7 @@ impl Conversion {
         } else {
             Layout::Obsidian
         };
+        let vault = files.iter().any(|f| kind_of(&f.path) == Kind::Markdown);
         let mut seen = HashSet::new();
         let mut waiting = VecDeque::new();
         for file in files {
@@ -237,6 +248,7 @@ impl Conversion {
             shown: shown.to_string(),
             files: waiting,
             pages: Pages::new(&root, layout, self.now),
+            vault,
         }
     }
 }
@@ -324,6 +336,35 @@ mod tests {
             ]
         );
         assert_eq!(converted.notes[0].id, stable_id("md", "Vault/Home.md"));
+    }
+
+    #[test]
+    fn a_stray_text_or_json_file_in_a_vault_is_left_out_not_failed() {
+        let files = vec![
+            file("Vault/Home.md", b"Hello"),
+            file("Vault/notes.txt", b"Remember to buy milk"),
+            file("Vault/data.json", b"{\"a\": 1}"),
+            file("Vault/deck.txt", b"front\tback\n"),
+        ];
+        let converted = convert(files, Time::from_ms(0.0));
+        let outcome = |path: &str| {
+            converted
+                .reports
+                .iter()
+                .find(|r| r.path == path)
+                .map(|r| r.outcome)
+        };
+        assert_eq!(outcome("notes.txt"), Some(Outcome::Skipped));
+        assert_eq!(outcome("data.json"), Some(Outcome::Skipped));
+        // A real deck beside the notes is still read.
+        assert_eq!(outcome("deck.txt"), Some(Outcome::Imported));
+        assert!(converted
+            .reports
+            .iter()
+            .all(|r| r.outcome != Outcome::Refused));
+        // On its own, a file that is no deck is still a failed import, as before.
+        let alone = convert(vec![file("notes.txt", b"just words")], Time::from_ms(0.0));
+        assert!(alone.reports.iter().any(|r| r.outcome == Outcome::Refused));
     }
 
     #[test]
