@@ -126,6 +126,13 @@ impl AppState {
 
     /// Reads a bundle file the learner picked; it waits on the preview page as the opened
     /// bundle.
+    /// Whether a picked or dropped file is a Loam bundle (by its name or its first bytes), to
+    /// be opened as one.
+    pub async fn is_bundle_file(&self, file: &web_sys::File) -> bool {
+        let head = files::head(file, 8).await.unwrap_or_default();
+        bundle::looks_like_bundle(&file.name(), &head)
+    }
+
     pub async fn open_bundle_file(&self, file: web_sys::File) -> Result<Bundle, AppError> {
         let bytes = files::read(&file, files::MAX_BUNDLE_BYTES).await?;
         if bundle::is_sealed(&bytes) {

@@ -30,6 +30,16 @@ pub async fn read(file: &web_sys::File, max: f64) -> Result<Vec<u8>, BrowserErro
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
+/// The first `count` bytes of a file (fewer if it is shorter), without reading the rest.
+pub async fn head(file: &web_sys::File, count: i32) -> Result<Vec<u8>, BrowserError> {
+    let unreadable = |_| BrowserError::Unreadable { name: file.name() };
+    let part = file.slice_with_i32_and_i32(0, count).map_err(unreadable)?;
+    let buffer = JsFuture::from(part.array_buffer())
+        .await
+        .map_err(unreadable)?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
 /// The picked files read into memory, with their place in a picked folder, and a report line
 /// for each that could not be read. Calls `progress(done, total)` as it goes.
 pub async fn read_picked(

@@ -11,6 +11,7 @@ use crate::app::{import_export, AppState};
 use crate::core::exchange::merge::ImportPlan;
 use crate::core::interop::{Converted, FileReport, Outcome};
 use crate::core::plural;
+use crate::core::route::Route;
 use crate::ui::import::Preview;
 
 /// Where an import stands.
@@ -42,15 +43,32 @@ fn ImportSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let step = RwSignal::new(Step::Choosing);
     let dragging = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
     let start = move |files: Vec<web_sys::File>| {
         if files.is_empty() {
             return;
         }
+        refused.set(None);
         step.set(Step::Working(import_export::Step::Reading {
             done: 0,
             total: files.len(),
         }));
         spawn_local(async move {
+            // Loam's own bundle file opens its preview, as "Open a shared file" does.
+            if let [file] = files.as_slice() {
+                if state.is_bundle_file(file).await {
+                    match state.open_bundle_file(file.clone()).await {
+                        Ok(_) => state.navigate(&Route::Import {
+                            payload: String::new(),
+                        }),
+                        Err(problem) => {
+                            step.set(Step::Choosing);
+                            refused.set(Some(problem.to_string()));
+                        }
+                    }
+                    return;
+                }
+            }
             let (plan, converted) = state
                 .plan_picked_files(files, |work| step.set(Step::Working(work)))
                 .await;
@@ -79,6 +97,9 @@ fn ImportSection() -> impl IntoView {
             <p class="help">
                 "From Obsidian (a vault folder or its zip), Logseq (the graph folder or its zip), Anki (“Notes in Plain Text” or CSV) and CrowdAnki (deck.json). Links between the notes keep working; cards written in them go into your reviews. You see what would change before anything is added."
             </p>
+            {dynamic(move || refused.get().map(|m| view! {
+                <p class="error" role="alert">{m} " Nothing was imported."</p>
+            }))}
             {dynamic(move || match step.get() {
                 Step::Choosing => view! {
                     <div
@@ -90,7 +111,7 @@ fn ImportSection() -> impl IntoView {
                     >
                         <label class="file-pick">
                             "Choose files (.md, .zip, .txt, .csv, .json)"
-                            <input type="file" multiple accept=".md,.markdown,.zip,.txt,.csv,.tsv,.json" on:change=on_pick />
+                            <input type="file" multiple accept=".md,.markdown,.zip,.txt,.csv,.tsv,.json,.loam" on:change=on_pick />
                         </label>
                         <label class="file-pick">
                             "Choose a folder (a vault or graph)"

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import {
+  goToRoute,
   describeApp,
   watch,
   assertNoProblems,
@@ -220,6 +221,19 @@ describeApp('sharing', (test) => {
       await page.getByLabel('Bundle file').setInputFiles(sealedPath);
       await page.getByRole('alert').getByText(/is encrypted: open it with the link that came with it/).waitFor();
       await page.getByLabel('Bundle file').setInputFiles(file);
+      await page.getByRole('heading', { name: 'Import the course “Spanish basics”' }).waitFor();
+      assert.deepEqual(await previewSummary(page), ['3 notes new', '4 cards in these notes']);
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await page.getByRole('heading', { name: 'Welcome to Loam' }).waitFor();
+      assert.deepEqual(await sidebarTitles(page), [], 'cancel imports nothing');
+
+      // The same files picked on "Import and export" (where other tools' files go) are known
+      // for what they are: the bundle opens its preview, the encrypted file says it is one.
+      await goToRoute(page, '/import-export');
+      const pickFiles = page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)');
+      await pickFiles.setInputFiles(sealedPath);
+      await page.getByRole('alert').getByText(/is encrypted: open it with the link that came with it/).waitFor();
+      await pickFiles.setInputFiles(file);
       await page.getByRole('heading', { name: 'Import the course “Spanish basics”' }).waitFor();
       assert.deepEqual(await previewSummary(page), ['3 notes new', '4 cards in these notes']);
       await page.getByRole('button', { name: 'Cancel', exact: true }).click();

@@ -44,6 +44,18 @@ pub struct Bundle {
 pub const MAGIC: &[u8; 4] = b"LOAM";
 /// The format version written today; decoding refuses newer ones.
 pub const VERSION: u8 = 1;
+
+/// Whether a file is a Loam bundle, plain or encrypted, by its name (`.loam`, the name sharing
+/// gives it) or its first bytes: such a file opens as a bundle wherever it is picked or dropped.
+pub fn looks_like_bundle(name: &str, head: &[u8]) -> bool {
+    let named = name.len() > 5
+        && name
+            .get(name.len() - 5..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(".loam"));
+    // After the magic comes a version byte, which tells a bundle from a backup ("LOAMBACKUP").
+    let framed = head.starts_with(MAGIC) && head.get(MAGIC.len()).is_some_and(|v| *v < b' ');
+    named || framed || is_sealed(head)
+}
 /// Most bytes a bundle may unpack to, so a small hostile link cannot fill the memory.
 pub const MAX_UNPACKED: usize = 32 * 1024 * 1024;
 /// Most notes one bundle may carry.
@@ -156,6 +168,22 @@ pub(crate) mod tests {
     use super::*;
     use crate::core::note::TitleError;
     use proptest::prelude::*;
+
+    #[test]
+    fn bundle_files_are_known_by_their_name_or_their_first_bytes() {
+        assert!(looks_like_bundle("Spanish basics.loam", b""));
+        assert!(looks_like_bundle("COURSE.LOAM", b"PK"));
+        assert!(looks_like_bundle("download-1234", b"LOAM\x01\xed"));
+        assert!(!looks_like_bundle("download-1234", b"LOAMBACKUP"));
+        assert!(looks_like_bundle("download-1234", b"LOAMX\x01"));
+        assert!(!looks_like_bundle(".loam", b""));
+        assert!(!looks_like_bundle(
+            "notes.loambackup",
+            b"LOAMB"[..2].as_ref()
+        ));
+        assert!(!looks_like_bundle("deck.json", b"{\"a\""));
+        assert!(!looks_like_bundle("\u{e9}.loa", b""));
+    }
 
     fn note(id: &str, title: &str, body: &str) -> BundleNote {
         BundleNote {
