@@ -4,13 +4,18 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use loam::core::review::fit::{run, FitError, Reply, Request};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use loam::core::review::fit::{log_slice, run, FitError, Reply, Request};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
     console_error_panic_hook::set_once();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let broken = Rc::new(RefCell::new(None));
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let mut tell = |reply: Reply| {
@@ -24,21 +29,28 @@ fn main() {
                     },
                 };
             };
-            // A request is [its JSON text, the stored review log or nothing].
+            // Messages are ["log", a slice of the stored review log] any number of times, then
+            // ["ask", the request's JSON text].
             let data = js_sys::Array::from(&e.data());
-            let reviews = js_sys::JSON::stringify(&data.get(1))
-                .ok()
-                .and_then(|json| json.as_string())
-                .filter(|json| json.starts_with('['));
-            let request = data
-                .get(0)
+            let payload = data.get(1);
+            if data.get(0).as_string().as_deref() == Some("log") {
+                let slice = js_sys::JSON::stringify(&payload)
+                    .ok()
+                    .and_then(|json| json.as_string())
+                    .unwrap_or_default();
+                match log_slice(&slice) {
+                    Ok(records) => log.borrow_mut().extend(records),
+                    Err(error) => *broken.borrow_mut() = Some(error),
+                }
+                return;
+            }
+            let request = payload
                 .as_string()
                 .and_then(|text| serde_json::from_str::<Request>(&text).ok())
-                .ok_or_else(|| FitError::Refused("the request could not be read".into()))
-                .and_then(|request| request.with_reviews(reviews.as_deref()));
-            match request {
-                Ok(request) => run(request, &mut tell),
-                Err(error) => tell(Reply::Failed { error }),
+                .ok_or_else(|| FitError::Refused("the request could not be read".into()));
+            match (request, broken.borrow_mut().take()) {
+                (Ok(request), None) => run(request.with_reviews(log.take()), &mut tell),
+                (Err(error), _) | (_, Some(error)) => tell(Reply::Failed { error }),
             }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
-use super::{calendar, AppState};
+use super::{calendar, AppError, AppState};
 use crate::browser::worker::{self, Message, Worker};
 use crate::core::review::fit::{Fitted, Reply, Request, Workload};
 
@@ -74,26 +74,16 @@ impl AppState {
             doing: "Reading your review history…",
             done: 0.0,
         });
-        spawn_local(async move {
-            // The log goes to the worker as the browser holds it: the page never parses it.
-            let reviews = match self.raw_review_log().await {
-                Ok(reviews) => reviews,
-                Err(problem) => {
-                    job.set(Job::Failed(problem.to_string()));
-                    return;
-                }
-            };
-            let settings = self.data.settings.get_untracked();
-            let request = Request::Fit {
-                reviews: Vec::new(),
-                utc_offset_ms: calendar().utc_offset_ms,
-                current: settings.scheduler.params.clone(),
-                relearning_steps: settings.scheduler.relearning_steps.len(),
-            };
-            run(&FITTING, request, reviews, job, |reply| match reply {
-                Reply::Fitted(fitted) => Some(Job::Done(fitted)),
-                _ => None,
-            });
+        let settings = self.data.settings.get_untracked();
+        let request = Request::Fit {
+            reviews: Vec::new(),
+            utc_offset_ms: calendar().utc_offset_ms,
+            current: settings.scheduler.params.clone(),
+            relearning_steps: settings.scheduler.relearning_steps.len(),
+        };
+        run(&FITTING, request, Some(self), job, |reply| match reply {
+            Reply::Fitted(fitted) => Some(Job::Done(fitted)),
+            _ => None,
         });
     }
 
@@ -113,16 +103,10 @@ impl AppState {
             doing: "Simulating a year at each retention…",
             done: 0.0,
         });
-        run(
-            &SIMULATING,
-            request,
-            JsValue::NULL,
-            job,
-            |reply| match reply {
-                Reply::Workload { points } => Some(Job::Done(points)),
-                _ => None,
-            },
-        );
+        run(&SIMULATING, request, None, job, |reply| match reply {
+            Reply::Workload { points } => Some(Job::Done(points)),
+            _ => None,
+        });
     }
 
     /// Stops a fit under way; nothing changes.
@@ -153,13 +137,13 @@ impl AppState {
     }
 }
 
-/// Starts a worker in `slot` for `request`, with `data` beside it; its progress and result go
-/// to `job` (`finished` picks the result out of a reply). The worker is stopped once it has
-/// answered.
+/// Starts a worker in `slot` for `request`, sending it the review log first when `log_of` is
+/// given; its progress and result go to `job` (`finished` picks the result out of a reply). The
+/// worker is stopped once it has answered.
 fn run<T: Send + Sync + 'static>(
     slot: Slot,
     request: Request,
-    data: JsValue,
+    log_of: Option<AppState>,
     job: RwSignal<Job<T>>,
     finished: impl Fn(Reply) -> Option<Job<T>> + 'static,
 ) {
@@ -171,10 +155,16 @@ fn run<T: Send + Sync + 'static>(
     let heard = move |message: Message| {
         let reply = match message {
             Message::Text(text) if text == "ready" => {
-                slot.with(|w| {
-                    if let Some(worker) = w.borrow().as_ref() {
-                        worker.post(&request, &data);
+                let request = request.clone();
+                spawn_local(async move {
+                    if let Some(state) = log_of {
+                        if let Err(problem) = send_log(state, slot).await {
+                            stop(slot);
+                            job.set(Job::Failed(problem.to_string()));
+                            return;
+                        }
                     }
+                    post(slot, "ask", &request.into());
                 });
                 return;
             }
@@ -217,6 +207,43 @@ fn run<T: Send + Sync + 'static>(
             "{problem} Loam fits and simulates only in the background, so it cannot here."
         ))),
     }
+}
+
+/// Entries of the review log sent to the worker per slice: each slice is read and copied in
+/// one short task, and the page paints between them.
+const LOG_SLICE: u32 = 2_000;
+
+/// Sends the stored review log to the worker in `slot`, a slice at a time, as the browser holds
+/// it (the page never parses it). Stops early if the worker is stopped meanwhile.
+async fn send_log(state: AppState, slot: Slot) -> Result<(), AppError> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = state.review_log_page(after.as_deref(), LOG_SLICE).await?;
+        let count = page.length();
+        if count > 0 {
+            after = js_sys::Reflect::get(&page.get(count - 1), &"id".into())
+                .ok()
+                .and_then(|id| id.as_string());
+            if !post(slot, "log", &page) {
+                return Ok(());
+            }
+        }
+        if count < LOG_SLICE || after.is_none() {
+            return Ok(());
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+/// Posts `[kind, data]` to the worker in `slot`; false if it is gone.
+fn post(slot: Slot, kind: &str, data: &JsValue) -> bool {
+    slot.with(|w| match w.borrow().as_ref() {
+        Some(worker) => {
+            worker.post(kind, data);
+            true
+        }
+        None => false,
+    })
 }
 
 fn stop(slot: Slot) {

@@ -90,14 +90,19 @@ impl AppState {
         self.commit_later(Change::Settings(settings));
     }
 
-    /// The whole review log as the browser holds it, unread, for the optimizer worker.
-    pub async fn raw_review_log(&self) -> Result<wasm_bindgen::JsValue, AppError> {
+    /// Up to `count` review-log entries after the one with id `after`, as the browser holds
+    /// them, unread: the optimizer worker gets the log this way, a slice at a time.
+    pub async fn review_log_page(
+        &self,
+        after: Option<&str>,
+        count: u32,
+    ) -> Result<js_sys::Array, AppError> {
         let store = self
             .saving
             .store
             .get_value()
             .ok_or(AppError::StorageUnavailable)?;
-        Ok(store.raw_all(REVIEWS).await?)
+        Ok(store.raw_page(REVIEWS, after, count).await?)
     }
 
     /// The whole review log, for statistics.

@@ -67,9 +67,9 @@ pub fn start(
 }
 
 impl Worker {
-    /// Sends `text` with `data` beside it (copied by the browser, not read here).
-    pub fn post(&self, text: &str, data: &JsValue) {
-        let message = js_sys::Array::of2(&text.into(), data);
+    /// Sends `[kind, data]`; the browser copies `data` without this side reading it.
+    pub fn post(&self, kind: &str, data: &JsValue) {
+        let message = js_sys::Array::of2(&kind.into(), data);
         let _ = self.worker.post_message(&message);
     }
 

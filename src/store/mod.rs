@@ -279,13 +279,35 @@ impl Store {
         read_records(&request).await
     }
 
-    /// Every record of an object store as the browser holds them, unread: to hand to a worker,
-    /// which reads them off the page's thread.
-    pub async fn raw_all(&self, store: &'static str) -> Result<JsValue, StoreError> {
-        let [request] = self.get_all(&[store])?;
-        request_result(&request)
+    /// Up to `count` records of `store` whose keys come after `after` (from the first when
+    /// `None`), as the browser holds them, unread: to hand to a worker a slice at a time, so no
+    /// single task keeps the page from painting.
+    pub async fn raw_page(
+        &self,
+        store: &'static str,
+        after: Option<&str>,
+        count: u32,
+    ) -> Result<js_sys::Array, StoreError> {
+        let fail = |e| StoreError::from_idb("read your library", e);
+        let unreadable = |_| StoreError::plain("Could not read your library.");
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(fail)?;
+        let object_store: web_sys::IdbObjectStore = tx.object_store(store).map_err(fail)?.into();
+        let range = match after {
+            Some(key) => web_sys::IdbKeyRange::lower_bound_with_open(&key.into(), true)
+                .map_err(unreadable)?
+                .into(),
+            None => JsValue::UNDEFINED,
+        };
+        let request = object_store
+            .get_all_with_key_and_limit(&range, count)
+            .map_err(unreadable)?;
+        Ok(request_result(&request)
             .await
-            .map_err(|_| StoreError::plain("Could not read your library."))
+            .map_err(unreadable)?
+            .unchecked_into())
     }
 
     /// Every record of two object stores, read in one transaction: the browser reads the

@@ -234,8 +234,8 @@ pub fn workload(
 #[serde(tag = "ask")]
 pub enum Request {
     /// Fit parameters to this snapshot of the review log and measure them against `current`.
-    /// The page sends the log beside the request, as the browser stored it (see
-    /// [`Request::with_reviews`]), so that reading it costs the page nothing.
+    /// The page sends the log in slices before the request, as the browser stored it (see
+    /// [`log_slice`]), so that reading it costs the page nothing.
     Fit {
         #[serde(default)]
         reviews: Vec<ReviewRecord>,
@@ -252,32 +252,31 @@ pub enum Request {
 }
 
 impl Request {
-    /// The request with the review log read from `json` (the stored records, as a JSON array)
-    /// when it is a fit; a log that cannot be read is refused.
-    pub fn with_reviews(self, json: Option<&str>) -> Result<Request, FitError> {
-        match (self, json) {
-            (
-                Request::Fit {
-                    current,
-                    utc_offset_ms,
-                    relearning_steps,
-                    ..
-                },
-                Some(json),
-            ) => {
-                let reviews = serde_json::from_str(json).map_err(|_| {
-                    FitError::Refused("the review history could not be read".into())
-                })?;
-                Ok(Request::Fit {
-                    reviews,
-                    utc_offset_ms,
-                    current,
-                    relearning_steps,
-                })
-            }
-            (request, _) => Ok(request),
+    /// The request with `log` as its review log when it is a fit (the page sends the log in
+    /// slices beside the request, see [`log_slice`]).
+    pub fn with_reviews(self, log: Vec<ReviewRecord>) -> Request {
+        match self {
+            Request::Fit {
+                utc_offset_ms,
+                current,
+                relearning_steps,
+                ..
+            } => Request::Fit {
+                reviews: log,
+                utc_offset_ms,
+                current,
+                relearning_steps,
+            },
+            other => other,
         }
     }
+}
+
+/// A slice of the review log as the page sends it to the worker: the stored records, as a JSON
+/// array. A slice that cannot be read is refused whole.
+pub fn log_slice(json: &str) -> Result<Vec<ReviewRecord>, FitError> {
+    serde_json::from_str(json)
+        .map_err(|_| FitError::Refused("the review history could not be read".into()))
 }
 
 /// The stages of a fit, in order, for the progress bar.
@@ -728,9 +727,11 @@ mod tests {
     }
 
     #[test]
-    fn the_log_sent_beside_a_request_joins_it() {
+    fn the_log_sent_in_slices_joins_the_request() {
         let records = history(&unusual(), &DEFAULT_PARAMETERS, 3, 1);
-        let json = serde_json::to_string(&records).unwrap();
+        let (first, second) = records.split_at(records.len() / 2);
+        let mut log = log_slice(&serde_json::to_string(first).unwrap()).unwrap();
+        log.extend(log_slice(&serde_json::to_string(second).unwrap()).unwrap());
         let request = Request::Fit {
             reviews: Vec::new(),
             utc_offset_ms: 0.0,
@@ -739,12 +740,12 @@ mod tests {
         };
         let text = serde_json::to_string(&request).unwrap();
         let sent: Request = serde_json::from_str(&text).unwrap();
-        let Ok(Request::Fit { reviews, .. }) = sent.clone().with_reviews(Some(&json)) else {
-            panic!("the log did not join the request");
+        let Request::Fit { reviews, .. } = sent.with_reviews(log) else {
+            panic!("not a fit");
         };
         assert_eq!(reviews, records);
         assert!(matches!(
-            sent.with_reviews(Some("[{\"not\": \"a review\"}]")),
+            log_slice("[{\"not\": \"a review\"}]"),
             Err(FitError::Refused(_))
         ));
     }
