@@ -154,14 +154,7 @@ mod tests {
     const T0: Time = Time::from_ms(1_767_225_600_000.0); // 2026-01-01T00:00:00Z
 
     fn log(time: Time, rating: Rating, before: CardState) -> ReviewLog {
-        ReviewLog {
-            rating,
-            time,
-            state_before: before,
-            state_after: CardState::Review,
-            elapsed_days: None,
-            interval_ms: Span::DAY,
-        }
+        crate::core::review::history::record("c", time, rating, before).log
     }
 
     #[test]
