@@ -72,8 +72,8 @@ struct Set {
     shown: String,
     files: VecDeque<(Kind, SourceFile)>,
     pages: Pages,
-    /// The set holds Markdown notes: a stray text or JSON file in it is most likely not a
-    /// deck, so one that reads as none is left out rather than reported as failed.
+    /// The set is a folder or zip of Markdown notes: a stray text or JSON file in it is most
+    /// likely not a deck, so one that reads as none is left out rather than reported as failed.
     vault: bool,
 }
 
@@ -213,7 +213,8 @@ impl Conversion {
         } else {
             Layout::Obsidian
         };
-        let vault = files.iter().any(|f| kind_of(&f.path) == Kind::Markdown);
+        // A folder or a zip of notes; files picked one by one were each chosen on purpose.
+        let vault = !root.is_empty() && files.iter().any(|f| kind_of(&f.path) == Kind::Markdown);
         let mut seen = HashSet::new();
         let mut waiting = VecDeque::new();
         for file in files {
@@ -362,9 +363,14 @@ mod tests {
             .reports
             .iter()
             .all(|r| r.outcome != Outcome::Refused));
-        // On its own, a file that is no deck is still a failed import, as before.
-        let alone = convert(vec![file("notes.txt", b"just words")], Time::from_ms(0.0));
-        assert!(alone.reports.iter().any(|r| r.outcome == Outcome::Refused));
+        // Picked one by one, even beside a note, a file that is no deck is still a failed
+        // import, as before: the learner chose it.
+        let picked = convert(
+            vec![file("Home.md", b"Hello"), file("notes.txt", b"just words")],
+            Time::from_ms(0.0),
+        );
+        let outcome = picked.reports.iter().find(|r| r.path == "notes.txt");
+        assert_eq!(outcome.map(|r| r.outcome), Some(Outcome::Refused));
     }
 
     #[test]
