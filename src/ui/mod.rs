@@ -172,6 +172,19 @@ pub fn App() -> impl IntoView {
 
     view! {
         <div class="app" class:sidebar-open=move || sidebar_open.get()>
+            // For keyboards: past the sidebar to the page, without changing the address.
+            <a
+                class="skip-link"
+                href=move || state.view.route.get().to_fragment()
+                on:click=move |e| {
+                    e.prevent_default();
+                    if let Some(main) = document().get_element_by_id("main") {
+                        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(main).focus();
+                    }
+                }
+            >
+                "Skip to the page"
+            </a>
             <header class="topbar">
                 <button
                     class="topbar-toggle"
@@ -192,7 +205,7 @@ pub fn App() -> impl IntoView {
                 <switcher::Switcher on_close=Callback::new(move |_| switcher_open.set(false)) />
             </Show>
             <update::UpdateBanner />
-            <main class="page">
+            <main class="page" id="main" tabindex="-1">
                 {dynamic(move || state.view.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
                 <Show when=move || state.view.replaced.get()>
                     <div class="notice" role="alert">

@@ -70,9 +70,11 @@ fn SettingsForm() -> impl IntoView {
         }
     };
 
+    // `keyboard`: the on-screen keyboard a phone opens (steps like "1m 10m" need letters).
     let field = move |id: &'static str,
                       label: &'static str,
                       help: &'static str,
+                      keyboard: &'static str,
                       value: RwSignal<String>| {
         view! {
             <div class="field">
@@ -80,7 +82,7 @@ fn SettingsForm() -> impl IntoView {
                 <input
                     id=id
                     type="text"
-                    inputmode="decimal"
+                    inputmode=keyboard
                     prop:value=move || value.get()
                     on:input=move |e| value.set(event_target_value(&e))
                     aria-describedby=format!("{id}-help")
@@ -93,11 +95,11 @@ fn SettingsForm() -> impl IntoView {
     view! {
             <form on:submit=save>
                 <h2>"Review"</h2>
-                {field("retention", "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", retention)}
-                {field("maximum", "Maximum interval (days)", "The longest wait before a card comes back.", maximum)}
-                {field("new-per-day", "New cards per day", "How many cards you meet for the first time each day.", new_per_day)}
-                {field("learning-steps", "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", learning)}
-                {field("relearning-steps", "Relearning steps", "Waits after forgetting a card, such as 10m.", relearning)}
+                {field("retention", "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", "decimal", retention)}
+                {field("maximum", "Maximum interval (days)", "The longest wait before a card comes back.", "numeric", maximum)}
+                {field("new-per-day", "New cards per day", "How many cards you meet for the first time each day.", "numeric", new_per_day)}
+                {field("learning-steps", "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", "text", learning)}
+                {field("relearning-steps", "Relearning steps", "Waits after forgetting a card, such as 10m.", "text", relearning)}
                 <button type="submit" class="primary">"Save settings"</button>
                 {dynamic(move || message.get().map(|m| match m {
                     Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),

@@ -1,0 +1,43 @@
+// Rough edges a new user meets: a skip link lets keyboard users pass the sidebar, at desktop and
+// phone width, without changing the address; the settings' step fields open a text keyboard on
+// phones, the number fields a numeric one.
+
+import assert from 'node:assert/strict';
+import { describeApp, createNote, goToRoute, noteHeading, axeViolations, phone, desktop } from './harness.mjs';
+
+describeApp('keyboard and phone keyboards', (test) => {
+  for (const [width, viewport] of [['desktop', desktop], ['phone', phone]]) {
+    test(`the first Tab reaches "Skip to the page", which moves past the sidebar (${width})`, async ({ page }) => {
+      await createNote(page, 'Capitals', 'Capital of France :: Paris');
+      const address = page.url();
+      // A fresh load: the first Tab starts from the top of the page.
+      await page.reload();
+      await noteHeading(page, 'Capitals').waitFor();
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+      assert.equal(focused, 'Skip to the page');
+      assert.ok(await page.getByRole('link', { name: 'Skip to the page' }).isVisible(), 'visible while focused');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+      assert.equal(page.url(), address, 'the address is unchanged');
+      await noteHeading(page, 'Capitals').waitFor();
+      // The next Tab goes on inside the page, not back into the sidebar.
+      await page.keyboard.press('Tab');
+      assert.ok(
+        await page.evaluate(() => document.getElementById('main').contains(document.activeElement)),
+        'focus stays in the page',
+      );
+      assert.deepEqual(await axeViolations(page), []);
+    }, { viewport });
+  }
+
+  test('settings ask phones for the keyboard each field needs', async ({ page }) => {
+    await goToRoute(page, '/settings');
+    const mode = (name) => page.getByRole('textbox', { name, exact: true }).getAttribute('inputmode');
+    assert.equal(await mode('Desired retention'), 'decimal');
+    assert.equal(await mode('Maximum interval (days)'), 'numeric');
+    assert.equal(await mode('New cards per day'), 'numeric');
+    assert.equal(await mode('Learning steps'), 'text');
+    assert.equal(await mode('Relearning steps'), 'text');
+  }, { viewport: phone });
+});
