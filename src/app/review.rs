@@ -1,17 +1,18 @@
 //! Review operations of the app state: answering a card (its new schedule and the log entry in
 //! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
 use crate::browser::{clock, random};
 use crate::core::change::Change;
 use crate::core::review::schedule::{Rating, Scheduler};
-
 use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
 use crate::core::time::Time;
-use crate::store::{journal, REVIEWS};
+use crate::store::{journal, Store, REVIEWS};
 
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
@@ -97,23 +98,21 @@ impl AppState {
         after: Option<&str>,
         count: u32,
     ) -> Result<js_sys::Array, AppError> {
-        let store = self
-            .saving
-            .store
-            .get_value()
-            .ok_or(AppError::StorageUnavailable)?;
-        Ok(store.raw_page(REVIEWS, after, count).await?)
+        Ok(self.open_store()?.raw_page(REVIEWS, after, count).await?)
     }
 
     /// The whole review log, for statistics.
     pub async fn review_log(&self) -> Result<Vec<ReviewRecord>, AppError> {
-        let store = self
-            .saving
+        let loaded = self.open_store()?.load_all::<ReviewRecord>(REVIEWS).await?;
+        Ok(loaded.records)
+    }
+
+    /// The open database, for reading the log.
+    fn open_store(&self) -> Result<Rc<Store>, AppError> {
+        self.saving
             .store
             .get_value()
-            .ok_or(AppError::StorageUnavailable)?;
-        let loaded = store.load_all::<ReviewRecord>(REVIEWS).await?;
-        Ok(loaded.records)
+            .ok_or(AppError::StorageUnavailable)
     }
 }
 
