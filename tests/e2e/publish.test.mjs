@@ -58,8 +58,21 @@ describe('published in a folder', () => {
         timeout: 15_000,
         message: 'a service worker controlling the page',
       });
+      // Offline only once the shell's cache holds the page and its wasm.
+      await waitFor(
+        () =>
+          page.evaluate(async () => {
+            for (const name of await caches.keys()) {
+              const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
+              if (urls.some((u) => u.endsWith('/index.html')) && urls.some((u) => u.endsWith('_bg.wasm'))) return true;
+            }
+            return false;
+          }),
+        { timeout: 15_000, message: 'the app shell cached' },
+      );
       await context.setOffline(true);
       await page.reload();
+      await noteHeading(page, 'Welcome to Loam').or(page.getByRole('heading', { level: 1 })).first().waitFor({ timeout: 15_000 });
       await openNote(page, 'Capitals');
       await context.setOffline(false);
 
