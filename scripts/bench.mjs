@@ -56,12 +56,12 @@ const percentile = (values, p) => {
 // ---------------------------------------------------------------------------------------------
 // Size of the app shell
 
-// The first download: every built file but the modules fetched when needed (maths, the
+// The first download: every built file but the modules fetched when needed (maths, converters, the
 // optimizer) and the precompressed copies of files.
 async function shellSize() {
   const files = [];
   for (const name of (await readdir(distDir)).sort()) {
-    if (/^(maths|optimizer)|\.(gz|br)$/.test(name)) continue;
+    if (/^(maths|converters|optimizer)|\.(gz|br)$/.test(name)) continue;
     const bytes = await readFile(path.join(distDir, name));
     files.push({ name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length });
   }

@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
+use crate::browser::converters::Converters;
 use crate::browser::{download, files};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
-use crate::core::interop::anki_export;
-use crate::core::interop::vault;
-use crate::core::interop::{Conversion, Converted, SourceFile};
+use crate::core::interop::Converted;
 use crate::core::note::Note;
 
 /// Files converted, or notes previewed, between two frames.
@@ -30,37 +29,50 @@ async fn next_frame() {
 }
 
 impl AppState {
+    /// Fetches the converters while the learner chooses files, so the first import or export
+    /// does not wait for them. A failure here is met again, and said, when they are used.
+    pub fn prepare_converters(&self) {
+        leptos::task::spawn_local(async {
+            let _ = Converters::load().await;
+        });
+    }
+
     /// Reads the files the learner picked or dropped, converts them and previews importing
-    /// them; files that could not be read are in the report. Changes nothing.
+    /// them; files that could not be read are in the report. Changes nothing. Fails only when
+    /// the converters cannot be loaded.
     pub async fn plan_picked_files(
         &self,
         picked: Vec<web_sys::File>,
         progress: impl Fn(Step),
-    ) -> (ImportPlan, Converted) {
-        let (read, mut reports) = files::read_picked(picked, |done, total| {
-            progress(Step::Reading { done, total })
-        })
+    ) -> Result<(ImportPlan, Converted), AppError> {
+        let converters = Converters::load().await?;
+        converters.clear()?;
+        let mut reports = files::read_picked(
+            picked,
+            |done, total| progress(Step::Reading { done, total }),
+            |path, bytes, modified| converters.add(path, bytes, Some(modified)),
+        )
         .await;
-        let (plan, mut converted) = self.plan_files(read, progress).await;
-        reports.append(&mut converted.reports);
-        converted.reports = reports;
-        (plan, converted)
-    }
-
-    /// Converts files read from another tool and previews importing them, a slice at a time
-    /// so the page stays responsive; `progress` hears each step. Changes nothing.
-    async fn plan_files(
-        &self,
-        files: Vec<SourceFile>,
-        progress: impl Fn(Step),
-    ) -> (ImportPlan, Converted) {
-        let mut conversion = Conversion::new(files, now());
-        while conversion.step(SLICE) {
-            let (done, total) = conversion.progress();
+        converters.start(now())?;
+        while converters.step(SLICE)? {
+            let (done, total) = converters.progress();
             progress(Step::Converting { done, total });
             next_frame().await;
         }
-        let mut converted = conversion.finish();
+        let mut converted = converters.finish()?;
+        reports.append(&mut converted.reports);
+        converted.reports = reports;
+        let plan = self.plan_converted(&mut converted, progress).await;
+        Ok((plan, converted))
+    }
+
+    /// Previews importing converted notes (taken out of `converted`), a slice at a time so the
+    /// page stays responsive; `progress` hears each step. Changes nothing.
+    async fn plan_converted(
+        &self,
+        converted: &mut Converted,
+        progress: impl Fn(Step),
+    ) -> ImportPlan {
         let bundle = Bundle {
             course: None,
             notes: std::mem::take(&mut converted.notes),
@@ -80,40 +92,32 @@ impl AppState {
             progress(Step::Previewing { done, total });
             next_frame().await;
         }
-        (planning.finish(), converted)
+        planning.finish()
     }
 
     /// Offers every note as Markdown files in a zip (the Obsidian layout); returns its name.
-    pub fn download_markdown(&self) -> Result<String, AppError> {
-        let (name, bytes) = self.markdown_export();
+    pub async fn download_markdown(&self) -> Result<String, AppError> {
+        let converters = Converters::load().await?;
+        self.flush();
+        let bytes = self.data.library.with_untracked(|lib| {
+            let notes: Vec<&Note> = lib.iter().collect();
+            converters.markdown_export(&notes)
+        })?;
+        let name = dated_file_name("Loam notes", "zip", now());
         download::offer(&name, &bytes, "application/zip")?;
         Ok(name)
     }
 
     /// Offers every card as Anki-importable text; returns its name.
-    pub fn download_anki_cards(&self) -> Result<String, AppError> {
-        let (name, text) = self.anki_export();
-        download::offer(&name, text.as_bytes(), "text/plain")?;
-        Ok(name)
-    }
-
-    /// Every note as Markdown files in a zip (the Obsidian layout): its name and bytes.
-    fn markdown_export(&self) -> (String, Vec<u8>) {
-        self.flush();
-        let bytes = self.data.library.with_untracked(|lib| {
-            let notes: Vec<&Note> = lib.iter().collect();
-            vault::export(&notes)
-        });
-        (dated_file_name("Loam notes", "zip", now()), bytes)
-    }
-
-    /// Every card as Anki-importable text: its name and text.
-    fn anki_export(&self) -> (String, String) {
+    pub async fn download_anki_cards(&self) -> Result<String, AppError> {
+        let converters = Converters::load().await?;
         self.flush();
         let text = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
-            anki_export::export_cards(&notes)
-        });
-        (dated_file_name("Loam cards", "txt", now()), text)
+            converters.anki_export(&notes)
+        })?;
+        let name = dated_file_name("Loam cards", "txt", now());
+        download::offer(&name, text.as_bytes(), "text/plain")?;
+        Ok(name)
     }
 }

@@ -56,6 +56,10 @@ pub enum BrowserError {
     ShareRefused,
     /// The browser cannot run a web worker.
     NoWorkers,
+    /// The converters module (imports from other tools, exports) could not be fetched.
+    ConvertersUnavailable,
+    /// The converters module failed; the message says how.
+    ConverterFailed(String),
 }
 
 impl fmt::Display for BrowserError {
@@ -109,6 +113,11 @@ impl fmt::Display for BrowserError {
             Self::NoWorkers => {
                 f.write_str("This browser cannot run work in the background (web workers).")
             }
+            Self::ConvertersUnavailable => f.write_str(
+                "Loam's converters could not be loaded: you may be offline before Loam was fully \
+                 saved for offline use. Try again once online.",
+            ),
+            Self::ConverterFailed(why) => write!(f, "The conversion failed: {why}."),
         }
     }
 }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::BrowserError;
-use crate::core::interop::{FileReport, SourceFile};
+use crate::core::interop::FileReport;
 use crate::core::time::Time;
 
 /// Largest bundle file or download we read, so a hostile host cannot exhaust memory.
@@ -18,6 +18,12 @@ pub const MAX_IMPORT_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
 /// The bytes of a file the user picked, refused above `max` bytes.
 pub async fn read(file: &web_sys::File, max: f64) -> Result<Vec<u8>, BrowserError> {
+    Ok(read_array(file, max).await?.to_vec())
+}
+
+/// The bytes of a file the user picked as the browser holds them (not copied into Loam's
+/// memory), refused above `max` bytes.
+async fn read_array(file: &web_sys::File, max: f64) -> Result<Uint8Array, BrowserError> {
     if file.size() > max {
         return Err(BrowserError::TooLarge {
             name: file.name(),
@@ -27,7 +33,7 @@ pub async fn read(file: &web_sys::File, max: f64) -> Result<Vec<u8>, BrowserErro
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| BrowserError::Unreadable { name: file.name() })?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(Uint8Array::new(&buffer))
 }
 
 /// The first `count` bytes of a file (fewer if it is shorter), without reading the rest.
@@ -40,14 +46,15 @@ pub async fn head(file: &web_sys::File, count: i32) -> Result<Vec<u8>, BrowserEr
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// The picked files read into memory, with their place in a picked folder, and a report line
-/// for each that could not be read. Calls `progress(done, total)` as it goes.
+/// The picked files read one by one and handed to `take` with their place in a picked folder
+/// and their time; a report line for each that could not be read or taken. Calls
+/// `progress(done, total)` as it goes.
 pub async fn read_picked(
     files: Vec<web_sys::File>,
     progress: impl Fn(usize, usize),
-) -> (Vec<SourceFile>, Vec<FileReport>) {
+    take: impl Fn(&str, &Uint8Array, Time) -> Result<(), BrowserError>,
+) -> Vec<FileReport> {
     let total = files.len();
-    let mut read_files = Vec::with_capacity(total);
     let mut refused = Vec::new();
     for (done, file) in files.into_iter().enumerate() {
         // A folder pick names each file by its path inside the folder.
@@ -56,17 +63,15 @@ pub async fn read_picked(
             .and_then(|p| p.as_string())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| file.name());
-        match read(&file, MAX_IMPORT_BYTES).await {
-            Ok(bytes) => read_files.push(SourceFile {
-                path,
-                bytes,
-                modified: Some(Time::from_ms(file.last_modified())),
-            }),
-            Err(e) => refused.push(FileReport::refused(&path, e.to_string())),
+        let taken = read_array(&file, MAX_IMPORT_BYTES)
+            .await
+            .and_then(|bytes| take(&path, &bytes, Time::from_ms(file.last_modified())));
+        if let Err(e) = taken {
+            refused.push(FileReport::refused(&path, e.to_string()));
         }
         if done % 50 == 0 {
             progress(done + 1, total);
         }
     }
-    (read_files, refused)
+    refused
 }

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 const SCRIPT: &str = "maths.js";
 const PENDING: &str = "math-tex";
@@ -96,16 +95,7 @@ fn typeset_pending() {
     }
 }
 
-/// Imports the module (through `loamImport`, which boot.js defines) and starts it.
+/// Imports the module and finds its one function.
 async fn load() -> Result<js_sys::Function, JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let import: js_sys::Function =
-        js_sys::Reflect::get(&window, &"loamImport".into())?.dyn_into()?;
-    let module = JsFuture::from(js_sys::Promise::from(
-        import.call1(&JsValue::NULL, &SCRIPT.into())?,
-    ))
-    .await?;
-    let init: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())?.dyn_into()?;
-    JsFuture::from(js_sys::Promise::from(init.call0(&JsValue::NULL)?)).await?;
-    js_sys::Reflect::get(&module, &"typeset".into())?.dyn_into()
+    super::module::function(&super::module::load(SCRIPT).await?, "typeset")
 }

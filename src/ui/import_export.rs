@@ -41,6 +41,7 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 #[component]
 fn ImportSection() -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.prepare_converters();
     let step = RwSignal::new(Step::Choosing);
     let dragging = RwSignal::new(false);
     let refused = RwSignal::new(None::<String>);
@@ -69,10 +70,16 @@ fn ImportSection() -> impl IntoView {
                     return;
                 }
             }
-            let (plan, converted) = state
+            match state
                 .plan_picked_files(files, |work| step.set(Step::Working(work)))
-                .await;
-            step.set(Step::Ready(plan, converted));
+                .await
+            {
+                Ok((plan, converted)) => step.set(Step::Ready(plan, converted)),
+                Err(problem) => {
+                    step.set(Step::Choosing);
+                    refused.set(Some(problem.to_string()));
+                }
+            }
         });
     };
     let on_pick = move |e: leptos::ev::Event| {
@@ -207,18 +214,24 @@ fn ExportSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let message = RwSignal::new(None::<Result<String, String>>);
     let markdown = move |_| {
-        let saved = state
-            .download_markdown()
-            .map(|name| format!("Saved “{name}”."))
-            .map_err(|e| e.to_string());
-        message.set(Some(saved));
+        spawn_local(async move {
+            let saved = state
+                .download_markdown()
+                .await
+                .map(|name| format!("Saved “{name}”."))
+                .map_err(|e| e.to_string());
+            message.set(Some(saved));
+        });
     };
     let anki = move |_| {
-        let saved = state
-            .download_anki_cards()
-            .map(|name| format!("Saved “{name}”: in Anki, use File › Import."))
-            .map_err(|e| e.to_string());
-        message.set(Some(saved));
+        spawn_local(async move {
+            let saved = state
+                .download_anki_cards()
+                .await
+                .map(|name| format!("Saved “{name}”: in Anki, use File › Import."))
+                .map_err(|e| e.to_string());
+            message.set(Some(saved));
+        });
     };
     view! {
         <section aria-labelledby="export-heading">

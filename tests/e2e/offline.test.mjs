@@ -36,6 +36,7 @@ import {
   studyNav,
   waitFor,
   axeViolations,
+  goToRoute,
 } from './harness.mjs';
 
 const precacheScript = path.resolve(
@@ -228,6 +229,39 @@ describe('offline and installable', () => {
     await page.reload();
     await openNote(page, 'Tides');
     assert.match(await noteText(page), /Spring tide :: the largest range/);
+  });
+
+  test('the converters come only with the first import, and work offline after one visit', async ({
+    page,
+    context,
+    server,
+  }) => {
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await page.reload();
+    await noteHeading(page, 'Welcome to Loam').waitFor();
+    assert.ok(!fetched.some((name) => /converters/.test(name)), 'start fetches no converter');
+
+    await waitForWorker(page);
+    await goOffline(context, server);
+    await page.reload();
+    await goToRoute(page, '/import-export');
+    await page.getByRole('heading', { level: 1, name: 'Import and export', exact: true }).waitFor();
+    const drop = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['Tide :: the sea rising and falling\n'], 'Sea.md'));
+      return transfer;
+    });
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: drop });
+    await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await noteHeading(page, 'Sea').waitFor();
+    assert.ok(fetched.some((name) => /converters_bg\.wasm$/.test(name)), 'the import fetched the converters');
+
+    await goToRoute(page, '/import-export');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download notes as Markdown (.zip)' }).click();
+    assert.match((await download).suggestedFilename(), /^Loam notes .*\.zip$/);
   });
 
   test('offline, the app also opens with a query in its address or as index.html', async ({

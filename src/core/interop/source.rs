@@ -1,6 +1,8 @@
 //! The files other tools wrote, as the learner picked them, and what each converter makes of
 //! them: notes and a report line per file. Every converter builds on these alone.
 
+use serde::{Deserialize, Serialize};
+
 use crate::core::exchange::bundle::BundleNote;
 use crate::core::note::{clean_title, content_hash, title_char};
 use crate::core::time::Time;
@@ -15,7 +17,7 @@ pub struct SourceFile {
 }
 
 /// What became of one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     /// Its notes are in the bundle.
     Imported,
@@ -26,7 +28,7 @@ pub enum Outcome {
 }
 
 /// One line of the conversion report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
     pub outcome: Outcome,
@@ -60,8 +62,9 @@ impl FileReport {
     }
 }
 
-/// Notes converted from some files, and what happened to each file.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Notes converted from some files, and what happened to each file. It crosses from the
+/// converters module to the page as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Converted {
     pub notes: Vec<BundleNote>,
     pub reports: Vec<FileReport>,
@@ -97,4 +100,23 @@ pub(crate) fn test_file(path: &str, text: &str, modified: Option<Time>) -> Sourc
 /// the learner's card history, as a shared course does.
 pub fn stable_id(kind: &str, source: &str) -> String {
     format!("{kind}-{}", content_hash(kind, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::interop::convert;
+
+    #[test]
+    fn a_conversion_crosses_to_the_page_as_json_unchanged() {
+        let files = vec![
+            test_file("Vault/Paris.md", "The capital is {{c1::Paris}}.", None),
+            test_file("Vault/logo.png", "\u{89}PNG", None),
+            test_file("deck.txt", "not\ta\tdeck\tat all\t\t", None),
+        ];
+        let converted = convert(files, Time::from_ms(1_700_000_000_000.0));
+        assert!(!converted.notes.is_empty() && converted.reports.len() >= 2);
+        let json = serde_json::to_string(&converted).unwrap();
+        assert_eq!(serde_json::from_str::<Converted>(&json).unwrap(), converted);
+    }
 }
