@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::browser::BrowserError;
 use crate::core::change::Refusal;
+use crate::core::exchange::hosting::NoUpdate;
 use crate::core::exchange::ExchangeError;
 use crate::store::StoreError;
 
@@ -31,6 +32,12 @@ pub enum AppError {
     File { name: String, error: ExchangeError },
     /// A picked bundle file is encrypted and needs the key from its link.
     Sealed { name: String },
+    /// A followed course's published file is no update of it.
+    NoUpdate(NoUpdate),
+    /// The course is not followed from anywhere.
+    NotFollowed,
+    /// The course was never published on the web from this library.
+    NotPublished,
     /// An import failed as a whole.
     NotImported(Box<AppError>),
     /// A restore failed as a whole.
@@ -67,6 +74,11 @@ impl fmt::Display for AppError {
                 f,
                 "“{name}” is encrypted: open it with the link that came with it."
             ),
+            Self::NoUpdate(e) => write!(f, "{e}"),
+            Self::NotFollowed => f.write_str("This course is not followed from a published file."),
+            Self::NotPublished => {
+                f.write_str("This course was not published on the web from this library.")
+            }
             Self::NotImported(e) => write!(f, "{e} Nothing was imported."),
             Self::NotRestored(e) => write!(f, "{e} Nothing was restored."),
         }

@@ -4,6 +4,7 @@
 
 mod backup;
 mod error;
+mod follow;
 pub mod import_export;
 pub mod optimize;
 mod review;
@@ -30,6 +31,7 @@ use crate::browser::{address, clock, random};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
+use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::{Answer, ReviewSettings};
@@ -46,6 +48,8 @@ const CARDS_DERIVED: &str = "cards_derived";
 const REVIEW_SETTINGS: &str = "review_settings";
 /// Meta key of the courses the learner imported.
 const COURSES: &str = "courses";
+/// Meta key of where courses are published and followed from.
+const HOSTING: &str = "hosting";
 /// Meta key of the notes imported bundles link to but did not carry, with their course.
 const ELSEWHERE: &str = "elsewhere";
 
@@ -79,6 +83,8 @@ pub struct Data {
     pub elsewhere: RwSignal<Vec<Elsewhere>>,
     /// The name this user signs the courses they share with.
     pub author: RwSignal<String>,
+    /// Where this user's courses are published, and the courses they follow.
+    pub hosting: RwSignal<Hosting>,
     /// The library has been read from storage.
     pub loaded: RwSignal<bool>,
 }
@@ -98,6 +104,8 @@ pub struct View {
     pub replaced: RwSignal<bool>,
     /// A bundle file the user opened, waiting on the preview page.
     pub opened_bundle: RwSignal<Option<Bundle>>,
+    /// Followed courses whose published file holds a newer version, as last checked.
+    pub updates: RwSignal<Vec<String>>,
     /// The last answer in review, which Undo takes back.
     last_answer: RwSignal<Option<Answer>>,
     /// Full-text index of the notes, updated as notes are saved.
@@ -146,6 +154,7 @@ impl AppState {
                 courses: RwSignal::new(Vec::new()),
                 elsewhere: RwSignal::new(Vec::new()),
                 author: RwSignal::new(String::new()),
+                hosting: RwSignal::new(Hosting::default()),
                 loaded: RwSignal::new(false),
             },
             view: View {
@@ -155,6 +164,7 @@ impl AppState {
                 notice: RwSignal::new(None),
                 replaced: RwSignal::new(false),
                 opened_bundle: RwSignal::new(None),
+                updates: RwSignal::new(Vec::new()),
                 last_answer: RwSignal::new(None),
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
@@ -196,6 +206,7 @@ impl AppState {
                     self.flush();
                     self.index_links_later();
                     self.build_search_index();
+                    self.check_followed_later();
                 }
                 Err(e) => self.view.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
@@ -228,6 +239,9 @@ impl AppState {
         }
         if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
             self.data.author.set(author);
+        }
+        if let Ok(Some(hosting)) = store.get_meta::<Hosting>(HOSTING).await {
+            self.data.hosting.set(hosting);
         }
         self.saving.known.set_value(
             notes

@@ -171,22 +171,6 @@ impl AppState {
         Ok(())
     }
 
-    /// Offers a bundle encrypted with a fresh key as a file download, for the learner to put
-    /// at `url`; returns the link that names `url` and carries the key.
-    pub async fn download_sealed(
-        &self,
-        outgoing: &Outgoing,
-        url: String,
-    ) -> Result<String, AppError> {
-        let (sealed, key) = crypto::seal(&outgoing.bytes).await?;
-        download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
-        let route = Route::Open {
-            url,
-            key: bundle::key_to_text(&key),
-        };
-        Ok(format!("{}{}", app_address(), route.to_fragment()))
-    }
-
     /// What importing `bundle` would do, computed against the library as it is now.
     pub fn plan_import(&self, bundle: Bundle) -> ImportPlan {
         self.flush();
@@ -207,6 +191,10 @@ impl AppState {
     ) -> Result<Route, AppError> {
         let course = plan.course.as_ref().map(|c| c.id.clone());
         let landed = self.commit(Change::Import { plan, choices, own })?.await?;
+        if let Some(id) = &course {
+            // The newer version found for it, if any, is the one just imported.
+            self.view.updates.update(|u| u.retain(|c| c != id));
+        }
         Ok(match (course, landed.root) {
             (Some(id), _) => Route::Course { id },
             (None, Some(id)) => Route::Note {

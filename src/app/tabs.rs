@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AppState, COURSES, ELSEWHERE, REVIEW_SETTINGS};
+use super::{AppState, COURSES, ELSEWHERE, HOSTING, REVIEW_SETTINGS};
 use crate::browser::channel;
 use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::Hosting;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
@@ -102,6 +103,11 @@ impl AppState {
                 COURSES => {
                     if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(key).await {
                         self.data.courses.set(courses);
+                    }
+                }
+                HOSTING => {
+                    if let Ok(Some(hosting)) = store.get_meta::<Hosting>(key).await {
+                        self.data.hosting.set(hosting);
                     }
                 }
                 ELSEWHERE => {

@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{new_id, now, share, AppError, AppState, SaveState};
-use super::{CARDS_DERIVED, COURSES, ELSEWHERE, RETRY_DELAY_MS, REVIEW_SETTINGS};
+use super::{CARDS_DERIVED, COURSES, ELSEWHERE, HOSTING, RETRY_DELAY_MS, REVIEW_SETTINGS};
 use crate::core::change::{self, Change, Made, Memory, Records};
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::free_title;
+use crate::core::exchange::Hosting;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
@@ -28,6 +29,7 @@ struct MetaBefore {
     courses: Vec<Course>,
     elsewhere: Vec<Elsewhere>,
     author: String,
+    hosting: Hosting,
 }
 
 impl AppState {
@@ -188,15 +190,18 @@ impl AppState {
                     self.data.courses.try_update_untracked(|courses| {
                         self.data.elsewhere.try_update_untracked(|elsewhere| {
                             self.data.author.try_update_untracked(|author| {
-                                let memory = Memory {
-                                    library,
-                                    deck,
-                                    settings,
-                                    courses,
-                                    elsewhere,
-                                    author,
-                                };
-                                change::apply(change, memory, now(), &mut || new_id())
+                                self.data.hosting.try_update_untracked(|hosting| {
+                                    let memory = Memory {
+                                        library,
+                                        deck,
+                                        settings,
+                                        courses,
+                                        elsewhere,
+                                        author,
+                                        hosting,
+                                    };
+                                    change::apply(change, memory, now(), &mut || new_id())
+                                })
                             })
                         })
                     })
@@ -209,6 +214,7 @@ impl AppState {
             AppError::LibraryUnavailable
         };
         made.flatten()
+            .flatten()
             .flatten()
             .flatten()
             .flatten()
@@ -237,6 +243,9 @@ impl AppState {
         }
         if records.author.is_some() {
             self.data.author.notify();
+        }
+        if records.hosting.is_some() {
+            self.data.hosting.notify();
         }
     }
 
@@ -310,6 +319,7 @@ impl AppState {
             courses: self.data.courses.get_untracked(),
             elsewhere: self.data.elsewhere.get_untracked(),
             author: self.data.author.get_untracked(),
+            hosting: self.data.hosting.get_untracked(),
         }
     }
 
@@ -322,6 +332,7 @@ impl AppState {
             .elsewhere
             .update_untracked(|e| *e = before.elsewhere);
         self.data.author.update_untracked(|a| *a = before.author);
+        self.data.hosting.update_untracked(|h| *h = before.hosting);
     }
 
     /// The search index follows the notes a change stored or removed.
@@ -396,6 +407,9 @@ async fn write_of(records: &Records, bulk: bool) -> Result<Write, StoreError> {
     }
     if let Some(author) = &records.author {
         write = write.put_meta(share::AUTHOR, author)?;
+    }
+    if let Some(hosting) = &records.hosting {
+        write = write.put_meta(HOSTING, hosting)?;
     }
     Ok(write)
 }

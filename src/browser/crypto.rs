@@ -54,18 +54,21 @@ async fn import_key(key: &[u8; 16]) -> Result<web_sys::CryptoKey, BrowserError> 
 /// Encrypts a bundle with a fresh key; returns the sealed file and the key for the link.
 pub async fn seal(plain: &[u8]) -> Result<(Vec<u8>, [u8; 16]), BrowserError> {
     let key = random_bytes::<16>()?;
+    Ok((seal_with(plain, &key).await?, key))
+}
+
+/// Encrypts a bundle with a key already given out (an update of a published course), under a
+/// fresh IV, as AES-GCM needs for every file sealed with one key.
+pub async fn seal_with(plain: &[u8], key: &[u8; 16]) -> Result<Vec<u8>, BrowserError> {
     let iv = random_bytes::<12>()?;
-    let crypto_key = import_key(&key).await?;
+    let crypto_key = import_key(key).await?;
     let promise = subtle()?
         .encrypt_with_object_and_u8_array(&aes_gcm(Some(&iv))?, &crypto_key, plain)
         .map_err(|_| BrowserError::NotEncrypted)?;
     let cipher = JsFuture::from(promise)
         .await
         .map_err(|_| BrowserError::NotEncrypted)?;
-    Ok((
-        bundle::seal_frame(&iv, &Uint8Array::new(&cipher).to_vec()),
-        key,
-    ))
+    Ok(bundle::seal_frame(&iv, &Uint8Array::new(&cipher).to_vec()))
 }
 
 /// Decrypts a sealed bundle file with the key from the link.

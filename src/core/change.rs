@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::exchange::backup::{self, Backup, RestorePlan};
 use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::hosting::Hosting;
 use crate::core::exchange::merge::{self, Choice, ImportPlan};
 use crate::core::note::library::{Library, RenameError};
 use crate::core::note::{title_key, Note, NoteId, TitleError};
@@ -40,6 +41,8 @@ pub enum Change {
     Settings(ReviewSettings),
     /// The name courses are signed with.
     Author(String),
+    /// Where courses are published and followed from.
+    Hosting(Hosting),
     /// A previewed bundle imported with the learner's conflict choices. `own`: the learner's
     /// material from another tool, whose cards go straight into reviews.
     Import {
@@ -116,6 +119,7 @@ pub struct Memory<'a> {
     pub courses: &'a mut Vec<Course>,
     pub elsewhere: &'a mut Vec<Elsewhere>,
     pub author: &'a mut String,
+    pub hosting: &'a mut Hosting,
 }
 
 /// What a change made: the records to store together, in one transaction.
@@ -132,6 +136,7 @@ pub struct Records {
     /// The whole list of notes elsewhere, when it changed.
     pub elsewhere: Option<Vec<Elsewhere>>,
     pub author: Option<String>,
+    pub hosting: Option<Hosting>,
     /// Every note's cards are now derived (a restore brings whole decks).
     pub cards_derived: bool,
 }
@@ -149,6 +154,7 @@ impl Records {
             && self.courses.is_none()
             && self.elsewhere.is_none()
             && self.author.is_none()
+            && self.hosting.is_none()
             && !self.cards_derived
     }
 
@@ -165,6 +171,7 @@ impl Records {
         self.courses = other.courses.or(self.courses.take());
         self.elsewhere = other.elsewhere.or(self.elsewhere.take());
         self.author = other.author.or(self.author.take());
+        self.hosting = other.hosting.or(self.hosting.take());
         self.cards_derived |= other.cards_derived;
     }
 }
@@ -191,6 +198,7 @@ pub fn apply(
         courses,
         elsewhere,
         author,
+        hosting,
     } = memory;
     let mut records = Records::default();
     let mut root = None;
@@ -242,6 +250,10 @@ pub fn apply(
         Change::Author(name) => {
             *author = name.clone();
             records.author = Some(name);
+        }
+        Change::Hosting(new) => {
+            *hosting = new.clone();
+            records.hosting = Some(new);
         }
         Change::Import { plan, choices, own } => {
             let mut applied = merge::apply(&plan, &choices, library, deck, now, new_id);
@@ -351,6 +363,7 @@ mod tests {
         courses: Vec<Course>,
         elsewhere: Vec<Elsewhere>,
         author: String,
+        hosting: Hosting,
     }
 
     impl Data {
@@ -362,6 +375,7 @@ mod tests {
                 courses: Vec::new(),
                 elsewhere: Vec::new(),
                 author: String::new(),
+                hosting: Hosting::default(),
             }
         }
 
@@ -374,6 +388,7 @@ mod tests {
                 courses: &mut self.courses,
                 elsewhere: &mut self.elsewhere,
                 author: &mut self.author,
+                hosting: &mut self.hosting,
             };
             apply(change, memory, Time::from_ms(1_000.0), &mut || {
                 n += 1;

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 use super::{dynamic, text, Show};
 
-use crate::app::AppState;
+use crate::app::{local_date, AppError, AppState};
+use crate::core::exchange::hosting::NoUpdate;
 use crate::core::plural;
 use crate::core::route::Route;
+use leptos::task::spawn_local;
 
 #[component]
 pub fn CoursePage(id: String) -> impl IntoView {
@@ -67,6 +69,7 @@ pub fn CoursePage(id: String) -> impl IntoView {
                                     {text(move || format!("Add {} to my reviews", plural(waiting.get().len(), "card")))}
                                 </button>
                             </Show>
+                            <Following id=id />
                             <h2>"Notes"</h2>
                             <ul class="course-notes">
                                 {dynamic(move || notes().into_iter().map(|(id, title)| {
@@ -79,5 +82,67 @@ pub fn CoursePage(id: String) -> impl IntoView {
                 }
             })}
         </Show>
+    }
+}
+
+/// Where a followed course comes from, when it was last checked, and checking it now.
+#[component]
+fn Following(id: StoredValue<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let place = move || id.with_value(|id| state.followed_from(id));
+    let checked = RwSignal::new(id.with_value(|id| state.last_checked(id)));
+    let checking = RwSignal::new(false);
+    // What the last check found, and whether it is a problem.
+    let found = RwSignal::new(None::<(String, bool)>);
+    let ready = move || id.with_value(|id| state.view.updates.with(|u| u.contains(id)));
+    let check = move |_| {
+        checking.set(true);
+        found.set(None);
+        spawn_local(async move {
+            let course = id.get_value();
+            let result = state.check_for_update(&course).await;
+            checked.set(state.last_checked(&course));
+            checking.set(false);
+            match result {
+                Ok(()) => state.navigate(&Route::Import {
+                    payload: String::new(),
+                }),
+                Err(AppError::NoUpdate(NoUpdate::Same)) => {
+                    found.set(Some((NoUpdate::Same.to_string(), false)))
+                }
+                Err(problem) => found.set(Some((format!("{problem} Nothing was changed."), true))),
+            }
+        });
+    };
+    let stop = move |_| id.with_value(|id| state.stop_following(id));
+    move || {
+        place().map(|place| {
+            view! {
+                <section class="course-source" aria-labelledby="course-source-heading">
+                    <h2 id="course-source-heading">"Updates"</h2>
+                    <p>"Followed from " <span class="course-address">{place.url}</span></p>
+                    <p class="muted">{move || match checked.get() {
+                        Some(when) => format!("Last checked {}.", local_date(when)),
+                        None => "Not checked yet.".to_string(),
+                    }}</p>
+                    <Show when=ready>
+                        <p class="form-ok">"A newer version of this course is published."</p>
+                    </Show>
+                    <div class="course-source-actions">
+                        <button class="primary" on:click=check disabled=move || checking.get()>
+                            {move || match (checking.get(), ready()) {
+                                (true, _) => "Checking…",
+                                (false, true) => "See the update",
+                                (false, false) => "Check for updates",
+                            }}
+                        </button>
+                        <button on:click=stop>"Stop following"</button>
+                    </div>
+                    <p role="status" class:error=move || found.with(|f| f.as_ref().is_some_and(|(_, bad)| *bad))>
+                        {move || found.get().map(|(message, _)| message)}
+                    </p>
+                </section>
+            }
+        })
     }
 }

@@ -39,11 +39,18 @@ pub fn Home() -> impl IntoView {
                     }
                 >
                     <Show when=move || state.data.courses.with(|c| !c.is_empty())>
-                        <h2>"Your courses"</h2>
-                        <ul class="recent">
+                        <h2 id="courses-heading">"Your courses"</h2>
+                        <ul class="recent" aria-labelledby="courses-heading">
                             {dynamic(move || state.data.courses.get().into_iter().map(|course| {
+                                // A followed course whose author published a newer version.
+                                let update = state.view.updates.with(|u| u.contains(&course.id));
                                 let href = Route::Course { id: course.id }.to_fragment();
-                                view! { <li><a href=href>{course.title}</a></li> }
+                                view! {
+                                    <li>
+                                        <a href=href>{course.title}</a>
+                                        {update.then(|| view! { <span class="muted">" · update published"</span> })}
+                                    </li>
+                                }
                             }).collect_view())}
                         </ul>
                     </Show>

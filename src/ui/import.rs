@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::app::{local_date, AppState};
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{Change, Choice, ImportPlan, PlanItem};
+use crate::core::exchange::Place;
 use crate::core::note::NoteId;
 use crate::core::plural;
 use crate::core::route::Route;
@@ -49,6 +50,7 @@ pub fn ImportPage(source: Source) -> impl IntoView {
         }),
     }
     let waiting = source != Source::File;
+    let source = StoredValue::new(source);
     view! {
         <section class="import-page">
             <Show when=move || state.data.loaded.get() fallback=|| view! { <p class="muted">"Opening your library…"</p> }>
@@ -63,7 +65,13 @@ pub fn ImportPage(source: Source) -> impl IntoView {
                         <p class="muted" role="status">"Downloading and decrypting the file."</p>
                     }.into_any(),
                     Ok(None) => view! { <OpenFile bundle=bundle /> }.into_any(),
-                    Ok(Some(b)) => view! { <Preview plan=state.plan_import(b) /> }.into_any(),
+                    Ok(Some(b)) => match source.get_value() {
+                        // A course opened from where its author published it is followed from there.
+                        Source::Hosted { url, key } => view! {
+                            <Preview plan=state.plan_import(b) published=Place { course: String::new(), url, key } />
+                        }.into_any(),
+                        _ => view! { <Preview plan=state.plan_import(b) /> }.into_any(),
+                    },
                 })}
             </Show>
         </section>
@@ -114,6 +122,10 @@ pub fn Preview(
     /// What Cancel does instead of going to the start page.
     #[prop(optional)]
     on_cancel: Option<Callback<()>>,
+    /// The published file the bundle was read from (its course left blank): a course imported
+    /// from it is followed from there.
+    #[prop(optional)]
+    published: Option<Place>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (conflicts, choices) = conflict_rows(&plan.conflicts());
@@ -173,9 +185,14 @@ pub fn Preview(
         busy.set(true);
         let plan = plan.get_value();
         let choices = choices.get_untracked();
+        let published = published.clone();
         spawn_local(async move {
+            let course = plan.course.as_ref().map(|c| c.id.clone());
             match state.import(plan, choices, own).await {
                 Ok(route) => {
+                    if let (Some(course), Some(place)) = (course, published) {
+                        state.follow(&course, &place.url, &place.key);
+                    }
                     state.view.opened_bundle.set(None);
                     // Replacing the address drops the bundle from it: a reload does not offer it again.
                     state.replace_route(&route);

@@ -204,12 +204,20 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
 }
 
 /// An encrypted file for any public host, and the link that names its address and carries the
-/// key (in the fragment, which never reaches a server).
+/// key (in the fragment, which never reaches a server). A course published before is offered
+/// as an update of the same address with the same key, so its learners' link keeps working.
 #[component]
 fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let address = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Result<String, String>>);
+    let published = Memo::new(move |_| {
+        outgoing.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.bundle.course.as_ref())
+                .and_then(|c| state.published_at(&c.id))
+        })
+    });
     let make = move |_| {
         let url = match hosted_url(&address.get_untracked()) {
             Ok(url) => url,
@@ -226,14 +234,34 @@ fn HostedShare(outgoing: Memo<Option<crate::app::Outgoing>>) -> impl IntoView {
             result.set(Some(made.map_err(|e| e.to_string())));
         });
     };
+    let update = move |_| {
+        let Some(o) = outgoing.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let made = state.publish_update(&o).await;
+            result.set(Some(made.map_err(|e| e.to_string())));
+        });
+    };
     view! {
-        <details class="share-way share-hosted">
+        <details class="share-way share-hosted" prop:open=move || published.with(Option::is_some)>
             <summary>"Encrypted file on a web host"</summary>
             <p class="muted">
-                "For large courses: put the encrypted file on any public host. Without the link, the file reveals nothing."
+                "For large courses, and courses you will update: put the encrypted file on any public host. Without the link, the file reveals nothing. Learners who open the link follow the course and see your updates."
             </p>
+            {move || published.get().map(|place| view! {
+                <div class="share-published">
+                    <p>"Published at " <span class="course-address">{place.url}</span></p>
+                    <button class="primary" on:click=update>"Publish an update"</button>
+                    <p class="muted">"Downloads the course as it is now, encrypted with the same key: replace the file at that address and the link your learners have opens the update."</p>
+                </div>
+            })}
             <label class="share-host">
-                "Address where you will put the file"
+                {move || if published.with(Option::is_some) {
+                    "Or publish at another address (a new link)"
+                } else {
+                    "Address where you will put the file"
+                }}
                 <input type="url" placeholder="https://example.org/course.loam"
                     prop:value=move || address.get()
                     on:input=move |e| { address.set(event_target_value(&e)); result.set(None); } />

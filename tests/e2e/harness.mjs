@@ -598,3 +598,57 @@ export function dumpDatabase(page) {
       }),
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sharing between profiles
+
+/** A second, separate profile (its own IndexedDB), with its page on the start page. */
+export async function newProfile(env, { clock } = {}) {
+  const context = await env.browser.newContext({ viewport: desktop, timezoneId: 'UTC' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems = watch(page);
+  if (clock) await setClock(page, clock);
+  await openStart(page, env.url);
+  return { context, page, problems };
+}
+
+export const shareDialog = (page) => page.getByRole('dialog', { name: 'Share', exact: true });
+
+/** Opens the share dialog of the open note, picks `scope`, and returns the share link. */
+export async function shareLink(page, { scope, author } = {}) {
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = shareDialog(page);
+  await dialog.waitFor();
+  if (scope) await dialog.getByRole('radio', { name: scope, exact: true }).check();
+  if (author !== undefined) {
+    await dialog.getByRole('textbox', { name: 'Your name, shown to learners' }).fill(author);
+  }
+  const box = dialog.getByRole('textbox', { name: 'Share link', exact: true });
+  await box.waitFor();
+  return box.inputValue();
+}
+
+export async function closeShare(page) {
+  await shareDialog(page).getByRole('button', { name: 'Close', exact: true }).click();
+  await shareDialog(page).waitFor({ state: 'hidden' });
+}
+
+/** The preview's summary lines ("3 notes new", "4 cards in these notes"). */
+export async function previewSummary(page) {
+  const list = page.getByRole('list', { name: 'What would change', exact: true });
+  await list.waitFor();
+  return (await list.getByRole('listitem').allInnerTexts()).map((t) => t.trim());
+}
+
+/** Opens a shared link in a fresh load of the app, as a click in another app would, and waits
+ * for the preview (or the error page). */
+export async function openLink(page, link, heading = /^Import /) {
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+export async function importNow(page) {
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+}

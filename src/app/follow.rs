@@ -1,0 +1,168 @@
+//! Courses on the web: an author publishes updates of a course to the address its learners
+//! already have, and a learner follows a course from that address, checking it on request and
+//! by itself once a day. A check that finds no update changes nothing stored.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{now, AppError, AppState, Outgoing};
+use crate::browser::address::app_address;
+use crate::browser::{crypto, download, marks};
+use crate::core::change::Change;
+use crate::core::exchange::bundle;
+use crate::core::exchange::hosting::{self, Place};
+use crate::core::route::Route;
+use crate::core::time::Time;
+
+/// Prefix of the per-browser mark of when a followed course was last checked.
+const CHECKED: &str = "loam-course-checked:";
+
+impl AppState {
+    /// Where the learner follows `course` from, if they do.
+    pub fn followed_from(&self, course: &str) -> Option<Place> {
+        self.data.hosting.with(|h| h.followed(course).cloned())
+    }
+
+    /// Where this library last published `course`.
+    pub fn published_at(&self, course: &str) -> Option<Place> {
+        self.data.hosting.with(|h| h.published(course).cloned())
+    }
+
+    /// When this browser last read the published file of `course`.
+    pub fn last_checked(&self, course: &str) -> Option<Time> {
+        marks::get(&format!("{CHECKED}{course}"))
+            .and_then(|ms| ms.parse::<f64>().ok())
+            .map(Time::from_ms)
+    }
+
+    /// Follows `course` from the encrypted file at `url` that `key` opens.
+    pub fn follow(&self, course: &str, url: &str, key: &str) {
+        let mut hosting = self.data.hosting.get_untracked();
+        hosting.follow(Place {
+            course: course.to_string(),
+            url: url.to_string(),
+            key: key.to_string(),
+        });
+        marks::set(&format!("{CHECKED}{course}"), &now().ms().to_string());
+        self.commit_later(Change::Hosting(hosting));
+    }
+
+    /// Stops following `course`; its notes and cards stay as they are.
+    pub fn stop_following(&self, course: &str) {
+        let mut hosting = self.data.hosting.get_untracked();
+        hosting.unfollow(course);
+        self.view.updates.update(|u| u.retain(|c| c != course));
+        self.commit_later(Change::Hosting(hosting));
+    }
+
+    /// Reads the published file of a followed course. A newer version waits on the preview
+    /// page (`Route::Import` with no payload); anything else is said and changes nothing.
+    pub async fn check_for_update(&self, course_id: &str) -> Result<(), AppError> {
+        let place = self.followed_from(course_id).ok_or(AppError::NotFollowed)?;
+        let found = self.open_hosted(&place.url, &place.key).await?;
+        marks::set(&format!("{CHECKED}{course_id}"), &now().ms().to_string());
+        let course = self
+            .data
+            .courses
+            .with_untracked(|cs| cs.iter().find(|c| c.id == course_id).cloned())
+            .ok_or(AppError::NotFollowed)?;
+        let judged = hosting::judge(&course, &found).map_err(AppError::NoUpdate);
+        self.view.updates.update(|u| {
+            u.retain(|c| c != course_id);
+            if judged.is_ok() {
+                u.push(course_id.to_string());
+            }
+        });
+        judged?;
+        self.view.opened_bundle.set(Some(found));
+        Ok(())
+    }
+
+    /// Once the library is open and the browser online, checks each followed course not
+    /// checked for a day, one after another and quietly: a newer version is only marked on
+    /// its course page (`view.updates`).
+    pub fn check_followed_later(&self) {
+        let this = *self;
+        spawn_local(async move {
+            if !web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+                return;
+            }
+            let due: Vec<Place> = this.data.hosting.with_untracked(|h| {
+                h.followed
+                    .iter()
+                    .filter(|p| hosting::check_due(this.last_checked(&p.course), now()))
+                    .cloned()
+                    .collect()
+            });
+            for place in due {
+                let Ok(found) = this.open_hosted(&place.url, &place.key).await else {
+                    continue;
+                };
+                marks::set(
+                    &format!("{CHECKED}{}", place.course),
+                    &now().ms().to_string(),
+                );
+                let newer = this.data.courses.with_untracked(|cs| {
+                    cs.iter()
+                        .find(|c| c.id == place.course)
+                        .is_some_and(|c| hosting::judge(c, &found).is_ok())
+                });
+                if newer {
+                    this.view.updates.update(|u| {
+                        if !u.contains(&place.course) {
+                            u.push(place.course.clone());
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    /// Offers a course encrypted with a fresh key as a file download, for the author to put at
+    /// `url`, and remembers where it is published; returns the link that names `url` and
+    /// carries the key.
+    pub async fn download_sealed(
+        &self,
+        outgoing: &Outgoing,
+        url: String,
+    ) -> Result<String, AppError> {
+        let (sealed, key) = crypto::seal(&outgoing.bytes).await?;
+        download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
+        let key = bundle::key_to_text(&key);
+        if let Some(course) = &outgoing.bundle.course {
+            let mut hosting = self.data.hosting.get_untracked();
+            hosting.publish(Place {
+                course: course.id.clone(),
+                url: url.clone(),
+                key: key.clone(),
+            });
+            self.commit_later(Change::Hosting(hosting));
+        }
+        Ok(hosted_link(url, key))
+    }
+
+    /// Offers the course as an update of where it was published: a new encrypted file with the
+    /// same key (under a fresh IV), so the link learners have keeps working and opens the
+    /// new version; returns that link.
+    pub async fn publish_update(&self, outgoing: &Outgoing) -> Result<String, AppError> {
+        let place = outgoing
+            .bundle
+            .course
+            .as_ref()
+            .and_then(|c| self.published_at(&c.id))
+            .ok_or(AppError::NotPublished)?;
+        let key = bundle::key_from_text(&place.key)?;
+        let sealed = crypto::seal_with(&outgoing.bytes, &key).await?;
+        download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
+        Ok(hosted_link(place.url, place.key))
+    }
+}
+
+/// The link that opens the encrypted file at `url` with `key`.
+fn hosted_link(url: String, key: String) -> String {
+    format!(
+        "{}{}",
+        app_address(),
+        Route::Open { url, key }.to_fragment()
+    )
+}
