@@ -46,6 +46,7 @@ impl AppState {
         let courses = self.data.courses.get_untracked();
         let elsewhere = self.data.elsewhere.get_untracked();
         let author = self.data.author.get_untracked();
+        let hosting = self.data.hosting.get_untracked();
         let created = now();
         let backup = self.data.library.with_untracked(|lib| {
             self.data.deck.with_untracked(|deck| {
@@ -58,6 +59,7 @@ impl AppState {
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,
+                        hosting: Some(&hosting),
                     },
                     created,
                 )
@@ -75,6 +77,7 @@ impl AppState {
         let courses = self.data.courses.get_untracked();
         let elsewhere = self.data.elsewhere.get_untracked();
         let author = self.data.author.get_untracked();
+        let hosting = self.data.hosting.get_untracked();
         Ok(self.data.library.with_untracked(|lib| {
             self.data.deck.with_untracked(|deck| {
                 backup::plan_restore(
@@ -86,6 +89,7 @@ impl AppState {
                         courses: &courses,
                         elsewhere: &elsewhere,
                         author: &author,
+                        hosting: Some(&hosting),
                     },
                     backup,
                 )

@@ -309,6 +309,7 @@ pub fn apply(
             if let Some(name) = &restored.author {
                 *author = name.clone();
             }
+            hosting.add_missing(&restored.hosting);
             records = Records {
                 notes: restored.notes,
                 cards: restored.cards,
@@ -317,6 +318,7 @@ pub fn apply(
                 courses: Some(courses.clone()),
                 elsewhere: Some(elsewhere.clone()),
                 author: restored.author,
+                hosting: (!restored.hosting.is_empty()).then(|| hosting.clone()),
                 cards_derived: true,
                 ..Records::default()
             };

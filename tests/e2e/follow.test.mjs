@@ -33,6 +33,7 @@ import {
   openLink,
   importNow,
   goToRoute,
+  axeViolations,
 } from './harness.mjs';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -65,6 +66,7 @@ async function publishUpdate(page, address) {
   await shareLink(page);
   const dialog = shareDialog(page);
   await dialog.getByText(`Published at ${address}`).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the share dialog of a published course');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     dialog.getByRole('button', { name: 'Publish an update', exact: true }).click(),
@@ -122,6 +124,7 @@ describeApp('following a course', (test) => {
       await page.getByRole('heading', { level: 1, name: 'Spanish basics', exact: true }).waitFor();
       await updates(page).getByText(`Followed from ${address}`).waitFor();
       await updates(page).getByText(/^Last checked /).waitFor();
+      assert.deepEqual(await axeViolations(page), [], 'the course page of a followed course');
       await page.getByRole('button', { name: 'Add 2 cards to my reviews' }).click();
       await openReview(page);
       await waitForCounts(page, '0 due · 2 new');
@@ -213,14 +216,16 @@ describeApp('following a course', (test) => {
       await updates(page).waitFor();
       const stored = await dumpDatabase(page);
 
+      const unreachable = (route) => route.abort('connectionrefused');
       const cases = [
-        ['the host is away', () => env.hosted.delete(hostedPath), /answered 404/],
+        ['the host cannot be reached', () => page.route(`**${hostedPath}`, unreachable), /could not be fetched/],
+        ['the host has no file', () => page.unroute(`**${hostedPath}`, unreachable).then(() => env.hosted.delete(hostedPath)), /answered 404/],
         ['a wrong key', () => env.hosted.set(hostedPath, elsewhere), /does not open the course file/],
         ['not a bundle', () => env.hosted.set(hostedPath, randomBytes(300)), /not a Loam bundle/],
         ['an older version', () => env.hosted.set(hostedPath, first.sealed), /older version than the one you have/],
       ];
       for (const [name, arrange, message] of cases) {
-        arrange();
+        await arrange();
         await openCourse(page);
         const said = await checkNow(page);
         assert.match(said ?? 'a preview', message, name);
@@ -233,7 +238,10 @@ describeApp('following a course', (test) => {
       await updates(page).waitFor({ state: 'hidden' });
       await openNote(page, 'Numbers');
       assert.equal((await noteCards(page)).length, 2);
-      learner.problems.consoleErrors = learner.problems.consoleErrors.filter((e) => !/404 \(Not Found\)/.test(e));
+      // The refused connection and the 404 asked for above are the console errors expected.
+      learner.problems.consoleErrors = learner.problems.consoleErrors.filter(
+        (e) => !/404 \(Not Found\)|ERR_CONNECTION_REFUSED|Failed to fetch/.test(e),
+      );
       assertNoProblems(learner.problems, "the learner's page");
     } finally {
       env.hosted.clear();

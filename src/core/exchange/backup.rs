@@ -10,6 +10,7 @@ use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
+use crate::core::exchange::hosting::Hosting;
 use crate::core::exchange::merge::{sync_cards, Choice, Merging};
 use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
 use crate::core::note::library::Library;
@@ -35,6 +36,10 @@ pub struct Backup {
     pub elsewhere: Vec<Elsewhere>,
     #[serde(default)]
     pub author: String,
+    /// Where the author's courses are published and the learner's followed from (with their
+    /// keys): left out of backups that have none.
+    #[serde(default, skip_serializing_if = "Hosting::is_empty")]
+    pub hosting: Hosting,
     /// When the backup was made, in milliseconds since the Unix epoch.
     pub created: Time,
 }
@@ -47,6 +52,7 @@ pub struct Meta<'a> {
     pub courses: &'a [Course],
     pub elsewhere: &'a [Elsewhere],
     pub author: &'a str,
+    pub hosting: Option<&'a Hosting>,
 }
 
 impl Backup {
@@ -81,6 +87,7 @@ impl Backup {
             courses: meta.courses.to_vec(),
             elsewhere: meta.elsewhere.to_vec(),
             author: meta.author.to_string(),
+            hosting: meta.hosting.cloned().unwrap_or_default(),
             created,
         }
     }
@@ -267,6 +274,15 @@ fn validate(backup: &mut Backup) -> Result<(), ExchangeError> {
     if backup.author.chars().count() > MAX_AUTHOR_CHARS {
         return Err(ExchangeError::AuthorTooLong);
     }
+    if let Some(place) = backup.hosting.invalid_place() {
+        return Err(ExchangeError::Shape(
+            Reading::Backup,
+            format!(
+                "the published course address “{}” is not one Loam can use",
+                place.url
+            ),
+        ));
+    }
     if !backup.created.is_finite() {
         return Err(ExchangeError::Shape(
             Reading::Backup,
@@ -306,6 +322,8 @@ pub struct RestorePlan {
     pub courses: Vec<Course>,
     /// The backup's author name, when the profile has none.
     pub author: Option<String>,
+    /// Published and followed courses the profile does not list.
+    pub hosting: Hosting,
 }
 
 impl RestorePlan {
@@ -338,6 +356,8 @@ pub struct Restored {
     pub elsewhere: Vec<Elsewhere>,
     /// Author name to store, if any.
     pub author: Option<String>,
+    /// Published and followed courses to add.
+    pub hosting: Hosting,
 }
 
 impl Restored {
@@ -350,6 +370,7 @@ impl Restored {
             && self.courses.is_empty()
             && self.elsewhere.is_empty()
             && self.author.is_none()
+            && self.hosting.is_empty()
     }
 }
 
@@ -445,6 +466,10 @@ pub fn plan_restore(
             .collect(),
         author: (local.author.trim().is_empty() && !backup.author.trim().is_empty())
             .then(|| backup.author.clone()),
+        hosting: local.hosting.map_or_else(
+            || backup.hosting.clone(),
+            |l| l.missing_from(&backup.hosting),
+        ),
     }
 }
 
@@ -565,6 +590,7 @@ pub fn apply_restore(
         courses: plan.courses.clone(),
         elsewhere: plan.import.elsewhere.clone(),
         author: plan.author.clone(),
+        hosting: plan.hosting.clone(),
     }
 }
 
@@ -576,6 +602,7 @@ mod tests {
     use crate::core::review::answer;
     use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Settings};
 
+    use crate::core::exchange::hosting::Place;
     use crate::core::time::Span;
     use proptest::prelude::*;
 
@@ -610,6 +637,7 @@ mod tests {
         courses: Vec<Course>,
         elsewhere: Vec<Elsewhere>,
         author: String,
+        hosting: Hosting,
     }
 
     impl Profile {
@@ -619,6 +647,7 @@ mod tests {
                 courses: &self.courses,
                 elsewhere: &self.elsewhere,
                 author: &self.author,
+                hosting: Some(&self.hosting),
             }
         }
 
@@ -683,6 +712,7 @@ mod tests {
             if let Some(author) = &restored.author {
                 self.author = author.clone();
             }
+            self.hosting.add_missing(&restored.hosting);
             (plan, restored)
         }
     }
@@ -760,6 +790,74 @@ mod tests {
         assert_eq!(decode(&bytes), Ok(backup));
     }
 
+    fn place(course: &str, url: &str) -> Place {
+        Place {
+            course: course.into(),
+            url: url.into(),
+            key: crate::core::exchange::link::key_to_text(&[7; 16]),
+        }
+    }
+
+    #[test]
+    fn published_and_followed_courses_come_back_with_a_restore_and_never_move_one() {
+        let mut old = Profile::default();
+        old.write("a", "Alpha", "text");
+        old.hosting
+            .publish(place("mine", "https://me.example/mine.loam"));
+        old.hosting
+            .follow(place("theirs", "https://them.example/t.loam"));
+        old.hosting
+            .follow(place("both", "https://old.example/b.loam"));
+        let backup = decode(&encode(&old.backup(T0))).unwrap();
+        assert_eq!(backup.hosting, old.hosting);
+
+        let mut new = Profile::default();
+        new.hosting
+            .follow(place("both", "https://new.example/b.loam"));
+        let (plan, _) = new.restore(&backup, &[]);
+        assert_eq!(plan.hosting.published.len(), 1);
+        assert_eq!(
+            plan.hosting.followed.len(),
+            1,
+            "only the course not followed here"
+        );
+        assert_eq!(new.hosting.published("mine"), old.hosting.published("mine"));
+        assert_eq!(
+            new.hosting.followed("theirs"),
+            old.hosting.followed("theirs")
+        );
+        assert_eq!(
+            new.hosting.followed("both").unwrap().url,
+            "https://new.example/b.loam"
+        );
+
+        // A backup with no places writes none, as before they existed.
+        let plain = encode(&Profile::default().backup(T0));
+        let json = inflate(&plain[11..], MAX_UNPACKED, Reading::Backup).unwrap();
+        assert!(!String::from_utf8(json).unwrap().contains("hosting"));
+    }
+
+    #[test]
+    fn a_backup_with_an_unusable_course_address_or_key_is_refused() {
+        for bad in [
+            place("c", "javascript:alert(1)"),
+            place("c", &format!("https://x.example/{}", "a".repeat(3_000))),
+            Place {
+                key: "short".into(),
+                ..place("c", "https://x.example/c.loam")
+            },
+            place("", "https://x.example/c.loam"),
+        ] {
+            let mut profile = Profile::default();
+            profile.hosting.follow(bad);
+            let refused = decode(&encode(&profile.backup(T0)));
+            assert!(
+                matches!(&refused, Err(ExchangeError::Shape(Reading::Backup, why)) if why.contains("published course address")),
+                "{refused:?}"
+            );
+        }
+    }
+
     #[test]
     fn the_same_profile_makes_the_same_file() {
         let backup = sample();
@@ -772,6 +870,7 @@ mod tests {
                 courses: &backup.courses,
                 elsewhere: &backup.elsewhere,
                 author: &backup.author,
+                hosting: Some(&backup.hosting),
             },
             backup.created,
         );
@@ -1584,6 +1683,10 @@ mod tests {
                             })
                             .collect(),
                         author,
+                        hosting: Hosting {
+                            published: vec![place("course-1", "https://me.example/a.loam")],
+                            followed: Vec::new(),
+                        },
                         created: Time::from_ms(created),
                     }
                 },

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::course::Course;
+use crate::core::exchange::link::key_from_text;
 use crate::core::time::{Span, Time};
 
 /// A course's encrypted file on the web: its address and the key (as text) that opens it.
@@ -56,7 +57,47 @@ impl Hosting {
     pub fn unfollow(&mut self, course: &str) {
         self.followed.retain(|p| p.course != course);
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.published.is_empty() && self.followed.is_empty()
+    }
+
+    /// The places of `other` (a backup's) for courses these do not list.
+    pub fn missing_from(&self, other: &Hosting) -> Hosting {
+        let missing = |mine: &[Place], theirs: &[Place]| -> Vec<Place> {
+            theirs
+                .iter()
+                .filter(|p| !mine.iter().any(|m| m.course == p.course))
+                .cloned()
+                .collect()
+        };
+        Hosting {
+            published: missing(&self.published, &other.published),
+            followed: missing(&self.followed, &other.followed),
+        }
+    }
+
+    /// Adds places for courses these do not list (a restore never moves one).
+    pub fn add_missing(&mut self, other: &Hosting) {
+        let missing = self.missing_from(other);
+        self.published.extend(missing.published);
+        self.followed.extend(missing.followed);
+    }
+
+    /// A place from outside (a backup) that Loam cannot use: not a web address, or a key that
+    /// is not one.
+    pub fn invalid_place(&self) -> Option<&Place> {
+        self.published.iter().chain(&self.followed).find(|p| {
+            let web = p.url.starts_with("https://") || p.url.starts_with("http://");
+            !web || p.url.len() > MAX_ADDRESS_CHARS
+                || p.course.is_empty()
+                || key_from_text(&p.key).is_err()
+        })
+    }
 }
+
+/// Longest address of a published course kept from outside.
+const MAX_ADDRESS_CHARS: usize = 2_048;
 
 /// How often Loam checks a followed course by itself.
 pub const CHECK_EVERY: Span = Span::DAY;
