@@ -1,6 +1,7 @@
 //! Review operations of the app state: answering a card (its new schedule and the log entry in
 //! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -8,7 +9,9 @@ use leptos::prelude::*;
 use super::{now, AppError, AppState};
 use crate::browser::{clock, random};
 use crate::core::change::Change;
+use crate::core::note::NoteId;
 use crate::core::review::schedule::{Rating, Scheduler};
+use crate::core::review::scope::Scope;
 use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
 use crate::core::time::Time;
@@ -23,20 +26,31 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Today's queue at `now`.
-    pub fn queue(&self, now: Time) -> Queue {
+    /// The notes a review scope covers now (`None`: everything).
+    pub fn scope_notes(&self, scope: &Scope) -> Option<HashSet<NoteId>> {
+        self.data.library.with(|lib| scope.notes(lib))
+    }
+
+    /// Today's queue at `now` among `notes` (see [`Self::scope_notes`]).
+    pub fn queue(&self, now: Time, notes: Option<&HashSet<NoteId>>) -> Queue {
         let new_per_day = self.data.settings.with(|s| s.new_per_day);
         self.data
             .deck
-            .with(|deck| review::queue(deck, now, new_per_day, calendar()))
+            .with(|deck| review::queue_in(deck, now, new_per_day, calendar(), notes))
     }
 
     /// How many cards today's queue at `now` holds, due and new.
     pub fn waiting(&self, now: Time) -> usize {
+        self.waiting_in(now, &Scope::All)
+    }
+
+    /// How many cards of `scope` today's queue at `now` holds, due and new.
+    pub fn waiting_in(&self, now: Time, scope: &Scope) -> usize {
+        let notes = self.scope_notes(scope);
         let new_per_day = self.data.settings.with(|s| s.new_per_day);
         self.data
             .deck
-            .with(|deck| review::waiting(deck, now, new_per_day, calendar()))
+            .with(|deck| review::waiting_in(deck, now, new_per_day, calendar(), notes.as_ref()))
     }
 
     /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used

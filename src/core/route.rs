@@ -1,6 +1,8 @@
 //! Where the app is, kept in the URL fragment so a static host serves every page and
 //! back/forward work.
 
+use crate::core::review::scope::Scope;
+
 /// A page of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -10,8 +12,8 @@ pub enum Route {
     Note { id: String, heading: Option<String> },
     /// Open the note with this title, creating it first if it does not exist (missing links).
     NewNote { title: String },
-    /// The review session.
-    Review,
+    /// The review session, of everything waiting or of one course, note, folder or tag.
+    Review(Scope),
     /// Review statistics.
     Stats,
     /// Review settings.
@@ -59,7 +61,10 @@ impl Route {
                 },
                 None => return None,
             },
-            (Some("review"), None, None) => Route::Review,
+            (Some("review"), None, None) => Route::Review(Scope::All),
+            (Some("review"), Some(kind), Some(value)) => {
+                Route::Review(Scope::from_parts(kind, decode(value)?)?)
+            }
             (Some("stats"), None, None) => Route::Stats,
             (Some("settings"), None, None) => Route::Settings,
             (Some("import-export"), None, None) => Route::ImportExport,
@@ -96,7 +101,10 @@ impl Route {
                 heading: Some(h),
             } => format!("#/note/{}/{}", encode(id), encode(h)),
             Route::NewNote { title } => format!("#/new/{}", encode(title)),
-            Route::Review => "#/review".to_string(),
+            Route::Review(scope) => match scope.to_parts() {
+                None => "#/review".to_string(),
+                Some((kind, value)) => format!("#/review/{kind}/{}", encode(value)),
+            },
             Route::Stats => "#/stats".to_string(),
             Route::Settings => "#/settings".to_string(),
             Route::Search { query } => format!("#/search/{}", encode(query)),
@@ -204,7 +212,11 @@ mod tests {
             Route::NewNote {
                 title: "Ça va? 100% / ok".into(),
             },
-            Route::Review,
+            Route::Review(Scope::All),
+            Route::Review(Scope::Course("c 1".into())),
+            Route::Review(Scope::Note("n1".into())),
+            Route::Review(Scope::Folder("Geo/Alps & more".into())),
+            Route::Review(Scope::Tag("maths/algebra".into())),
             Route::Stats,
             Route::Settings,
             Route::ImportExport,

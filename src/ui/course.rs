@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 use super::{dynamic, text, Show};
 
+use super::study::StudyLink;
 use crate::app::{local_date, AppError, AppState};
 use crate::core::exchange::hosting::NoUpdate;
 use crate::core::plural;
+use crate::core::review::scope::Scope;
 use crate::core::route::Route;
 use leptos::task::spawn_local;
 
@@ -54,7 +56,10 @@ pub fn CoursePage(id: String) -> impl IntoView {
                             <p class="eyebrow">"Course"</p>
                             <h1>{course.title.clone()}</h1>
                             {(!course.author.is_empty()).then(|| view! { <p class="muted">"By " {course.author.clone()}</p> })}
-                            <p><a class="button primary" href=start>"Start reading"</a></p>
+                            <p class="course-actions">
+                                <a class="button primary" href=start>"Start reading"</a>
+                                <StudyLink scope=Scope::Course(course.id.clone()) label="Study this course".to_string() />
+                            </p>
                             <dl class="course-progress" aria-label="Your progress">
                                 <div><dt>"Cards"</dt><dd>{text(move || progress.get().cards.to_string())}</dd></div>
                                 <div><dt>"In your reviews"</dt><dd>{text(move || progress.get().in_reviews.to_string())}</dd></div>

@@ -20,6 +20,7 @@ mod settings;
 mod share;
 mod sidebar;
 mod stats;
+mod study;
 mod switcher;
 mod tag;
 mod update;
@@ -220,7 +221,7 @@ pub fn App() -> impl IntoView {
                         view! { <note_page::NotePage id=id heading=heading /> }.into_any()
                     }
                     Route::NewNote { title } => view! { <home::OpenByTitle title=title /> }.into_any(),
-                    Route::Review => view! { <review::ReviewPage /> }.into_any(),
+                    Route::Review(scope) => view! { <review::ReviewPage scope=scope /> }.into_any(),
                     Route::Stats => view! { <stats::StatsPage /> }.into_any(),
                     Route::Settings => view! { <settings::SettingsPage /> }.into_any(),
                     Route::Search { .. } => view! { <search::SearchPage /> }.into_any(),

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 
 use super::{dynamic, Show};
 
+use super::study::StudyLink;
 use crate::app::AppState;
 use crate::core::card::linked::linked_cards;
 use crate::core::id::CardId;
 use crate::core::markdown;
+use crate::core::review::scope::Scope;
 use crate::core::review::{average_recall, card_status};
 
 /// One card of the note, as its row shows it.
@@ -55,7 +57,10 @@ pub fn NoteCards(id: String) -> impl IntoView {
     view! {
         <Show when=move || rows.with(|r| !r.is_empty())>
             <section class="note-cards" aria-labelledby="cards-heading">
-                <h2 id="cards-heading">"Cards"</h2>
+                <div class="cards-heading">
+                    <h2 id="cards-heading">"Cards"</h2>
+                    <StudyLink scope=Scope::Note(id.get_value().into()) label="Study this note and its links".to_string() />
+                </div>
                 <ul>
                     {dynamic(move || rows.get().into_iter().map(|row| {
                         let CardRow { id: card_id, front, kind, status, suspended, retired, in_deck } = row;

@@ -4,10 +4,12 @@ use leptos::prelude::*;
 
 use super::{dynamic, text, Show};
 
+use super::study::StudyLink;
 use crate::app::{AppState, SaveState};
 use crate::core::interop::vault;
 use crate::core::markdown;
 use crate::core::note::title_key;
+use crate::core::review::scope::Scope;
 use crate::core::review::Recall;
 use crate::core::route::Route;
 use crate::ui::backlinks::Backlinks;
@@ -183,7 +185,12 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
             .with(|lib| id.with_value(|id| lib.get(id).and_then(|n| vault::folder_of(&n.body))))
     });
     view! {
-        {dynamic(move || folder.get().map(|f| view! { <p class="note-folder muted">{format!("In the folder {f}")}</p> }))}
+        {dynamic(move || folder.get().map(|f| view! {
+            <p class="note-folder muted">
+                {format!("In the folder {f}")} " "
+                <StudyLink scope=Scope::Folder(f.clone()) label="Study this folder".to_string() />
+            </p>
+        }))}
         <h1 class="note-title">{text(move || title.get())}</h1>
         <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
         <Show when=move || state.data.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>

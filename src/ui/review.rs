@@ -8,14 +8,23 @@ use super::{dynamic, text, Show};
 
 use crate::app::AppState;
 use crate::core::markdown;
+use std::collections::HashSet;
+
+use crate::core::card::deck::Card;
+use crate::core::note::NoteId;
 use crate::core::review::format_interval;
 use crate::core::review::schedule::Rating;
+use crate::core::review::scope::Scope;
 use crate::core::route::Route;
 use crate::core::time::Time;
 
 #[component]
-pub fn ReviewPage() -> impl IntoView {
+pub fn ReviewPage(scope: Scope) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let label = scope_label(&state, &scope);
+    // The notes studied follow the library (a note added to the tag joins the session).
+    let scope = StoredValue::new(scope);
+    let notes = Memo::new(move |_| scope.with_value(|s| state.scope_notes(s)));
     // The time the queue was last looked at; moved on by answers and a slow tick, so learning
     // steps come due while the page is open.
     let clock = RwSignal::new(crate::app::now());
@@ -33,7 +42,7 @@ pub fn ReviewPage() -> impl IntoView {
         }
     });
 
-    let queue = Memo::new(move |_| state.queue(clock.get()));
+    let queue = Memo::new(move |_| notes.with(|notes| state.queue(clock.get(), notes.as_ref())));
     let current = Memo::new(move |_| {
         let id = queue.with(|q| q.next().cloned())?;
         state.data.deck.with(|deck| deck.get(&id).cloned())
@@ -110,7 +119,12 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <section class="review" aria-labelledby="review-heading">
             <header class="review-header">
-                <h1 id="review-heading">"Review"</h1>
+                <div class="review-title">
+                    <h1 id="review-heading">"Review"</h1>
+                    {label.map(|label| view! {
+                        <p class="review-scope">{label} " · " <a href="#/review">"Review everything"</a></p>
+                    })}
+                </div>
                 <p class="review-counts" aria-live="polite">
                     <span class="count-due">{text(move || format!("{} due", counts().0))}</span>
                     " · "
@@ -130,7 +144,7 @@ pub fn ReviewPage() -> impl IntoView {
                 </button>
             </header>
             {dynamic(move || match current.get() {
-                None => view! { <ReviewDone /> }.into_any(),
+                None => view! { <ReviewDone notes=notes /> }.into_any(),
                 Some(card) => {
                     let note_title = state
                         .data.library
@@ -207,14 +221,42 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
+/// What a scoped session studies, for its heading.
+fn scope_label(state: &AppState, scope: &Scope) -> Option<String> {
+    let title = |id: &str| {
+        state
+            .data
+            .library
+            .with_untracked(|lib| lib.get(id).map(|n| n.title.clone()))
+            .unwrap_or_else(|| id.to_string())
+    };
+    Some(match scope {
+        Scope::All => return None,
+        Scope::Course(id) => {
+            let course = state
+                .data
+                .courses
+                .with_untracked(|cs| cs.iter().find(|c| &c.id == id).map(|c| c.title.clone()));
+            format!("The course “{}”", course.unwrap_or_else(|| id.clone()))
+        }
+        Scope::Note(id) => format!("“{}” and the notes it links to", title(id)),
+        Scope::Folder(folder) => format!("The folder “{folder}”"),
+        Scope::Tag(tag) => format!("Notes tagged #{tag}"),
+    })
+}
+
 /// Nothing is due: say so, and when the next card comes.
 #[component]
-fn ReviewDone() -> impl IntoView {
+fn ReviewDone(notes: Memo<Option<HashSet<NoteId>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let in_scope = move |card: &&Card| {
+        card.in_review() && notes.with(|n| n.as_ref().is_none_or(|n| n.contains(&card.note_id)))
+    };
     let next_due = move || {
         state.data.deck.with(|deck| {
             deck.cards()
-                .filter(|c| c.in_review() && !c.schedule.is_new())
+                .filter(in_scope)
+                .filter(|c| !c.schedule.is_new())
                 .map(|c| c.schedule.due)
                 .min_by(Time::total_cmp)
         })
@@ -223,12 +265,23 @@ fn ReviewDone() -> impl IntoView {
         state
             .data
             .deck
-            .with(|deck| deck.cards().filter(|c| c.in_review()).count())
+            .with(|deck| deck.cards().filter(in_scope).count())
+    };
+    let scoped = move || notes.with(Option::is_some);
+    let elsewhere = move || {
+        if scoped() {
+            state.waiting(crate::app::now())
+        } else {
+            0
+        }
     };
     view! {
         <div class="review-done">
             <h2>"All done for now"</h2>
             {dynamic(move || match (total(), next_due()) {
+                (0, _) if scoped() => view! {
+                    <p>"No cards here are in your reviews."</p>
+                }.into_any(),
                 (0, _) => view! {
                     <p>
                         "You have no cards yet. Write one in any note: "
@@ -241,6 +294,12 @@ fn ReviewDone() -> impl IntoView {
                 (_, None) => view! {
                     <p>"New cards wait for tomorrow's limit."</p>
                 }.into_any(),
+            })}
+            {dynamic(move || match elsewhere() {
+                0 => None,
+                n => Some(view! {
+                    <p><a class="button primary" href="#/review">{format!("Review everything ({n} waiting)")}</a></p>
+                }),
             })}
             <p><a href="#/stats">"See your statistics"</a></p>
         </div>

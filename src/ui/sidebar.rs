@@ -50,7 +50,7 @@ pub fn Sidebar() -> impl IntoView {
             <a class="brand sidebar-brand" href="#/">"Loam"</a>
             <crate::ui::search::SearchBox />
             <nav aria-label="Study" class="study-nav">
-                <a href="#/review" class:current=move || at(Route::Review)>
+                <a href="#/review" class:current=move || state.view.route.with(|r| matches!(r, Route::Review(_)))>
                     "Review"
                     {dynamic(move || match due_count() {
                         0 => None,

@@ -4,13 +4,16 @@ use leptos::prelude::*;
 
 use super::dynamic;
 
+use super::study::StudyLink;
 use crate::app::AppState;
+use crate::core::review::scope::Scope;
 use crate::core::route::Route;
 
 #[component]
 pub fn TagPage(name: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let heading = format!("#{name}");
+    let study_name = name.clone();
     let tagged = {
         let name = name.clone();
         move || {
@@ -26,6 +29,7 @@ pub fn TagPage(name: String) -> impl IntoView {
         <section class="home tag-page">
             <h1>"Notes tagged " <span class="tag">{heading}</span></h1>
             {dynamic(move || {
+                let name = study_name.clone();
                 let notes = tagged();
                 if notes.is_empty() {
                     return view! { <p class="muted">"No note carries this tag."</p> }.into_any();
@@ -36,6 +40,7 @@ pub fn TagPage(name: String) -> impl IntoView {
                 };
                 view! {
                     <p class="muted">{count}</p>
+                    <p><StudyLink scope=Scope::Tag(name.clone()) label=format!("Study #{name}") /></p>
                     <ul class="recent">
                         {notes.into_iter().map(|(id, title)| {
                             let href = Route::Note { id: id.to_string(), heading: None }.to_fragment();

@@ -4,11 +4,15 @@
 pub mod fit;
 pub mod history;
 pub mod schedule;
+pub mod scope;
 pub mod stats;
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::card::deck::{Card, CardId, Deck};
+use crate::core::note::NoteId;
 use crate::core::review::schedule::{CardState, Rating, ReviewLog, Scheduler, Settings};
 
 use crate::core::review::stats::Calendar;
@@ -311,11 +315,24 @@ impl Queue {
 /// Builds the queue at `now`: due cards, then new ones up to `new_per_day` minus the new cards
 /// already started today.
 pub fn queue(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> Queue {
+    queue_in(deck, now, new_per_day, calendar, None)
+}
+
+/// [`queue`] of the cards written in `notes` only (all cards when `None`; see
+/// [`scope::Scope`]). The new-card limit is the day's, whichever notes are studied.
+pub fn queue_in(
+    deck: &Deck,
+    now: Time,
+    new_per_day: u32,
+    calendar: Calendar,
+    notes: Option<&HashSet<NoteId>>,
+) -> Queue {
     let new_allowed = new_allowed(deck, now, new_per_day, calendar);
     let mut due: Vec<&Card> = Vec::new();
     let mut new: Vec<&Card> = Vec::new();
     let mut ahead: Vec<&Card> = Vec::new();
-    for card in deck.cards() {
+    let in_scope = |card: &&Card| notes.is_none_or(|notes| notes.contains(&card.note_id));
+    for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new.push(card),
             Some(Standing::Due) => due.push(card),
@@ -349,8 +366,20 @@ pub fn queue(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> Qu
 /// How many cards [`queue`] would hold as due and new, counted without ordering or copying
 /// them: the sidebar shows this number after every change of the deck.
 pub fn waiting(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> usize {
+    waiting_in(deck, now, new_per_day, calendar, None)
+}
+
+/// [`waiting`] among the cards written in `notes` (all cards when `None`).
+pub fn waiting_in(
+    deck: &Deck,
+    now: Time,
+    new_per_day: u32,
+    calendar: Calendar,
+    notes: Option<&HashSet<NoteId>>,
+) -> usize {
     let (mut due, mut new) = (0, 0);
-    for card in deck.cards() {
+    let in_scope = |card: &&Card| notes.is_none_or(|notes| notes.contains(&card.note_id));
+    for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new += 1,
             Some(Standing::Due) => due += 1,
@@ -674,6 +703,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_scoped_queue_holds_only_its_notes_cards_under_the_days_new_limit() {
+        let mut deck = Deck::default();
+        for (id, note) in [("a1", "a"), ("a2", "a"), ("a3", "a"), ("b1", "b")] {
+            let mut c = card(id, T0);
+            c.note_id = note.into();
+            deck.put(c);
+        }
+        let started = answer(
+            deck.get("b1").unwrap(),
+            Rating::Good,
+            T0,
+            &scheduler(),
+            || 0.5,
+        );
+        deck.put(started.after);
+        let only_a: HashSet<NoteId> = [NoteId::from("a")].into_iter().collect();
+        let q = queue_in(&deck, T0, 3, UTC, Some(&only_a));
+        // b1, started today in another scope, used one of the day's three new cards.
+        assert_eq!(q.new, vec!["a1", "a2"]);
+        assert!(q.due.is_empty() && q.ahead.is_empty());
+        assert_eq!(waiting_in(&deck, T0, 3, UTC, Some(&only_a)), 2);
+        assert_eq!(queue_in(&deck, T0, 3, UTC, None), queue(&deck, T0, 3, UTC));
+        let nothing = HashSet::new();
+        assert_eq!(
+            queue_in(&deck, T0, 3, UTC, Some(&nothing)),
+            Queue::default()
+        );
     }
 
     #[test]
