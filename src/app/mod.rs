@@ -34,7 +34,7 @@ use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
 use crate::core::note::{Note, NoteId};
-use crate::core::review::{Answer, ReviewSettings};
+use crate::core::review::ReviewSettings;
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
@@ -90,7 +90,7 @@ pub struct Data {
 }
 
 /// What this tab shows and where the learner is: the page, the note being edited, notices,
-/// the bundle waiting for its preview, the last answer Undo takes back, the search index.
+/// the bundle waiting for its preview, the last review step Undo takes back, the search index.
 #[derive(Clone, Copy)]
 pub struct View {
     pub route: RwSignal<Route>,
@@ -102,12 +102,14 @@ pub struct View {
     pub notice: RwSignal<Option<String>>,
     /// A newer Loam opened in another tab upgraded the database: this tab must reload.
     pub replaced: RwSignal<bool>,
+    /// The review a card's note was opened from for editing, to go back to.
+    pub back_to_review: RwSignal<Option<Route>>,
     /// A bundle file the user opened, waiting on the preview page.
     pub opened_bundle: RwSignal<Option<Bundle>>,
     /// Followed courses whose published file holds a newer version, as last checked.
     pub updates: RwSignal<Vec<String>>,
-    /// The last answer in review, which Undo takes back.
-    last_answer: RwSignal<Option<Answer>>,
+    /// The last step in review (an answer, a suspend, a bury), which Undo takes back.
+    last_step: RwSignal<Option<review::Step>>,
     /// Full-text index of the notes, updated as notes are saved.
     search_index: StoredValue<SearchIndex>,
     /// Bumped whenever the index changes, so search results follow.
@@ -164,8 +166,9 @@ impl AppState {
                 notice: RwSignal::new(None),
                 replaced: RwSignal::new(false),
                 opened_bundle: RwSignal::new(None),
+                back_to_review: RwSignal::new(None),
                 updates: RwSignal::new(Vec::new()),
-                last_answer: RwSignal::new(None),
+                last_step: RwSignal::new(None),
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
                 optimizer: optimize::Optimizer::new(),

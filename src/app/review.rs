@@ -1,5 +1,6 @@
 //! Review operations of the app state: answering a card (its new schedule and the log entry in
-//! one transaction), undo, suspend and reset, settings, and reading the log for statistics.
+//! one transaction), suspend, bury and reset, undo of a review step, settings, and reading the
+//! log for statistics.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -9,13 +10,23 @@ use leptos::prelude::*;
 use super::{now, AppError, AppState};
 use crate::browser::{clock, random};
 use crate::core::change::Change;
+use crate::core::id::CardId;
 use crate::core::note::NoteId;
 use crate::core::review::schedule::{Rating, Scheduler};
 use crate::core::review::scope::Scope;
 use crate::core::review::stats::Calendar;
-use crate::core::review::{self, Queue, ReviewRecord, ReviewSettings};
+use crate::core::review::{self, Answer, Queue, ReviewRecord, ReviewSettings};
+use crate::core::route::Route;
 use crate::core::time::Time;
 use crate::store::{journal, Store, REVIEWS};
+
+/// A step of a review session that Undo takes back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Answer(Box<Answer>),
+    Suspend(CardId),
+    Bury(CardId),
+}
 
 impl AppState {
     /// The scheduler for the current settings (the defaults if stored ones are invalid).
@@ -70,21 +81,58 @@ impl AppState {
             return;
         }
         journal::keep_answer(&answer.after, &answer.record);
-        self.view.last_answer.set(Some(answer));
+        self.view
+            .last_step
+            .set(Some(Step::Answer(Box::new(answer))));
     }
 
-    /// Whether there is an answer to take back.
+    /// Whether there is a review step to take back.
     pub fn can_undo(&self) -> bool {
-        self.view.last_answer.with(Option::is_some)
+        self.view.last_step.with(Option::is_some)
     }
 
-    /// Takes back the last answer: the card returns to its state before, the log entry goes.
+    /// Takes back the last review step: an answer (the card returns to its state before, the
+    /// log entry goes), a suspend or a bury.
     pub fn undo(&self) {
-        let Some(answer) = self.view.last_answer.try_update(Option::take).flatten() else {
+        let Some(step) = self.view.last_step.try_update(Option::take).flatten() else {
             return;
         };
-        journal::forget_answer(&answer.record.id);
-        self.commit_later(Change::Undo(answer));
+        match step {
+            Step::Answer(answer) => {
+                journal::forget_answer(&answer.record.id);
+                self.commit_later(Change::Undo(*answer));
+            }
+            Step::Suspend(card) => self.set_suspended(&card, false),
+            Step::Bury(card) => self.commit_later(Change::Bury { card, until: None }),
+        }
+    }
+
+    /// Takes the card on screen in review out of reviews; Undo puts it back.
+    pub fn suspend_in_review(&self, card_id: &str) {
+        self.set_suspended(card_id, true);
+        self.view.last_step.set(Some(Step::Suspend(card_id.into())));
+    }
+
+    /// Opens the note of the card on screen in its editor; the note page then offers the way
+    /// back to `review`, where the same card waits.
+    pub fn edit_from_review(&self, note_id: &str, review: Route) {
+        self.view.back_to_review.set(Some(review));
+        self.view.editing.set(Some(note_id.into()));
+        self.navigate(&Route::Note {
+            id: note_id.to_string(),
+            heading: None,
+        });
+    }
+
+    /// Buries the card on screen in review until the learner's next day; Undo unburies it.
+    pub fn bury(&self, card_id: &str) {
+        let calendar = calendar();
+        let tomorrow = calendar.day_start(calendar.day(now()) + 1);
+        self.commit_later(Change::Bury {
+            card: card_id.into(),
+            until: Some(tomorrow),
+        });
+        self.view.last_step.set(Some(Step::Bury(card_id.into())));
     }
 
     /// Takes a card out of review, or puts it back.

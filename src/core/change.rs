@@ -33,6 +33,8 @@ pub enum Change {
     Undo(Answer),
     /// A card taken out of review, or put back.
     Suspend { card: CardId, suspended: bool },
+    /// A card buried until `until` (the learner's next day), or unburied (`None`).
+    Bury { card: CardId, until: Option<Time> },
     /// A card's progress forgotten: it is new again (its past answers stay in the log).
     Reset(CardId),
     /// Cards of an imported course put into the learner's reviews.
@@ -235,6 +237,9 @@ pub fn apply(
         }
         Change::Suspend { card, suspended } => {
             records.cards = edit_card(deck, &card, |c| c.suspended = suspended);
+        }
+        Change::Bury { card, until } => {
+            records.cards = edit_card(deck, &card, |c| c.buried_until = until);
         }
         Change::Reset(card) => {
             records.cards = edit_card(deck, &card, |c| {
@@ -496,7 +501,7 @@ mod tests {
     }
 
     #[test]
-    fn suspend_and_reset_edit_one_card() {
+    fn suspend_bury_and_reset_edit_one_card() {
         let mut data = Data::new();
         data.apply(Change::CreateNote {
             id: "a".into(),
@@ -515,6 +520,23 @@ mod tests {
             .records;
         assert!(records.cards[0].suspended);
         assert!(data.deck.get(&card).unwrap().suspended);
+        let until = Some(Time::from_ms(86_400_000.0));
+        let records = data
+            .apply(Change::Bury {
+                card: card.clone(),
+                until,
+            })
+            .unwrap()
+            .records;
+        assert_eq!(records.cards[0].buried_until, until);
+        let records = data
+            .apply(Change::Bury {
+                card: card.clone(),
+                until: None,
+            })
+            .unwrap()
+            .records;
+        assert_eq!(records.cards[0].buried_until, None);
         let records = data.apply(Change::Reset(card.clone())).unwrap().records;
         assert_eq!(records.cards[0].introduced, None);
         assert!(data

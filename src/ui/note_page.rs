@@ -89,6 +89,12 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
             <header class="note-header">
                 <div class="note-toolbar">
                     <SaveIndicator />
+                    {move || state.view.back_to_review.get().map(|review| view! {
+                        <a class="button primary" href=review.to_fragment()
+                            on:click=move |_| state.view.back_to_review.set(None)>
+                            "Back to review"
+                        </a>
+                    })}
                     <button class="primary" on:click=toggle_mode>
                         {text(move || if editing() { "Done" } else { "Edit" }.to_string())}
                     </button>

@@ -1,5 +1,7 @@
 //! The review page: one due card at a time, Show answer, then Again/Hard/Good/Easy with the next
-//! interval on each button. Keys: Space or Enter shows the answer, 1–4 rate, Ctrl/Cmd+Z undoes.
+//! interval on each button; the card's note can be edited, the card suspended or buried until
+//! tomorrow. Keys: Space or Enter shows the answer, 1–4 rate, E edits, S suspends, B buries,
+//! Ctrl/Cmd+Z undoes any of them.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -22,6 +24,9 @@ use crate::core::time::Time;
 pub fn ReviewPage(scope: Scope) -> impl IntoView {
     let state = expect_context::<AppState>();
     let label = scope_label(&state, &scope);
+    let here = Route::Review(scope.clone());
+    // Back in review: the way back from a note opened here is no longer needed.
+    state.view.back_to_review.set(None);
     // The notes studied follow the library (a note added to the tag joins the session).
     let scope = StoredValue::new(scope);
     let notes = Memo::new(move |_| scope.with_value(|s| state.scope_notes(s)));
@@ -68,6 +73,24 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
             next_card();
         }
     };
+    let here = StoredValue::new(here);
+    let edit_note = move || {
+        if let Some(card) = current.get_untracked() {
+            state.edit_from_review(&card.note_id, here.get_value());
+        }
+    };
+    let suspend = move || {
+        if let Some(card) = current.get_untracked() {
+            state.suspend_in_review(&card.id);
+            next_card();
+        }
+    };
+    let bury = move || {
+        if let Some(card) = current.get_untracked() {
+            state.bury(&card.id);
+            next_card();
+        }
+    };
 
     let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
         let typing = document()
@@ -103,6 +126,18 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
                     e.prevent_default();
                     rate(rating);
                 }
+            }
+            "e" | "E" => {
+                e.prevent_default();
+                edit_note();
+            }
+            "s" | "S" => {
+                e.prevent_default();
+                suspend();
+            }
+            "b" | "B" => {
+                e.prevent_default();
+                bury();
             }
             _ => {}
         }
@@ -210,9 +245,15 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
                                 }).collect_view()}
                             </div>
                         </Show>
+                        <div class="card-tools" role="group" aria-label="This card">
+                            <button aria-keyshortcuts="E" on:click=move |_| edit_note()>"Edit note"</button>
+                            <button aria-keyshortcuts="S" on:click=move |_| suspend()>"Suspend"</button>
+                            <button aria-keyshortcuts="B" on:click=move |_| bury()>"Bury until tomorrow"</button>
+                        </div>
                         <p class="hint">
                             <kbd>"Space"</kbd> " shows the answer · " <kbd>"1"</kbd> "–" <kbd>"4"</kbd>
-                            " rate it · " <kbd>"Ctrl"</kbd> "+" <kbd>"Z"</kbd> " undoes"
+                            " rate it · " <kbd>"E"</kbd> " edits the note · " <kbd>"S"</kbd> " suspends · "
+                            <kbd>"B"</kbd> " buries · " <kbd>"Ctrl"</kbd> "+" <kbd>"Z"</kbd> " undoes"
                         </p>
                     }.into_any()
                 }

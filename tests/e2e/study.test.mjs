@@ -1,6 +1,8 @@
 // Studying what you choose: one tag, one note with the notes it links to, one folder and one
 // course, each from its own page with the count of cards waiting, and only its cards in the
-// session; the whole queue is still one click away. At desktop and phone width, axe on the page.
+// session; the whole queue is still one click away. During review a card's note is edited (and
+// the same card comes back), a card suspended or buried until tomorrow, by key or button, and
+// Undo takes each back. At desktop and phone width, axe on the page.
 
 import assert from 'node:assert/strict';
 import {
@@ -21,7 +23,17 @@ import {
   importNow,
   assertNoProblems,
   closeDrawer,
+  openReview,
+  showAnswer,
+  textBox,
+  waitForSaved,
+  undoButton,
+  comeBackAt,
+  later,
+  DAY,
 } from './harness.mjs';
+
+const T0 = new Date('2026-03-02T09:00:00Z');
 
 /** Notes with cards: two tagged #spanish (one linking to a third), two in a folder and its
  * subfolder, and one apart. */
@@ -119,4 +131,48 @@ describeApp('studying what you choose', (test) => {
       await learner.context.close();
     }
   });
+
+  test('in review a card is suspended, buried or its note edited, and Undo takes each back', async ({ page }) => {
+    await createNote(page, 'Capitals', 'France :: Paris\n\nSpain :: Madrid\n\nItaly :: Rome');
+    await openReview(page);
+    await waitForCounts(page, '0 due · 3 new');
+    await waitForQuestion(page, 'France');
+    assert.deepEqual(await axeViolations(page), [], 'the review page with its card tools');
+
+    // Suspend by key, then undo.
+    await page.keyboard.press('s');
+    await waitForCounts(page, '0 due · 2 new');
+    await waitForQuestion(page, 'Spain');
+    await page.keyboard.press('Control+z');
+    await waitForCounts(page, '0 due · 3 new');
+    await waitForQuestion(page, 'France');
+
+    // Bury by button, undo by button; then bury for good.
+    await page.getByRole('button', { name: 'Bury until tomorrow' }).click();
+    await waitForCounts(page, '0 due · 2 new');
+    await undoButton(page).click();
+    await waitForQuestion(page, 'France');
+    await page.keyboard.press('b');
+    await waitForCounts(page, '0 due · 2 new');
+    await waitForQuestion(page, 'Spain');
+
+    // Edit the card's note, come back to the same card with its new answer.
+    await page.keyboard.press('e');
+    await textBox(page).waitFor();
+    await textBox(page).fill('France :: Paris\n\nSpain :: Madrid, since 1561\n\nItaly :: Rome');
+    await waitForSaved(page, { sawSaving: true });
+    await page.getByRole('link', { name: 'Back to review', exact: true }).click();
+    await waitForQuestion(page, 'Spain');
+    assert.equal(await showAnswer(page), 'Madrid, since 1561');
+    await page.keyboard.press('4');
+    await waitForQuestion(page, 'Italy');
+    await page.getByRole('button', { name: 'Show answer' }).click();
+    await page.keyboard.press('4');
+    await page.getByRole('heading', { name: 'All done for now' }).waitFor();
+
+    // The buried card is back the next day.
+    await comeBackAt(page, later(T0, DAY));
+    await openReview(page);
+    await waitForQuestion(page, 'France');
+  }, { clock: T0, timezoneId: 'UTC' });
 });

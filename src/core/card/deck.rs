@@ -50,6 +50,9 @@ pub struct Card {
     /// When the card was first answered.
     #[serde(default)]
     pub introduced: Option<Time>,
+    /// Buried by the learner until then (the start of their next day): out of reviews till then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buried_until: Option<Time>,
 }
 
 impl Card {
@@ -211,6 +214,7 @@ impl Deck {
                 in_deck,
                 schedule: Schedule::new(now),
                 introduced: None,
+                buried_until: None,
             };
             take_text(&mut card, placed.card, placed.position);
             changed.push(card);
@@ -294,6 +298,7 @@ pub(crate) mod tests {
             in_deck: true,
             schedule: Schedule::new(created),
             introduced: None,
+            buried_until: None,
         }
     }
 

@@ -1578,6 +1578,8 @@ mod tests {
                     in_deck: flags.2,
                     schedule,
                     introduced: introduced.map(Time::from_ms),
+                    // Buried a day after it was first answered, when it was.
+                    buried_until: introduced.map(|t| Time::from_ms(t + 86_400_000.0)),
                 },
             )
     }

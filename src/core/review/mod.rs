@@ -399,7 +399,7 @@ enum Standing {
 
 /// Where `card` stands now; `None` when it is out of review or not due soon.
 fn standing(card: &Card, now: Time) -> Option<Standing> {
-    if !card.in_review() {
+    if !card.in_review() || card.buried_until.is_some_and(|until| now < until) {
         None
     } else if card.schedule.is_new() {
         Some(Standing::New)
@@ -733,6 +733,18 @@ mod tests {
             queue_in(&deck, T0, 3, UTC, Some(&nothing)),
             Queue::default()
         );
+    }
+
+    #[test]
+    fn a_buried_card_waits_for_the_time_it_was_buried_until() {
+        let mut deck = Deck::default();
+        let mut buried = card("b", T0);
+        buried.buried_until = Some(T0 + Span::DAY);
+        deck.put(buried);
+        deck.put(card("ok", T0));
+        assert_eq!(queue(&deck, T0, 20, UTC).new, vec!["ok"]);
+        assert_eq!(waiting(&deck, T0, 20, UTC), 1);
+        assert_eq!(queue(&deck, T0 + Span::DAY, 20, UTC).new, vec!["b", "ok"]);
     }
 
     #[test]
