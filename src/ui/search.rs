@@ -83,7 +83,41 @@ pub fn SearchBox() -> impl IntoView {
             }
         }
         "Escape" => clear(),
+        // Down from the box goes into the results.
+        "ArrowDown" => {
+            if let Some(quick) = quick.get_untracked() {
+                if focus_link(&quick, 0) {
+                    e.prevent_default();
+                }
+            }
+        }
         _ => {}
+    };
+    // Up and down move through the results; up from the first, or Escape, returns to the box.
+    let on_results_key = move |e: ev::KeyboardEvent| {
+        let (Some(quick), Some(input)) = (quick.get_untracked(), input.get_untracked()) else {
+            return;
+        };
+        let at = focused_link(&quick);
+        match (e.key().as_str(), at) {
+            ("ArrowDown", Some(i)) => {
+                e.prevent_default();
+                focus_link(&quick, i + 1);
+            }
+            ("ArrowUp", Some(0)) => {
+                e.prevent_default();
+                let _ = input.focus();
+            }
+            ("ArrowUp", Some(i)) => {
+                e.prevent_default();
+                focus_link(&quick, i - 1);
+            }
+            ("Escape", _) => {
+                let _ = input.focus();
+                clear();
+            }
+            _ => {}
+        }
     };
     view! {
         <div class="search-box" role="search">
@@ -96,9 +130,33 @@ pub fn SearchBox() -> impl IntoView {
                 on:input=move |_| show()
                 on:keydown=on_key
             />
-            <div class="search-quick" aria-live="polite" hidden node_ref=quick></div>
+            <div class="search-quick" aria-live="polite" hidden node_ref=quick on:keydown=on_results_key></div>
         </div>
     }
+}
+
+/// The links among the box's results (each note, then "All results").
+fn result_links(quick: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let links = quick.get_elements_by_tag_name("a");
+    (0..links.length())
+        .filter_map(|i| links.item(i)?.dyn_into().ok())
+        .collect()
+}
+
+/// Focuses the `index`th result link; whether there is one.
+fn focus_link(quick: &web_sys::HtmlElement, index: usize) -> bool {
+    result_links(quick)
+        .get(index)
+        .is_some_and(|link| link.focus().is_ok())
+}
+
+/// Which result link has the focus, if one does.
+fn focused_link(quick: &web_sys::HtmlElement) -> Option<usize> {
+    let active = document().active_element()?;
+    result_links(quick)
+        .iter()
+        .position(|link| link.is_same_node(Some(&active)))
 }
 
 /// The box's results and a link to all of them on the search page, or a line saying none match.

@@ -251,6 +251,36 @@ describeApp('search', (test) => {
     assert.equal(await quickResults(page).count(), 0, 'no results left after following one');
   });
 
+  test('snippets show the text, not front matter; arrow keys move from the box through the results', async ({ page }) => {
+    await createNote(page, 'Rivers', '---\nfolder: "Geography"\ntags: [water]\n---\nThe **Loire** is the longest river of France.');
+    await createNote(page, 'Lakes', 'Geneva lake, a [[Rivers|river]] runs through it; the Loire does not.');
+    await searchBox(page).fill('loire');
+    await quickResults(page).waitFor();
+    const snippets = await searchLandmark(page).locator('.search-snippet').allInnerTexts();
+    assert.ok(snippets.some((s) => s.startsWith('The Loire is the longest river')), snippets.join(' | '));
+    assert.ok(snippets.every((s) => !/folder|tags|---|\*\*/.test(s)), snippets.join(' | '));
+    // Front matter is still found.
+    await searchBox(page).fill('geography');
+    await quickResults(page).getByRole('link', { name: 'Rivers' }).waitFor();
+
+    await searchBox(page).fill('loire');
+    await quickResults(page).getByRole('link').first().waitFor();
+    await searchBox(page).press('ArrowDown');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await waitFor(async () => (await focused()) === (await quickResults(page).getByRole('link').first().innerText()), { message: 'the first result focused' });
+    await page.keyboard.press('ArrowDown');
+    await waitFor(async () => (await focused()) === (await quickResults(page).getByRole('link').nth(1).innerText()), { message: 'the second result focused' });
+    await page.keyboard.press('ArrowDown');
+    await waitFor(async () => (await focused()) === 'All results', { message: 'All results focused' });
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await waitFor(() => searchBox(page).evaluate((box) => box === document.activeElement), { message: 'back in the box' });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/note\//);
+  });
+
   test('all words must match, each as a word prefix, ignoring case and accents', async ({ page }) => {
     await createNote(page, 'Spaced repetition', 'Reviewing cards at growing intervals.');
     await createNote(page, 'Repetitive chores', 'Dishes and laundry.');

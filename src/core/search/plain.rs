@@ -2,6 +2,7 @@
 //! card syntax dropped, the words of links kept.
 
 use crate::core::card::syntax::{cloze_open_len, is_anchor_at};
+use crate::core::note::front_matter::front_matter_end;
 use crate::core::note::link::{scan, WikiLink};
 
 /// The length of the whitespace or control character at byte `i`, or 0 for any other.
@@ -78,7 +79,15 @@ pub(super) fn plain_text(
 ) {
     let mut plain = Plain { out, gap: false };
     let mut fence: Option<(char, usize)> = None;
-    for line in markdown.lines() {
+    // Properties are found but not shown: a snippet reads the note's text.
+    let start = front_matter_end(markdown);
+    for line in markdown[..start].lines() {
+        if let Some((_, value)) = line.split_once(':') {
+            hidden.push(' ');
+            hidden.push_str(value);
+        }
+    }
+    for line in markdown[start..].lines() {
         let trimmed = line.trim_start();
         match fence {
             // Code is searchable as written; only the fences and their info string go.
@@ -469,6 +478,16 @@ mod tests {
     use super::super::tests::{mixed_text, plain, terms, Fixture};
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn front_matter_is_found_but_not_shown() {
+        let (text, hidden) = plain("---\nfolder: \"Geo\"\ntags: [rivers]\n---\nThe Loire flows.");
+        assert_eq!(text.trim(), "The Loire flows.");
+        assert!(
+            hidden.contains("\"Geo\"") && hidden.contains("[rivers]"),
+            "{hidden}"
+        );
+    }
 
     #[test]
     fn card_syntax_reads_as_the_card_parser_reads_it() {
