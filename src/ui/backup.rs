@@ -1,6 +1,7 @@
 //! The backup part of Settings: download everything as one file, and restore a backup after a
 //! preview of what it would add and change.
 
+use super::file_pick::FilePick;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -57,10 +58,8 @@ pub fn BackupSection() -> impl IntoView {
                 "One file with everything: notes, cards with their history, the review log, settings and courses. Keep it somewhere safe; restoring it into an empty browser gives back exactly this library."
             </p>
             <p><button on:click=download>"Download a backup"</button></p>
-            <label class="file-pick">
-                "Restore from a backup file"
-                <input type="file" accept=".loambackup,application/octet-stream" on:change=on_file />
-            </label>
+            <FilePick action="Restore from a backup file" hint="(.loambackup)"
+                accept=".loambackup,application/octet-stream" on_change=on_file />
             {move || message.get().map(|m| match m {
                 Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
                 Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),

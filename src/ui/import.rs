@@ -1,6 +1,7 @@
 //! Opening a bundle (from a link, a file, or an encrypted hosted file): a preview of what would
 //! change, conflict choices, and nothing stored until the learner agrees.
 
+use super::file_pick::FilePick;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
@@ -103,10 +104,8 @@ fn OpenFile(bundle: RwSignal<Result<Option<Bundle>, String>>) -> impl IntoView {
     view! {
         <h1>"Open a shared file"</h1>
         <p>"Open a Loam bundle (.loam) that someone sent you. You will see what it holds before anything is added."</p>
-        <label class="file-pick">
-            "Bundle file"
-            <input type="file" accept=".loam,application/octet-stream" on:change=on_change />
-        </label>
+        <FilePick action="Choose a bundle file" hint="(.loam)"
+            accept=".loam,application/octet-stream" on_change=on_change />
         {dynamic(move || error.get().map(|m| view! {
             <p class="error" role="alert">{m} " Nothing was imported."</p>
         }))}

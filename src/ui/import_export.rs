@@ -2,6 +2,7 @@
 //! (files, a folder or a zip, picked or dropped; a report and a preview before anything is
 //! stored), and take every note out as Markdown or every card out for Anki.
 
+use super::file_pick::FilePick;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -116,14 +117,11 @@ fn ImportSection() -> impl IntoView {
                         on:dragleave=move |_| dragging.set(false)
                         on:drop=on_drop
                     >
-                        <label class="file-pick">
-                            "Choose files (.md, .zip, .txt, .csv, .json)"
-                            <input type="file" multiple accept=".md,.markdown,.zip,.txt,.csv,.tsv,.json,.loam" on:change=on_pick />
-                        </label>
-                        <label class="file-pick">
-                            "Choose a folder (a vault or graph)"
-                            <input type="file" prop:webkitdirectory=true on:change=on_pick />
-                        </label>
+                        <div class="file-picks">
+                            <FilePick action="Choose files" hint="(.md, .zip, .txt, .csv, .json)" multiple=true
+                                accept=".md,.markdown,.zip,.txt,.csv,.tsv,.json,.loam" on_change=on_pick />
+                            <FilePick action="Choose a folder" hint="(a vault or graph)" folder=true on_change=on_pick />
+                        </div>
                         <p class="muted">"…or drop files here."</p>
                     </div>
                 }.into_any(),

@@ -7,6 +7,7 @@ mod colours;
 mod course;
 mod dialog;
 mod editor;
+mod file_pick;
 mod home;
 mod import;
 mod import_export;

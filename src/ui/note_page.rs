@@ -193,7 +193,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
     view! {
         {dynamic(move || folder.get().map(|f| view! {
             <p class="note-folder muted">
-                {format!("In the folder {f}")} " "
+                <span>{format!("In the folder {f}")}</span> " "
                 <StudyLink scope=Scope::Folder(f.clone()) label="Study this folder".to_string() />
             </p>
         }))}
