@@ -1,6 +1,7 @@
 // Rough edges a new user meets: a skip link lets keyboard users pass the sidebar, at desktop and
 // phone width, without changing the address; the settings' step fields open a text keyboard on
-// phones, the number fields a numeric one.
+// phones, the number fields a numeric one; file pickers say what they pick and are reached by Tab
+// with a visible focus.
 
 import assert from 'node:assert/strict';
 import { describeApp, createNote, goToRoute, noteHeading, axeViolations, phone, desktop } from './harness.mjs';
@@ -40,4 +41,28 @@ describeApp('keyboard and phone keyboards', (test) => {
     assert.equal(await mode('Learning steps'), 'text');
     assert.equal(await mode('Relearning steps'), 'text');
   }, { viewport: phone });
+
+  for (const [width, viewport] of [['desktop', desktop], ['phone', phone]]) {
+    test(`file pickers say what they pick and take the keyboard's focus (${width})`, async ({ page }) => {
+      const buttons = async () => (await page.locator('.file-button').allInnerTexts()).map((t) => t.trim());
+      await goToRoute(page, '/import-export');
+      await page.getByRole('heading', { level: 1, name: 'Import and export' }).waitFor();
+      assert.deepEqual(await buttons(), ['Choose files', 'Choose a folder']);
+      const folder = page.getByLabel('Choose a folder (a vault or graph)', { exact: true });
+      assert.equal(await folder.evaluate((input) => input.webkitdirectory), true, 'the folder picker picks folders');
+      await page.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)', { exact: true }).focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await folder.evaluate((input) => input === document.activeElement), true, 'Tab reaches the folder picker');
+      const outline = await page.locator('.file-button', { hasText: 'Choose a folder' }).evaluate((b) => getComputedStyle(b).outlineStyle);
+      assert.notEqual(outline, 'none', 'its button shows the focus');
+      assert.deepEqual(await axeViolations(page), []);
+      await goToRoute(page, '/import');
+      await page.getByRole('heading', { level: 1, name: 'Open a shared file' }).waitFor();
+      assert.deepEqual(await buttons(), ['Choose a bundle file']);
+      await goToRoute(page, '/settings');
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      assert.deepEqual(await buttons(), ['Restore from a backup file']);
+      assert.deepEqual(await axeViolations(page), []);
+    }, { viewport });
+  }
 });
