@@ -5,10 +5,10 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{dynamic, Show};
+use super::Show;
 
 use crate::app::{storage_usage, AppState};
-use crate::core::review::SettingsForm as Form;
+use crate::core::review::{Field, SettingsForm as Form};
 use crate::ui::backup::BackupSection;
 use crate::ui::optimize::OptimizeSection;
 
@@ -41,7 +41,9 @@ fn SettingsForm() -> impl IntoView {
     let new_per_day = RwSignal::new(form.new_per_day);
     let learning = RwSignal::new(form.learning_steps);
     let relearning = RwSignal::new(form.relearning_steps);
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let saved = RwSignal::new(false);
+    // What is wrong with each field (every one, not only the first), from the last save.
+    let problems = RwSignal::new(Vec::<(Option<Field>, String)>::new());
     // Settings can change from elsewhere (a restored backup, another tab): the fields follow.
     Effect::new(move |_| {
         let form = Form::from_settings(&state.data.settings.get());
@@ -61,23 +63,45 @@ fn SettingsForm() -> impl IntoView {
             learning_steps: learning.get_untracked(),
             relearning_steps: relearning.get_untracked(),
         };
-        match form.read(&state.data.settings.get_untracked()) {
+        match form.check(&state.data.settings.get_untracked()) {
             Ok(settings) => {
                 state.save_review_settings(settings);
-                message.set(Some(Ok("Settings saved.".to_string())));
+                problems.set(Vec::new());
+                saved.set(true);
             }
-            Err(problem) => message.set(Some(Err(problem))),
+            Err(found) => {
+                saved.set(false);
+                // The first wrong field comes into view with the focus.
+                if let Some(first) = found.iter().find_map(|(field, _)| *field) {
+                    if let Some(input) = document().get_element_by_id(field_id(first)) {
+                        if let Ok(input) =
+                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(input)
+                        {
+                            let _ = input.focus();
+                        }
+                    }
+                }
+                problems.set(found);
+            }
         }
     };
 
     // `keyboard`: the on-screen keyboard a phone opens (steps like "1m 10m" need letters).
-    let field = move |id: &'static str,
+    let field = move |which: Field,
                       label: &'static str,
                       help: &'static str,
                       keyboard: &'static str,
                       value: RwSignal<String>| {
+        let id = field_id(which);
+        let error = move || {
+            problems.with(|p| {
+                p.iter()
+                    .find(|(field, _)| *field == Some(which))
+                    .map(|(_, message)| message.clone())
+            })
+        };
         view! {
-            <div class="field">
+            <div class="field" class:invalid=move || error().is_some()>
                 <label for=id>{label}</label>
                 <input
                     id=id
@@ -85,8 +109,13 @@ fn SettingsForm() -> impl IntoView {
                     inputmode=keyboard
                     prop:value=move || value.get()
                     on:input=move |e| value.set(event_target_value(&e))
-                    aria-describedby=format!("{id}-help")
+                    aria-invalid=move || error().map(|_| "true")
+                    aria-describedby=move || match error() {
+                        Some(_) => format!("{id}-error {id}-help"),
+                        None => format!("{id}-help"),
+                    }
                 />
+                {move || error().map(|message| view! { <p class="field-error" id=format!("{id}-error")>{message}</p> })}
                 <p class="help" id=format!("{id}-help")>{help}</p>
             </div>
         }
@@ -95,15 +124,23 @@ fn SettingsForm() -> impl IntoView {
     view! {
             <form on:submit=save>
                 <h2>"Review"</h2>
-                {field("retention", "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", "decimal", retention)}
-                {field("maximum", "Maximum interval (days)", "The longest wait before a card comes back.", "numeric", maximum)}
-                {field("new-per-day", "New cards per day", "How many cards you meet for the first time each day.", "numeric", new_per_day)}
-                {field("learning-steps", "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", "text", learning)}
-                {field("relearning-steps", "Relearning steps", "Waits after forgetting a card, such as 10m.", "text", relearning)}
+                {field(Field::DesiredRetention, "Desired retention", "How likely you should be to recall a card when it comes due: 0.70 to 0.99. Higher means more reviews.", "decimal", retention)}
+                {field(Field::MaximumInterval, "Maximum interval (days)", "The longest wait before a card comes back.", "numeric", maximum)}
+                {field(Field::NewPerDay, "New cards per day", "How many cards you meet for the first time each day.", "numeric", new_per_day)}
+                {field(Field::LearningSteps, "Learning steps", "Waits between answers while learning a new card, such as 1m 10m.", "text", learning)}
+                {field(Field::RelearningSteps, "Relearning steps", "Waits after forgetting a card, such as 10m.", "text", relearning)}
                 <button type="submit" class="primary">"Save settings"</button>
-                {dynamic(move || message.get().map(|m| match m {
-                    Ok(text) => view! { <p class="form-ok" role="status">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="field-error" role="alert">{text}</p> }.into_any(),
+                <Show when=move || saved.get()>
+                    <p class="form-ok" role="status">"Settings saved."</p>
+                </Show>
+                // Beside the button pressed, whatever the scroll: what is wrong, all of it.
+                {move || problems.with(|p| (!p.is_empty()).then(|| {
+                    let lead = match p.iter().filter(|(f, _)| f.is_some()).count() {
+                        0 | 1 => String::new(),
+                        n => format!("{n} fields need a fix: "),
+                    };
+                    let all: Vec<&str> = p.iter().map(|(_, m)| m.as_str()).collect();
+                    view! { <p class="field-error" role="alert">{lead}{all.join(" ")}</p> }
                 }))}
             </form>
     }
@@ -143,5 +180,16 @@ fn StorageInfo() -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// The id of a field's input.
+fn field_id(field: Field) -> &'static str {
+    match field {
+        Field::DesiredRetention => "retention",
+        Field::MaximumInterval => "maximum",
+        Field::NewPerDay => "new-per-day",
+        Field::LearningSteps => "learning-steps",
+        Field::RelearningSteps => "relearning-steps",
     }
 }

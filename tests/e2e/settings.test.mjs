@@ -18,6 +18,8 @@ import {
   question,
   waitFor,
   waitForText,
+  axeViolations,
+  phone,
 } from './harness.mjs';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -91,6 +93,49 @@ describeApp('settings', (test) => {
     }
     assert.deepEqual(problems, [], 'each wrong value refused with an alert naming its field');
   });
+
+  test('every wrong field is marked and described, and the first comes into view with the focus', async ({ page }) => {
+    await goToRoute(page, '/settings');
+    await field(page, 'Desired retention').waitFor();
+    await field(page, 'Desired retention').fill('2');
+    await field(page, 'New cards per day').fill('many');
+    await field(page, 'Relearning steps').fill('soon');
+    await saveButton(page).scrollIntoViewIfNeeded();
+    await saveButton(page).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /^3 fields need a fix: Desired retention .* New cards per day .* Relearning steps/);
+    for (const [name, wrong] of [
+      ['Desired retention', true],
+      ['Maximum interval (days)', false],
+      ['New cards per day', true],
+      ['Learning steps', false],
+      ['Relearning steps', true],
+    ]) {
+      const input = field(page, name);
+      assert.equal(await input.getAttribute('aria-invalid'), wrong ? 'true' : null, `${name} marked`);
+      if (wrong) {
+        const described = await input.evaluate((el) =>
+          el.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' '),
+        );
+        assert.match(described, new RegExp(name.split(' ')[0], 'i'), `${name} described: ${described}`);
+      }
+    }
+    assert.equal(await field(page, 'Desired retention').evaluate((el) => el === document.activeElement), true, 'the first wrong field has the focus');
+    const inView = await field(page, 'Desired retention').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    assert.ok(inView, 'the first wrong field is in view');
+    assert.deepEqual(await axeViolations(page), []);
+    // Fixed, the marks go.
+    await field(page, 'Desired retention').fill('0.9');
+    await field(page, 'New cards per day').fill('20');
+    await field(page, 'Relearning steps').fill('10m');
+    await saveButton(page).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    assert.equal(await field(page, 'Desired retention').getAttribute('aria-invalid'), null);
+  }, { viewport: phone });
 
   test('saved settings are kept, back on the page and after a reload', async ({ page }) => {
     await openSettings(page);

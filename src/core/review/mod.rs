@@ -98,32 +98,82 @@ impl SettingsForm {
     }
 
     /// Reads the form over `base` (which keeps what the form does not show, like FSRS
-    /// parameters); the message says which field is wrong and how to write it.
+    /// parameters); the message says which field is wrong and how to write it (the first one,
+    /// when several are: [`SettingsForm::check`] gives them all).
     pub fn read(&self, base: &ReviewSettings) -> Result<ReviewSettings, String> {
+        self.check(base)
+            .map_err(|problems| problems.into_iter().next().map(|p| p.1).unwrap_or_default())
+    }
+
+    /// Reads the form over `base`, or says what is wrong with every field that is (the field
+    /// `None` when only the scheduler refuses them together).
+    pub fn check(
+        &self,
+        base: &ReviewSettings,
+    ) -> Result<ReviewSettings, Vec<(Option<Field>, String)>> {
+        let mut problems: Vec<(Option<Field>, String)> = Vec::new();
+        let mut note = |field: Field, result: Result<(), String>| {
+            if let Err(message) = result {
+                problems.push((Some(field), message));
+            }
+        };
         let mut settings = base.clone();
-        settings.scheduler.desired_retention = fraction(self.desired_retention.trim())
-            .filter(|r| (0.7..=0.99).contains(r))
-            .ok_or("Desired retention must be a number between 0.70 and 0.99.")?;
-        settings.scheduler.maximum_interval_days = self
-            .maximum_interval_days
-            .trim()
-            .parse()
-            .ok()
-            .filter(|d| *d >= 1)
-            .ok_or("Maximum interval must be a whole number of days, at least 1.")?;
-        settings.new_per_day = self
-            .new_per_day
-            .trim()
-            .parse()
-            .map_err(|_| "New cards per day must be a whole number.")?;
-        settings.scheduler.learning_steps =
-            parse_steps(&self.learning_steps).map_err(|e| format!("Learning steps: {e}"))?;
-        settings.scheduler.relearning_steps =
-            parse_steps(&self.relearning_steps).map_err(|e| format!("Relearning steps: {e}"))?;
+        note(
+            Field::DesiredRetention,
+            fraction(self.desired_retention.trim())
+                .filter(|r| (0.7..=0.99).contains(r))
+                .map(|r| settings.scheduler.desired_retention = r)
+                .ok_or_else(|| "Desired retention must be a number between 0.70 and 0.99.".into()),
+        );
+        note(
+            Field::MaximumInterval,
+            self.maximum_interval_days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| *d >= 1)
+                .map(|d| settings.scheduler.maximum_interval_days = d)
+                .ok_or_else(|| {
+                    "Maximum interval must be a whole number of days, at least 1.".into()
+                }),
+        );
+        note(
+            Field::NewPerDay,
+            self.new_per_day
+                .trim()
+                .parse()
+                .map(|n| settings.new_per_day = n)
+                .map_err(|_| "New cards per day must be a whole number.".into()),
+        );
+        note(
+            Field::LearningSteps,
+            parse_steps(&self.learning_steps)
+                .map(|steps| settings.scheduler.learning_steps = steps)
+                .map_err(|e| format!("Learning steps: {e}")),
+        );
+        note(
+            Field::RelearningSteps,
+            parse_steps(&self.relearning_steps)
+                .map(|steps| settings.scheduler.relearning_steps = steps)
+                .map_err(|e| format!("Relearning steps: {e}")),
+        );
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         Scheduler::new(settings.scheduler.clone())
-            .map_err(|e| format!("These settings cannot be used: {e}."))?;
+            .map_err(|e| vec![(None, format!("These settings cannot be used: {e}."))])?;
         Ok(settings)
     }
+}
+
+/// A field of the settings form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    DesiredRetention,
+    MaximumInterval,
+    NewPerDay,
+    LearningSteps,
+    RelearningSteps,
 }
 
 /// A wait as a learner reads it on an answer button: "1 min", "10 min", "5 h", "3 d", "2.5 mo",
@@ -888,6 +938,26 @@ mod tests {
             let message = bad.read(&base).unwrap_err();
             assert!(message.contains(says), "{value}: {message}");
         }
+    }
+
+    #[test]
+    fn every_bad_field_of_the_settings_form_is_named() {
+        let base = ReviewSettings::default();
+        let mut bad = SettingsForm::from_settings(&base);
+        bad.desired_retention = "2".into();
+        bad.new_per_day = "many".into();
+        bad.relearning_steps = "soon".into();
+        let problems = bad.check(&base).unwrap_err();
+        let fields: Vec<Option<Field>> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(
+            fields,
+            [
+                Some(Field::DesiredRetention),
+                Some(Field::NewPerDay),
+                Some(Field::RelearningSteps)
+            ]
+        );
+        assert_eq!(bad.read(&base).unwrap_err(), problems[0].1);
     }
 
     #[test]
