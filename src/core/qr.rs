@@ -13,6 +13,17 @@ pub struct QrSvg {
     pub path: String,
 }
 
+/// Most modules a side of a code offered for scanning may have: version 20. Drawn at up to
+/// four pixels a module, it fills a phone's dialog at about 3.5 CSS pixels (10 device pixels)
+/// a module, which a camera reads at arm's length; denser codes need a steady hand and a large
+/// sharp screen, so the link is offered without one.
+pub const MAX_SCANNABLE_MODULES: usize = 97;
+
+/// The code of `text` when it stays comfortably scannable (see [`MAX_SCANNABLE_MODULES`]).
+pub fn scannable_qr(text: &str) -> Option<QrSvg> {
+    qr_svg(text).filter(|svg| svg.size - 2 * QUIET_ZONE <= MAX_SCANNABLE_MODULES)
+}
+
 /// Encodes `text` with low error correction (links are read from screens, not worn labels);
 /// `None` when it is too long for any QR code.
 pub fn qr_svg(text: &str) -> Option<QrSvg> {
@@ -99,6 +110,21 @@ mod tests {
         let small = qr_svg(&"a".repeat(100)).unwrap();
         let big = qr_svg(&"a".repeat(1500)).unwrap();
         assert!(big.size > small.size);
+    }
+
+    #[test]
+    fn a_code_is_offered_for_scanning_by_its_modules_not_its_characters() {
+        // Digits pack tighter than letters: the same length makes a smaller code.
+        let digits = "1".repeat(1_200);
+        let letters = "a".repeat(1_200);
+        assert!(scannable_qr(&digits).is_some());
+        assert!(qr_svg(&letters).is_some() && scannable_qr(&letters).is_none());
+        let largest = (1..2_000)
+            .map(|n| "a".repeat(n))
+            .take_while(|text| scannable_qr(text).is_some())
+            .last()
+            .unwrap();
+        assert_eq!(qr_svg(&largest).unwrap().size - 2 * QUIET_ZONE, 97);
     }
 
     #[test]

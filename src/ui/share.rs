@@ -11,7 +11,7 @@ use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
 use crate::app::{AppState, ShareScope};
-use crate::core::exchange::bundle::{self, QR_LIMIT};
+use crate::core::exchange::bundle;
 use crate::core::qr;
 use crate::core::route::hosted_url;
 
@@ -38,6 +38,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     });
     let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));
     let copied = RwSignal::new(None::<String>);
+    let file_problem = RwSignal::new(None::<String>);
     // The focus starts at the top, so a phone shows the dialog from its beginning.
     let heading = NodeRef::<html::H2>::new();
     request_animation_frame(move || {
@@ -79,7 +80,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         outgoing.with_untracked(|o| {
             if let Some(o) = o {
                 if let Err(problem) = state.download_bundle(o) {
-                    copied.set(Some(problem.to_string()));
+                    file_problem.set(Some(problem.to_string()));
                 }
             }
         });
@@ -151,7 +152,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                 <h3 id="share-link-heading">"Link"</h3>
                 {dynamic(move || match link.get() {
                     Some(text) => {
-                        let qr = (text.len() <= QR_LIMIT).then(|| qr::qr_svg(&text)).flatten();
+                        let qr = qr::scannable_qr(&text);
                         view! {
                             <label class="share-link">
                                 "Share link"
@@ -169,9 +170,13 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                                 <Show when=move || state.can_share()>
                                     <button on:click=share>"Share…"</button>
                                 </Show>
+                                // Beside the button pressed, where the eye is.
+                                <span class="share-status" role="status">{dynamic(move || copied.get())}</span>
                             </div>
                             {qr.map(|qr| view! {
+                                // Four pixels a module, as far as the dialog allows.
                                 <svg class="share-qr" role="img" aria-label="QR code of the share link"
+                                    style=format!("width: {}px", qr.size * 4)
                                     viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
                                     <rect width="100%" height="100%" fill="#fff" />
                                     <path d=qr.path fill="#000" />
@@ -188,12 +193,12 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                         </p>
                     }.into_any(),
                 })}
-                <p class="share-status" role="status">{dynamic(move || copied.get())}</p>
             </section>
             <section class="share-way" aria-labelledby="share-file-heading">
                 <h3 id="share-file-heading">"File"</h3>
                 <p class="muted">"Send the file any way you like; Loam opens it with “Open a shared file”."</p>
                 <button on:click=download>"Download bundle file"</button>
+                {move || file_problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             </section>
             <HostedShare outgoing=outgoing />
             <div class="dialog-actions">

@@ -34,6 +34,8 @@ import {
   previewSummary,
   openLink,
   importNow,
+  phone,
+  axeViolations,
 } from './harness.mjs';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -326,4 +328,36 @@ describeApp('sharing', (test) => {
       await learner.context.close();
     }
   }, { timeout: 120_000 });
+
+  for (const [width, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', phone]]) {
+    test(`the share dialog fits the screen, offers a QR code only while it scans comfortably and says "Link copied" by its button (${width})`, async ({ page, context }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await createNote(page, 'Short', 'Sun :: a star');
+      const link = await shareLink(page);
+      const dialog = shareDialog(page);
+      const qr = dialog.getByRole('img', { name: 'QR code of the share link' });
+      await qr.waitFor();
+      // Four pixels a module at least, where the screen allows.
+      const qrWidth = await qr.evaluate((svg) => svg.getBoundingClientRect().width);
+      const modules = await qr.evaluate((svg) => svg.viewBox.baseVal.width);
+      assert.ok(qrWidth >= Math.min(modules * 4, viewport.width - 80), `${qrWidth}px for ${modules} modules`);
+      await dialog.getByRole('button', { name: 'Copy link', exact: true }).click();
+      const status = dialog.locator('.share-actions').getByRole('status');
+      await waitForText(status, 'Link copied.');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+      const fits = await dialog.evaluate((d) => d.scrollWidth <= d.clientWidth && d.getBoundingClientRect().right <= window.innerWidth);
+      assert.ok(fits, 'no part of the dialog is off the screen');
+      assert.deepEqual(await axeViolations(page), []);
+      await closeShare(page);
+
+      // Random text packs badly: a link still short enough to share, but a code too dense to scan.
+      const words = Array.from({ length: 300 }, (_, i) => `w${(i * 7919).toString(36)}x${i}`).join(' ');
+      await createNote(page, 'Long', `Moon :: ${words}`);
+      const longLink = await shareLink(page);
+      assert.ok(longLink.length > 1_000 && longLink.length < 32_000, `${longLink.length} characters`);
+      await dialog.getByRole('button', { name: 'Copy link', exact: true }).waitFor();
+      assert.equal(await qr.count(), 0, 'no QR code for a code too dense to scan');
+      await closeShare(page);
+    }, { viewport });
+  }
 });

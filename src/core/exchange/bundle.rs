@@ -14,7 +14,6 @@ pub use crate::core::exchange::frame::{
 };
 pub use crate::core::exchange::link::{
     decode_link_payload, key_from_text, key_to_text, to_link_payload, LINK_LIMIT, MAX_LINK_PAYLOAD,
-    QR_LIMIT,
 };
 
 /// A note as it travels: no local state (its origin, its cards' schedules) goes with it.

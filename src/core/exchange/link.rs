@@ -12,8 +12,6 @@ use crate::core::exchange::error::{ExchangeError, Reading};
 pub const MAX_LINK_PAYLOAD: usize = 2_000_000;
 /// Longest share link we offer, in characters; past it, the app offers a file instead.
 pub const LINK_LIMIT: usize = 32_000;
-/// Longest link we offer as a QR code, in characters.
-pub const QR_LIMIT: usize = 1_800;
 
 /// base64url without padding; reading also takes padding and stray low bits.
 const LINK_BASE64: GeneralPurpose = GeneralPurpose::new(
