@@ -14,9 +14,47 @@ pub struct Bar {
 /// Lays out `values` as bars filling a `width` × `height` box, scaled so the largest value
 /// touches the top; zero values get no height.
 pub fn bars(values: &[u32], width: f64, height: f64) -> Vec<Bar> {
-    let Some(&max) = values.iter().max() else {
+    bars_to(
+        values,
+        width,
+        height,
+        values.iter().copied().max().unwrap_or(0),
+    )
+}
+
+/// The value scale of a chart: its top and the values marked on it, round numbers from 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Axis {
+    pub top: u32,
+    pub ticks: Vec<u32>,
+}
+
+/// A scale for values up to `max`: steps of 1, 2 or 5 times a power of ten, at most five of
+/// them, and never below 4, so a day of one card does not draw as a full bar.
+pub fn axis(max: u32) -> Axis {
+    let max = max.max(4);
+    let mut step = 1u32;
+    'search: for power in 0..10 {
+        for base in [1u32, 2, 5] {
+            step = base.saturating_mul(10u32.saturating_pow(power));
+            if max.div_ceil(step) <= 5 {
+                break 'search;
+            }
+        }
+    }
+    let top = max.div_ceil(step).saturating_mul(step);
+    Axis {
+        top,
+        ticks: (0..=top / step).map(|i| i * step).collect(),
+    }
+}
+
+/// [`bars`] scaled so `top` (at least the largest value) touches the top of the box.
+pub fn bars_to(values: &[u32], width: f64, height: f64, top: u32) -> Vec<Bar> {
+    if values.is_empty() {
         return Vec::new();
-    };
+    }
+    let max = top.max(values.iter().copied().max().unwrap_or(0));
     let slot = width / values.len() as f64;
     let gap = (slot * 0.15).min(4.0);
     values
@@ -77,6 +115,43 @@ pub fn heatmap(values: &[u32], first_weekday: usize) -> Vec<HeatCell> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scale_is_round_and_a_small_count_is_a_small_bar() {
+        assert_eq!(
+            axis(1),
+            Axis {
+                top: 4,
+                ticks: vec![0, 1, 2, 3, 4]
+            }
+        );
+        assert_eq!(
+            axis(7),
+            Axis {
+                top: 8,
+                ticks: vec![0, 2, 4, 6, 8]
+            }
+        );
+        assert_eq!(
+            axis(23),
+            Axis {
+                top: 25,
+                ticks: vec![0, 5, 10, 15, 20, 25]
+            }
+        );
+        assert_eq!(
+            axis(130),
+            Axis {
+                top: 150,
+                ticks: vec![0, 50, 100, 150]
+            }
+        );
+        assert_eq!(axis(u32::MAX).ticks.len() <= 6, true);
+        // Eight days of one card each: a quarter of the height, not the whole of it.
+        let bars = bars_to(&[1; 8], 80.0, 100.0, axis(1).top);
+        assert!(bars.iter().all(|b| (b.height - 25.0).abs() < 1e-9));
+        assert!(bars_to(&[], 10.0, 10.0, 4).is_empty());
+    }
 
     #[test]
     fn bars_fill_the_box_and_scale_to_the_largest() {

@@ -1,14 +1,17 @@
-//! The statistics page: cards by state, due forecast, reviews per day (a month of bars and a
-//! year of days), and true retention per period. Charts are SVG drawn here from core geometry.
+//! The statistics page: cards by state, due forecast (of the library or one course), reviews
+//! per day (a month of bars and a year of days), and true retention per period. Charts are SVG
+//! drawn here from core geometry, over scales of round numbers.
 
 use leptos::prelude::*;
 
-use super::dynamic;
+use super::{dynamic, Show};
 
 use crate::app::{calendar, AppState};
 
 use crate::core::chart::{self, Bar};
+use crate::core::note::NoteId;
 use crate::core::review::schedule::ReviewLog;
+use crate::core::review::scope::Scope;
 use crate::core::review::stats::{self, CardStanding};
 use crate::core::review::ReviewRecord;
 use crate::core::time::{Span, Time};
@@ -36,11 +39,20 @@ pub fn StatsPage() -> impl IntoView {
             }))
         })
     };
+    // The forecast of every card, or of one course's ("" for every card).
+    let course = RwSignal::new(String::new());
     let forecast = move || {
+        let notes = course
+            .with(|id| (!id.is_empty()).then(|| state.scope_notes(&Scope::Course(id.clone()))));
+        let in_scope = |note: &NoteId| {
+            notes
+                .as_ref()
+                .is_none_or(|n| n.as_ref().is_none_or(|n| n.contains(note)))
+        };
         state.data.deck.with(|deck| {
             stats::due_forecast(
                 deck.cards()
-                    .filter(|c| c.in_review() && !c.schedule.is_new())
+                    .filter(|c| c.in_review() && !c.schedule.is_new() && in_scope(&c.note_id))
                     .map(|c| c.schedule.due),
                 now,
                 30,
@@ -66,6 +78,17 @@ pub fn StatsPage() -> impl IntoView {
                 }
             })}
             <h2>"Due in the next 30 days"</h2>
+            <Show when=move || state.data.courses.with(|c| !c.is_empty())>
+                <label class="forecast-of">
+                    "Cards of "
+                    <select on:change=move |e| course.set(event_target_value(&e)) prop:value=move || course.get()>
+                        <option value="">"your whole library"</option>
+                        {move || state.data.courses.get().into_iter().map(|c| view! {
+                            <option value=c.id.clone()>{format!("the course “{}”", c.title)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </Show>
             {dynamic(move || {
                 let values = forecast();
                 let total: u32 = values.iter().sum();
@@ -75,7 +98,8 @@ pub fn StatsPage() -> impl IntoView {
                 }
                 view! {
                     <p class="muted">{format!("{total} cards, {} today", values.first().copied().unwrap_or(0))}</p>
-                    <BarChart values=values label="Cards due per day, today first" first_label="today" last_label="in 30 days" />
+                    <BarChart values=values label="Cards due per day, today first"
+                        x_labels=(0..5).map(|w| (w * 7, if w == 0 { "today".to_string() } else { format!("in {} d", w * 7) })).collect() />
                 }
                 .into_any()
             })}
@@ -129,7 +153,8 @@ fn LogStats(records: Vec<ReviewRecord>, now: Time) -> impl IntoView {
         <h2>"Reviews in the last 30 days"</h2>
         <p class="muted">{format!("{month_total} answers, {} today", month.last().copied().unwrap_or(0))}</p>
         {(month_total > 0).then(|| view! {
-            <BarChart values=month label="Answers per day, oldest first" first_label="30 days ago" last_label="today" />
+            <BarChart values=month label="Answers per day, oldest first"
+                x_labels=(0..5).map(|w| (29 - w * 7, if w == 0 { "today".to_string() } else { format!("{} d ago", w * 7) })).collect() />
         })}
         <h2>"The last year"</h2>
         <Heatmap values=year first_weekday=first_weekday />
@@ -142,29 +167,48 @@ fn LogStats(records: Vec<ReviewRecord>, now: Time) -> impl IntoView {
     }
 }
 
+/// Bars over a scale of round numbers (so a reader can check each bar), with the days named
+/// below at `x_labels` (index of the bar, words). The numbers are also in the label.
 #[component]
 fn BarChart(
     values: Vec<u32>,
     label: &'static str,
-    first_label: &'static str,
-    last_label: &'static str,
+    x_labels: Vec<(usize, String)>,
 ) -> impl IntoView {
-    let bars = chart::bars(&values, CHART_WIDTH, CHART_HEIGHT);
+    let axis = chart::axis(values.iter().copied().max().unwrap_or(0));
+    let bars = chart::bars_to(&values, CHART_WIDTH, CHART_HEIGHT, axis.top);
+    let count = values.len().max(1) as f64;
+    let top = f64::from(axis.top.max(1));
     view! {
-        <figure class="chart">
-            <svg
-                viewBox=format!("0 0 {CHART_WIDTH} {}", CHART_HEIGHT + 2.0)
-                role="img"
-                aria-label=format!("{label}: {}", values.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
-            >
-                <line x1="0" y1=CHART_HEIGHT x2=CHART_WIDTH y2=CHART_HEIGHT class="axis" />
-                {bars.into_iter().map(|Bar { x, y, width, height, value }| view! {
-                    <rect x=x y=y width=width height=height class="bar">
-                        <title>{value.to_string()}</title>
-                    </rect>
+        <figure class="chart bar-chart">
+            <div class="chart-plot">
+                <div class="chart-y" aria-hidden="true">
+                    {axis.ticks.iter().map(|&t| view! {
+                        <span style=format!("bottom: {}%", f64::from(t) / top * 100.0)>{t}</span>
+                    }).collect_view()}
+                </div>
+                <svg
+                    viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")
+                    preserveAspectRatio="none"
+                    role="img"
+                    aria-label=format!("{label}: {}", values.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+                >
+                    {axis.ticks.iter().map(|&t| {
+                        let y = CHART_HEIGHT - CHART_HEIGHT * f64::from(t) / top;
+                        view! { <line x1="0" y1=y x2=CHART_WIDTH y2=y class=if t == 0 { "axis" } else { "grid" } /> }
+                    }).collect_view()}
+                    {bars.into_iter().map(|Bar { x, y, width, height, value }| view! {
+                        <rect x=x y=y width=width height=height class="bar">
+                            <title>{value.to_string()}</title>
+                        </rect>
+                    }).collect_view()}
+                </svg>
+            </div>
+            <div class="chart-x" aria-hidden="true">
+                {x_labels.into_iter().map(|(i, words)| view! {
+                    <span style=format!("left: {}%", (i as f64 + 0.5) / count * 100.0)>{words}</span>
                 }).collect_view()}
-            </svg>
-            <figcaption><span>{first_label}</span><span>{last_label}</span></figcaption>
+            </div>
         </figure>
     }
 }

@@ -20,6 +20,14 @@ import {
   waitForCardStatus,
   waitForCounts,
   waitFor,
+  answerCard,
+  newProfile,
+  shareLink,
+  openLink,
+  importNow,
+  axeViolations,
+  phone,
+  assertNoProblems,
 } from './harness.mjs';
 
 const T0 = new Date('2026-01-05T09:00:00Z');
@@ -244,4 +252,61 @@ describeApp('statistics', (test) => {
     learner.suspended.add('Alpha');
     assert.deepEqual((await readStats(page)).counts, learner.counts(), 'cards by state with one suspended');
   }, { clock: T0, timezoneId: 'UTC', timeout: 180_000 });
+
+  /** The forecast chart's scale and day labels, and its bars' heights as shares of the plot. */
+  async function readForecast(page) {
+    const chart = page.locator('figure.bar-chart').first();
+    await chart.waitFor();
+    return chart.evaluate((figure) => {
+      const svg = figure.querySelector('svg');
+      const plot = svg.getBoundingClientRect().height;
+      return {
+        ticks: [...figure.querySelectorAll('.chart-y span')].map((s) => s.textContent.trim()),
+        days: [...figure.querySelectorAll('.chart-x span')].map((s) => s.textContent.trim()),
+        bars: [...svg.querySelectorAll('rect.bar')]
+          .map((r) => r.getBoundingClientRect().height / plot)
+          .filter((share) => share > 0),
+        label: svg.getAttribute('aria-label'),
+      };
+    });
+  }
+
+  test('charts have a scale a reader can check; the forecast can be of one course', async ({ page: author, env }) => {
+    await createNote(author, 'Numbers', 'Uno :: One\n\nDos :: Two\n\nTres :: Three');
+    await createNote(author, 'Spanish basics', 'Start with [[Numbers]].');
+    const link = await shareLink(author);
+
+    const learner = await newProfile(env);
+    try {
+      const { page } = learner;
+      await page.setViewportSize(phone);
+      await createNote(page, 'Mine', 'Tree :: árbol');
+      await openLink(page, link);
+      await importNow(page);
+      await page.getByRole('button', { name: 'Add 3 cards to my reviews' }).click();
+      await openReview(page);
+      await waitForCounts(page, '0 due · 4 new');
+      for (let i = 0; i < 4; i++) await answerCard(page, '4');
+
+      await goToRoute(page, '/stats');
+      await page.getByRole('heading', { name: 'True retention', exact: true }).waitFor();
+      const all = await readForecast(page);
+      assert.deepEqual(all.ticks, ['0', '1', '2', '3', '4']);
+      assert.deepEqual(all.days, ['today', 'in 7 d', 'in 14 d', 'in 21 d', 'in 28 d']);
+      const due = numbersIn(all.label);
+      assert.equal(due.reduce((a, b) => a + b, 0), 4, `four cards in the forecast: ${due}`);
+      // Each bar is as tall as its count on the scale of four.
+      const counts = due.filter((n) => n > 0);
+      all.bars.forEach((share, i) => assert.ok(Math.abs(share - counts[i] / 4) < 0.02, `bar ${i}: ${share} of the height for ${counts[i]}`));
+
+      await page.getByLabel('Cards of').selectOption({ label: 'the course “Spanish basics”' });
+      await waitFor(async () => numbersIn((await readForecast(page)).label).reduce((a, b) => a + b, 0) === 3, {
+        message: "the course's three cards in the forecast",
+      });
+      assert.deepEqual(await axeViolations(page), []);
+      assertNoProblems(learner.problems, "the learner's page");
+    } finally {
+      await learner.context.close();
+    }
+  });
 });
