@@ -27,12 +27,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::browser::{address, clock, random};
+use crate::browser::{address, clock, marks, random};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
+use crate::core::note::tree::Order;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::route::Route;
@@ -52,6 +53,9 @@ const COURSES: &str = "courses";
 const HOSTING: &str = "hosting";
 /// Meta key of the notes imported bundles link to but did not carry, with their course.
 const ELSEWHERE: &str = "elsewhere";
+
+/// Mark (in this browser) of the sidebar's order of notes.
+const NOTE_ORDER: &str = "loam-note-order";
 
 /// How long typing must pause before the text is written.
 const AUTOSAVE_DELAY_MS: u32 = 500;
@@ -102,6 +106,8 @@ pub struct View {
     pub notice: RwSignal<Option<String>>,
     /// A newer Loam opened in another tab upgraded the database: this tab must reload.
     pub replaced: RwSignal<bool>,
+    /// How the sidebar orders the notes (kept by this browser).
+    pub note_order: RwSignal<Order>,
     /// The review a card's note was opened from for editing, to go back to.
     pub back_to_review: RwSignal<Option<Route>>,
     /// A bundle file the user opened, waiting on the preview page.
@@ -167,6 +173,10 @@ impl AppState {
                 replaced: RwSignal::new(false),
                 opened_bundle: RwSignal::new(None),
                 back_to_review: RwSignal::new(None),
+                note_order: RwSignal::new(match marks::get(NOTE_ORDER).as_deref() {
+                    Some("title") => Order::Title,
+                    _ => Order::Recent,
+                }),
                 updates: RwSignal::new(Vec::new()),
                 last_step: RwSignal::new(None),
                 search_index: StoredValue::new(SearchIndex::new()),
@@ -366,6 +376,18 @@ impl AppState {
             title: title.map(str::to_string),
         })?;
         Ok(id)
+    }
+
+    /// Orders the sidebar's notes, and remembers it in this browser.
+    pub fn set_note_order(&self, order: Order) {
+        self.view.note_order.set(order);
+        marks::set(
+            NOTE_ORDER,
+            match order {
+                Order::Recent => "recent",
+                Order::Title => "title",
+            },
+        );
     }
 
     /// Creates an untitled note and opens it in the editor with its title selected.

@@ -1,10 +1,16 @@
-//! The list of notes, most recently edited first, with the "New note" button.
+//! The notes, most recently edited first or by title, the ones that name a folder under their
+//! folders (collapsible), with the "New note" button; the tags, on request.
 
 use leptos::prelude::*;
 
 use super::{dynamic, Show};
 
+use std::collections::HashSet;
+
 use crate::app::AppState;
+use crate::core::interop::vault::folder_of;
+use crate::core::note::tree::{self, Folder, Order};
+use crate::core::note::NoteId;
 use crate::core::route::Route;
 
 /// Notes listed before "Show more"; search and the quick switcher reach every note.
@@ -29,14 +35,20 @@ pub fn Sidebar() -> impl IntoView {
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.
     let shown = RwSignal::new(SHOWN_AT_FIRST);
-    let entries = Memo::new(move |_| {
+    let order = state.view.note_order;
+    let tree = Memo::new(move |_| {
         state.data.library.with(|lib| {
-            lib.recent(shown.get())
-                .into_iter()
-                .map(|n| (n.id.clone(), n.title.clone()))
-                .collect::<Vec<_>>()
+            tree::tree(
+                tree::listed(lib, order.get(), shown.get())
+                    .into_iter()
+                    .map(|n| (n, folder_of(&n.body))),
+            )
         })
     });
+    let entries = Memo::new(move |_| tree.with(|t| t.notes.clone()));
+    let folders = Memo::new(move |_| tree.with(|t| t.folders.clone()));
+    // Folders start open (every note in reach); the learner closes the ones they like.
+    let collapsed = RwSignal::new(HashSet::<String>::new());
     let hidden = move || {
         state
             .data
@@ -82,28 +94,24 @@ pub fn Sidebar() -> impl IntoView {
                 >
                     "New note"
                 </button>
+                <div class="note-order" role="group" aria-label="Order of the notes">
+                    <button aria-pressed=move || (order.get() == Order::Recent).to_string()
+                        on:click=move |_| state.set_note_order(Order::Recent)>"Recent"</button>
+                    <button aria-pressed=move || (order.get() == Order::Title).to_string()
+                        on:click=move |_| state.set_note_order(Order::Title)>"A–Z"</button>
+                </div>
+                <ul class="note-list folder-list">
+                    <For
+                        each=move || folders.get()
+                        key=|folder| folder.clone()
+                        children=move |folder| folder_view(folder, current_id, collapsed)
+                    />
+                </ul>
                 <ul class="note-list">
                     <For
                         each=move || entries.get()
                         key=|entry| entry.clone()
-                        children=move |(id, title)| {
-                            let href = Route::Note { id: id.to_string(), heading: None }.to_fragment();
-                            let current = {
-                                let id = id.clone();
-                                move || current_id.with(|c| c.as_deref() == Some(id.as_str()))
-                            };
-                            view! {
-                                <li>
-                                    <a
-                                        href=href
-                                        class:current=current.clone()
-                                        aria-current=move || current().then_some("page")
-                                    >
-                                        {title}
-                                    </a>
-                                </li>
-                            }
-                        }
+                        children=move |(id, title)| note_link(id, title, current_id)
                     />
                 </ul>
                 <Show when=move || hidden() != 0>
@@ -115,6 +123,116 @@ pub fn Sidebar() -> impl IntoView {
                     <p class="sidebar-empty">"No notes yet."</p>
                 </Show>
             </nav>
+            <TagList />
         </aside>
+    }
+}
+
+/// A folder of the tree: its name and count, open or closed, its folders then its notes.
+fn folder_view(
+    folder: Folder,
+    current_id: Memo<Option<String>>,
+    collapsed: RwSignal<HashSet<String>>,
+) -> AnyView {
+    let Folder {
+        name,
+        path,
+        folders,
+        notes,
+    } = folder;
+    let count = notes.len() + folders.iter().map(Folder::count).sum::<usize>();
+    let open = {
+        let path = path.clone();
+        move || collapsed.with(|c| !c.contains(&path))
+    };
+    let toggle = move |e: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let is_open = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .is_some_and(|d| d.open());
+        collapsed.update(|c| {
+            if is_open {
+                c.remove(&path);
+            } else {
+                c.insert(path.clone());
+            }
+        });
+    };
+    view! {
+        <li class="folder">
+            <details prop:open=open on:toggle=toggle>
+                <summary>
+                    <span class="folder-name">{name}</span>
+                    <span class="folder-count">{count}</span>
+                </summary>
+                <ul>
+                    {folders.into_iter().map(|f| folder_view(f, current_id, collapsed)).collect_view()}
+                    {notes.into_iter().map(|(id, title)| note_link(id, title, current_id)).collect_view()}
+                </ul>
+            </details>
+        </li>
+    }
+    .into_any()
+}
+
+/// A note's link in the list, marked when it is the page shown.
+fn note_link(id: NoteId, title: String, current_id: Memo<Option<String>>) -> impl IntoView {
+    let href = Route::Note {
+        id: id.to_string(),
+        heading: None,
+    }
+    .to_fragment();
+    let current = move || current_id.with(|c| c.as_deref() == Some(id.as_str()));
+    view! {
+        <li>
+            <a href=href class:current=current.clone() aria-current=move || current().then_some("page")>
+                {title}
+            </a>
+        </li>
+    }
+}
+
+/// Every tag with its notes' count, read only while the list is open (reading every note's
+/// tags on each keystroke would slow typing).
+#[component]
+fn TagList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = RwSignal::new(false);
+    let tags = Memo::new(move |_| {
+        if !open.get() {
+            return Vec::new();
+        }
+        state.data.library.with(|lib| {
+            lib.tags()
+                .into_iter()
+                .map(|tag| {
+                    let count = lib.tagged(&tag).len();
+                    (tag, count)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <nav aria-label="Tags" class="tag-list">
+            <details on:toggle=move |e: leptos::ev::Event| {
+                use wasm_bindgen::JsCast;
+                open.set(e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open()));
+            }>
+                <summary>"Tags"</summary>
+                <ul>
+                    {move || {
+                        let tags = tags.get();
+                        if tags.is_empty() {
+                            return view! { <li class="muted">"No tags yet: write #tag in a note."</li> }.into_any();
+                        }
+                        tags.into_iter().map(|(tag, count)| {
+                            let href = Route::Tag { name: tag.clone() }.to_fragment();
+                            view! { <li><a href=href>{format!("#{tag}")}<span class="folder-count">{count}</span></a></li> }
+                        }).collect_view().into_any()
+                    }}
+                </ul>
+            </details>
+        </nav>
     }
 }
