@@ -33,6 +33,7 @@ use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
+use crate::core::note::trash::{self, Trashed};
 use crate::core::note::tree::Order;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
@@ -49,6 +50,8 @@ const CARDS_DERIVED: &str = "cards_derived";
 const REVIEW_SETTINGS: &str = "review_settings";
 /// Meta key of the courses the learner imported.
 const COURSES: &str = "courses";
+/// Meta key of the Trash: deleted notes, restorable for 30 days.
+const TRASH: &str = "trash";
 /// Meta key of where courses are published and followed from.
 const HOSTING: &str = "hosting";
 /// Meta key of the notes imported bundles link to but did not carry, with their course.
@@ -89,6 +92,8 @@ pub struct Data {
     pub author: RwSignal<String>,
     /// Where this user's courses are published, and the courses they follow.
     pub hosting: RwSignal<Hosting>,
+    /// Deleted notes, restorable for 30 days.
+    pub trash: RwSignal<Vec<Trashed>>,
     /// The library has been read from storage.
     pub loaded: RwSignal<bool>,
 }
@@ -108,6 +113,8 @@ pub struct View {
     pub replaced: RwSignal<bool>,
     /// How the sidebar orders the notes (kept by this browser).
     pub note_order: RwSignal<Order>,
+    /// The note just moved to the Trash (id, title), which Undo or Ctrl/Cmd+Z brings back.
+    pub just_deleted: RwSignal<Option<(NoteId, String)>>,
     /// The review a card's note was opened from for editing, to go back to.
     pub back_to_review: RwSignal<Option<Route>>,
     /// A bundle file the user opened, waiting on the preview page.
@@ -163,6 +170,7 @@ impl AppState {
                 elsewhere: RwSignal::new(Vec::new()),
                 author: RwSignal::new(String::new()),
                 hosting: RwSignal::new(Hosting::default()),
+                trash: RwSignal::new(Vec::new()),
                 loaded: RwSignal::new(false),
             },
             view: View {
@@ -173,6 +181,7 @@ impl AppState {
                 replaced: RwSignal::new(false),
                 opened_bundle: RwSignal::new(None),
                 back_to_review: RwSignal::new(None),
+                just_deleted: RwSignal::new(None),
                 note_order: RwSignal::new(match marks::get(NOTE_ORDER).as_deref() {
                     Some("title") => Order::Title,
                     _ => Order::Recent,
@@ -256,6 +265,9 @@ impl AppState {
         if let Ok(Some(hosting)) = store.get_meta::<Hosting>(HOSTING).await {
             self.data.hosting.set(hosting);
         }
+        if let Ok(Some(trash)) = store.get_meta::<Vec<Trashed>>(TRASH).await {
+            self.data.trash.set(trash);
+        }
         self.saving.known.set_value(
             notes
                 .records
@@ -280,6 +292,10 @@ impl AppState {
     /// Stores, through the write path, what an earlier visit left undone: cards never derived
     /// (a library from before cards existed) and answers a closing page kept in its journal.
     async fn finish_last_visit(&self, derived: bool) {
+        let expired = self.data.trash.with_untracked(|t| trash::expired(t, now()));
+        if !expired.is_empty() {
+            self.commit_later(Change::EmptyTrash(expired));
+        }
         if !derived {
             if let Ok(stored) = self.commit(Change::DeriveCards) {
                 if let Err(problem) = stored.await {
@@ -465,7 +481,44 @@ impl AppState {
     /// so they come back if the text does.
     pub fn delete(&self, id: &str) {
         self.take_typed();
+        let title = self
+            .data
+            .library
+            .with_untracked(|lib| lib.get(id).map(|n| n.title.clone()));
         self.commit_later(Change::Delete(id.into()));
+        self.view.just_deleted.set(title.map(|t| (id.into(), t)));
+    }
+
+    /// Brings a note back from the Trash and opens it.
+    pub fn restore_note(&self, id: &str) {
+        if self.view.just_deleted.with_untracked(|d| {
+            d.as_ref()
+                .is_some_and(|(deleted, _)| deleted.as_str() == id)
+        }) {
+            self.view.just_deleted.set(None);
+        }
+        self.commit_later(Change::RestoreNote(id.into()));
+        self.navigate(&Route::Note {
+            id: id.to_string(),
+            heading: None,
+        });
+    }
+
+    /// Takes back the last delete, if it was the last thing done.
+    pub fn undo_delete(&self) -> bool {
+        match self.view.just_deleted.get_untracked() {
+            Some((id, _)) => {
+                self.restore_note(&id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes notes from the Trash for good.
+    pub fn empty_trash(&self, ids: Vec<NoteId>) {
+        self.view.just_deleted.set(None);
+        self.commit_later(Change::EmptyTrash(ids));
     }
 
     /// The page is being hidden or closed: copy unsaved notes somewhere synchronous first, then

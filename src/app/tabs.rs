@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AppState, COURSES, ELSEWHERE, HOSTING, REVIEW_SETTINGS};
+use super::{AppState, COURSES, ELSEWHERE, HOSTING, REVIEW_SETTINGS, TRASH};
 use crate::browser::channel;
 use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::Hosting;
+use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
@@ -103,6 +104,11 @@ impl AppState {
                 COURSES => {
                     if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(key).await {
                         self.data.courses.set(courses);
+                    }
+                }
+                TRASH => {
+                    if let Ok(Some(trash)) = store.get_meta::<Vec<Trashed>>(key).await {
+                        self.data.trash.set(trash);
                     }
                 }
                 HOSTING => {

@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{new_id, now, share, AppError, AppState, SaveState};
-use super::{CARDS_DERIVED, COURSES, ELSEWHERE, HOSTING, RETRY_DELAY_MS, REVIEW_SETTINGS};
+use super::{CARDS_DERIVED, COURSES, ELSEWHERE, HOSTING, RETRY_DELAY_MS, REVIEW_SETTINGS, TRASH};
 use crate::core::change::{self, Change, Made, Memory, Records};
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::free_title;
 use crate::core::exchange::Hosting;
+use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
@@ -30,6 +31,7 @@ struct MetaBefore {
     elsewhere: Vec<Elsewhere>,
     author: String,
     hosting: Hosting,
+    trash: Vec<Trashed>,
 }
 
 impl AppState {
@@ -191,16 +193,19 @@ impl AppState {
                         self.data.elsewhere.try_update_untracked(|elsewhere| {
                             self.data.author.try_update_untracked(|author| {
                                 self.data.hosting.try_update_untracked(|hosting| {
-                                    let memory = Memory {
-                                        library,
-                                        deck,
-                                        settings,
-                                        courses,
-                                        elsewhere,
-                                        author,
-                                        hosting,
-                                    };
-                                    change::apply(change, memory, now(), &mut || new_id())
+                                    self.data.trash.try_update_untracked(|trash| {
+                                        let memory = Memory {
+                                            library,
+                                            deck,
+                                            settings,
+                                            courses,
+                                            elsewhere,
+                                            author,
+                                            hosting,
+                                            trash,
+                                        };
+                                        change::apply(change, memory, now(), &mut || new_id())
+                                    })
                                 })
                             })
                         })
@@ -214,6 +219,7 @@ impl AppState {
             AppError::LibraryUnavailable
         };
         made.flatten()
+            .flatten()
             .flatten()
             .flatten()
             .flatten()
@@ -246,6 +252,9 @@ impl AppState {
         }
         if records.hosting.is_some() {
             self.data.hosting.notify();
+        }
+        if records.trash.is_some() {
+            self.data.trash.notify();
         }
     }
 
@@ -320,6 +329,7 @@ impl AppState {
             elsewhere: self.data.elsewhere.get_untracked(),
             author: self.data.author.get_untracked(),
             hosting: self.data.hosting.get_untracked(),
+            trash: self.data.trash.get_untracked(),
         }
     }
 
@@ -333,6 +343,7 @@ impl AppState {
             .update_untracked(|e| *e = before.elsewhere);
         self.data.author.update_untracked(|a| *a = before.author);
         self.data.hosting.update_untracked(|h| *h = before.hosting);
+        self.data.trash.update_untracked(|t| *t = before.trash);
     }
 
     /// The search index follows the notes a change stored or removed.
@@ -410,6 +421,9 @@ async fn write_of(records: &Records, bulk: bool) -> Result<Write, StoreError> {
     }
     if let Some(hosting) = &records.hosting {
         write = write.put_meta(HOSTING, hosting)?;
+    }
+    if let Some(trash) = &records.trash {
+        write = write.put_meta(TRASH, trash)?;
     }
     Ok(write)
 }

@@ -10,7 +10,9 @@ use crate::core::exchange::backup::{self, Backup, RestorePlan};
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::hosting::Hosting;
 use crate::core::exchange::merge::{self, Choice, ImportPlan};
+use crate::core::exchange::plan::free_title;
 use crate::core::note::library::{Library, RenameError};
+use crate::core::note::trash::Trashed;
 use crate::core::note::{title_key, Note, NoteId, TitleError};
 use crate::core::review::schedule::Schedule;
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
@@ -25,8 +27,14 @@ pub enum Change {
     Typed(Vec<NoteId>),
     /// A new title for a note; every link to it is rewritten.
     Rename { id: NoteId, title: String },
-    /// A note removed; its cards are retired with their history, so they come back with it.
+    /// A note moved to the Trash; its cards are retired with their history, so they come back
+    /// with it.
     Delete(NoteId),
+    /// A note back from the Trash (renamed "… (restored)" if its title was taken meanwhile),
+    /// its cards back in review with their history.
+    RestoreNote(NoteId),
+    /// Notes removed from the Trash for good.
+    EmptyTrash(Vec<NoteId>),
     /// A review answer: the card's new schedule and its log entry.
     Answer(Answer),
     /// An answer taken back: the card as it was, the log entry gone.
@@ -74,6 +82,7 @@ impl Change {
             Change::CreateNote { .. }
                 | Change::Rename { .. }
                 | Change::Delete(_)
+                | Change::RestoreNote(_)
                 | Change::Import { .. }
                 | Change::Restore { .. }
         )
@@ -122,6 +131,7 @@ pub struct Memory<'a> {
     pub elsewhere: &'a mut Vec<Elsewhere>,
     pub author: &'a mut String,
     pub hosting: &'a mut Hosting,
+    pub trash: &'a mut Vec<Trashed>,
 }
 
 /// What a change made: the records to store together, in one transaction.
@@ -139,6 +149,8 @@ pub struct Records {
     pub elsewhere: Option<Vec<Elsewhere>>,
     pub author: Option<String>,
     pub hosting: Option<Hosting>,
+    /// The whole Trash, when it changed.
+    pub trash: Option<Vec<Trashed>>,
     /// Every note's cards are now derived (a restore brings whole decks).
     pub cards_derived: bool,
 }
@@ -157,6 +169,7 @@ impl Records {
             && self.elsewhere.is_none()
             && self.author.is_none()
             && self.hosting.is_none()
+            && self.trash.is_none()
             && !self.cards_derived
     }
 
@@ -174,6 +187,7 @@ impl Records {
         self.elsewhere = other.elsewhere.or(self.elsewhere.take());
         self.author = other.author.or(self.author.take());
         self.hosting = other.hosting.or(self.hosting.take());
+        self.trash = other.trash.or(self.trash.take());
         self.cards_derived |= other.cards_derived;
     }
 }
@@ -201,6 +215,7 @@ pub fn apply(
         elsewhere,
         author,
         hosting,
+        trash,
     } = memory;
     let mut records = Records::default();
     let mut root = None;
@@ -220,9 +235,32 @@ pub fn apply(
             records = text_records(library, deck, &changed, now);
         }
         Change::Delete(id) => {
-            if library.delete(&id).is_some() {
+            if let Some(note) = library.delete(&id) {
                 records.cards = deck.retire_note(&id);
                 records.deleted_notes.push(id);
+                trash.retain(|t| t.note.id != note.id);
+                trash.push(Trashed { note, deleted: now });
+                records.trash = Some(trash.clone());
+            }
+        }
+        Change::RestoreNote(id) => {
+            if let Some(at) = trash.iter().position(|t| t.note.id == id) {
+                let mut note = trash.remove(at).note;
+                if library.by_title(&note.title).is_some() {
+                    note.title =
+                        free_title(&note.title, "restored", |t| library.by_title(t).is_none());
+                }
+                library.put(note);
+                records = text_records(library, deck, std::slice::from_ref(&id), now);
+                records.trash = Some(trash.clone());
+                root = Some(id);
+            }
+        }
+        Change::EmptyTrash(ids) => {
+            let before = trash.len();
+            trash.retain(|t| !ids.contains(&t.note.id));
+            if trash.len() != before {
+                records.trash = Some(trash.clone());
             }
         }
         Change::Answer(answer) => {
@@ -371,6 +409,7 @@ mod tests {
         elsewhere: Vec<Elsewhere>,
         author: String,
         hosting: Hosting,
+        trash: Vec<Trashed>,
     }
 
     impl Data {
@@ -383,6 +422,7 @@ mod tests {
                 elsewhere: Vec::new(),
                 author: String::new(),
                 hosting: Hosting::default(),
+                trash: Vec::new(),
             }
         }
 
@@ -396,6 +436,7 @@ mod tests {
                 elsewhere: &mut self.elsewhere,
                 author: &mut self.author,
                 hosting: &mut self.hosting,
+                trash: &mut self.trash,
             };
             apply(change, memory, Time::from_ms(1_000.0), &mut || {
                 n += 1;
@@ -495,6 +536,59 @@ mod tests {
         // Deleting it again changes nothing.
         assert!(data
             .apply(Change::Delete("a".into()))
+            .unwrap()
+            .records
+            .is_empty());
+    }
+
+    #[test]
+    fn a_deleted_note_waits_in_the_trash_and_comes_back_with_its_cards_history() {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0].clone();
+        let mut studied = card.clone();
+        studied.schedule.last_review = Some(Time::from_ms(1_500.0));
+        data.deck.put(studied.clone());
+        let records = data.apply(Change::Delete("a".into())).unwrap().records;
+        let trash = records.trash.unwrap();
+        assert_eq!(trash.len(), 1);
+        assert_eq!(trash[0].note.body, "Capital of France :: Paris");
+        assert_eq!(trash[0].deleted, Time::from_ms(1_000.0));
+
+        // Meanwhile another note took the title.
+        data.apply(Change::CreateNote {
+            id: "b".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        let made = data.apply(Change::RestoreNote("a".into())).unwrap();
+        assert_eq!(made.root.as_deref(), Some("a"));
+        assert_eq!(made.records.trash.as_deref(), Some(&[][..]));
+        let note = data.library.get("a").unwrap();
+        assert_eq!(note.title, "France (restored)");
+        assert_eq!(note.body, "Capital of France :: Paris");
+        let back = data.deck.get(&card.id).unwrap();
+        assert!(!back.retired, "the card is back in review");
+        assert_eq!(back.schedule, studied.schedule, "with its history");
+
+        // Emptying removes for good; an unknown id changes nothing.
+        data.apply(Change::Delete("b".into())).unwrap();
+        let records = data
+            .apply(Change::EmptyTrash(vec!["b".into()]))
+            .unwrap()
+            .records;
+        assert_eq!(records.trash.as_deref(), Some(&[][..]));
+        assert!(data
+            .apply(Change::RestoreNote("b".into()))
+            .unwrap()
+            .records
+            .is_empty());
+        assert!(data
+            .apply(Change::EmptyTrash(vec!["zzz".into()]))
             .unwrap()
             .records
             .is_empty());

@@ -29,6 +29,8 @@ pub enum Route {
     Course { id: String },
     /// Bringing notes and cards in from other tools, and taking them out.
     ImportExport,
+    /// Deleted notes, restorable.
+    Trash,
     /// The notes that carry a tag (its key: lowercase, without `#`).
     Tag { name: String },
     /// An address that leads nowhere (a mistyped or cut-off link): what was asked, after `#/`.
@@ -66,6 +68,7 @@ impl Route {
                 Route::Review(Scope::from_parts(kind, decode(value)?)?)
             }
             (Some("stats"), None, None) => Route::Stats,
+            (Some("trash"), None, None) => Route::Trash,
             (Some("settings"), None, None) => Route::Settings,
             (Some("import-export"), None, None) => Route::ImportExport,
             (Some("search"), query, None) => Route::Search {
@@ -106,6 +109,7 @@ impl Route {
                 Some((kind, value)) => format!("#/review/{kind}/{}", encode(value)),
             },
             Route::Stats => "#/stats".to_string(),
+            Route::Trash => "#/trash".to_string(),
             Route::Settings => "#/settings".to_string(),
             Route::Search { query } => format!("#/search/{}", encode(query)),
             Route::Import { payload } if payload.is_empty() => "#/import".to_string(),
@@ -218,6 +222,7 @@ mod tests {
             Route::Review(Scope::Folder("Geo/Alps & more".into())),
             Route::Review(Scope::Tag("maths/algebra".into())),
             Route::Stats,
+            Route::Trash,
             Route::Settings,
             Route::ImportExport,
             Route::Tag {

@@ -9,7 +9,7 @@ use super::text;
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: Signal<String>,
-    message: &'static str,
+    #[prop(into)] message: String,
     confirm_label: &'static str,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,

@@ -24,6 +24,7 @@ mod stats;
 mod study;
 mod switcher;
 mod tag;
+mod trash;
 mod update;
 
 use std::sync::Arc;
@@ -152,6 +153,17 @@ pub fn App() -> impl IntoView {
             return;
         }
         let command = e.ctrl_key() || e.meta_key();
+        // Right after a delete, Ctrl/Cmd+Z outside a text field brings the note back.
+        if command && !e.shift_key() && e.key().eq_ignore_ascii_case("z") {
+            let typing = document()
+                .active_element()
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+            if !typing && state.view.just_deleted.with_untracked(Option::is_some) {
+                e.prevent_default();
+                state.undo_delete();
+                return;
+            }
+        }
         if command && e.key().eq_ignore_ascii_case("e") {
             if let Route::Note { id, .. } = state.view.route.get_untracked() {
                 e.prevent_default();
@@ -166,10 +178,14 @@ pub fn App() -> impl IntoView {
         key_listener.remove();
     });
 
-    // Picking a page on a phone closes the sidebar again.
+    // Picking a page on a phone closes the sidebar again; leaving the page a delete led to
+    // ends its Undo.
     Effect::new(move |_| {
-        state.view.route.track();
+        let home = state.view.route.with(|r| *r == Route::Home);
         sidebar_open.set(false);
+        if !home {
+            state.view.just_deleted.set(None);
+        }
     });
 
     view! {
@@ -209,6 +225,15 @@ pub fn App() -> impl IntoView {
             <update::UpdateBanner />
             <main class="page" id="main" tabindex="-1">
                 {dynamic(move || state.view.notice.get().map(|text| view! { <p class="notice" role="alert">{text}</p> }))}
+                {move || state.view.just_deleted.get().map(|(_, title)| view! {
+                    <div class="toast" role="status">
+                        {format!("“{title}” is in the Trash.")}
+                        " "
+                        <button aria-keyshortcuts="Control+Z" on:click=move |_| { state.undo_delete(); }>"Undo"</button>
+                        " "
+                        <a href="#/trash">"Open the Trash"</a>
+                    </div>
+                })}
                 <Show when=move || state.view.replaced.get()>
                     <div class="notice" role="alert">
                         "Loam was updated in another tab. Reload this tab to go on; what you typed here is kept."
@@ -238,6 +263,7 @@ pub fn App() -> impl IntoView {
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
                     Route::ImportExport => view! { <import_export::ImportExportPage /> }.into_any(),
                     Route::Tag { name } => view! { <tag::TagPage name=name /> }.into_any(),
+                    Route::Trash => view! { <trash::TrashPage /> }.into_any(),
                     Route::NotFound { address } => view! { <not_found::NotFound address=address /> }.into_any(),
                 })}
             </main>

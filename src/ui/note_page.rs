@@ -9,6 +9,7 @@ use crate::app::{AppState, SaveState};
 use crate::core::interop::vault;
 use crate::core::markdown;
 use crate::core::note::title_key;
+use crate::core::plural;
 use crate::core::review::scope::Scope;
 use crate::core::review::Recall;
 use crate::core::route::Route;
@@ -71,6 +72,20 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
                 .map(|c| (c.id.clone(), c.title.clone()))
         })
     };
+    // What goes with the note, said before it goes.
+    let delete_message = move || {
+        let cards = state.data.deck.with_untracked(|deck| {
+            id.with_value(|id| deck.cards_of_note(id).iter().filter(|c| !c.retired).count())
+        });
+        if cards == 0 {
+            "The note goes to the Trash, where it can be restored for 30 days. Links to it will show as missing.".to_string()
+        } else {
+            format!(
+                "The note and its {} go to the Trash with their review history; restore them there within 30 days. Links to it will show as missing.",
+                plural(cards, "card")
+            )
+        }
+    };
     let delete = move || {
         confirming_delete.set(false);
         state.delete(&id.get_value());
@@ -126,7 +141,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
         <Show when=move || confirming_delete.get()>
             <ConfirmDialog
                 title=Signal::derive(move || format!("Delete “{}”?", title.get()))
-                message="The note is removed from this browser. Links to it will show as missing."
+                message=delete_message()
                 confirm_label="Delete"
                 on_confirm=Callback::new(move |_| delete())
                 on_cancel=Callback::new(move |_| confirming_delete.set(false))

@@ -84,6 +84,13 @@ pub fn Sidebar() -> impl IntoView {
                 <a href="#/import-export" class:current=move || at(Route::ImportExport)>
                     "Import and export"
                 </a>
+                <a href="#/trash" class:current=move || at(Route::Trash)>
+                    "Trash"
+                    {move || match state.data.trash.with(Vec::len) {
+                        0 => None,
+                        n => Some(view! { <span class="trash-count" aria-label=format!("{n} in the Trash")>{n}</span> }),
+                    }}
+                </a>
             </nav>
             <nav aria-label="Notes">
                 // Until the library is read, a new note would be lost when it arrives.

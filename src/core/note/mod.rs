@@ -4,6 +4,7 @@ pub mod front_matter;
 pub mod library;
 pub mod link;
 pub mod tag;
+pub mod trash;
 pub mod tree;
 
 use serde::{Deserialize, Serialize};
