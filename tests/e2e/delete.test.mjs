@@ -21,6 +21,8 @@ import {
   axeViolations,
   showSidebar,
   studyNav,
+  desktop,
+  phone,
 } from './harness.mjs';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -74,7 +76,8 @@ describeApp('delete', (test) => {
     await page.getByText('This note does not exist').waitFor();
   });
 
-  test('a deleted note waits in the Trash with its card history; Ctrl+Z, Undo and Restore bring it back', async ({ page }) => {
+  for (const [width, viewport] of [['desktop', desktop], ['phone', phone]]) {
+  test(`a deleted note waits in the Trash with its card history; Ctrl+Z, Undo and Restore bring it back (${width})`, async ({ page }) => {
     await createNote(page, 'Doomed', 'Capital of Peru :: Lima');
     await openReview(page);
     await answerCard(page, '4');
@@ -129,7 +132,8 @@ describeApp('delete', (test) => {
     await page.getByText('The Trash is empty.').waitFor();
     await page.reload();
     await page.getByText('The Trash is empty.').waitFor();
-  }, { clock: T0, timezoneId: 'UTC' });
+  }, { clock: T0, timezoneId: 'UTC', viewport });
+  }
 
   test('the Trash keeps a note for 30 days', async ({ page }) => {
     await createNote(page, 'Old', 'Kept a while.');

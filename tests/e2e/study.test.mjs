@@ -132,7 +132,8 @@ describeApp('studying what you choose', (test) => {
     }
   });
 
-  test('in review a card is suspended, buried or its note edited, and Undo takes each back', async ({ page }) => {
+  for (const [width, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', phone]]) {
+  test(`in review a card is suspended, buried or its note edited, and Undo takes each back (${width})`, async ({ page }) => {
     await createNote(page, 'Capitals', 'France :: Paris\n\nSpain :: Madrid\n\nItaly :: Rome');
     await openReview(page);
     await waitForCounts(page, '0 due · 3 new');
@@ -174,5 +175,6 @@ describeApp('studying what you choose', (test) => {
     await comeBackAt(page, later(T0, DAY));
     await openReview(page);
     await waitForQuestion(page, 'France');
-  }, { clock: T0, timezoneId: 'UTC' });
+  }, { clock: T0, timezoneId: 'UTC', viewport });
+  }
 });
