@@ -17,6 +17,9 @@ import {
   waitForText,
   waitForSaved,
   axeViolations,
+  desktop,
+  phone,
+  showSidebar,
 } from './harness.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -251,9 +254,11 @@ describeApp('search', (test) => {
     assert.equal(await quickResults(page).count(), 0, 'no results left after following one');
   });
 
-  test('snippets show the text, not front matter; arrow keys move from the box through the results', async ({ page }) => {
+  for (const [width, viewport] of [['desktop', desktop], ['phone', phone]]) {
+  test(`snippets show the text, not front matter; arrow keys move from the box through the results (${width})`, async ({ page }) => {
     await createNote(page, 'Rivers', '---\nfolder: "Geography"\ntags: [water]\n---\nThe **Loire** is the longest river of France.');
     await createNote(page, 'Lakes', 'Geneva lake, a [[Rivers|river]] runs through it; the Loire does not.');
+    await showSidebar(page);
     await searchBox(page).fill('loire');
     await quickResults(page).waitFor();
     const snippets = await searchLandmark(page).locator('.search-snippet').allInnerTexts();
@@ -279,7 +284,8 @@ describeApp('search', (test) => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/note\//);
-  });
+  }, { viewport });
+  }
 
   test('all words must match, each as a word prefix, ignoring case and accents', async ({ page }) => {
     await createNote(page, 'Spaced repetition', 'Reviewing cards at growing intervals.');

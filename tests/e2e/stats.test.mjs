@@ -271,7 +271,8 @@ describeApp('statistics', (test) => {
     });
   }
 
-  test('charts have a scale a reader can check; the forecast can be of one course', async ({ page: author, env }) => {
+  for (const [width, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', phone]]) {
+  test(`charts have a scale a reader can check; the forecast can be of one course (${width})`, async ({ page: author, env }) => {
     await createNote(author, 'Numbers', 'Uno :: One\n\nDos :: Two\n\nTres :: Three');
     await createNote(author, 'Spanish basics', 'Start with [[Numbers]].');
     const link = await shareLink(author);
@@ -279,7 +280,7 @@ describeApp('statistics', (test) => {
     const learner = await newProfile(env);
     try {
       const { page } = learner;
-      await page.setViewportSize(phone);
+      await page.setViewportSize(viewport);
       await createNote(page, 'Mine', 'Tree :: árbol');
       await openLink(page, link);
       await importNow(page);
@@ -309,4 +310,5 @@ describeApp('statistics', (test) => {
       await learner.context.close();
     }
   });
+  }
 });
