@@ -50,9 +50,10 @@
     const nav = notesNav();
     if (!nav) return false;
     const button = [...nav.querySelectorAll('button')].find((b) => b.textContent.trim() === 'New note');
-    const list = nav.querySelector('ul');
+    // Every note's link, in folders or not.
+    const listed = nav.querySelectorAll('a[href^="#/note/"]').length;
     const more = [...nav.querySelectorAll('button')].some((b) => b.textContent.trim().startsWith('Show more'));
-    const complete = list && (list.childElementCount >= EXPECTED_NOTES || (more && list.childElementCount > 0));
+    const complete = listed >= EXPECTED_NOTES || (more && listed > 0);
     return Boolean(button && !button.disabled && complete);
   };
   bench.start = {};

@@ -107,13 +107,15 @@ pub fn Sidebar() -> impl IntoView {
                     <button aria-pressed=move || (order.get() == Order::Title).to_string()
                         on:click=move |_| state.set_note_order(Order::Title)>"A–Z"</button>
                 </div>
-                <ul class="note-list folder-list">
-                    <For
-                        each=move || folders.get()
-                        key=|folder| folder.clone()
-                        children=move |folder| folder_view(folder, current_id, collapsed)
-                    />
-                </ul>
+                <Show when=move || folders.with(|f| !f.is_empty())>
+                    <ul class="note-list folder-list">
+                        <For
+                            each=move || folders.get()
+                            key=|folder| folder.clone()
+                            children=move |folder| folder_view(folder, current_id, collapsed)
+                        />
+                    </ul>
+                </Show>
                 <ul class="note-list">
                     <For
                         each=move || entries.get()
