@@ -39,6 +39,10 @@ impl AppState {
 
     /// The notes a review scope covers now (`None`: everything).
     pub fn scope_notes(&self, scope: &Scope) -> Option<HashSet<NoteId>> {
+        // The whole queue follows no note: the sidebar's count must not wake on every keystroke.
+        if *scope == Scope::All {
+            return None;
+        }
         self.data.library.with(|lib| scope.notes(lib))
     }
 

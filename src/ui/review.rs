@@ -16,7 +16,7 @@ use crate::core::card::deck::Card;
 use crate::core::note::NoteId;
 use crate::core::review::format_interval;
 use crate::core::review::schedule::Rating;
-use crate::core::review::scope::Scope;
+use crate::core::review::scope::{covers, Scope};
 use crate::core::route::Route;
 use crate::core::time::Time;
 
@@ -290,9 +290,8 @@ fn scope_label(state: &AppState, scope: &Scope) -> Option<String> {
 #[component]
 fn ReviewDone(notes: Memo<Option<HashSet<NoteId>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let in_scope = move |card: &&Card| {
-        card.in_review() && notes.with(|n| n.as_ref().is_none_or(|n| n.contains(&card.note_id)))
-    };
+    let in_scope =
+        move |card: &&Card| card.in_review() && notes.with(|n| covers(n.as_ref(), &card.note_id));
     let next_due = move || {
         state.data.deck.with(|deck| {
             deck.cards()

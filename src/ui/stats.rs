@@ -9,9 +9,8 @@ use super::{dynamic, Show};
 use crate::app::{calendar, AppState};
 
 use crate::core::chart::{self, Bar};
-use crate::core::note::NoteId;
 use crate::core::review::schedule::ReviewLog;
-use crate::core::review::scope::Scope;
+use crate::core::review::scope::{covers, Scope};
 use crate::core::review::stats::{self, CardStanding};
 use crate::core::review::ReviewRecord;
 use crate::core::time::{Span, Time};
@@ -42,17 +41,17 @@ pub fn StatsPage() -> impl IntoView {
     // The forecast of every card, or of one course's ("" for every card).
     let course = RwSignal::new(String::new());
     let forecast = move || {
-        let notes = course
-            .with(|id| (!id.is_empty()).then(|| state.scope_notes(&Scope::Course(id.clone()))));
-        let in_scope = |note: &NoteId| {
-            notes
-                .as_ref()
-                .is_none_or(|n| n.as_ref().is_none_or(|n| n.contains(note)))
-        };
+        let scope = course.with(|id| match id.as_str() {
+            "" => Scope::All,
+            id => Scope::Course(id.to_string()),
+        });
+        let notes = state.scope_notes(&scope);
         state.data.deck.with(|deck| {
             stats::due_forecast(
                 deck.cards()
-                    .filter(|c| c.in_review() && !c.schedule.is_new() && in_scope(&c.note_id))
+                    .filter(|c| {
+                        c.in_review() && !c.schedule.is_new() && covers(notes.as_ref(), &c.note_id)
+                    })
                     .map(|c| c.schedule.due),
                 now,
                 30,

@@ -381,7 +381,7 @@ pub fn queue_in(
     let mut due: Vec<&Card> = Vec::new();
     let mut new: Vec<&Card> = Vec::new();
     let mut ahead: Vec<&Card> = Vec::new();
-    let in_scope = |card: &&Card| notes.is_none_or(|notes| notes.contains(&card.note_id));
+    let in_scope = |card: &&Card| scope::covers(notes, &card.note_id);
     for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new.push(card),
@@ -428,7 +428,7 @@ pub fn waiting_in(
     notes: Option<&HashSet<NoteId>>,
 ) -> usize {
     let (mut due, mut new) = (0, 0);
-    let in_scope = |card: &&Card| notes.is_none_or(|notes| notes.contains(&card.note_id));
+    let in_scope = |card: &&Card| scope::covers(notes, &card.note_id);
     for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new += 1,

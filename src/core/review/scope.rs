@@ -29,6 +29,12 @@ pub enum Scope {
     Tag(String),
 }
 
+/// Whether the notes of a scope (`None`: everything, as [`Scope::notes`] gives them) hold
+/// the note a card is written in.
+pub fn covers(notes: Option<&HashSet<NoteId>>, note: &NoteId) -> bool {
+    notes.is_none_or(|notes| notes.contains(note))
+}
+
 impl Scope {
     /// The notes in scope; `None` for everything.
     pub fn notes(&self, library: &Library) -> Option<HashSet<NoteId>> {
