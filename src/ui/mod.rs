@@ -79,18 +79,19 @@ pub fn Details(
         <details
             class=class
             open=open
-            on:toggle=move |e: leptos::ev::Event| {
-                let opened = e
-                    .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
-                    .is_some_and(|d| d.open());
-                shown.set(opened);
-            }
+            on:toggle=move |e: leptos::ev::Event| shown.set(details_open(&e))
         >
             <summary>{summary}</summary>
             <Show when=move || shown.get()>{children()}</Show>
         </details>
     }
+}
+
+/// Whether the `<details>` a toggle event came from is now open.
+pub(crate) fn details_open(e: &leptos::ev::Event) -> bool {
+    e.target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(t).ok())
+        .is_some_and(|d| d.open())
 }
 
 /// A part of a view that follows the signals `f` reads and is rebuilt when they change, like a

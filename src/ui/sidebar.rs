@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{dynamic, Show};
+use super::{details_open, dynamic, Details, Show};
 
 use std::collections::HashSet;
 
@@ -155,11 +155,7 @@ fn folder_view(
         move || collapsed.with(|c| !c.contains(&path))
     };
     let toggle = move |e: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let is_open = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
-            .is_some_and(|d| d.open());
+        let is_open = details_open(&e);
         collapsed.update(|c| {
             if is_open {
                 c.remove(&path);
@@ -202,36 +198,17 @@ fn note_link(id: NoteId, title: String, current_id: Memo<Option<String>>) -> imp
     }
 }
 
-/// Every tag with its notes' count, read only while the list is open (reading every note's
-/// tags on each keystroke would slow typing).
+/// Every tag with its notes' count, drawn (and read) only while the list is open: reading
+/// every note's tags on each keystroke would slow typing.
 #[component]
 fn TagList() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let open = RwSignal::new(false);
-    let tags = Memo::new(move |_| {
-        if !open.get() {
-            return Vec::new();
-        }
-        state.data.library.with(|lib| {
-            lib.tags()
-                .into_iter()
-                .map(|tag| {
-                    let count = lib.tagged(&tag).len();
-                    (tag, count)
-                })
-                .collect::<Vec<_>>()
-        })
-    });
     view! {
         <nav aria-label="Tags" class="tag-list">
-            <details on:toggle=move |e: leptos::ev::Event| {
-                use wasm_bindgen::JsCast;
-                open.set(e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open()));
-            }>
-                <summary>"Tags"</summary>
+            <Details summary="Tags".to_string()>
                 <ul>
                     {move || {
-                        let tags = tags.get();
+                        let tags = state.data.library.with(|lib| lib.tag_counts());
                         if tags.is_empty() {
                             return view! { <li class="muted">"No tags yet: write #tag in a note."</li> }.into_any();
                         }
@@ -241,7 +218,7 @@ fn TagList() -> impl IntoView {
                         }).collect_view().into_any()
                     }}
                 </ul>
-            </details>
+            </Details>
         </nav>
     }
 }

@@ -172,6 +172,33 @@ impl Library {
         tags.into_iter().map(|(tag, _)| tag).collect()
     }
 
+    /// Every tag in the order of [`Library::tags`], each with how many notes [`Library::tagged`]
+    /// lists for it (its nested tags' notes included), read in one pass over the notes.
+    pub fn tag_counts(&self) -> Vec<(String, usize)> {
+        let mut under: HashMap<String, usize> = HashMap::new();
+        for note in self.notes.values() {
+            // A note counts once for each tag it carries or sits under.
+            let mut keys: Vec<&str> = Vec::new();
+            let tags = note_tags(&note.body);
+            for tag in &tags {
+                keys.extend(tag.match_indices('/').map(|(at, _)| &tag[..at]));
+                keys.push(tag);
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                *under.entry(key.to_string()).or_default() += 1;
+            }
+        }
+        self.tags()
+            .into_iter()
+            .map(|tag| {
+                let count = under.get(&tag).copied().unwrap_or(0);
+                (tag, count)
+            })
+            .collect()
+    }
+
     /// The `limit` most recently updated notes, in the order of [`Library::notes_by_recent`].
     /// Only those are sorted, so a short list of a large library stays cheap to make on every
     /// keystroke.
@@ -494,6 +521,11 @@ mod tests {
         assert_eq!(titles(&lib.tagged("maths/algebra")), ["Zeta"]);
         assert!(lib.tagged("nothing").is_empty());
         assert_eq!(lib.tags(), ["maths", "maths/algebra", "mathsy"]);
+        // Each count is what the tag's page lists, nested tags included.
+        for (tag, count) in lib.tag_counts() {
+            assert_eq!(count, lib.tagged(&tag).len(), "#{tag}");
+        }
+        assert_eq!(lib.tag_counts()[0], ("maths".to_string(), 2));
     }
 
     #[test]
