@@ -9,7 +9,7 @@ use super::{now, AppError, AppState, Outgoing};
 use crate::browser::address::app_address;
 use crate::browser::{crypto, download, marks};
 use crate::core::change::Change;
-use crate::core::exchange::bundle;
+use crate::core::exchange::bundle::{self, Bundle};
 use crate::core::exchange::hosting::{self, Place};
 use crate::core::route::Route;
 use crate::core::time::Time;
@@ -43,7 +43,7 @@ impl AppState {
             url: url.to_string(),
             key: key.to_string(),
         });
-        marks::set(&format!("{CHECKED}{course}"), &now().ms().to_string());
+        mark_checked(course);
         self.commit_later(Change::Hosting(hosting));
     }
 
@@ -59,21 +59,7 @@ impl AppState {
     /// page (`Route::Import` with no payload); anything else is said and changes nothing.
     pub async fn check_for_update(&self, course_id: &str) -> Result<(), AppError> {
         let place = self.followed_from(course_id).ok_or(AppError::NotFollowed)?;
-        let found = self.open_hosted(&place.url, &place.key).await?;
-        marks::set(&format!("{CHECKED}{course_id}"), &now().ms().to_string());
-        let course = self
-            .data
-            .courses
-            .with_untracked(|cs| cs.iter().find(|c| c.id == course_id).cloned())
-            .ok_or(AppError::NotFollowed)?;
-        let judged = hosting::judge(&course, &found).map_err(AppError::NoUpdate);
-        self.view.updates.update(|u| {
-            u.retain(|c| c != course_id);
-            if judged.is_ok() {
-                u.push(course_id.to_string());
-            }
-        });
-        judged?;
+        let found = self.read_update(&place).await?;
         self.view.opened_bundle.set(Some(found));
         Ok(())
     }
@@ -95,27 +81,31 @@ impl AppState {
                     .collect()
             });
             for place in due {
-                let Ok(found) = this.open_hosted(&place.url, &place.key).await else {
-                    continue;
-                };
-                marks::set(
-                    &format!("{CHECKED}{}", place.course),
-                    &now().ms().to_string(),
-                );
-                let newer = this.data.courses.with_untracked(|cs| {
-                    cs.iter()
-                        .find(|c| c.id == place.course)
-                        .is_some_and(|c| hosting::judge(c, &found).is_ok())
-                });
-                if newer {
-                    this.view.updates.update(|u| {
-                        if !u.contains(&place.course) {
-                            u.push(place.course.clone());
-                        }
-                    });
-                }
+                // What a quiet check finds is only marked, never said.
+                let _ = this.read_update(&place).await;
             }
         });
+    }
+
+    /// Fetches and opens the file at `place`, notes when it was read, and judges it against
+    /// the course the learner has: the newer version, or why it is none. The course is marked
+    /// in `view.updates` exactly when it is newer.
+    async fn read_update(&self, place: &Place) -> Result<Bundle, AppError> {
+        let found = self.open_hosted(&place.url, &place.key).await?;
+        mark_checked(&place.course);
+        let course = self
+            .data
+            .courses
+            .with_untracked(|cs| cs.iter().find(|c| c.id == place.course).cloned())
+            .ok_or(AppError::NotFollowed)?;
+        let judged = hosting::judge(&course, &found).map_err(AppError::NoUpdate);
+        self.view.updates.update(|u| {
+            u.retain(|c| *c != place.course);
+            if judged.is_ok() {
+                u.push(place.course.clone());
+            }
+        });
+        judged.map(|()| found)
     }
 
     /// Offers a course encrypted with a fresh key as a file download, for the author to put at
@@ -156,6 +146,11 @@ impl AppState {
         download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
         Ok(hosted_link(place.url, place.key))
     }
+}
+
+/// Notes, in this browser, that the file of `course` was read now.
+fn mark_checked(course: &str) {
+    marks::set(&format!("{CHECKED}{course}"), &now().ms().to_string());
 }
 
 /// The link that opens the encrypted file at `url` with `key`.
