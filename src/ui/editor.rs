@@ -218,10 +218,7 @@ pub fn Editor(id: String) -> impl IntoView {
     state.view.focus_title.set(false);
     request_animation_frame(move || {
         // Someone already typing in a field keeps their place.
-        let busy = document()
-            .active_element()
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-        if busy {
+        if super::typing_in_field() {
             return;
         }
         if focus_title {

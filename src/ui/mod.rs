@@ -87,6 +87,13 @@ pub fn Details(
     }
 }
 
+/// Whether the focus is in a text field (an input or the editor), where keys are typing.
+pub(crate) fn typing_in_field() -> bool {
+    document()
+        .active_element()
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"))
+}
+
 /// Whether the `<details>` a toggle event came from is now open.
 pub(crate) fn details_open(e: &leptos::ev::Event) -> bool {
     e.target()
@@ -155,15 +162,15 @@ pub fn App() -> impl IntoView {
         }
         let command = e.ctrl_key() || e.meta_key();
         // Right after a delete, Ctrl/Cmd+Z outside a text field brings the note back.
-        if command && !e.shift_key() && e.key().eq_ignore_ascii_case("z") {
-            let typing = document()
-                .active_element()
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-            if !typing && state.view.just_deleted.with_untracked(Option::is_some) {
-                e.prevent_default();
-                state.undo_delete();
-                return;
-            }
+        if command
+            && !e.shift_key()
+            && e.key().eq_ignore_ascii_case("z")
+            && !typing_in_field()
+            && state.view.just_deleted.with_untracked(Option::is_some)
+        {
+            e.prevent_default();
+            state.undo_delete();
+            return;
         }
         if command && e.key().eq_ignore_ascii_case("e") {
             if let Route::Note { id, .. } = state.view.route.get_untracked() {
