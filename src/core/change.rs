@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::core::attachment::{Attachment, Files};
 use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::exchange::backup::{self, Backup, RestorePlan};
 use crate::core::exchange::bundle::{Course, Elsewhere};
@@ -66,6 +67,10 @@ pub enum Change {
     /// card takes its state after the answer unless the one in memory is from a later review;
     /// every log entry is kept.
     RecoverAnswers(Vec<(Card, ReviewRecord)>),
+    /// Files attached (their contents are stored beside these records by the app).
+    Attach(Vec<Attachment>),
+    /// Files removed by name; contents no other file holds go with them.
+    RemoveFiles(Vec<String>),
     /// A previewed backup restored with the learner's conflict choices.
     Restore {
         plan: Box<RestorePlan>,
@@ -132,6 +137,7 @@ pub struct Memory<'a> {
     pub author: &'a mut String,
     pub hosting: &'a mut Hosting,
     pub trash: &'a mut Vec<Trashed>,
+    pub files: &'a mut Files,
 }
 
 /// What a change made: the records to store together, in one transaction.
@@ -153,6 +159,12 @@ pub struct Records {
     pub trash: Option<Vec<Trashed>>,
     /// Every note's cards are now derived (a restore brings whole decks).
     pub cards_derived: bool,
+    /// Attached files to store (their contents come from the app).
+    pub files: Vec<Attachment>,
+    /// Name keys of files removed.
+    pub removed_files: Vec<String>,
+    /// Hashes of contents no file holds any more.
+    pub removed_contents: Vec<String>,
 }
 
 impl Records {
@@ -171,6 +183,9 @@ impl Records {
             && self.hosting.is_none()
             && self.trash.is_none()
             && !self.cards_derived
+            && self.files.is_empty()
+            && self.removed_files.is_empty()
+            && self.removed_contents.is_empty()
     }
 
     /// Takes `other`'s records into these; a note in both is stored once, as `other` has it.
@@ -189,6 +204,9 @@ impl Records {
         self.hosting = other.hosting.or(self.hosting.take());
         self.trash = other.trash.or(self.trash.take());
         self.cards_derived |= other.cards_derived;
+        self.files.extend(other.files);
+        self.removed_files.extend(other.removed_files);
+        self.removed_contents.extend(other.removed_contents);
     }
 }
 
@@ -216,6 +234,7 @@ pub fn apply(
         author,
         hosting,
         trash,
+        files,
     } = memory;
     let mut records = Records::default();
     let mut root = None;
@@ -337,6 +356,22 @@ pub fn apply(
                 records.reviews.push(record);
             }
         }
+        Change::Attach(attached) => {
+            for file in &attached {
+                files.put(file.clone());
+            }
+            records.files = attached;
+        }
+        Change::RemoveFiles(names) => {
+            for name in names {
+                if let Some(file) = files.remove(&name) {
+                    if !files.holds(&file.hash) && !records.removed_contents.contains(&file.hash) {
+                        records.removed_contents.push(file.hash);
+                    }
+                    records.removed_files.push(file.id);
+                }
+            }
+        }
         Change::Restore {
             plan,
             backup,
@@ -410,6 +445,7 @@ mod tests {
         author: String,
         hosting: Hosting,
         trash: Vec<Trashed>,
+        files: Files,
     }
 
     impl Data {
@@ -423,6 +459,7 @@ mod tests {
                 author: String::new(),
                 hosting: Hosting::default(),
                 trash: Vec::new(),
+                files: Files::default(),
             }
         }
 
@@ -437,6 +474,7 @@ mod tests {
                 author: &mut self.author,
                 hosting: &mut self.hosting,
                 trash: &mut self.trash,
+                files: &mut self.files,
             };
             apply(change, memory, Time::from_ms(1_000.0), &mut || {
                 n += 1;
@@ -448,6 +486,32 @@ mod tests {
     fn typed(data: &mut Data, id: &str, body: &str) -> Records {
         data.library.set_body(id, body, Time::from_ms(2_000.0));
         data.apply(Change::Typed(vec![id.into()])).unwrap().records
+    }
+
+    #[test]
+    fn removing_a_file_keeps_contents_another_name_holds() {
+        use crate::core::attachment::Kind;
+        let mut data = Data::new();
+        let at = Time::from_ms(5.0);
+        let made = data
+            .apply(Change::Attach(vec![
+                Attachment::new("a.png", "same", Kind::Png, 4, at),
+                Attachment::new("b.png", "same", Kind::Png, 4, at),
+                Attachment::new("c.png", "other", Kind::Png, 4, at),
+            ]))
+            .unwrap();
+        assert_eq!(made.records.files.len(), 3);
+        let made = data
+            .apply(Change::RemoveFiles(vec![
+                "A.png".into(),
+                "c.png".into(),
+                "none.png".into(),
+            ]))
+            .unwrap();
+        assert_eq!(made.records.removed_files, ["a.png", "c.png"]);
+        assert_eq!(made.records.removed_contents, ["other"]);
+        assert!(data.files.get("b.png").is_some());
+        assert_eq!(data.files.len(), 1);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pure product logic, free of any browser API, so it compiles and is tested natively.
 
+pub mod attachment;
 pub mod card;
 pub mod change;
 pub mod chart;

@@ -17,12 +17,16 @@ const DB_NAME: &str = "loam";
 pub const NOTES: &str = "notes";
 pub const CARDS: &str = "cards";
 pub const REVIEWS: &str = "reviews";
+/// Attached files by name: small records read at start.
+pub const FILES: &str = "files";
+/// Files' contents by hash, as blobs: read only when a file is shown or exported.
+pub const CONTENTS: &str = "contents";
 const META: &str = "meta";
 
 /// Version of the IndexedDB schema (object stores and indexes). Raise it when a store is added;
 /// the builder creates the declared stores on upgrade. Data rewrites go in [`Store::migrate`].
-/// 1: notes, meta. 2: cards and the review log.
-const SCHEMA_VERSION: u32 = 2;
+/// 1: notes, meta. 2: cards and the review log. 3: attached files and their contents.
+const SCHEMA_VERSION: u32 = 3;
 /// Version of the records' shape, kept in the meta store and advanced by [`Store::migrate`].
 const DATA_VERSION: u32 = 1;
 
@@ -132,6 +136,9 @@ pub struct Changes {
     pub cards: Vec<String>,
     pub reviews: bool,
     pub meta: Vec<String>,
+    /// Attached files put or removed, by name key.
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 impl Changes {
@@ -145,6 +152,9 @@ impl Changes {
             (NOTES, true) => self.deleted_notes.push(key),
             (CARDS, _) => self.cards.push(key),
             (REVIEWS, _) => self.reviews = true,
+            (FILES, _) => self.files.push(key),
+            // Contents change only with their file records.
+            (CONTENTS, _) => {}
             _ => self.meta.push(key),
         }
     }
@@ -193,6 +203,15 @@ impl Write {
         self.put(META, std::slice::from_ref(&record))
     }
 
+    /// Adds a file's contents, stored as the blob it is (never through JSON).
+    pub fn put_content(mut self, hash: &str, blob: &web_sys::Blob) -> Self {
+        let record = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&record, &"id".into(), &hash.into());
+        let _ = js_sys::Reflect::set(&record, &"blob".into(), blob);
+        self.puts.push((CONTENTS, record.into()));
+        self
+    }
+
     /// Adds a key to delete from `store`.
     pub fn delete(mut self, store: &'static str, key: &str) -> Self {
         self.changes.note(store, key.to_string(), true);
@@ -236,6 +255,8 @@ impl Store {
             .add_object_store(store(CARDS, "id"))
             .add_object_store(store(REVIEWS, "id"))
             .add_object_store(store(META, "key"))
+            .add_object_store(store(FILES, "id"))
+            .add_object_store(store(CONTENTS, "id"))
             .build()
             .await
             .map_err(|e| StoreError::from_idb("open the database", e))?;
@@ -423,6 +444,25 @@ impl Store {
             .await
             .map_err(fail)?;
         Ok(value.and_then(|v| from_js::<T>(&v)))
+    }
+
+    /// A file's contents by hash; `None` when they are not stored.
+    pub async fn content(&self, hash: &str) -> Result<Option<web_sys::Blob>, StoreError> {
+        let fail = |e| StoreError::from_idb("read a file", e);
+        let tx = self
+            .db
+            .transaction(&[CONTENTS], TransactionMode::ReadOnly)
+            .map_err(fail)?;
+        let value = tx
+            .object_store(CONTENTS)
+            .map_err(fail)?
+            .get(JsValue::from_str(hash))
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+        Ok(value
+            .and_then(|v| js_sys::Reflect::get(&v, &"blob".into()).ok())
+            .and_then(|b| b.dyn_into::<web_sys::Blob>().ok()))
     }
 
     /// A setting or marker from the meta store; `None` when absent or unreadable.

@@ -19,13 +19,16 @@ mod callout;
 pub(crate) mod card_marks;
 mod comment;
 pub mod math;
+mod media;
 mod url;
+
+pub use media::{Media, PENDING as FILE_PENDING};
 
 use callout::{callout_line, Callout};
 use card_marks::{card_marks, Piece};
 use comment::without_comments;
 use math::placeholder;
-use url::{image_allowed, is_external, link_allowed};
+use url::{image_allowed, is_external, is_relative, link_allowed};
 
 /// A note rendered to HTML, with the outline of its headings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,16 @@ pub fn render(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Strin
     render_document(markdown, resolve).html
 }
 
+/// Like [`render`], showing the library's stored files and holding back remote images unless
+/// `media` allows them.
+pub fn render_with_media(
+    markdown: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    media: Media<'_>,
+) -> String {
+    render_with(markdown, resolve, None, Some(media)).html
+}
+
 /// Maps a card link (`[[Note#^anchor]]`, given as note id and anchor) to the badge text that
 /// shows the learner's recall of that card; `None` when the anchor names a block, not a card.
 pub type RecallOf<'r> = &'r dyn Fn(&str, &str) -> Option<String>;
@@ -71,19 +84,21 @@ pub fn render_note(
     markdown: &str,
     resolve: &dyn Fn(&str) -> Option<String>,
     info: &LinkInfo<'_>,
+    media: Media<'_>,
 ) -> String {
-    render_with(markdown, resolve, Some(info)).html
+    render_with(markdown, resolve, Some(info), Some(media)).html
 }
 
 /// Like [`render`], and also returns the headings (for an outline or to check link targets).
 pub fn render_document(markdown: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    render_with(markdown, resolve, None)
+    render_with(markdown, resolve, None, None)
 }
 
 fn render_with(
     markdown: &str,
     resolve: &dyn Fn(&str) -> Option<String>,
     info: Option<&LinkInfo<'_>>,
+    media: Option<Media<'_>>,
 ) -> Rendered {
     // Front matter is not shown; an HTML block is shown as a paragraph of its source text.
     let start = front_matter_end(markdown);
@@ -95,7 +110,7 @@ fn render_with(
         Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
         other => other,
     });
-    let mut renderer = Renderer::new(resolve, info);
+    let mut renderer = Renderer::new(resolve, info, media);
     renderer.compact_cards = allows_compact_cards(markdown, start);
     for event in TextMergeStream::new(events) {
         renderer.event(event);
@@ -142,6 +157,8 @@ struct OpenImage {
 struct Renderer<'a, 'r> {
     resolve: &'r dyn Fn(&str) -> Option<String>,
     info: Option<&'r LinkInfo<'r>>,
+    /// Stored files and the remote-image rule; `None` renders images as written.
+    media: Option<Media<'r>>,
     out: Vec<Event<'a>>,
     headings: Vec<Heading>,
     used_ids: HashSet<String>,
@@ -165,10 +182,15 @@ struct Renderer<'a, 'r> {
 }
 
 impl<'a, 'r> Renderer<'a, 'r> {
-    fn new(resolve: &'r dyn Fn(&str) -> Option<String>, info: Option<&'r LinkInfo<'r>>) -> Self {
+    fn new(
+        resolve: &'r dyn Fn(&str) -> Option<String>,
+        info: Option<&'r LinkInfo<'r>>,
+        media: Option<Media<'r>>,
+    ) -> Self {
         Renderer {
             resolve,
             info,
+            media,
             out: Vec::new(),
             headings: Vec::new(),
             used_ids: HashSet::new(),
@@ -354,6 +376,23 @@ impl<'a, 'r> Renderer<'a, 'r> {
 
     fn close_image(&mut self, image: OpenImage) {
         self.heading_text(&image.alt);
+        if let (Some(media), Some(src)) = (self.media, image.src.as_deref()) {
+            let html = if is_relative(src) {
+                let named = crate::core::attachment::name::relative_address(src);
+                Some(match named.as_deref().and_then(|n| media.files.get(n)) {
+                    Some(file) => media::file_html(file, Some(&image.alt), None),
+                    None => media::missing_html(named.as_deref().unwrap_or(src)),
+                })
+            } else if !media.remote && !src.trim_start().starts_with("data:") {
+                Some(media::remote_html(src, &image.alt))
+            } else {
+                None
+            };
+            if let Some(html) = html {
+                self.out.push(Event::InlineHtml(html.into()));
+                return;
+            }
+        }
         match image.src {
             Some(src) => {
                 let title = if image.title.is_empty() {
@@ -561,6 +600,9 @@ impl<'a, 'r> Renderer<'a, 'r> {
     }
 
     fn wikilink_html(&self, link: &WikiLink<'_>) -> String {
+        if let Some(html) = self.file_link_html(link) {
+            return html;
+        }
         let class = if link.embed {
             "wikilink embed"
         } else {
@@ -608,6 +650,30 @@ impl<'a, 'r> Renderer<'a, 'r> {
                     escape(link.target),
                 )
             }
+        }
+    }
+}
+
+impl Renderer<'_, '_> {
+    /// A link or embed naming a stored file shows the file (`![[map.png|200]]` at 200 pixels
+    /// wide); one naming a file-like name that neither a file nor a note has says it is missing.
+    fn file_link_html(&self, link: &WikiLink<'_>) -> Option<String> {
+        let media = self.media?;
+        let Some(file) = media.files.get(link.target) else {
+            let missing =
+                (self.resolve)(link.target).is_none() && media::looks_like_file(link.target);
+            return missing.then(|| media::missing_html(link.target));
+        };
+        let size = link.alias.and_then(media::size_of);
+        let alt = link.alias.filter(|_| size.is_none());
+        if link.embed {
+            Some(media::file_html(file, alt, size))
+        } else {
+            let as_download = crate::core::attachment::Attachment {
+                kind: crate::core::attachment::Kind::Other,
+                ..file.clone()
+            };
+            Some(media::file_html(&as_download, alt, None))
         }
     }
 }
@@ -665,6 +731,63 @@ mod tests {
 
     fn html(markdown: &str) -> String {
         render(markdown, &resolve)
+    }
+
+    fn with_files(markdown: &str, remote: bool) -> String {
+        use crate::core::attachment::{Attachment, Files, Kind};
+        let at = crate::core::time::Time::from_ms(0.0);
+        let files = Files::from_records(vec![
+            Attachment::new("Map.png", "h1", Kind::Png, 5, at),
+            Attachment::new("say.ogg", "h2", Kind::Ogg, 5, at),
+            Attachment::new("Paper.pdf", "h3", Kind::Pdf, 5, at),
+        ]);
+        render_with_media(
+            markdown,
+            &resolve,
+            Media {
+                files: &files,
+                remote,
+            },
+        )
+    }
+
+    #[test]
+    fn stored_files_show_as_images_audio_and_downloads() {
+        assert_eq!(
+            with_files("![[map.png|200]] ![[Map.png|A map]]", true),
+            "<p><img class=\"file file-pending\" data-file=\"h1\" alt=\"Map.png\" width=\"200\"> \
+             <img class=\"file file-pending\" data-file=\"h1\" alt=\"A map\"></p>\n"
+        );
+        assert_eq!(
+            with_files("![Europe](attachments/Map.png)", true),
+            "<p><img class=\"file file-pending\" data-file=\"h1\" alt=\"Europe\"></p>\n"
+        );
+        assert!(with_files("![[say.ogg]]", true)
+            .contains("<audio class=\"file file-pending\" data-file=\"h2\" controls=\"\""));
+        assert_eq!(
+            with_files("[[Paper.pdf]]", true),
+            "<p><a class=\"file download file-pending\" data-file=\"h3\" download=\"Paper.pdf\">Paper.pdf</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn missing_files_say_so_and_notes_stay_notes() {
+        let html = with_files("![[gone.png]] ![x](lost.jpg) [[Known]] [[Missing]]", true);
+        assert!(html.contains("<span class=\"file missing\" title=\"No file named “gone.png” is stored\">gone.png</span>"));
+        assert!(html.contains(">lost.jpg</span>"));
+        assert!(html.contains("href=\"#/note/n1\""));
+        assert!(html.contains("href=\"#/new/Missing\""));
+    }
+
+    #[test]
+    fn remote_images_wait_for_consent_unless_allowed() {
+        let held = with_files("![pixel](https://tracker.example/p.gif)", false);
+        assert!(!held.contains("<img"), "{held}");
+        assert!(held.contains("data-src=\"https://tracker.example/p.gif\""));
+        let shown = with_files("![pixel](https://tracker.example/p.gif)", true);
+        assert!(shown.contains("<img src=\"https://tracker.example/p.gif\""));
+        let inline = with_files("![dot](data:image/png;base64,AAAA)", false);
+        assert!(inline.contains("<img src=\"data:image/png;base64,AAAA\""));
     }
 
     // ---- Golden cases ----
@@ -1011,10 +1134,26 @@ mod tests {
             recall: &recall,
             course_of: &|_| None,
         };
-        let html = render_note("[[Known#^cap]] [[Known]] [[Gone#^x]]", &resolve, &info);
+        let html = render_note(
+            "[[Known#^cap]] [[Known]] [[Gone#^x]]",
+            &resolve,
+            &info,
+            Media {
+                files: &crate::core::attachment::Files::default(),
+                remote: true,
+            },
+        );
         // A block that is not a card has no recall.
         assert_eq!(
-            render_note("[[Known#^block|b]]", &resolve, &info),
+            render_note(
+                "[[Known#^block|b]]",
+                &resolve,
+                &info,
+                Media {
+                    files: &crate::core::attachment::Files::default(),
+                    remote: true
+                }
+            ),
             "<p><a class=\"wikilink\" href=\"#/note/n1/block-block\">b</a></p>\n"
         );
         assert_eq!(
@@ -1033,7 +1172,15 @@ mod tests {
             recall: &|_, _| None,
             course_of: &|title| (title == "Verbs").then(|| "Spanish <2>".to_string()),
         };
-        let html = render_note("[[Verbs|v]] [[Gone]]", &resolve, &info);
+        let html = render_note(
+            "[[Verbs|v]] [[Gone]]",
+            &resolve,
+            &info,
+            Media {
+                files: &crate::core::attachment::Files::default(),
+                remote: true,
+            },
+        );
         assert_eq!(
             html,
             "<p><a class=\"wikilink missing\" href=\"#/new/Verbs\" title=\"Create note “Verbs”\">v \

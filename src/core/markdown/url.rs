@@ -36,6 +36,13 @@ pub(super) fn image_allowed(url: &str) -> bool {
     }
 }
 
+/// An address with no scheme that does not leave the site (`img/a.png`, not `//host/a.png`):
+/// in a note, it names a stored file.
+pub(super) fn is_relative(url: &str) -> bool {
+    let url = normalized(url);
+    scheme(&url).is_none() && !is_external(&url)
+}
+
 /// Links that leave the app: http(s) and protocol-relative (`//host`, which browsers also
 /// accept with backslashes).
 pub(super) fn is_external(url: &str) -> bool {

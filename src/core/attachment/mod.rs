@@ -1,0 +1,248 @@
+//! Files kept with the notes (images, audio, anything else): one stored record per file name,
+//! its contents stored apart under their hash, and the names notes use to show them.
+//!
+//! ```text
+//! let files = Files::from_records(stored);
+//! if let Some(file) = files.get("Map of Europe.png") { /* file.hash names its contents */ }
+//! ```
+
+pub mod kind;
+pub mod name;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd, TextMergeStream};
+use serde::{Deserialize, Serialize};
+
+pub use kind::{Kind, Shown};
+
+use crate::core::note::link::{markdown_options, scan};
+use crate::core::note::{Note, NoteId};
+use crate::core::time::Time;
+
+/// The largest file Loam keeps, in bytes.
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// One stored file, as notes name it. Its contents live apart, keyed by `hash`, so the same
+/// picture under two names is stored once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The name's key ([`name::key`]): what the store is keyed by.
+    pub id: String,
+    /// The name notes use: `![[name]]`.
+    pub name: String,
+    /// SHA-256 of the contents, in lowercase hex.
+    pub hash: String,
+    pub kind: Kind,
+    /// Bytes.
+    pub size: u64,
+    pub added: Time,
+}
+
+impl Attachment {
+    pub fn new(name: &str, hash: &str, kind: Kind, size: u64, added: Time) -> Attachment {
+        Attachment {
+            id: name::key(name),
+            name: name.to_string(),
+            hash: hash.to_string(),
+            kind,
+            size,
+            added,
+        }
+    }
+}
+
+/// Every file of the library, by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Files {
+    by_key: BTreeMap<String, Attachment>,
+}
+
+impl Files {
+    pub fn from_records(records: Vec<Attachment>) -> Files {
+        let mut files = Files::default();
+        for file in records {
+            files.put(file);
+        }
+        files
+    }
+
+    /// The file a note names, by its whole name or (as Obsidian finds attachments in any
+    /// folder) by its last path segment.
+    pub fn get(&self, reference: &str) -> Option<&Attachment> {
+        self.by_key.get(&name::key(name::last_segment(reference)))
+    }
+
+    pub fn put(&mut self, file: Attachment) {
+        self.by_key.insert(file.id.clone(), file);
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Attachment> {
+        self.by_key.remove(&name::key(name))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Attachment> {
+        self.by_key.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Bytes of every file's contents, each stored contents counted once.
+    pub fn total_size(&self) -> u64 {
+        let mut seen = BTreeSet::new();
+        self.iter()
+            .filter(|f| seen.insert(f.hash.as_str()))
+            .map(|f| f.size)
+            .sum()
+    }
+
+    /// Whether any file's contents are `hash`.
+    pub fn holds(&self, hash: &str) -> bool {
+        self.iter().any(|f| f.hash == hash)
+    }
+
+    /// A file already stored with these contents, so attaching it again adds nothing.
+    pub fn with_hash(&self, hash: &str) -> Option<&Attachment> {
+        self.iter().find(|f| f.hash == hash)
+    }
+
+    /// `wanted`, or `wanted 2`, `wanted 3`… (before the extension) when another file has it.
+    pub fn free_name(&self, wanted: &str) -> String {
+        if self.get(wanted).is_none() {
+            return wanted.to_string();
+        }
+        let (stem, extension) = name::split(wanted);
+        (2..)
+            .map(|n| match extension {
+                Some(ext) => format!("{stem} {n}.{ext}"),
+                None => format!("{stem} {n}"),
+            })
+            .find(|candidate| self.get(candidate).is_none())
+            .unwrap_or_else(|| wanted.to_string())
+    }
+
+    /// For each stored file, the notes that use it, ordered by title.
+    pub fn users<'n>(
+        &self,
+        notes: impl Iterator<Item = &'n Note>,
+    ) -> BTreeMap<String, Vec<(NoteId, String)>> {
+        let mut users: BTreeMap<String, Vec<(NoteId, String)>> = BTreeMap::new();
+        for note in notes {
+            let named: BTreeSet<String> = references(&note.body)
+                .iter()
+                .filter_map(|r| self.get(r))
+                .map(|f| f.id.clone())
+                .collect();
+            for id in named {
+                users
+                    .entry(id)
+                    .or_default()
+                    .push((note.id.clone(), note.title.clone()));
+            }
+        }
+        for list in users.values_mut() {
+            crate::core::sort_by_key(list, |(_, title)| title.to_lowercase());
+        }
+        users
+    }
+}
+
+/// Every name a note's text refers to that may be a file: wiki-link and embed targets, and the
+/// relative addresses of Markdown images and links, percent-decoded. Code is skipped.
+pub fn references(body: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    for event in TextMergeStream::new(Parser::new_ext(body, markdown_options())) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code => {
+                found.extend(scan(&text).iter().map(|l| l.target.to_string()))
+            }
+            Event::Start(Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. }) => {
+                if let Some(name) = name::relative_address(&dest_url) {
+                    found.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, hash: &str) -> Attachment {
+        Attachment::new(name, hash, Kind::Png, 10, Time::from_ms(1.0))
+    }
+
+    fn note(id: &str, title: &str, body: &str) -> Note {
+        Note {
+            id: NoteId::from(id),
+            title: title.into(),
+            body: body.into(),
+            created: Time::from_ms(0.0),
+            updated: Time::from_ms(0.0),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn files_are_found_by_name_in_any_case_and_folder() {
+        let files = Files::from_records(vec![file("Map of Europe.png", "a")]);
+        assert_eq!(files.get("map of europe.PNG").unwrap().hash, "a");
+        assert_eq!(
+            files.get("attachments/Map of Europe.png").unwrap().hash,
+            "a"
+        );
+        assert!(files.get("Map.png").is_none());
+    }
+
+    #[test]
+    fn a_taken_name_gets_a_number_before_its_extension() {
+        let files = Files::from_records(vec![
+            file("map.png", "a"),
+            file("map 2.png", "b"),
+            file("README", "c"),
+        ]);
+        assert_eq!(files.free_name("Map.png"), "Map 3.png");
+        assert_eq!(files.free_name("readme"), "readme 2");
+        assert_eq!(files.free_name("other.png"), "other.png");
+    }
+
+    #[test]
+    fn the_same_contents_count_once() {
+        let files = Files::from_records(vec![file("a.png", "h"), file("b.png", "h")]);
+        assert_eq!(files.total_size(), 10);
+        assert!(files.holds("h"));
+        assert!(files.with_hash("h").is_some());
+        assert!(!files.holds("x"));
+    }
+
+    #[test]
+    fn references_cover_embeds_links_and_markdown_images_but_not_code() {
+        let body = "![[a.png|200]] and [[Doc.pdf]] ![alt](img/b%20c.jpg) [x](https://e.org/d.png)\n\n`![[code.png]]`\n\n    ![[indented.png]]\n";
+        assert_eq!(references(body), ["a.png", "Doc.pdf", "b c.jpg"]);
+    }
+
+    #[test]
+    fn users_are_the_notes_naming_a_file() {
+        let files = Files::from_records(vec![file("a.png", "h"), file("lone.png", "i")]);
+        let notes = [
+            note("2", "Zebra", "![[A.png]] twice ![[a.png]]"),
+            note("1", "apple", "![](attachments/a.png)"),
+        ];
+        let users = files.users(notes.iter());
+        let titles: Vec<&str> = users["a.png"].iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(titles, ["apple", "Zebra"]);
+        assert!(!users.contains_key("lone.png"));
+    }
+}
