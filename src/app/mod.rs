@@ -4,6 +4,7 @@
 
 mod backup;
 mod error;
+mod files;
 mod follow;
 pub mod import_export;
 pub mod optimize;
@@ -17,10 +18,11 @@ mod write;
 /// Fired on the window when a new version of Loam waits to take over.
 pub use crate::browser::update::READY_EVENT as UPDATE_READY_EVENT;
 pub use error::AppError;
+pub use files::Attached;
 pub use review::{calendar, draw};
 pub use share::{Outgoing, ShareScope};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -28,6 +30,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{address, clock, marks, random};
+use crate::core::attachment::{Attachment, Files};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
@@ -41,7 +44,7 @@ use crate::core::route::Route;
 use crate::core::search::SearchIndex;
 use crate::core::storage::StorageUsage;
 use crate::core::time::Time;
-use crate::store::{journal, Store, CARDS, NOTES};
+use crate::store::{journal, Store, CARDS, FILES, NOTES};
 
 /// Meta key of the marker saying every note's cards have been derived (libraries from before
 /// cards existed get them once).
@@ -92,6 +95,8 @@ pub struct Data {
     pub author: RwSignal<String>,
     /// Where this user's courses are published, and the courses they follow.
     pub hosting: RwSignal<Hosting>,
+    /// Attached files by name (their contents stay in storage until shown).
+    pub files: RwSignal<Files>,
     /// Deleted notes, restorable for 30 days.
     pub trash: RwSignal<Vec<Trashed>>,
     /// The library has been read from storage.
@@ -148,6 +153,8 @@ pub struct Saving {
     known: StoredValue<tabs::Known, LocalStorage>,
     /// Cards synced from notes whose write failed; the next flush writes them again.
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
+    /// Contents of files being attached, by hash, until their write lands.
+    contents: StoredValue<HashMap<String, web_sys::Blob>, LocalStorage>,
     pub save_state: RwSignal<SaveState>,
 }
 
@@ -170,6 +177,7 @@ impl AppState {
                 elsewhere: RwSignal::new(Vec::new()),
                 author: RwSignal::new(String::new()),
                 hosting: RwSignal::new(Hosting::default()),
+                files: RwSignal::new(Files::default()),
                 trash: RwSignal::new(Vec::new()),
                 loaded: RwSignal::new(false),
             },
@@ -200,6 +208,7 @@ impl AppState {
                 settings_stored: StoredValue::new_local(false),
                 known: StoredValue::new_local(Default::default()),
                 unsaved_cards: StoredValue::new_local(Vec::new()),
+                contents: StoredValue::new_local(HashMap::new()),
                 save_state: RwSignal::new(SaveState::Idle),
             },
         }
@@ -209,6 +218,7 @@ impl AppState {
     pub fn load(self) {
         // Formulas are typeset wherever they appear, once the maths module is fetched.
         crate::browser::maths::watch();
+        self.show_files();
         spawn_local(async move {
             let replaced = move || {
                 // Keep unsaved text where a reload finds it; the database is closed now.
@@ -267,6 +277,9 @@ impl AppState {
         }
         if let Ok(Some(trash)) = store.get_meta::<Vec<Trashed>>(TRASH).await {
             self.data.trash.set(trash);
+        }
+        if let Ok(files) = store.load_all::<Attachment>(FILES).await {
+            self.data.files.set(Files::from_records(files.records));
         }
         self.saving.known.set_value(
             notes

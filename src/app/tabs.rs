@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use super::{AppState, COURSES, ELSEWHERE, HOSTING, REVIEW_SETTINGS, TRASH};
 use crate::browser::channel;
+use crate::core::attachment::Attachment;
 use crate::core::card::deck::Card;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::Hosting;
@@ -15,7 +16,7 @@ use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
-use crate::store::{Changes, CARDS, NOTES};
+use crate::store::{Changes, CARDS, FILES, NOTES};
 
 /// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
 /// note with another time was saved by another tab since.
@@ -91,6 +92,23 @@ impl AppState {
             self.data.deck.update(|deck| {
                 for card in cards {
                     deck.put(card);
+                }
+            });
+        }
+        if !changes.files.is_empty() {
+            let mut read = Vec::new();
+            for key in &changes.files {
+                read.push((
+                    key,
+                    store.get::<Attachment>(FILES, key).await.ok().flatten(),
+                ));
+            }
+            self.data.files.update(|files| {
+                for (key, file) in read {
+                    match file {
+                        Some(file) => files.put(file),
+                        None => drop(files.remove(key)),
+                    }
                 }
             });
         }

@@ -1,6 +1,7 @@
 //! The one write path: [`AppState::commit`] makes every [`Change`] in memory, stores it in one
 //! IndexedDB transaction, announces it to other tabs and (later) to sync, then reindexes it.
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -16,7 +17,9 @@ use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
 use crate::core::time::Time;
-use crate::store::{journal, Changes, Store, StoreError, Write, CARDS, NOTES, REVIEWS};
+use crate::store::{
+    journal, Changes, Store, StoreError, Write, CARDS, CONTENTS, FILES, NOTES, REVIEWS,
+};
 
 /// What a stored change leaves for its caller.
 pub(super) struct Landed {
@@ -194,17 +197,20 @@ impl AppState {
                             self.data.author.try_update_untracked(|author| {
                                 self.data.hosting.try_update_untracked(|hosting| {
                                     self.data.trash.try_update_untracked(|trash| {
-                                        let memory = Memory {
-                                            library,
-                                            deck,
-                                            settings,
-                                            courses,
-                                            elsewhere,
-                                            author,
-                                            hosting,
-                                            trash,
-                                        };
-                                        change::apply(change, memory, now(), &mut || new_id())
+                                        self.data.files.try_update_untracked(|files| {
+                                            let memory = Memory {
+                                                library,
+                                                deck,
+                                                settings,
+                                                courses,
+                                                elsewhere,
+                                                author,
+                                                hosting,
+                                                trash,
+                                                files,
+                                            };
+                                            change::apply(change, memory, now(), &mut || new_id())
+                                        })
                                     })
                                 })
                             })
@@ -219,6 +225,7 @@ impl AppState {
             AppError::LibraryUnavailable
         };
         made.flatten()
+            .flatten()
             .flatten()
             .flatten()
             .flatten()
@@ -256,6 +263,9 @@ impl AppState {
         if records.trash.is_some() {
             self.data.trash.notify();
         }
+        if !records.files.is_empty() || !records.removed_files.is_empty() {
+            self.data.files.notify();
+        }
     }
 
     /// Stores a change's records in one transaction. Notes whose text changed are checked first
@@ -267,7 +277,8 @@ impl AppState {
         expected: &[(NoteId, Option<Time>)],
         bulk: bool,
     ) -> Result<(Changes, Vec<Note>), StoreError> {
-        let write = write_of(records, bulk).await?;
+        let contents = self.saving.contents.get_value();
+        let write = write_of(records, &contents, bulk).await?;
         let changes = write.changes().clone();
         let copies = if expected.is_empty() {
             store.apply(write).await?;
@@ -388,7 +399,11 @@ impl AppState {
 
 /// The IndexedDB writes of a change's records. A bulk change lets the browser paint between
 /// its longer steps.
-async fn write_of(records: &Records, bulk: bool) -> Result<Write, StoreError> {
+async fn write_of(
+    records: &Records,
+    contents: &HashMap<String, web_sys::Blob>,
+    bulk: bool,
+) -> Result<Write, StoreError> {
     if bulk {
         next_frame().await;
     }
@@ -424,6 +439,19 @@ async fn write_of(records: &Records, bulk: bool) -> Result<Write, StoreError> {
     }
     if let Some(trash) = &records.trash {
         write = write.put_meta(TRASH, trash)?;
+    }
+    // A file's record and its contents land together, or neither does.
+    for file in &records.files {
+        if let Some(blob) = contents.get(&file.hash) {
+            write = write.put_content(&file.hash, blob);
+        }
+    }
+    write = write.put(FILES, &records.files)?;
+    for key in &records.removed_files {
+        write = write.delete(FILES, key);
+    }
+    for hash in &records.removed_contents {
+        write = write.delete(CONTENTS, hash);
     }
     Ok(write)
 }

@@ -51,6 +51,21 @@ async fn import_key(key: &[u8; 16]) -> Result<web_sys::CryptoKey, BrowserError> 
         .map_err(|_| BrowserError::KeyUnusable)
 }
 
+/// SHA-256 of `bytes` in lowercase hex: the name a file's contents are stored under.
+pub async fn sha256_hex(bytes: &Uint8Array) -> Result<String, BrowserError> {
+    let promise = subtle()?
+        .digest_with_str_and_buffer_source("SHA-256", bytes)
+        .map_err(|_| BrowserError::NoDigest)?;
+    let digest = JsFuture::from(promise)
+        .await
+        .map_err(|_| BrowserError::NoDigest)?;
+    Ok(Uint8Array::new(&digest)
+        .to_vec()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// Encrypts a bundle with a fresh key; returns the sealed file and the key for the link.
 pub async fn seal(plain: &[u8]) -> Result<(Vec<u8>, [u8; 16]), BrowserError> {
     let key = random_bytes::<16>()?;

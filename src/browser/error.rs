@@ -43,6 +43,8 @@ pub enum BrowserError {
     /// WebCrypto is missing: the page is not secure.
     InsecurePage,
     NoRandom,
+    /// WebCrypto could not name a file's contents.
+    NoDigest,
     NoEncryption,
     KeyUnusable,
     NotEncrypted,
@@ -97,6 +99,7 @@ impl fmt::Display for BrowserError {
             }
             Self::NoRandom => f.write_str("No secure random numbers in this browser."),
             Self::NoEncryption => f.write_str("Encryption is unavailable."),
+            Self::NoDigest => f.write_str("The browser could not read the file's contents."),
             Self::KeyUnusable => f.write_str("The key could not be used."),
             Self::NotEncrypted => f.write_str("The bundle could not be encrypted."),
             Self::NotDecrypted => f.write_str("The course file could not be decrypted."),

@@ -36,6 +36,30 @@ async fn read_array(file: &web_sys::File, max: f64) -> Result<Uint8Array, Browse
     Ok(Uint8Array::new(&buffer))
 }
 
+/// A file to attach, as the browser holds it: its bytes (not copied into Loam's memory), its
+/// name and its size.
+pub struct Picked {
+    pub name: String,
+    pub bytes: Uint8Array,
+}
+
+/// Reads a file to attach, refused above `max` bytes.
+pub async fn read_to_attach(file: &web_sys::File, max: f64) -> Result<Picked, BrowserError> {
+    Ok(Picked {
+        name: file.name(),
+        bytes: read_array(file, max).await?,
+    })
+}
+
+/// A blob of `bytes` that the browser serves as `mime` (the type sniffed from the contents,
+/// never the one declared).
+pub fn blob_of(bytes: &Uint8Array, mime: &str) -> Result<web_sys::Blob, BrowserError> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(bytes), &options)
+        .map_err(|_| BrowserError::NotSaved)
+}
+
 /// The first `count` bytes of a file (fewer if it is shorter), without reading the rest.
 pub async fn head(file: &web_sys::File, count: i32) -> Result<Vec<u8>, BrowserError> {
     let unreadable = |_| BrowserError::Unreadable { name: file.name() };

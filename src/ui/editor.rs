@@ -9,11 +9,12 @@ use leptos::prelude::*;
 
 use super::caret::below_caret;
 use super::colours::Colours;
+use super::file_pick::FilePick;
 use super::text;
 
 use crate::app::AppState;
 use crate::core::editor::suggest::{pick, suggestion_at, Suggesting};
-use crate::core::editor::{byte_at_utf16, utf16_at_byte};
+use crate::core::editor::{byte_at_utf16, utf16_at_byte, with_embeds};
 
 /// Suggestions shown at once.
 const SUGGESTIONS: usize = 8;
@@ -213,6 +214,69 @@ pub fn Editor(id: String) -> impl IntoView {
         }
     };
 
+    // Files pasted, dropped or picked are stored, then embedded where the caret is.
+    let attach_status = RwSignal::new(None::<String>);
+    let attach_files = move |picked: Vec<web_sys::File>, pasted: bool| {
+        let Some(id) = note_id.try_get_value() else {
+            return;
+        };
+        if picked.is_empty() {
+            return;
+        }
+        attach_status.set(Some("Attaching…".to_string()));
+        leptos::task::spawn_local(async move {
+            let said = match state.attach(picked, pasted).await {
+                Ok(attached) => {
+                    if let (false, Some(area)) = (
+                        attached.names.is_empty(),
+                        text_area.try_get_untracked().flatten(),
+                    ) {
+                        let value = area.value();
+                        let caret = |at: Option<u32>| byte_at_utf16(&value, at.unwrap_or(0));
+                        let start = caret(area.selection_start().ok().flatten());
+                        let end = caret(area.selection_end().ok().flatten());
+                        let (text, at) = with_embeds(&value, start, end, &attached.names);
+                        area.set_value(&text);
+                        let at = utf16_at_byte(&text, at);
+                        let _ = area.set_selection_range(at, at);
+                        state.edit_body(&id, &text);
+                        colours.show(&text);
+                    }
+                    let mut said = match attached.names.len() {
+                        0 => Vec::new(),
+                        1 => vec![format!("Attached {}.", attached.names[0])],
+                        n => vec![format!("Attached {n} files.")],
+                    };
+                    said.extend(attached.refused);
+                    said.join(" ")
+                }
+                Err(problem) => format!("Not attached: {problem}"),
+            };
+            attach_status.try_set(Some(said));
+        });
+    };
+    let files_of = |list: Option<web_sys::FileList>| -> Vec<web_sys::File> {
+        list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+            .unwrap_or_default()
+    };
+    let on_paste = move |e: ev::ClipboardEvent| {
+        let picked = files_of(e.clipboard_data().and_then(|d| d.files()));
+        if !picked.is_empty() {
+            e.prevent_default();
+            attach_files(picked, true);
+        }
+    };
+    let carries_files = |e: &ev::DragEvent| {
+        e.data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+    };
+    let on_drop = move |e: ev::DragEvent| {
+        if carries_files(&e) {
+            e.prevent_default();
+            attach_files(files_of(e.data_transfer().and_then(|d| d.files())), false);
+        }
+    };
+
     // Put the cursor where the user will type: the title of a new note, else the text.
     let focus_title = state.view.focus_title.get_untracked();
     state.view.focus_title.set(false);
@@ -267,6 +331,13 @@ pub fn Editor(id: String) -> impl IntoView {
                 prop:value=initial_body
                 on:input=on_text_input
                 on:keydown=on_text_key
+                on:paste=on_paste
+                on:dragover=move |e: ev::DragEvent| {
+                    if carries_files(&e) {
+                        e.prevent_default();
+                    }
+                }
+                on:drop=on_drop
                 on:scroll=move |_| {
                     if let Some(area) = text_area.try_get_untracked().flatten() {
                         colours.follow(&area);
@@ -317,13 +388,27 @@ pub fn Editor(id: String) -> impl IntoView {
                     n => format!("{n} suggestions"),
                 }).unwrap_or_default()))}
             </p>
+            <div class="attach-row">
+                <FilePick
+                    action="Attach a file"
+                    multiple=true
+                    on_change=move |e: ev::Event| {
+                        let input: web_sys::HtmlInputElement = event_target(&e);
+                        attach_files(files_of(input.files()), false);
+                        input.set_value("");
+                    }
+                />
+                <p class="attach-status muted" role="status">
+                    {text(move || attach_status.get().unwrap_or_default())}
+                </p>
+            </div>
             <p class="hint">
                 "Cards: " <code>"Q :: A"</code> ", " <code>"Q ::: A"</code> " (both ways), "
                 <code>"?"</code> " on a line between question and answer, "
                 <code>"{{c1::cloze}}"</code> ", " <code>"==highlight=="</code> ", "
                 <code>"^name"</code> " at a card's end. Type " <code>"[["</code> " or "
                 <code>"#"</code> " for suggestions. " <kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd>
-                " reads, " <kbd>"Ctrl"</kbd> "+" <kbd>"K"</kbd> " finds a note."
+                " reads, " <kbd>"Ctrl"</kbd> "+" <kbd>"K"</kbd> " finds a note. Paste or drop images, audio and other files to attach them."
             </p>
         </div>
     }

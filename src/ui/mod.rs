@@ -8,6 +8,7 @@ mod course;
 mod dialog;
 mod editor;
 mod file_pick;
+mod files;
 mod home;
 mod import;
 mod import_export;

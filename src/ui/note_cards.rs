@@ -9,7 +9,6 @@ use super::study::StudyLink;
 use crate::app::AppState;
 use crate::core::card::linked::linked_cards;
 use crate::core::id::CardId;
-use crate::core::markdown;
 use crate::core::review::scope::Scope;
 use crate::core::review::{average_recall, card_status};
 
@@ -41,9 +40,7 @@ pub fn NoteCards(id: String) -> impl IntoView {
                     .into_iter()
                     .map(|c| CardRow {
                         id: c.id.clone(),
-                        front: state.data.library.with(|lib| {
-                            markdown::render(&c.front, &|t| lib.resolve(t).map(str::to_string))
-                        }),
+                        front: state.render_part(&c.front, id),
                         kind: c.kind.clone(),
                         status: card_status(c, &scheduler, now),
                         suspended: c.suspended,

@@ -155,6 +155,8 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
 fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = StoredValue::new(id);
+    // Images on other sites in a note from someone else, once the reader allows them.
+    let allowed = RwSignal::new(false);
     let html = Memo::new(move |_| {
         state.data.library.with(|lib| {
             let body = id.with_value(|id| lib.get(id).map(|n| n.body.clone()).unwrap_or_default());
@@ -181,11 +183,18 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
                                 .map(|e| e.course.clone())
                         },
                     };
-                    markdown::render_note(
-                        &body,
-                        &|target| lib.resolve(target).map(str::to_string),
-                        &info,
-                    )
+                    let own = id.with_value(|id| lib.get(id).is_none_or(|n| n.origin.is_none()));
+                    state.data.files.with(|files| {
+                        markdown::render_note(
+                            &body,
+                            &|target| lib.resolve(target).map(str::to_string),
+                            &info,
+                            markdown::Media {
+                                files,
+                                remote: own || allowed.get(),
+                            },
+                        )
+                    })
                 })
             })
         })
@@ -213,7 +222,20 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
             </p>
         }))}
         <h1 class="note-title">{text(move || title.get())}</h1>
-        <article class="note-body" aria-label="Note" inner_html=move || html.get()></article>
+        <article
+            class="note-body"
+            aria-label="Note"
+            inner_html=move || html.get()
+            on:click=move |e| {
+                let remote = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|t| t.closest("button.remote-image").ok().flatten().is_some());
+                if remote {
+                    allowed.set(true);
+                }
+            }
+        ></article>
         <Show when=move || state.data.library.with(|lib| id.with_value(|id| lib.get(id).map(|n| n.body.trim().is_empty())).unwrap_or(false))>
             <p class="muted">"This note is empty. Press Edit (or Ctrl+E) to write."</p>
         </Show>

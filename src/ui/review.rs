@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use super::{dynamic, text, Show};
 
 use crate::app::AppState;
-use crate::core::markdown;
 use std::collections::HashSet;
 
 use crate::core::card::deck::Card;
@@ -144,11 +143,7 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let render = move |text: String| {
-        state.data.library.with_untracked(|lib| {
-            markdown::render(&text, &|target| lib.resolve(target).map(str::to_string))
-        })
-    };
+    let render = move |text: &str, note: &str| untrack(|| state.render_part(text, note));
     let counts = move || queue.with(|q| (q.due.len(), q.new.len(), q.ahead.len()));
 
     view! {
@@ -187,8 +182,8 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
                         .unwrap_or_default();
                     let note_href = Route::Note { id: card.note_id.to_string(), heading: None }
                         .to_fragment();
-                    let front = render(card.front.clone());
-                    let back = render(card.back.clone());
+                    let front = render(&card.front, &card.note_id);
+                    let back = render(&card.back, &card.note_id);
                     let schedule = card.schedule.clone();
                     let intervals = move || {
                         let now = crate::app::now();

@@ -10,6 +10,7 @@ use super::Show;
 use crate::app::{storage_usage, AppState};
 use crate::core::review::{Field, SettingsForm as Form};
 use crate::ui::backup::BackupSection;
+use crate::ui::files::FilesSection;
 use crate::ui::optimize::OptimizeSection;
 
 #[component]
@@ -26,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <SettingsForm />
                 <OptimizeSection />
                 <StorageInfo />
+                <FilesSection />
                 <BackupSection />
             </section>
         </Show>

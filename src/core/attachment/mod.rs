@@ -153,6 +153,48 @@ impl Files {
     }
 }
 
+/// A stored file as the Files view lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub file: Attachment,
+    /// The notes that use it (id, title), by title.
+    pub used_by: Vec<(NoteId, String)>,
+    /// Notes in the Trash that use it: it stays while they may come back.
+    pub in_trash: usize,
+}
+
+impl Listed {
+    /// No note uses it, not even one in the Trash: it may be removed.
+    pub fn unused(&self) -> bool {
+        self.used_by.is_empty() && self.in_trash == 0
+    }
+}
+
+/// Every stored file with the notes that use it, largest first.
+pub fn listing<'n>(
+    files: &Files,
+    notes: impl Iterator<Item = &'n Note>,
+    trashed: impl Iterator<Item = &'n Note>,
+) -> Vec<Listed> {
+    let mut users = files.users(notes);
+    let trash = files.users(trashed);
+    let mut listed: Vec<Listed> = files
+        .iter()
+        .map(|file| Listed {
+            file: file.clone(),
+            used_by: users.remove(&file.id).unwrap_or_default(),
+            in_trash: trash.get(&file.id).map_or(0, Vec::len),
+        })
+        .collect();
+    crate::core::sort_by(&mut listed, |a, b| {
+        b.file
+            .size
+            .cmp(&a.file.size)
+            .then_with(|| name::key(&a.file.name).cmp(&name::key(&b.file.name)))
+    });
+    listed
+}
+
 /// Every name a note's text refers to that may be a file: wiki-link and embed targets, and the
 /// relative addresses of Markdown images and links, percent-decoded. Code is skipped.
 pub fn references(body: &str) -> Vec<String> {
@@ -231,6 +273,21 @@ mod tests {
     fn references_cover_embeds_links_and_markdown_images_but_not_code() {
         let body = "![[a.png|200]] and [[Doc.pdf]] ![alt](img/b%20c.jpg) [x](https://e.org/d.png)\n\n`![[code.png]]`\n\n    ![[indented.png]]\n";
         assert_eq!(references(body), ["a.png", "Doc.pdf", "b c.jpg"]);
+    }
+
+    #[test]
+    fn a_file_a_trashed_note_uses_is_not_unused() {
+        let mut big = file("big.png", "b");
+        big.size = 99;
+        let files = Files::from_records(vec![file("a.png", "a"), big, file("c.png", "c")]);
+        let notes = [note("1", "One", "![[a.png]]")];
+        let trashed = [note("2", "Gone", "![[c.png]]")];
+        let listed = listing(&files, notes.iter(), trashed.iter());
+        let names: Vec<&str> = listed.iter().map(|l| l.file.name.as_str()).collect();
+        assert_eq!(names, ["big.png", "a.png", "c.png"]);
+        let unused: Vec<bool> = listed.iter().map(Listed::unused).collect();
+        assert_eq!(unused, [true, false, false]);
+        assert_eq!(listed[2].in_trash, 1);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! File names as notes use them: cleaned of path tricks and of characters a link cannot hold,
 //! compared without case, and found by their last path segment.
 
+use super::Kind;
+use crate::core::date::civil_date;
+use crate::core::time::Time;
+
 /// Longest name kept, in characters (the extension is kept whole).
 const MOST_CHARS: usize = 120;
 
@@ -25,6 +29,30 @@ pub fn clean(raw: &str, fallback: &str) -> String {
         return fallback.to_string();
     }
     shortened(trimmed)
+}
+
+/// The name a picked or dropped file is kept under: its own, cleaned, with the extension of
+/// what it really is when it has none.
+pub fn for_file(raw: &str, kind: Kind) -> String {
+    let fallback = format!("file.{}", kind.extension());
+    let cleaned = clean(raw, &fallback);
+    if split(&cleaned).1.is_some() || kind == Kind::Other {
+        cleaned
+    } else {
+        shortened(&format!("{cleaned}.{}", kind.extension()))
+    }
+}
+
+/// The name of a pasted image, as Obsidian names them: `Pasted image 20261207093015.png` (UTC).
+pub fn pasted(kind: Kind, now: Time) -> String {
+    let ms = now.ms().max(0.0);
+    let (year, month, day) = civil_date((ms / 86_400_000.0).floor() as i64);
+    let seconds = ((ms % 86_400_000.0) / 1000.0).floor() as i64;
+    let (hour, minute, second) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    format!(
+        "Pasted image {year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}.{}",
+        kind.extension()
+    )
 }
 
 /// Keeps a long name under [`MOST_CHARS`], cutting the stem and keeping the extension.
@@ -117,6 +145,17 @@ mod tests {
         assert_eq!(clean("..", "file"), "file");
         assert_eq!(clean("  \u{0}\n ", "Pasted image.png"), "Pasted image.png");
         assert_eq!(clean(".png", "file.png"), "png");
+    }
+
+    #[test]
+    fn names_get_the_extension_of_what_they_are() {
+        assert_eq!(for_file("scan", Kind::Jpeg), "scan.jpg");
+        assert_eq!(for_file("notes.txt", Kind::Other), "notes.txt");
+        assert_eq!(for_file("", Kind::Png), "file.png");
+        assert_eq!(
+            pasted(Kind::Png, Time::from_ms(1_796_608_815_000.0)),
+            "Pasted image 20261207020015.png"
+        );
     }
 
     #[test]

@@ -27,9 +27,50 @@ pub fn utf16_at_byte(text: &str, byte: usize) -> u32 {
     text[..end].encode_utf16().count() as u32
 }
 
+/// `text` with embeds of `names` (`![[name]]`, one per line) put in place of the selection
+/// `start..end` (bytes), each on a line of its own; returns the text and the caret after them.
+pub fn with_embeds(text: &str, start: usize, end: usize, names: &[String]) -> (String, usize) {
+    let boundary = |at: usize| {
+        let at = at.min(text.len());
+        (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0)
+    };
+    let (start, end) = (boundary(start), boundary(end.max(start)));
+    let before = &text[..start];
+    let after = &text[end..];
+    let mut inserted = String::new();
+    if !before.is_empty() && !before.ends_with('\n') {
+        inserted.push('\n');
+    }
+    let embeds: Vec<String> = names.iter().map(|n| format!("![[{n}]]")).collect();
+    inserted.push_str(&embeds.join("\n"));
+    let caret = before.len() + inserted.len();
+    if !after.starts_with('\n') {
+        inserted.push('\n');
+    }
+    (format!("{before}{inserted}{after}"), caret)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embeds_go_on_lines_of_their_own_at_the_caret() {
+        let names = ["a.png".to_string(), "b c.ogg".to_string()];
+        assert_eq!(
+            with_embeds("Look: here", 6, 10, &names[..1]),
+            ("Look: \n![[a.png]]\n".to_string(), 17)
+        );
+        let (text, caret) = with_embeds("one\ntwo", 4, 4, &names);
+        assert_eq!(text, "one\n![[a.png]]\n![[b c.ogg]]\ntwo");
+        assert_eq!(&text[caret..], "\ntwo");
+        assert_eq!(with_embeds("", 0, 0, &names[..1]).0, "![[a.png]]\n");
+        // A caret past the end or inside a character is taken to the nearest boundary.
+        assert_eq!(with_embeds("é", 1, 99, &names[..1]).0, "![[a.png]]\n");
+    }
 
     #[test]
     fn carets_convert_both_ways() {

@@ -1,0 +1,262 @@
+//! Attached files: taking picked, pasted or dropped files into the library through the write
+//! path, removing unused ones, and filling the page's file elements from storage through object
+//! URLs that are released once nothing shows them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::{now, AppError, AppState};
+use crate::browser::{crypto, files};
+use crate::core::attachment::{name, Attachment, Kind, MAX_FILE_BYTES};
+use crate::core::change::Change;
+use crate::core::markdown::{self, Media, FILE_PENDING};
+use crate::store::Store;
+
+/// What attaching some files did.
+#[derive(Debug, Default)]
+pub struct Attached {
+    /// The names to write into the note, in the order the files came.
+    pub names: Vec<String>,
+    /// Why each file that was not attached was not.
+    pub refused: Vec<String>,
+}
+
+impl AppState {
+    /// Stores `picked` (pasted when `pasted`: named by the time, as Obsidian names them). A
+    /// file with the contents of one already stored is that file; a name in use gets a number.
+    /// Nothing is stored unless every accepted file is.
+    pub async fn attach(
+        self,
+        picked: Vec<web_sys::File>,
+        pasted: bool,
+    ) -> Result<Attached, AppError> {
+        let mut attached = Attached::default();
+        let mut known = self.data.files.get_untracked();
+        let mut new = Vec::new();
+        for file in picked {
+            if file.size() > MAX_FILE_BYTES as f64 {
+                attached.refused.push(format!(
+                    "“{}” is larger than {} MB and was not attached.",
+                    name::clean(&file.name(), "file"),
+                    MAX_FILE_BYTES / 1024 / 1024
+                ));
+                continue;
+            }
+            let read = match files::read_to_attach(&file, MAX_FILE_BYTES as f64).await {
+                Ok(read) => read,
+                Err(problem) => {
+                    attached.refused.push(problem.to_string());
+                    continue;
+                }
+            };
+            let head = read.bytes.subarray(0, 1024).to_vec();
+            let kind = Kind::sniff(&head);
+            let hash = crypto::sha256_hex(&read.bytes).await?;
+            if let Some(same) = known.with_hash(&hash) {
+                attached.names.push(same.name.clone());
+                continue;
+            }
+            let wanted = if pasted && kind.shown() == crate::core::attachment::Shown::Image {
+                name::pasted(kind, now())
+            } else {
+                name::for_file(&read.name, kind)
+            };
+            let file = Attachment::new(
+                &known.free_name(&wanted),
+                &hash,
+                kind,
+                u64::from(read.bytes.length()),
+                now(),
+            );
+            let blob = files::blob_of(&read.bytes, kind.mime())?;
+            self.saving
+                .contents
+                .update_value(|c| drop(c.insert(hash.clone(), blob)));
+            attached.names.push(file.name.clone());
+            known.put(file.clone());
+            new.push(file);
+        }
+        if new.is_empty() {
+            return Ok(attached);
+        }
+        let hashes: Vec<String> = new.iter().map(|f| f.hash.clone()).collect();
+        let names: Vec<String> = new.iter().map(|f| f.name.clone()).collect();
+        let stored = self.commit(Change::Attach(new))?.await;
+        self.saving.contents.update_value(|c| {
+            for hash in &hashes {
+                c.remove(hash);
+            }
+        });
+        if let Err(problem) = stored {
+            // Nothing of it is stored: memory forgets it too.
+            self.data.files.update(|f| {
+                for name in &names {
+                    f.remove(name);
+                }
+            });
+            return Err(problem);
+        }
+        Ok(attached)
+    }
+
+    /// A part of a note (a card's side) rendered with the library's files; images on other
+    /// sites load at once only in the learner's own notes.
+    pub fn render_part(&self, markdown: &str, note: &str) -> String {
+        self.data.library.with(|lib| {
+            self.data.files.with(|files| {
+                let media = Media {
+                    files,
+                    remote: lib.get(note).is_none_or(|n| n.origin.is_none()),
+                };
+                markdown::render_with_media(
+                    markdown,
+                    &|t| lib.resolve(t).map(str::to_string),
+                    media,
+                )
+            })
+        })
+    }
+
+    /// Removes files by name (the Files view offers only those no note uses).
+    pub fn remove_files(self, names: Vec<String>) -> Result<(), AppError> {
+        self.commit_refusable(Change::RemoveFiles(names))
+    }
+
+    /// Fills every file element now in the page, and every one added later, from storage; and
+    /// lets a reader show a remote image they chose to load.
+    pub(super) fn show_files(self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let changed = Closure::<dyn Fn(js_sys::Array, web_sys::MutationObserver)>::new(
+            move |_: js_sys::Array, _: web_sys::MutationObserver| self.fill_pending(),
+        );
+        if let (Ok(observer), Some(body)) = (
+            web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()),
+            document.body(),
+        ) {
+            let options = web_sys::MutationObserverInit::new();
+            options.set_child_list(true);
+            options.set_subtree(true);
+            let _ = observer.observe_with_options(&body, &options);
+        }
+        // The observer lives as long as the page.
+        changed.forget();
+        let clicked = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
+            let button = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("button.remote-image").ok().flatten());
+            if let Some(button) = button {
+                show_remote_image(&button);
+            }
+        });
+        let _ =
+            document.add_event_listener_with_callback("click", clicked.as_ref().unchecked_ref());
+        clicked.forget();
+    }
+
+    fn fill_pending(self) {
+        release_unshown();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let pending = document.get_elements_by_class_name(FILE_PENDING);
+        // The collection is live: take the elements first.
+        let elements: Vec<web_sys::Element> = (0..pending.length())
+            .filter_map(|i| pending.item(i))
+            .collect();
+        for element in elements {
+            let _ = element.class_list().remove_1(FILE_PENDING);
+            let Some(hash) = element.get_attribute("data-file") else {
+                continue;
+            };
+            if let Some(url) = SHOWN.with(|s| s.borrow().get(&hash).cloned()) {
+                point_at(&element, &url);
+                continue;
+            }
+            let Some(store) = self.saving.store.get_value() else {
+                continue;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                match object_url(&store, &hash).await {
+                    Some(url) => point_at(&element, &url),
+                    None => {
+                        let _ = element.class_list().add_1("unreadable");
+                        let _ = element.set_attribute("title", "This file could not be read.");
+                    }
+                }
+            });
+        }
+    }
+}
+
+thread_local! {
+    /// Object URLs of the contents now shown, by hash.
+    static SHOWN: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// An object URL for stored contents, made once while they are shown.
+async fn object_url(store: &Store, hash: &str) -> Option<String> {
+    if let Some(url) = SHOWN.with(|s| s.borrow().get(hash).cloned()) {
+        return Some(url);
+    }
+    let blob = store.content(hash).await.ok()??;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    SHOWN
+        .with(|s| {
+            s.borrow_mut()
+                .entry(hash.to_string())
+                .or_insert(url)
+                .clone()
+        })
+        .into()
+}
+
+/// Gives a file element its contents: an image or audio its source, a download its address.
+fn point_at(element: &web_sys::Element, url: &str) {
+    let attribute = if element.tag_name().eq_ignore_ascii_case("a") {
+        "href"
+    } else {
+        "src"
+    };
+    let _ = element.set_attribute(attribute, url);
+}
+
+/// Releases the object URLs of contents no element in the page shows any more.
+fn release_unshown() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    SHOWN.with(|s| {
+        s.borrow_mut().retain(|hash, url| {
+            let selector = format!("[data-file=\"{}\"]", hash.replace(['"', '\\'], ""));
+            let shown = document.query_selector(&selector).ok().flatten().is_some();
+            if !shown {
+                let _ = web_sys::Url::revoke_object_url(url);
+            }
+            shown
+        })
+    });
+}
+
+/// Replaces a remote image's consent button by the image.
+fn show_remote_image(button: &web_sys::Element) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(src), Ok(image)) = (
+        button.get_attribute("data-src"),
+        document.create_element("img"),
+    ) else {
+        return;
+    };
+    let _ = image.set_attribute("alt", &button.get_attribute("data-alt").unwrap_or_default());
+    let _ = image.set_attribute("referrerpolicy", "no-referrer");
+    let _ = image.set_attribute("src", &src);
+    let _ = button.replace_with_with_node_1(&image);
+}
