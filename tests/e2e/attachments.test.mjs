@@ -1,0 +1,235 @@
+// Images and other files attached to notes: pasted, dropped or picked in the editor, stored in
+// the browser, shown in the note and in review, listed in Settings, and refused when hostile or
+// too large.
+
+import assert from 'node:assert/strict';
+import {
+  describeApp,
+  createNote,
+  edit,
+  done,
+  textBox,
+  article,
+  openNote,
+  waitFor,
+  waitForSaved,
+  dumpDatabase,
+  goToRoute,
+  openReview,
+  showAnswer,
+  answerRegion,
+} from './harness.mjs';
+
+// A 1x1 PNG; bytes after its end are ignored by decoders, so each `variant` is another file.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const png = (variant = '') => Buffer.concat([PNG, Buffer.from(variant)]);
+
+/** Hands `files` ({ name, type, bytes }) to the editor's text as a paste or a drop would. */
+async function putInEditor(page, how, files) {
+  await textBox(page).evaluate(
+    (area, { how, files }) => {
+      const transfer = new DataTransfer();
+      for (const f of files) {
+        transfer.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+      }
+      if (how === 'paste') {
+        area.dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+        );
+      } else {
+        const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
+        area.dispatchEvent(new DragEvent('dragover', init));
+        area.dispatchEvent(new DragEvent('drop', init));
+      }
+    },
+    { how, files: files.map((f) => ({ ...f, bytes: [...f.bytes] })) },
+  );
+}
+
+const attachStatus = (page) => page.locator('.attach-status');
+
+/** Waits until every file image in the note has loaded, and returns their natural widths. */
+async function shownImages(scope) {
+  return waitFor(
+    async () => {
+      const widths = await scope
+        .locator('img.file')
+        .evaluateAll((images) => images.map((i) => (i.complete ? i.naturalWidth : 0)));
+      return widths.length > 0 && widths.every((w) => w > 0) && widths;
+    },
+    { message: 'attached images shown' },
+  );
+}
+
+async function storedFiles(page) {
+  const dump = JSON.parse(await dumpDatabase(page));
+  return { files: dump.files, contents: dump.contents.map((c) => c.id) };
+}
+
+/** The types the stored contents are served as. */
+function storedTypes(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loam');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('contents').objectStore('contents').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result.map((r) => r.blob.type));
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+describeApp('Attachments', (test) => {
+  test('a pasted and a dropped image are stored, embedded at the caret and shown after a reload', async ({ page }) => {
+    await createNote(page, 'Europe');
+    await edit(page);
+    await textBox(page).fill('Capitals\n');
+    await putInEditor(page, 'paste', [{ name: 'image.png', type: 'image/png', bytes: png('a') }]);
+    await waitFor(async () => /^Capitals\n!\[\[Pasted image \d{14}\.png\]\]\n$/.test(await textBox(page).inputValue()), {
+      message: 'the pasted image embedded',
+    });
+    assert.match(await attachStatus(page).textContent(), /^Attached Pasted image \d{14}\.png\.$/);
+    await putInEditor(page, 'drop', [{ name: '../../Map of Europe.png', type: 'text/html', bytes: png('b') }]);
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[Map of Europe.png]]'), {
+      message: 'the dropped image embedded',
+    });
+    await waitForSaved(page);
+    await done(page, 'Europe');
+    assert.equal((await shownImages(article(page))).length, 2);
+
+    const { files, contents } = await storedFiles(page);
+    assert.equal(files.length, 2);
+    assert.equal(contents.length, 2);
+    const map = files.find((f) => f.name === 'Map of Europe.png');
+    assert.equal(map.kind, 'png', 'the kind is read from the bytes, not the declared type');
+    assert.equal(map.size, PNG.length + 1);
+    assert.match(map.hash, /^[0-9a-f]{64}$/);
+
+    await page.reload();
+    await openNote(page, 'Europe');
+    assert.equal((await shownImages(article(page))).length, 2);
+    const sources = await article(page).locator('img.file').evaluateAll((i) => i.map((e) => e.src));
+    assert.ok(sources.every((s) => s.startsWith('blob:')), 'shown through object URLs');
+  });
+
+  test('the same picture attached twice is stored once; a taken name gets a number', async ({ page }) => {
+    await createNote(page, 'Twice');
+    await edit(page);
+    await putInEditor(page, 'drop', [{ name: 'map.png', type: 'image/png', bytes: png('x') }]);
+    await waitFor(async () => (await attachStatus(page).textContent()) === 'Attached map.png.');
+    await putInEditor(page, 'drop', [{ name: 'copy.png', type: 'image/png', bytes: png('x') }]);
+    await putInEditor(page, 'drop', [{ name: 'map.png', type: 'image/png', bytes: png('y') }]);
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[map 2.png]]'), {
+      message: 'the second map named "map 2.png"',
+    });
+    await waitForSaved(page);
+    assert.equal(await textBox(page).inputValue(), '![[map.png]]\n![[map.png]]\n![[map 2.png]]\n');
+    const { files, contents } = await storedFiles(page);
+    assert.deepEqual(files.map((f) => f.name).sort(), ['map 2.png', 'map.png']);
+    assert.equal(contents.length, 2);
+  });
+
+  test('an image on the back of a card shows in review, sized as written', async ({ page }) => {
+    await createNote(page, 'Flags');
+    await edit(page);
+    await textBox(page).fill('Flag of Japan :: ');
+    await textBox(page).press('End');
+    await putInEditor(page, 'paste', [{ name: 'image.png', type: 'image/png', bytes: png('jp') }]);
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[Pasted image'));
+    // One line: the card's answer is the embed, at 120 pixels wide.
+    const text = (await textBox(page).inputValue()).replace('\n![[', '![[').replace(']]\n', '|120]]');
+    await textBox(page).fill(text);
+    await waitForSaved(page, { sawSaving: true });
+    await done(page, 'Flags');
+    await openReview(page);
+    await showAnswer(page);
+    const widths = await shownImages(answerRegion(page));
+    assert.equal(widths.length, 1);
+    assert.equal(await answerRegion(page).locator('img.file').getAttribute('width'), '120');
+  });
+
+  test('an SVG is shown as an image and its scripts never run', async ({ page }) => {
+    const svg = Buffer.from(
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="window.parent.pwned=1">' +
+        '<script>window.parent.pwned=2; document.title="pwned"</script><rect width="10" height="10"/></svg>',
+    );
+    await createNote(page, 'Drawing');
+    await edit(page);
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'drawing.png', mimeType: 'image/png', buffer: svg });
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[drawing.png]]'));
+    await waitForSaved(page);
+    await done(page, 'Drawing');
+    assert.deepEqual(await shownImages(article(page)), [10]);
+    const { files } = await storedFiles(page);
+    assert.equal(files[0].kind, 'svg');
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.notEqual(await page.title(), 'pwned');
+    assert.equal(await article(page).locator('svg, script, object, iframe, embed').count(), 0);
+  });
+
+  test('a file over the limit is refused with a message and nothing is stored', async ({ page }) => {
+    await createNote(page, 'Big');
+    await edit(page);
+    const big = Buffer.alloc(20 * 1024 * 1024 + 1, 7);
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: big });
+    await waitFor(async () => (await attachStatus(page).textContent()) === '“huge.bin” is larger than 20 MB and was not attached.');
+    assert.equal(await textBox(page).inputValue(), '');
+    assert.deepEqual(await storedFiles(page), { files: [], contents: [] });
+  });
+
+  test('audio plays with the browser controls and other files are downloads', async ({ page }) => {
+    const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]);
+    const html = Buffer.from('<!doctype html><script>parent.pwned=1</script>');
+    await createNote(page, 'Sounds');
+    await edit(page);
+    await page.getByLabel('Attach a file').setInputFiles([
+      { name: 'hello.ogg', mimeType: 'audio/ogg', buffer: ogg },
+      { name: 'page.html', mimeType: 'text/html', buffer: html },
+    ]);
+    await waitFor(async () => (await attachStatus(page).textContent()) === 'Attached 2 files.');
+    await waitForSaved(page);
+    await done(page, 'Sounds');
+    const audio = article(page).locator('audio.file');
+    await waitFor(async () => (await audio.getAttribute('src'))?.startsWith('blob:'));
+    assert.equal(await audio.getAttribute('controls'), '');
+    const download = article(page).locator('a.file.download');
+    await waitFor(async () => (await download.getAttribute('href'))?.startsWith('blob:'));
+    assert.equal(await download.getAttribute('download'), 'page.html');
+    const types = await storedTypes(page);
+    assert.deepEqual(types.sort(), ['application/octet-stream', 'audio/ogg'], 'a page is kept as bytes, never served as one');
+  });
+
+  test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
+    await createNote(page, 'Uses it');
+    await edit(page);
+    await page.getByLabel('Attach a file').setInputFiles([
+      { name: 'kept.png', mimeType: 'image/png', buffer: png('k') },
+      { name: 'spare.png', mimeType: 'image/png', buffer: png('s') },
+    ]);
+    await waitFor(async () => (await attachStatus(page).textContent()) === 'Attached 2 files.');
+    await textBox(page).fill('![[kept.png]]');
+    await waitForSaved(page, { sawSaving: true });
+    await done(page, 'Uses it');
+    await goToRoute(page, '/settings');
+    const files = page.getByRole('region', { name: 'Files', exact: true });
+    await files.getByText('2 files attached').waitFor();
+    const kept = files.locator('.file-row', { hasText: 'kept.png' });
+    await kept.getByRole('link', { name: 'Uses it' }).waitFor();
+    assert.equal(await kept.getByRole('button').count(), 0, 'a used file cannot be removed');
+    await files.getByRole('button', { name: 'Remove spare.png' }).click();
+    await waitFor(async () => (await files.locator('.file-row').count()) === 1);
+    await waitFor(async () => (await storedFiles(page)).files.length === 1);
+    const { files: left, contents } = await storedFiles(page);
+    assert.equal(left[0].name, 'kept.png');
+    assert.deepEqual(contents, [left[0].hash]);
+  });
+});
