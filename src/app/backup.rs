@@ -10,13 +10,14 @@ use crate::browser::{download, files};
 use crate::core::change::Change;
 use crate::core::exchange::backup::{self, Backup, Meta, RestorePlan};
 use crate::core::exchange::merge::Choice;
+use crate::core::exchange::Reading;
 use crate::core::note::NoteId;
 
 impl AppState {
     /// Offers the backup file of everything as a download; returns its name.
     pub async fn download_backup(self) -> Result<String, AppError> {
-        let (name, bytes) = self.backup_file().await?;
-        download::offer(&name, &bytes, "application/octet-stream")?;
+        let (name, head, contents) = self.backup_file().await?;
+        download::offer_parts(&name, &[], &head, &contents, "application/octet-stream")?;
         Ok(name)
     }
 
@@ -28,18 +29,27 @@ impl AppState {
     ) -> Result<(RestorePlan, Backup), AppError> {
         let opened = async {
             let bytes = files::read(&file, files::MAX_BACKUP_BYTES).await?;
-            let backup = backup::decode(&bytes).map_err(|error| AppError::File {
-                name: file.name(),
-                error,
-            })?;
+            let (mut backup, contents) =
+                backup::decode_with_contents(&bytes).map_err(|error| AppError::File {
+                    name: file.name(),
+                    error,
+                })?;
+            self.take_contents(
+                &bytes,
+                &contents,
+                &mut backup.files,
+                Reading::Backup,
+                &file.name(),
+            )
+            .await?;
             let plan = self.plan_restore(&backup).await?;
             Ok((plan, backup))
         };
         opened.await.map_err(AppError::not_restored)
     }
 
-    /// The backup file of everything: its name and bytes.
-    async fn backup_file(self) -> Result<(String, Vec<u8>), AppError> {
+    /// The backup file of everything: its name, its head and the stored contents that follow.
+    async fn backup_file(self) -> Result<(String, Vec<u8>, Vec<web_sys::Blob>), AppError> {
         self.flush();
         let reviews = self.review_log().await?;
         let settings = self.data.settings.get_untracked();
@@ -65,7 +75,13 @@ impl AppState {
                 )
             })
         });
-        Ok((backup::file_name(created), backup::encode(&backup)))
+        let (files, contents) = self.stored_contents().await?;
+        let backup = backup.with_files(&files);
+        Ok((
+            backup::file_name(created),
+            backup::encode(&backup),
+            contents,
+        ))
     }
 
     /// What restoring `backup` here would do.
@@ -105,12 +121,17 @@ impl AppState {
         backup: Backup,
         choices: HashMap<NoteId, Choice>,
     ) -> Result<(), AppError> {
+        let hashes: Vec<String> = backup.files.iter().map(|f| f.hash.clone()).collect();
         let change = Change::Restore {
             plan: Box::new(plan),
             backup: Box::new(backup),
             choices,
         };
-        self.commit(change)?.await?;
-        Ok(())
+        let stored = match self.commit(change) {
+            Ok(stored) => stored.await,
+            Err(refused) => Err(refused),
+        };
+        self.forget_contents(&hashes);
+        stored.map(|_| ())
     }
 }

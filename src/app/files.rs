@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -11,8 +12,9 @@ use wasm_bindgen::JsCast;
 
 use super::{now, AppError, AppState};
 use crate::browser::{crypto, files};
-use crate::core::attachment::{name, Attachment, Kind, MAX_FILE_BYTES};
+use crate::core::attachment::{name, Attachment, Files, Kind, MAX_FILE_BYTES};
 use crate::core::change::Change;
+use crate::core::exchange::{carried, ExchangeError, Reading};
 use crate::core::markdown::{self, Media, FILE_PENDING};
 use crate::store::Store;
 
@@ -85,12 +87,11 @@ impl AppState {
         }
         let hashes: Vec<String> = new.iter().map(|f| f.hash.clone()).collect();
         let names: Vec<String> = new.iter().map(|f| f.name.clone()).collect();
-        let stored = self.commit(Change::Attach(new))?.await;
-        self.saving.contents.update_value(|c| {
-            for hash in &hashes {
-                c.remove(hash);
-            }
-        });
+        let stored = match self.commit(Change::Attach(new)) {
+            Ok(stored) => stored.await,
+            Err(refused) => Err(refused),
+        };
+        self.forget_contents(&hashes);
         if let Err(problem) = stored {
             // Nothing of it is stored: memory forgets it too.
             self.data.files.update(|f| {
@@ -101,6 +102,83 @@ impl AppState {
             return Err(problem);
         }
         Ok(attached)
+    }
+
+    /// Every attached file whose contents are stored, and those contents in the order a bundle
+    /// or backup carries them ([`carried::in_order`]).
+    pub(super) async fn stored_contents(&self) -> Result<(Files, Vec<web_sys::Blob>), AppError> {
+        let mut files = self.data.files.get_untracked();
+        let store = self
+            .saving
+            .store
+            .get_value()
+            .ok_or(AppError::StorageUnavailable)?;
+        let mut blobs = Vec::new();
+        let mut missing = Vec::new();
+        for file in carried::in_order(&files.iter().cloned().collect::<Vec<_>>()) {
+            match store.content(&file.hash).await? {
+                Some(blob) => blobs.push(blob),
+                None => missing.push(file.hash.clone()),
+            }
+        }
+        let lost: Vec<String> = files
+            .iter()
+            .filter(|f| missing.contains(&f.hash))
+            .map(|f| f.name.clone())
+            .collect();
+        for name in lost {
+            files.remove(&name);
+        }
+        Ok((files, blobs))
+    }
+
+    /// Checks the contents a bundle or backup carries against their fingerprints and keeps them
+    /// to store with its notes: each kind is read again from its bytes, never trusted. A file
+    /// whose contents do not match refuses the whole file (`source`), and nothing is kept.
+    pub(super) async fn take_contents(
+        &self,
+        bytes: &[u8],
+        contents: &[(String, Range<usize>)],
+        files: &mut [Attachment],
+        reading: Reading,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let mut taken = Vec::new();
+        for (hash, range) in contents {
+            let data = &bytes[range.clone()];
+            let array = js_sys::Uint8Array::from(data);
+            if crypto::sha256_hex(&array).await? != *hash {
+                let name = files
+                    .iter()
+                    .find(|f| f.hash == *hash)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                return Err(AppError::File {
+                    name: source.to_string(),
+                    error: ExchangeError::BadFile {
+                        reading,
+                        name,
+                        reason: "is damaged: its contents do not match their fingerprint",
+                    },
+                });
+            }
+            let kind = Kind::sniff(&data[..data.len().min(1024)]);
+            for file in files.iter_mut().filter(|f| f.hash == *hash) {
+                file.kind = kind;
+            }
+            taken.push((hash.clone(), files::blob_of(&array, kind.mime())?));
+        }
+        self.saving.contents.update_value(|c| c.extend(taken));
+        Ok(())
+    }
+
+    /// Lets go of contents kept for a write that is over.
+    pub(super) fn forget_contents(&self, hashes: &[String]) {
+        self.saving.contents.update_value(|c| {
+            for hash in hashes {
+                c.remove(hash);
+            }
+        });
     }
 
     /// A part of a note (a card's side) rendered with the library's files; images on other

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::core::attachment::{Attachment, Files};
+use crate::core::attachment::{merge_in, Attachment, Files};
 use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::exchange::backup::{self, Backup, RestorePlan};
 use crate::core::exchange::bundle::{Course, Elsewhere};
@@ -374,9 +374,16 @@ pub fn apply(
         }
         Change::Restore {
             plan,
-            backup,
+            mut backup,
             choices,
         } => {
+            let arriving = std::mem::take(&mut backup.files);
+            let merged = merge_in(files, &arriving);
+            for note in &mut backup.notes {
+                if let Some(body) = merged.rewrite(&note.body) {
+                    note.body = body;
+                }
+            }
             let restored =
                 backup::apply_restore(&plan, &backup, &choices, library, deck, now, new_id);
             courses.extend(restored.courses.iter().cloned());
@@ -398,6 +405,7 @@ pub fn apply(
                 author: restored.author,
                 hosting: (!restored.hosting.is_empty()).then(|| hosting.clone()),
                 cards_derived: true,
+                files: merged.stored,
                 ..Records::default()
             };
         }

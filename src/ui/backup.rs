@@ -55,7 +55,7 @@ pub fn BackupSection() -> impl IntoView {
         <section aria-labelledby="backup-heading">
             <h2 id="backup-heading">"Backup"</h2>
             <p class="help">
-                "One file with everything: notes, cards with their history, the review log, settings and courses. Keep it somewhere safe; restoring it into an empty browser gives back exactly this library."
+                "One file with everything: notes, cards with their history, the review log, settings, courses and attached files. Keep it somewhere safe; restoring it into an empty browser gives back exactly this library."
             </p>
             <p><button on:click=download>"Download a backup"</button></p>
             <FilePick action="Restore from a backup file" hint="(.loambackup)"
@@ -100,6 +100,20 @@ fn RestorePreview(
         "{} in the review log",
         plural(plan.new_reviews(), "new answer")
     ));
+    if !backup.files.is_empty() {
+        let new = state.data.files.with_untracked(|files| {
+            backup
+                .files
+                .iter()
+                .filter(|f| files.get(&f.name).is_none_or(|h| h.hash != f.hash))
+                .count()
+        });
+        lines.push(format!(
+            "{} ({} new)",
+            plural(backup.files.len(), "attached file"),
+            new
+        ));
+    }
     let busy = RwSignal::new(false);
     let plan = StoredValue::new(plan);
     let backup = StoredValue::new(backup);

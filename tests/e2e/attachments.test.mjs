@@ -3,6 +3,7 @@
 // too large.
 
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   describeApp,
   createNote,
@@ -17,6 +18,8 @@ import {
   goToRoute,
   openReview,
   showAnswer,
+  newProfile,
+  assertNoProblems,
   answerRegion,
 } from './harness.mjs';
 
@@ -86,6 +89,41 @@ function storedTypes(page) {
         };
       }),
   );
+}
+
+/** Every stored contents as { id, type, bytes (base64) }, by hash. */
+function storedContents(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loam');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('contents').objectStore('contents').getAll();
+          request.onsuccess = async () => {
+            open.result.close();
+            const out = [];
+            for (const record of request.result) {
+              const bytes = new Uint8Array(await record.blob.arrayBuffer());
+              let text = '';
+              for (const b of bytes) text += String.fromCharCode(b);
+              out.push({ id: record.id, type: record.blob.type, bytes: btoa(text) });
+            }
+            resolve(out.sort((a, b) => a.id.localeCompare(b.id)));
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+async function downloadBackup(page) {
+  await goToRoute(page, '/settings');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download a backup', exact: true }).click(),
+  ]);
+  return download.path();
 }
 
 describeApp('Attachments', (test) => {
@@ -207,6 +245,61 @@ describeApp('Attachments', (test) => {
     const types = await storedTypes(page);
     assert.deepEqual(types.sort(), ['application/octet-stream', 'audio/ogg'], 'a page is kept as bytes, never served as one');
   });
+
+  test('a backup carries every file and restores them into an empty profile exactly', async ({ page, env }) => {
+    await createNote(page, 'Atlas');
+    await edit(page);
+    await page.getByLabel('Attach a file').setInputFiles([
+      { name: 'europe.png', mimeType: 'image/png', buffer: png('europe') },
+      { name: 'hello.ogg', mimeType: 'audio/ogg', buffer: Buffer.concat([Buffer.from('OggS'), Buffer.alloc(40, 1)]) },
+    ]);
+    await waitFor(async () => (await attachStatus(page).textContent()) === 'Attached 2 files.');
+    await waitForSaved(page);
+    await done(page, 'Atlas');
+    const files = (await storedFiles(page)).files;
+    const contents = await storedContents(page);
+    const file = await downloadBackup(page);
+    const bytes = await readFile(file);
+
+    const { page: other, context: otherContext, problems } = await newProfile(env);
+    try {
+      await other.goto(env.url + '#/settings');
+      await other.getByLabel('Restore from a backup file').setInputFiles(file);
+      const preview = other.getByRole('list', { name: 'What the restore would do' });
+      await preview.getByText('2 attached files (2 new)').waitFor();
+      await other.getByRole('button', { name: 'Restore', exact: true }).click();
+      await other.getByText('The backup is restored.').waitFor();
+      assert.deepEqual((await storedFiles(other)).files, files);
+      assert.deepEqual(await storedContents(other), contents);
+      await other.goto(env.url + '#/');
+      await other.reload();
+      await openNote(other, 'Atlas');
+      assert.equal((await shownImages(article(other))).length, 1);
+
+      // One byte of a picture changed: the whole backup is refused and nothing is stored.
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.length - 5] ^= 0xff;
+      const { page: third, context: thirdContext } = await newProfile(env);
+      try {
+        const path = file + '-damaged';
+        await writeFile(path, damaged);
+        await third.goto(env.url + '#/settings');
+        // A new profile marks its (empty) library's cards derived once, after it opens.
+        const before = await waitFor(async () => {
+          const dump = await dumpDatabase(third);
+          return dump.includes('cards_derived') && dump;
+        });
+        await third.getByLabel('Restore from a backup file').setInputFiles(path);
+        await third.getByText(/is damaged: its contents do not match their fingerprint\. Nothing was restored\./).waitFor();
+        assert.equal(await dumpDatabase(third), before);
+      } finally {
+        await thirdContext.close();
+      }
+      assertNoProblems(problems, 'the restored profile');
+    } finally {
+      await otherContext.close();
+    }
+  }, { timeout: 120_000 });
 
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
     await createNote(page, 'Uses it');

@@ -10,13 +10,14 @@ pub mod kind;
 pub mod name;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd, TextMergeStream};
 use serde::{Deserialize, Serialize};
 
 pub use kind::{Kind, Shown};
 
-use crate::core::note::link::{markdown_options, scan};
+use crate::core::note::link::{markdown_options, retarget_links, scan};
 use crate::core::note::{Note, NoteId};
 use crate::core::time::Time;
 
@@ -151,6 +152,100 @@ impl Files {
         }
         users
     }
+}
+
+/// What taking arriving files in did: the records to store, and the files that took a free
+/// name because theirs was taken by other contents (old name, new name).
+#[derive(Debug, Default, PartialEq)]
+pub struct Merged {
+    pub stored: Vec<Attachment>,
+    pub renamed: Vec<(String, String)>,
+}
+
+impl Merged {
+    /// The text of an arriving note, pointed at the names its files took; `None` when unchanged.
+    pub fn rewrite(&self, body: &str) -> Option<String> {
+        let mut changed: Option<String> = None;
+        for (old, new) in &self.renamed {
+            let text = changed.as_deref().unwrap_or(body);
+            if let Some(next) = rename_references(text, old, new) {
+                changed = Some(next);
+            }
+        }
+        changed
+    }
+}
+
+/// Files arriving with notes (a restore, an import) taken into `files`. A file already here
+/// under its name with the same contents is not stored again; one whose name is taken by other
+/// contents takes a free name, which the arriving notes must then use ([`Merged::rewrite`]), so
+/// no note ever shows another file than the one it came with.
+pub fn merge_in(files: &mut Files, arriving: &[Attachment]) -> Merged {
+    let mut merged = Merged::default();
+    for file in arriving {
+        match files.get(&file.name) {
+            Some(here) if here.hash == file.hash => {}
+            Some(_) => {
+                let free = files.free_name(&file.name);
+                let moved = Attachment::new(&free, &file.hash, file.kind, file.size, file.added);
+                merged.renamed.push((file.name.clone(), free));
+                files.put(moved.clone());
+                merged.stored.push(moved);
+            }
+            None => {
+                files.put(file.clone());
+                merged.stored.push(file.clone());
+            }
+        }
+    }
+    merged
+}
+
+/// Points every reference to the file `old` (embeds, links and Markdown addresses, found by
+/// their last path segment) at `new`. `None` when the text would not change.
+pub fn rename_references(body: &str, old: &str, new: &str) -> Option<String> {
+    let old_key = name::key(old);
+    let names_old = |reference: &str| name::key(name::last_segment(reference)) == old_key;
+    let linked = retarget_links(body, &|target| names_old(target).then(|| new.to_string()));
+    let text = linked.as_deref().unwrap_or(body);
+    // Markdown addresses: the last segment is replaced where it is written plainly.
+    let mut edits: Vec<Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        if let Event::Start(Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. }) = event {
+            let names = name::relative_address(&dest_url).is_some_and(|n| name::key(&n) == old_key);
+            let Some(at) = text
+                .get(range.clone())
+                .and_then(|s| s.rfind(dest_url.as_ref()))
+            else {
+                continue;
+            };
+            if names {
+                let start = range.start + at;
+                let segment = dest_url.rfind(['/', '\\']).map_or(0, |i| i + 1);
+                let path_end = dest_url.find(['?', '#']).unwrap_or(dest_url.len());
+                edits.push(start + segment..start + path_end);
+            }
+        }
+    }
+    if edits.is_empty() {
+        return linked;
+    }
+    let encoded = new
+        .replace('%', "%25")
+        .replace(' ', "%20")
+        .replace(['(', ')'], "");
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for edit in edits {
+        if edit.start < copied {
+            continue;
+        }
+        out.push_str(&text[copied..edit.start]);
+        out.push_str(&encoded);
+        copied = edit.end;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// A stored file as the Files view lists it.
@@ -288,6 +383,28 @@ mod tests {
         let unused: Vec<bool> = listed.iter().map(Listed::unused).collect();
         assert_eq!(unused, [true, false, false]);
         assert_eq!(listed[2].in_trash, 1);
+    }
+
+    #[test]
+    fn arriving_files_never_take_another_files_name() {
+        let mut files = Files::from_records(vec![file("map.png", "here"), file("same.png", "s")]);
+        let body = "![[map.png|200]] [[Map.png]] ![m](img/map.png) ![[same.png]] `map.png`";
+        let arriving = [
+            file("map.png", "there"),
+            file("same.png", "s"),
+            file("new.png", "n"),
+        ];
+        let merged = merge_in(&mut files, &arriving);
+        let names: Vec<&str> = merged.stored.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["map 2.png", "new.png"]);
+        assert_eq!(
+            merged.rewrite(body).unwrap(),
+            "![[map 2.png|200]] [[map 2.png]] ![m](img/map%202.png) ![[same.png]] `map.png`"
+        );
+        assert_eq!(merged.rewrite("![[new.png]]"), None);
+        assert_eq!(files.get("map.png").unwrap().hash, "here");
+        assert_eq!(files.get("map 2.png").unwrap().hash, "there");
+        assert_eq!(files.len(), 4);
     }
 
     #[test]

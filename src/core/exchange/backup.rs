@@ -5,9 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::attachment::{Attachment, Files};
 use crate::core::card::deck::{Card, Deck};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
+use crate::core::exchange::carried;
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
 use crate::core::exchange::hosting::Hosting;
@@ -40,6 +42,9 @@ pub struct Backup {
     /// keys): left out of backups that have none.
     #[serde(default, skip_serializing_if = "Hosting::is_empty")]
     pub hosting: Hosting,
+    /// Attached files; their contents follow the JSON (see [`carried`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
     /// When the backup was made, in milliseconds since the Unix epoch.
     pub created: Time,
 }
@@ -88,8 +93,15 @@ impl Backup {
             elsewhere: meta.elsewhere.to_vec(),
             author: meta.author.to_string(),
             hosting: meta.hosting.cloned().unwrap_or_default(),
+            files: Vec::new(),
             created,
         }
+    }
+
+    /// This backup with every attached file, by name.
+    pub fn with_files(mut self, files: &Files) -> Backup {
+        self.files = files.iter().cloned().collect();
+        self
     }
 }
 
@@ -107,20 +119,34 @@ pub const MAX_AUTHOR_CHARS: usize = 200;
 /// What a copy of a backup's note, or a note renamed away from a clash, is called after.
 const SUFFIX: &str = "from backup";
 
-/// Packs a backup: magic, version, then the raw DEFLATE of its JSON.
+/// Packs a backup: magic, version, then the raw DEFLATE of its JSON. A backup with files is
+/// written as version 2, and what this returns is only its head: the contents of
+/// [`carried::in_order`] follow it, raw.
 pub fn encode(backup: &Backup) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(backup).expect("a backup serialises to JSON");
-    frame(MAGIC, VERSION, &json)
+    if backup.files.is_empty() {
+        frame(MAGIC, VERSION, &json)
+    } else {
+        carried::head(MAGIC, &miniz_oxide::deflate::compress_to_vec(&json, 9))
+    }
 }
 
 /// Unpacks and checks a backup. Whatever the bytes, the answer is a backup that keeps every
 /// rule in `docs/bundle-format.md` or the reason it cannot be restored.
 pub fn decode(bytes: &[u8]) -> Result<Backup, ExchangeError> {
+    decode_within(bytes, MAX_UNPACKED).map(|(backup, _)| backup)
+}
+
+/// Like [`decode`], with where each carried file's contents lie in `bytes`, by hash.
+pub fn decode_with_contents(bytes: &[u8]) -> Result<(Backup, Contents), ExchangeError> {
     decode_within(bytes, MAX_UNPACKED)
 }
 
-fn decode_within(bytes: &[u8], limit: usize) -> Result<Backup, ExchangeError> {
+/// Where carried contents lie in a file, by hash.
+pub type Contents = Vec<(String, std::ops::Range<usize>)>;
+
+fn decode_within(bytes: &[u8], limit: usize) -> Result<(Backup, Contents), ExchangeError> {
     // A bundle's magic is followed by its version (never a letter) or the sealed `X`.
     let after_loam = bytes
         .strip_prefix(bundle::MAGIC)
@@ -130,12 +156,29 @@ fn decode_within(bytes: &[u8], limit: usize) -> Result<Backup, ExchangeError> {
     {
         return Err(ExchangeError::SharedBundle);
     }
-    let compressed = header(bytes, MAGIC, VERSION, Reading::Backup)?;
+    let with_files = bytes.get(MAGIC.len()) == Some(&carried::WITH_FILES);
+    let (compressed, contents_start) = if with_files {
+        carried::split(bytes, MAGIC, Reading::Backup)?
+    } else {
+        (header(bytes, MAGIC, VERSION, Reading::Backup)?, bytes.len())
+    };
     let json = inflate(compressed, limit, Reading::Backup)?;
     let mut backup: Backup = serde_json::from_slice(&json)
         .map_err(|error| ExchangeError::Shape(Reading::Backup, json_detail(&error)))?;
     validate(&mut backup)?;
-    Ok(backup)
+    if !with_files && !backup.files.is_empty() {
+        return Err(ExchangeError::Shape(
+            Reading::Backup,
+            "it lists files it does not carry".to_string(),
+        ));
+    }
+    let contents = carried::check(
+        &mut backup.files,
+        contents_start,
+        bytes.len(),
+        Reading::Backup,
+    )?;
+    Ok((backup, contents))
 }
 
 /// Whether all these numbers are finite: JSON cannot carry others, a backup built in memory can.
@@ -926,17 +969,76 @@ mod tests {
         );
     }
 
+    /// A backup file with its files' contents after its head, as the app writes it.
+    fn with_contents(backup: &Backup, contents: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut bytes = encode(backup);
+        for file in carried::in_order(&backup.files) {
+            let (_, data) = contents.iter().find(|(h, _)| *h == file.hash).unwrap();
+            bytes.extend_from_slice(data);
+        }
+        bytes
+    }
+
+    fn attachment(name: &str, hash: char, size: u64) -> Attachment {
+        Attachment::new(
+            name,
+            &hash.to_string().repeat(64),
+            crate::core::attachment::Kind::Png,
+            size,
+            Time::from_ms(7.0),
+        )
+    }
+
+    #[test]
+    fn files_travel_after_the_json_and_come_back_exactly() {
+        let a = "a".repeat(64);
+        let b = "b".repeat(64);
+        let mut backup = sample();
+        backup.files = vec![
+            attachment("map.png", 'a', 3),
+            attachment("voice.ogg", 'b', 2),
+            attachment("map copy.png", 'a', 3),
+        ];
+        let bytes = with_contents(&backup, &[(&a, b"AAA"), (&b, b"BB")]);
+        assert_eq!(&bytes[..11], b"LOAMBACKUP\x02");
+        let (back, contents) = decode_with_contents(&bytes).unwrap();
+        assert_eq!(back, backup);
+        let found: Vec<(&str, &[u8])> = contents
+            .iter()
+            .map(|(hash, range)| (hash.as_str(), &bytes[range.clone()]))
+            .collect();
+        assert_eq!(found, [(a.as_str(), &b"AAA"[..]), (b.as_str(), &b"BB"[..])]);
+        // Without files, the file is what it always was.
+        assert_eq!(encode(&sample())[10], VERSION);
+        // Every cut of a backup with files is refused, never read short.
+        for len in 0..bytes.len() {
+            assert!(decode(&bytes[..len]).is_err(), "cut at {len}");
+        }
+        // A version-1 backup cannot list files it does not carry.
+        let mut listing = sample();
+        listing.files = backup.files.clone();
+        let json = serde_json::to_vec(&listing).unwrap();
+        assert_eq!(
+            decode(&frame(MAGIC, VERSION, &json)),
+            Err(ExchangeError::Shape(
+                Reading::Backup,
+                "it lists files it does not carry".into()
+            ))
+        );
+    }
+
     #[test]
     fn versions() {
         let mut bytes = encode(&sample());
-        bytes[10] = 2;
+        // Version 2 carries files; 3 is the first Loam does not know.
+        bytes[10] = 3;
         assert_eq!(
             decode(&bytes),
-            Err(ExchangeError::NewerVersion(Reading::Backup, 2))
+            Err(ExchangeError::NewerVersion(Reading::Backup, 3))
         );
-        assert!(ExchangeError::NewerVersion(Reading::Backup, 2)
+        assert!(ExchangeError::NewerVersion(Reading::Backup, 3)
             .to_string()
-            .starts_with("This backup was made by a newer version of Loam (format 2)."));
+            .starts_with("This backup was made by a newer version of Loam (format 3)."));
         bytes[10] = 0;
         assert_eq!(decode(&bytes), Err(ExchangeError::NotLoam(Reading::Backup)));
     }
@@ -972,7 +1074,7 @@ mod tests {
         assert!(caught > (bytes.len() - 11) / 2, "{caught}");
         // The limit itself is too large to unpack in a test; a small one shows the mapping.
         assert_eq!(
-            decode_within(&bytes, 100),
+            decode_within(&bytes, 100).map(|(b, _)| b),
             Err(ExchangeError::TooLarge(Reading::Backup))
         );
         assert_eq!(
@@ -1689,6 +1791,7 @@ mod tests {
                             published: vec![place("course-1", "https://me.example/a.loam")],
                             followed: Vec::new(),
                         },
+                        files: Vec::new(),
                         created: Time::from_ms(created),
                     }
                 },
@@ -1721,6 +1824,23 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(150))]
+
+        #[test]
+        fn damaged_backups_with_files_are_refused_or_point_inside_themselves(
+            edits in prop::collection::vec(edit(), 1..4),
+        ) {
+            let mut backup = sample();
+            backup.files = vec![attachment("map.png", 'a', 3), attachment("b.ogg", 'b', 4)];
+            let a = "a".repeat(64);
+            let b = "b".repeat(64);
+            let bytes = mutate(with_contents(&backup, &[(&a, b"AAA"), (&b, b"BBBB")]), &edits);
+            if let Ok((back, contents)) = decode_with_contents(&bytes) {
+                prop_assert_eq!(contents.len(), carried::in_order(&back.files).len());
+                for (_, range) in contents {
+                    prop_assert!(range.end <= bytes.len());
+                }
+            }
+        }
 
         #[test]
         fn valid_backups_round_trip_and_restore_exactly(backup in valid_backup()) {

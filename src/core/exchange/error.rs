@@ -96,6 +96,12 @@ pub enum ExchangeError {
     /// The scheduler refuses a backup's settings; its words.
     BadSettings(String),
     AuthorTooLong,
+    /// A carried file is unusable; the reason completes "The file … in this bundle …".
+    BadFile {
+        reading: Reading,
+        name: String,
+        reason: &'static str,
+    },
 }
 
 impl std::fmt::Display for ExchangeError {
@@ -216,6 +222,16 @@ impl std::fmt::Display for ExchangeError {
             ExchangeError::BadKey => write!(
                 f,
                 "The key in this link is damaged: it should be 22 letters, digits, “-” or “_”."
+            ),
+            ExchangeError::BadFile {
+                reading,
+                name,
+                reason,
+            } => write!(
+                f,
+                "The file “{}” in this {} {reason}.",
+                shown(name),
+                reading.word()
             ),
             ExchangeError::BadCard { id, reason } => {
                 write!(f, "The card “{}” in this backup {reason}.", shown(id))

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod bundle;
+pub mod carried;
 pub mod course;
 pub mod error;
 pub mod frame;
