@@ -77,6 +77,7 @@ impl AppState {
             course: None,
             notes: std::mem::take(&mut converted.notes),
             elsewhere: Vec::new(),
+            files: Vec::new(),
         };
         self.flush();
         let mut planning = self

@@ -318,6 +318,22 @@ pub fn apply(
             records.hosting = Some(new);
         }
         Change::Import { plan, choices, own } => {
+            let merged = merge_in(files, &plan.files);
+            // A file that took a free name: the arriving notes point at it before anything
+            // is read from them (their cards are parsed again).
+            let plan = if merged.renamed.is_empty() {
+                plan
+            } else {
+                let mut owned = Arc::unwrap_or_clone(plan);
+                for note in &mut owned.notes {
+                    if let Some(body) = merged.rewrite(&note.body) {
+                        note.body = body;
+                    }
+                }
+                owned.parsed.clear();
+                Arc::new(owned)
+            };
+            records.files = merged.stored;
             let mut applied = merge::apply(&plan, &choices, library, deck, now, new_id);
             if own {
                 applied.into_reviews(deck);
@@ -520,6 +536,44 @@ mod tests {
         assert_eq!(made.records.removed_contents, ["other"]);
         assert!(data.files.get("b.png").is_some());
         assert_eq!(data.files.len(), 1);
+    }
+
+    #[test]
+    fn an_imported_file_whose_name_is_taken_arrives_renamed_with_its_notes_following() {
+        use crate::core::attachment::Kind;
+        use crate::core::exchange::merge::tests::{bundle, theirs};
+        let mut data = Data::new();
+        let at = Time::from_ms(5.0);
+        data.apply(Change::Attach(vec![Attachment::new(
+            "map.png",
+            "here",
+            Kind::Png,
+            4,
+            at,
+        )]))
+        .unwrap();
+        let mut incoming = bundle(vec![theirs("n1", "Trip", "Where :: ![[map.png]]")]);
+        incoming.files = vec![
+            Attachment::new("map.png", "there", Kind::Png, 4, at),
+            Attachment::new("new.ogg", "sound", Kind::Ogg, 2, at),
+        ];
+        let plan = merge::plan(&data.library, incoming);
+        let made = data
+            .apply(Change::Import {
+                plan: Arc::new(plan),
+                choices: HashMap::new(),
+                own: false,
+            })
+            .unwrap();
+        let names: Vec<&str> = made.records.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["map 2.png", "new.ogg"]);
+        assert_eq!(
+            data.library.get("n1").unwrap().body,
+            "Where :: ![[map 2.png]]"
+        );
+        assert_eq!(made.records.cards[0].back, "![[map 2.png]]");
+        assert_eq!(data.files.get("map.png").unwrap().hash, "here");
+        assert_eq!(data.files.get("map 2.png").unwrap().hash, "there");
     }
 
     #[test]

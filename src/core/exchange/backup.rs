@@ -143,8 +143,7 @@ pub fn decode_with_contents(bytes: &[u8]) -> Result<(Backup, Contents), Exchange
     decode_within(bytes, MAX_UNPACKED)
 }
 
-/// Where carried contents lie in a file, by hash.
-pub type Contents = Vec<(String, std::ops::Range<usize>)>;
+pub use crate::core::exchange::carried::Contents;
 
 fn decode_within(bytes: &[u8], limit: usize) -> Result<(Backup, Contents), ExchangeError> {
     // A bundle's magic is followed by its version (never a letter) or the sealed `X`.
@@ -487,6 +486,7 @@ pub fn plan_restore(
                 .cloned()
                 .collect(),
             parsed: Vec::new(),
+            files: Vec::new(),
         },
         new_cards,
         updated_cards,
@@ -933,6 +933,7 @@ mod tests {
                     updated: Time::from_ms(0.0),
                 }],
                 elsewhere: Vec::new(),
+                files: Vec::new(),
             });
         assert_eq!(decode(&bundle), Err(ExchangeError::SharedBundle));
         let sealed = crate::core::exchange::bundle::seal_frame(&[1; 12], &[2; 40]);

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::attachment::{references, Attachment, Files};
+use crate::core::exchange::carried;
+pub use crate::core::exchange::carried::Contents;
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
 use crate::core::note::{clean_title, title_key, NoteId};
@@ -34,6 +37,33 @@ pub struct Bundle {
     pub notes: Vec<BundleNote>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elsewhere: Vec<Elsewhere>,
+    /// Files its notes use; their contents follow the JSON (see [`carried`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
+}
+
+impl Bundle {
+    /// This bundle with the stored files its notes use, each once, by name.
+    pub fn with_files(mut self, files: &Files) -> Bundle {
+        let mut used: Vec<Attachment> = Vec::new();
+        for note in &self.notes {
+            for reference in references(&note.body) {
+                if let Some(file) = files.get(&reference) {
+                    if !used.iter().any(|u| u.id == file.id) {
+                        used.push(file.clone());
+                    }
+                }
+            }
+        }
+        crate::core::sort_by(&mut used, |a, b| a.id.cmp(&b.id));
+        self.files = used;
+        self
+    }
+
+    /// Bytes of the carried files' contents, each distinct contents once.
+    pub fn files_size(&self) -> u64 {
+        carried::in_order(&self.files).iter().map(|f| f.size).sum()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,28 +94,53 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Longest course title and author name, in characters.
 pub const MAX_COURSE_TEXT_CHARS: usize = 200;
 
-/// Packs a bundle: magic, version, then the raw DEFLATE of its JSON.
+/// Packs a bundle: magic, version, then the raw DEFLATE of its JSON. A bundle with files is
+/// written as version 2, and what this returns is only its head: the contents of
+/// [`carried::in_order`] follow it, raw.
 pub fn encode(bundle: &Bundle) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(bundle).expect("a bundle serialises to JSON");
-    frame(MAGIC, VERSION, &json)
+    if bundle.files.is_empty() {
+        frame(MAGIC, VERSION, &json)
+    } else {
+        carried::head(MAGIC, &miniz_oxide::deflate::compress_to_vec(&json, 9))
+    }
 }
 
 /// Unpacks and checks a bundle. Whatever the bytes, the answer is a bundle that keeps every
 /// rule in `docs/bundle-format.md` (titles trimmed) or the reason it cannot be opened.
 pub fn decode(bytes: &[u8]) -> Result<Bundle, ExchangeError> {
+    decode_with_contents(bytes).map(|(bundle, _)| bundle)
+}
+
+/// Like [`decode`], with where each carried file's contents lie in `bytes`, by hash.
+pub fn decode_with_contents(bytes: &[u8]) -> Result<(Bundle, Contents), ExchangeError> {
     if is_sealed(bytes) {
         return Err(ExchangeError::Sealed);
     }
-    let json = inflate(
-        header(bytes, MAGIC, VERSION, Reading::Bundle)?,
-        MAX_UNPACKED,
-        Reading::Bundle,
-    )?;
+    let with_files = bytes.get(MAGIC.len()) == Some(&carried::WITH_FILES);
+    let (compressed, contents_start) = if with_files {
+        carried::split(bytes, MAGIC, Reading::Bundle)?
+    } else {
+        (header(bytes, MAGIC, VERSION, Reading::Bundle)?, bytes.len())
+    };
+    let json = inflate(compressed, MAX_UNPACKED, Reading::Bundle)?;
     let mut bundle: Bundle = serde_json::from_slice(&json)
         .map_err(|error| ExchangeError::Shape(Reading::Bundle, json_detail(&error)))?;
     validate(&mut bundle)?;
-    Ok(bundle)
+    if !with_files && !bundle.files.is_empty() {
+        return Err(ExchangeError::Shape(
+            Reading::Bundle,
+            "it lists files it does not carry".to_string(),
+        ));
+    }
+    let contents = carried::check(
+        &mut bundle.files,
+        contents_start,
+        bytes.len(),
+        Reading::Bundle,
+    )?;
+    Ok((bundle, contents))
 }
 
 /// Enforces the rules a decoded bundle must keep; trims titles.
@@ -216,6 +271,7 @@ pub(crate) mod tests {
                 title: "Maps".into(),
                 course: "Geography".into(),
             }],
+            files: Vec::new(),
         }
     }
 
@@ -266,12 +322,39 @@ pub(crate) mod tests {
                 title: "Other".into(),
                 course: "Maps".into(),
             }],
+            files: Vec::new(),
         };
         assert_eq!(decode_link_payload(GOLDEN), Ok(expected.clone()));
         assert_eq!(
             decode_link_payload(&to_link_payload(&encode(&expected))),
             Ok(expected)
         );
+    }
+
+    #[test]
+    fn files_its_notes_use_travel_with_a_bundle() {
+        use crate::core::attachment::Kind;
+        let at = Time::from_ms(3.0);
+        let files = Files::from_records(vec![
+            Attachment::new("map.png", &"a".repeat(64), Kind::Png, 3, at),
+            Attachment::new("unused.png", &"b".repeat(64), Kind::Png, 5, at),
+        ]);
+        let mut bundle = sample();
+        bundle.notes[0].body.push_str("\n![[Map.png|100]]");
+        let bundle = bundle.with_files(&files);
+        assert_eq!(bundle.files.len(), 1);
+        assert_eq!(bundle.files_size(), 3);
+        let mut bytes = encode(&bundle);
+        assert_eq!(bytes[4], carried::WITH_FILES);
+        bytes.extend_from_slice(b"PNG");
+        let (back, contents) = decode_with_contents(&bytes).unwrap();
+        assert_eq!(back, bundle);
+        assert_eq!(&bytes[contents[0].1.clone()], b"PNG");
+        for len in 0..bytes.len() {
+            assert!(decode(&bytes[..len]).is_err(), "cut at {len}");
+        }
+        // Without files a bundle is written as it always was, so older links stay the same.
+        assert_eq!(encode(&sample())[4], VERSION);
     }
 
     #[test]
@@ -285,10 +368,11 @@ pub(crate) mod tests {
             decode(b"{\"notes\":[]}"),
             Err(ExchangeError::NotLoam(Reading::Bundle))
         );
-        bytes[4] = 2;
+        // Version 2 carries files; 3 is the first Loam does not know.
+        bytes[4] = 3;
         assert_eq!(
             decode(&bytes),
-            Err(ExchangeError::NewerVersion(Reading::Bundle, 2))
+            Err(ExchangeError::NewerVersion(Reading::Bundle, 3))
         );
         bytes[4] = 0;
         assert_eq!(decode(&bytes), Err(ExchangeError::NotLoam(Reading::Bundle)));
@@ -597,6 +681,7 @@ pub(crate) mod tests {
                         .into_iter()
                         .map(|(title, course)| Elsewhere { title, course })
                         .collect(),
+                    files: Vec::new(),
                 }
             })
     }

@@ -16,6 +16,9 @@ use crate::core::attachment::{name, Attachment, MAX_FILE_BYTES};
 use crate::core::exchange::error::{ExchangeError, Reading};
 use crate::core::exchange::frame::{header, valid_time};
 
+/// Where carried contents lie in a file, by hash.
+pub type Contents = Vec<(String, Range<usize>)>;
+
 /// The version of a bundle or backup that carries files.
 pub const WITH_FILES: u8 = 2;
 /// Bytes of the compressed JSON's length.
@@ -68,7 +71,7 @@ pub(crate) fn check(
     start: usize,
     total: usize,
     reading: Reading,
-) -> Result<Vec<(String, Range<usize>)>, ExchangeError> {
+) -> Result<Contents, ExchangeError> {
     let mut keys = HashSet::new();
     for file in files.iter_mut() {
         let bad = |reason| ExchangeError::BadFile {

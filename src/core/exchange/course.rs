@@ -138,6 +138,7 @@ pub fn build(
             })
             .collect(),
         elsewhere,
+        files: Vec::new(),
     }
 }
 

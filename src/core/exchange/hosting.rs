@@ -173,6 +173,7 @@ mod tests {
             course,
             notes: Vec::new(),
             elsewhere: Vec::new(),
+            files: Vec::new(),
         }
     }
 

@@ -337,6 +337,7 @@ pub(crate) mod tests {
             course: Some(course("Capitals", &root)),
             notes,
             elsewhere: Vec::new(),
+            files: Vec::new(),
         }
     }
 
@@ -445,6 +446,7 @@ pub(crate) mod tests {
                 ),
             ],
             elsewhere: Vec::new(),
+            files: Vec::new(),
         };
         let (plan, applied) = import(&mut library, &mut deck, incoming.clone(), &[]);
         assert_eq!(plan.items[0].title, "rust (Systems 1) 2");

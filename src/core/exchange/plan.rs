@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::core::attachment::Attachment;
 use crate::core::card::{parse_cards_linked, ParsedCard};
 use crate::core::exchange::bundle::{Bundle, BundleNote};
 use crate::core::exchange::course::{Course, Elsewhere};
@@ -50,6 +51,8 @@ pub struct ImportPlan<N = BundleNote> {
     /// The incoming notes as they would be written: clashing titles renamed, links following.
     pub notes: Vec<N>,
     pub elsewhere: Vec<Elsewhere>,
+    /// Files the notes use, arriving with them (their contents are kept by the app).
+    pub files: Vec<Attachment>,
     /// What was read from each of `notes` (by index) for the preview, kept so the import does
     /// not parse the notes again. A note without an entry is parsed when imported.
     pub parsed: Vec<Parsed>,
@@ -116,6 +119,7 @@ impl Planning {
             course,
             mut notes,
             elsewhere,
+            files,
         } = bundle;
         let suffix = course
             .as_ref()
@@ -130,6 +134,7 @@ impl Planning {
                 parsed: Vec::with_capacity(notes.len()),
                 notes,
                 elsewhere,
+                files,
             },
             renamed_from,
         }
@@ -303,6 +308,7 @@ mod tests {
                     theirs("z", "Notes (imported)", ""),
                 ],
                 elsewhere: Vec::new(),
+                files: Vec::new(),
             },
         );
         assert_eq!(plan.items[0].title, "Notes (imported) 2");
