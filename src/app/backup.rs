@@ -34,14 +34,15 @@ impl AppState {
                     name: file.name(),
                     error,
                 })?;
-            self.take_contents(
-                &bytes,
-                &contents,
-                &mut backup.files,
-                Reading::Backup,
-                &file.name(),
-            )
-            .await?;
+            self.take_contents(&bytes, &contents, &mut backup.files, Reading::Backup)
+                .await
+                .map_err(|problem| match problem {
+                    AppError::Exchange(error) => AppError::File {
+                        name: file.name(),
+                        error,
+                    },
+                    other => other,
+                })?;
             let plan = self.plan_restore(&backup).await?;
             Ok((plan, backup))
         };

@@ -104,6 +104,29 @@ impl AppState {
         Ok(attached)
     }
 
+    /// The stored contents of `files`, in the order a bundle or backup carries them.
+    pub(super) async fn contents_of(
+        &self,
+        files: &[Attachment],
+    ) -> Result<Vec<web_sys::Blob>, AppError> {
+        let store = self
+            .saving
+            .store
+            .get_value()
+            .ok_or(AppError::StorageUnavailable)?;
+        let mut blobs = Vec::new();
+        for file in carried::in_order(files) {
+            let blob = store.content(&file.hash).await?.ok_or_else(|| {
+                AppError::Store(crate::store::StoreError::plain(format!(
+                    "The file “{}” is not stored any more.",
+                    file.name
+                )))
+            })?;
+            blobs.push(blob);
+        }
+        Ok(blobs)
+    }
+
     /// Every attached file whose contents are stored, and those contents in the order a bundle
     /// or backup carries them ([`carried::in_order`]).
     pub(super) async fn stored_contents(&self) -> Result<(Files, Vec<web_sys::Blob>), AppError> {
@@ -134,14 +157,13 @@ impl AppState {
 
     /// Checks the contents a bundle or backup carries against their fingerprints and keeps them
     /// to store with its notes: each kind is read again from its bytes, never trusted. A file
-    /// whose contents do not match refuses the whole file (`source`), and nothing is kept.
+    /// whose contents do not match refuses the whole bundle or backup, and nothing is kept.
     pub(super) async fn take_contents(
         &self,
         bytes: &[u8],
         contents: &[(String, Range<usize>)],
         files: &mut [Attachment],
         reading: Reading,
-        source: &str,
     ) -> Result<(), AppError> {
         let mut taken = Vec::new();
         for (hash, range) in contents {
@@ -153,14 +175,11 @@ impl AppState {
                     .find(|f| f.hash == *hash)
                     .map(|f| f.name.clone())
                     .unwrap_or_default();
-                return Err(AppError::File {
-                    name: source.to_string(),
-                    error: ExchangeError::BadFile {
-                        reading,
-                        name,
-                        reason: "is damaged: its contents do not match their fingerprint",
-                    },
-                });
+                return Err(AppError::Exchange(ExchangeError::BadFile {
+                    reading,
+                    name,
+                    reason: "is damaged: its contents do not match their fingerprint",
+                }));
             }
             let kind = Kind::sniff(&data[..data.len().min(1024)]);
             for file in files.iter_mut().filter(|f| f.hash == *hash) {

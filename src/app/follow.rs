@@ -116,7 +116,7 @@ impl AppState {
         outgoing: &Outgoing,
         url: String,
     ) -> Result<String, AppError> {
-        let (sealed, key) = crypto::seal(&outgoing.bytes).await?;
+        let (sealed, key) = crypto::seal(&self.whole_bundle(outgoing).await?).await?;
         download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
         let key = bundle::key_to_text(&key);
         if let Some(course) = &outgoing.bundle.course {
@@ -142,7 +142,7 @@ impl AppState {
             .and_then(|c| self.published_at(&c.id))
             .ok_or(AppError::NotPublished)?;
         let key = bundle::key_from_text(&place.key)?;
-        let sealed = crypto::seal_with(&outgoing.bytes, &key).await?;
+        let sealed = crypto::seal_with(&self.whole_bundle(outgoing).await?, &key).await?;
         download::offer(&outgoing.file_name(), &sealed, "application/octet-stream")?;
         Ok(hosted_link(place.url, place.key))
     }

@@ -12,6 +12,7 @@ use crate::core::card::deck::CardId;
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{self, Bundle};
 use crate::core::exchange::merge::{self, Choice, CourseProgress, ImportPlan};
+use crate::core::exchange::Reading;
 use crate::core::note::NoteId;
 use crate::core::route::Route;
 
@@ -29,7 +30,8 @@ pub enum ShareScope {
     Library,
 }
 
-/// A bundle ready to leave: its encoded bytes and what it holds.
+/// A bundle ready to leave: its encoded head (the whole file when it carries no files) and
+/// what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub bundle: Bundle,
@@ -38,18 +40,32 @@ pub struct Outgoing {
     pub cards: usize,
 }
 
+/// What the link way of sharing offers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkOffer {
+    /// `None` when even the notes alone are too long for a link.
+    pub link: Option<String>,
+    /// Attached files the link leaves out, because with them it would be too long.
+    pub left_out: usize,
+}
+
+/// The share link carrying `bytes` at this page's address, or `None` when it is too long.
+fn link_of(bytes: &[u8]) -> Option<String> {
+    let link = format!(
+        "{}{}",
+        app_address(),
+        Route::Import {
+            payload: bundle::to_link_payload(bytes),
+        }
+        .to_fragment()
+    );
+    (link.len() <= bundle::LINK_LIMIT).then_some(link)
+}
+
 impl Outgoing {
-    /// The share link for this page's address, or `None` when it would be too long to share.
-    pub fn link(&self) -> Option<String> {
-        let link = format!(
-            "{}{}",
-            app_address(),
-            Route::Import {
-                payload: bundle::to_link_payload(&self.bytes),
-            }
-            .to_fragment()
-        );
-        (link.len() <= bundle::LINK_LIMIT).then_some(link)
+    /// Bytes of the whole file, files included.
+    pub fn size(&self) -> usize {
+        self.bytes.len() + self.bundle.files_size() as usize
     }
 
     /// A file name from the course or note title.
@@ -91,7 +107,12 @@ impl AppState {
                 ShareScope::Course(_) => bundle::course_of(lib, root, &ids, author),
                 _ => None,
             };
-            Some(bundle::build(lib, &ids, course, &course_title))
+            let bundle = bundle::build(lib, &ids, course, &course_title);
+            Some(
+                self.data
+                    .files
+                    .with_untracked(|files| bundle.with_files(files)),
+            )
         })?;
         let cards = bundle
             .notes
@@ -111,9 +132,46 @@ impl AppState {
         self.commit_later(Change::Author(name.to_string()));
     }
 
-    /// The bundle a share link carries.
-    pub fn open_link(&self, payload: &str) -> Result<Bundle, AppError> {
-        Ok(bundle::decode_link_payload(payload)?)
+    /// The share link for `outgoing`: with its files while they fit in a link, otherwise
+    /// without them (saying how many it leaves out).
+    pub async fn link_offer(&self, outgoing: &Outgoing) -> Result<LinkOffer, AppError> {
+        let files = outgoing.bundle.files.len();
+        if files == 0 {
+            return Ok(LinkOffer {
+                link: link_of(&outgoing.bytes),
+                left_out: 0,
+            });
+        }
+        // base64 takes four characters for three bytes.
+        if outgoing.size() * 4 / 3 < bundle::LINK_LIMIT {
+            if let Some(link) = link_of(&self.whole_bundle(outgoing).await?) {
+                return Ok(LinkOffer {
+                    link: Some(link),
+                    left_out: 0,
+                });
+            }
+        }
+        let mut notes_only = outgoing.bundle.clone();
+        notes_only.files.clear();
+        Ok(LinkOffer {
+            link: link_of(&bundle::encode(&notes_only)),
+            left_out: files,
+        })
+    }
+
+    /// The whole bundle file: its head and the stored contents of its files.
+    pub(super) async fn whole_bundle(&self, outgoing: &Outgoing) -> Result<Vec<u8>, AppError> {
+        let mut bytes = outgoing.bytes.clone();
+        for blob in self.contents_of(&outgoing.bundle.files).await? {
+            bytes.extend(files::bytes_of(&blob).await?);
+        }
+        Ok(bytes)
+    }
+
+    /// The bundle a share link carries, its files checked and kept for the import.
+    pub async fn open_link(&self, payload: &str) -> Result<Bundle, AppError> {
+        let bytes = bundle::link_payload_bytes(payload)?;
+        self.open_bundle_bytes(&bytes).await
     }
 
     /// Downloads the encrypted bundle a link names and opens it with the link's key.
@@ -121,7 +179,16 @@ impl AppState {
         let key = bundle::key_from_text(key)?;
         let sealed = fetch::bundle_bytes(url).await?;
         let plain = crypto::unseal(&sealed, &key).await?;
-        Ok(bundle::decode(&plain)?)
+        self.open_bundle_bytes(&plain).await
+    }
+
+    /// Reads a plain bundle; the contents of the files it carries are checked against their
+    /// fingerprints and kept to store if it is imported.
+    async fn open_bundle_bytes(&self, bytes: &[u8]) -> Result<Bundle, AppError> {
+        let (mut opened, contents) = bundle::decode_with_contents(bytes)?;
+        self.take_contents(bytes, &contents, &mut opened.files, Reading::Bundle)
+            .await?;
+        Ok(opened)
     }
 
     /// Reads a bundle file the learner picked; it waits on the preview page as the opened
@@ -138,10 +205,16 @@ impl AppState {
         if bundle::is_sealed(&bytes) {
             return Err(AppError::Sealed { name: file.name() });
         }
-        let opened = bundle::decode(&bytes).map_err(|error| AppError::File {
-            name: file.name(),
-            error,
-        })?;
+        let opened = self
+            .open_bundle_bytes(&bytes)
+            .await
+            .map_err(|problem| match problem {
+                AppError::Exchange(error) => AppError::File {
+                    name: file.name(),
+                    error,
+                },
+                other => other,
+            })?;
         self.view.opened_bundle.set(Some(opened.clone()));
         Ok(opened)
     }
@@ -161,11 +234,14 @@ impl AppState {
         Ok(share_sheet::share_link(title, link).await?)
     }
 
-    /// Offers a bundle as a file download.
-    pub fn download_bundle(&self, outgoing: &Outgoing) -> Result<(), AppError> {
-        download::offer(
+    /// Offers a bundle as a file download, its files' stored contents joined after its head.
+    pub async fn download_bundle(&self, outgoing: &Outgoing) -> Result<(), AppError> {
+        let contents = self.contents_of(&outgoing.bundle.files).await?;
+        download::offer_parts(
             &outgoing.file_name(),
+            &[],
             &outgoing.bytes,
+            &contents,
             "application/octet-stream",
         )?;
         Ok(())
@@ -190,7 +266,13 @@ impl AppState {
         own: bool,
     ) -> Result<Route, AppError> {
         let course = plan.course.as_ref().map(|c| c.id.clone());
-        let landed = self.commit(Change::Import { plan, choices, own })?.await?;
+        let hashes: Vec<String> = plan.files.iter().map(|f| f.hash.clone()).collect();
+        let landed = match self.commit(Change::Import { plan, choices, own }) {
+            Ok(stored) => stored.await,
+            Err(refused) => Err(refused),
+        };
+        self.forget_contents(&hashes);
+        let landed = landed?;
         if let Some(id) = &course {
             // The newer version found for it, if any, is the one just imported.
             self.view.updates.update(|u| u.retain(|c| c != id));

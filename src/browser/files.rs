@@ -60,6 +60,17 @@ pub fn blob_of(bytes: &Uint8Array, mime: &str) -> Result<web_sys::Blob, BrowserE
         .map_err(|_| BrowserError::NotSaved)
 }
 
+/// The bytes of a stored blob.
+pub async fn bytes_of(blob: &web_sys::Blob) -> Result<Vec<u8>, BrowserError> {
+    let buffer =
+        JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| BrowserError::Unreadable {
+                name: "a stored file".to_string(),
+            })?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
 /// The first `count` bytes of a file (fewer if it is shorter), without reading the rest.
 pub async fn head(file: &web_sys::File, count: i32) -> Result<Vec<u8>, BrowserError> {
     let unreadable = |_| BrowserError::Unreadable { name: file.name() };

@@ -398,7 +398,7 @@ pub fn Editor(id: String) -> impl IntoView {
                         input.set_value("");
                     }
                 />
-                <p class="attach-status muted" role="status">
+                <p class="attach-status muted" aria-live="polite">
                     {text(move || attach_status.get().unwrap_or_default())}
                 </p>
             </div>

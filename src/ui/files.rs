@@ -58,7 +58,7 @@ pub fn FilesSection() -> impl IntoView {
                     </button>
                 </p>
             </Show>
-            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <ul class="file-list">
                 <For
                     each=move || listed.get()

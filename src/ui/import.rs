@@ -33,12 +33,15 @@ pub fn ImportPage(source: Source) -> impl IntoView {
     // Ok(None) while a hosted file is on its way or no file is chosen yet.
     let bundle = RwSignal::new(Ok::<Option<Bundle>, String>(None));
     match source.clone() {
-        Source::Link(payload) => bundle.set(
-            state
-                .open_link(&payload)
-                .map(Some)
-                .map_err(|e| e.to_string()),
-        ),
+        Source::Link(payload) => spawn_local(async move {
+            bundle.set(
+                state
+                    .open_link(&payload)
+                    .await
+                    .map(Some)
+                    .map_err(|e| e.to_string()),
+            );
+        }),
         Source::File => bundle.set(Ok(state.view.opened_bundle.get_untracked())),
         Source::Hosted { url, key } => spawn_local(async move {
             bundle.set(
@@ -160,6 +163,7 @@ pub fn Preview(
         .iter()
         .all(|i| matches!(i.change, Change::Unchanged | Change::KeptLocal));
     let cards = plan.card_count();
+    let files = plan.files.len();
     let renames: Vec<(String, String)> = plan
         .items
         .iter()
@@ -216,6 +220,7 @@ pub fn Preview(
         <ul class="import-summary" aria-label="What would change">
             {summary.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
             <li>{plural(cards, "card")} " in these notes"</li>
+            {(files > 0).then(|| view! { <li>{plural(files, "attached file")}</li> })}
         </ul>
         <p class="muted">
             {if own {

@@ -10,7 +10,7 @@ use crate::core::plural;
 use super::{dynamic, Show};
 use leptos::task::spawn_local;
 
-use crate::app::{AppState, ShareScope};
+use crate::app::{AppState, LinkOffer, ShareScope};
 use crate::core::exchange::bundle;
 use crate::core::qr;
 use crate::core::route::hosted_url;
@@ -36,7 +36,41 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         state.data.library.track();
         state.outgoing(&id.get_value(), scope.get(), &author.get())
     });
-    let link = Memo::new(move |_| outgoing.with(|o| o.as_ref().and_then(|o| o.link())));
+    // The link is made in the background: with attached files it reads their contents.
+    let offer = RwSignal::new(None::<Result<LinkOffer, String>>);
+    let offers_made = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let current = outgoing.get();
+        offers_made.update_value(|n| *n += 1);
+        let made = offers_made.get_value();
+        offer.set(None);
+        spawn_local(async move {
+            let next = match current {
+                Some(o) => state.link_offer(&o).await.map_err(|e| e.to_string()),
+                None => Ok(LinkOffer {
+                    link: None,
+                    left_out: 0,
+                }),
+            };
+            if offers_made.try_get_value() == Some(made) {
+                offer.try_set(Some(next));
+            }
+        });
+    });
+    let link = Memo::new(move |_| {
+        offer.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.as_ref().ok())
+                .and_then(|o| o.link.clone())
+        })
+    });
+    let left_out = move || {
+        offer.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.as_ref().ok())
+                .map_or(0, |o| o.left_out)
+        })
+    };
     let copied = RwSignal::new(None::<String>);
     let file_problem = RwSignal::new(None::<String>);
     // The focus starts at the top, so a phone shows the dialog from its beginning.
@@ -77,13 +111,13 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
         }
     };
     let download = move |_| {
-        outgoing.with_untracked(|o| {
-            if let Some(o) = o {
-                if let Err(problem) = state.download_bundle(o) {
+        if let Some(o) = outgoing.get_untracked() {
+            spawn_local(async move {
+                if let Err(problem) = state.download_bundle(&o).await {
                     file_problem.set(Some(problem.to_string()));
                 }
-            }
-        });
+            });
+        }
     };
 
     view! {
@@ -140,7 +174,9 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                 let count = titles.len();
                 view! {
                     <p class="share-summary" aria-live="polite">
-                        {plural(count, "note")} ", " {plural(o.cards, "card")} " · " {format_size(o.bytes.len())}
+                        {plural(count, "note")} ", " {plural(o.cards, "card")}
+                        {(!o.bundle.files.is_empty()).then(|| format!(", {}", plural(o.bundle.files.len(), "attached file")))}
+                        " · " {format_size(o.size())}
                     </p>
                     <details class="share-included">
                         <summary>"Included notes"</summary>
@@ -165,6 +201,12 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                                     } />
                             </label>
                             <p class="muted">{format!("{} characters. Everything is in the link itself: no server sees it.", text.len())}</p>
+                            {(left_out() > 0).then(|| view! {
+                                <p class="share-left-out">{format!(
+                                    "The link leaves out {}: with them it would be too long. Share the file or an encrypted file to include them.",
+                                    plural(left_out(), "attached file")
+                                )}</p>
+                            })}
                             <div class="share-actions">
                                 <button class="primary" on:click=copy>"Copy link"</button>
                                 <Show when=move || state.can_share()>
@@ -184,6 +226,12 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                             })}
                         }.into_any()
                     }
+                    None if offer.with(Option::is_none) => view! {
+                        <p class="muted">"Preparing the link…"</p>
+                    }.into_any(),
+                    None if offer.with(|o| matches!(o, Some(Err(_)))) => view! {
+                        <p class="error" role="alert">{offer.with(|o| match o { Some(Err(e)) => e.clone(), _ => String::new() })}</p>
+                    }.into_any(),
                     None => view! {
                         <p class="share-too-large">
                             {format!(

@@ -19,6 +19,11 @@ import {
   openReview,
   showAnswer,
   newProfile,
+  shareLink,
+  shareDialog,
+  openLink,
+  importNow,
+  previewSummary,
   assertNoProblems,
   answerRegion,
 } from './harness.mjs';
@@ -300,6 +305,95 @@ describeApp('Attachments', (test) => {
       await otherContext.close();
     }
   }, { timeout: 120_000 });
+
+  test('a course with a picture travels by link, by file and by encrypted file', async ({ page, env }) => {
+    await createNote(page, 'Flags');
+    await edit(page);
+    await textBox(page).fill('Flag of Japan :: ');
+    await textBox(page).press('End');
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'japan.png', mimeType: 'image/png', buffer: png('japan') });
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[japan.png]]'));
+    await textBox(page).fill('Flag of Japan :: ![[japan.png]]\n\nSee [[Colours]].');
+    await waitForSaved(page, { sawSaving: true });
+    await done(page, 'Flags');
+    await createNote(page, 'Colours', 'Red and white.');
+    await openNote(page, 'Flags');
+
+    const link = await shareLink(page, { scope: 'A course: this note and the notes it links to', author: 'Ann' });
+    const dialog = shareDialog(page);
+    await dialog.getByText('2 notes, 1 card, 1 attached file').waitFor();
+    assert.equal(await dialog.getByText(/The link leaves out/).count(), 0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download bundle file' }).click(),
+    ]);
+    const file = await download.path();
+    const address = `${env.url}hosted/flags.loam`;
+    await dialog.getByText('Encrypted file on a web host', { exact: true }).click();
+    await dialog.getByRole('textbox', { name: 'Address where you will put the file' }).fill(address);
+    const [sealedDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download encrypted file' }).click(),
+    ]);
+    const hostedLink = await dialog.getByRole('textbox', { name: 'Link to the hosted file' }).inputValue();
+    env.hosted.set('/hosted/flags.loam', await readFile(await sealedDownload.path()));
+    const picture = (await storedContents(page))[0];
+
+    const routes = [
+      ['link', (learner) => openLink(learner, link)],
+      ['file', async (learner) => {
+        await learner.getByRole('navigation', { name: 'Study' }).getByRole('link', { name: 'Open a shared file' }).click();
+        await learner.getByRole('heading', { level: 1, name: 'Open a shared file' }).waitFor();
+        await learner.getByLabel('Bundle file').setInputFiles(file);
+        await learner.getByRole('heading', { level: 1, name: /^Import / }).waitFor();
+      }],
+      ['encrypted file', (learner) => openLink(learner, hostedLink)],
+    ];
+    try {
+      for (const [way, open] of routes) {
+        const { page: learner, context, problems } = await newProfile(env);
+        try {
+          await open(learner);
+          assert.deepEqual(await previewSummary(learner), ['2 notes new', '1 card in these notes', '1 attached file'], way);
+          await importNow(learner);
+          await learner.getByRole('heading', { level: 1, name: 'Flags', exact: true }).waitFor();
+          assert.deepEqual(await storedContents(learner), [picture], `the picture, byte for byte, by ${way}`);
+          await openNote(learner, 'Flags');
+          assert.equal((await shownImages(article(learner))).length, 1, way);
+          assertNoProblems(problems, `the learner's page (${way})`);
+        } finally {
+          await context.close();
+        }
+      }
+    } finally {
+      env.hosted.clear();
+    }
+  }, { timeout: 180_000 });
+
+  test('a file too large for a link is left out of it, and the link says so', async ({ page, env }) => {
+    await createNote(page, 'Big picture');
+    await edit(page);
+    // Random bytes do not compress: 40 kB cannot fit in a 32,000-character link.
+    const noise = Buffer.alloc(40_000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'noise.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, noise]) });
+    await waitFor(async () => (await textBox(page).inputValue()).includes('![[noise.png]]'));
+    await waitForSaved(page);
+    await done(page, 'Big picture');
+    const link = await shareLink(page);
+    await shareDialog(page).getByText('The link leaves out 1 attached file: with them it would be too long. Share the file or an encrypted file to include them.').waitFor();
+    const { page: learner, context, problems } = await newProfile(env);
+    try {
+      await openLink(learner, link);
+      assert.deepEqual(await previewSummary(learner), ['1 note new', '0 cards in these notes']);
+      await importNow(learner);
+      await learner.getByRole('heading', { level: 1, name: 'Big picture', exact: true }).waitFor();
+      await article(learner).locator('.file.missing', { hasText: 'noise.png' }).waitFor();
+      assertNoProblems(problems, "the learner's page");
+    } finally {
+      await context.close();
+    }
+  });
 
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
     await createNote(page, 'Uses it');

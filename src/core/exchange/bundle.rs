@@ -16,7 +16,8 @@ pub use crate::core::exchange::frame::{
     is_sealed, open_frame, seal_frame, valid_id, IV_BYTES, MAX_ID_CHARS, SEALED_MAGIC,
 };
 pub use crate::core::exchange::link::{
-    decode_link_payload, key_from_text, key_to_text, to_link_payload, LINK_LIMIT, MAX_LINK_PAYLOAD,
+    decode_link_payload, key_from_text, key_to_text, link_payload_bytes, to_link_payload,
+    LINK_LIMIT, MAX_LINK_PAYLOAD,
 };
 
 /// A note as it travels: no local state (its origin, its cards' schedules) goes with it.

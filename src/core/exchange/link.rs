@@ -30,11 +30,12 @@ pub fn to_link_payload(bytes: &[u8]) -> String {
 /// Reads the payload of a `#/import/` link. Spaces and line breaks (a link wrapped in a mail)
 /// and trailing `=` are ignored.
 pub fn decode_link_payload(text: &str) -> Result<Bundle, ExchangeError> {
-    decode(&link_bytes(
-        text,
-        MAX_LINK_PAYLOAD,
-        ExchangeError::LinkTooLong,
-    )?)
+    decode(&link_payload_bytes(text)?)
+}
+
+/// The bundle bytes a `#/import/` link carries, not yet read.
+pub fn link_payload_bytes(text: &str) -> Result<Vec<u8>, ExchangeError> {
+    link_bytes(text, MAX_LINK_PAYLOAD, ExchangeError::LinkTooLong)
 }
 
 /// base64url text to bytes, refusing text longer than `most` before decoding it.
