@@ -113,6 +113,7 @@ fn course(count: usize, bytes: usize, rng: &mut Rng) -> Bundle {
         }),
         notes,
         elsewhere: Vec::new(),
+        files: Vec::new(),
     }
 }
 

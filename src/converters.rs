@@ -9,6 +9,7 @@
 //! start(Date.now());
 //! while (step(200)) { /* progress(): [done, total]; let the page paint */ }
 //! const converted = JSON.parse(finish()); // core::interop::Converted
+//! const bytes = kept_file(0);               // contents of converted.files[0]
 //! ```
 
 fn main() {}
@@ -31,12 +32,15 @@ mod module {
 
     thread_local! {
         static IMPORT: RefCell<Import> = const { RefCell::new(Import::Adding(Vec::new())) };
+        /// The contents of the files the last conversion kept, until the page takes them.
+        static KEPT: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
     }
 
     /// Forgets any import begun and not finished (the learner left it half read).
     #[wasm_bindgen]
     pub fn clear() {
         IMPORT.with(|import| *import.borrow_mut() = Import::Adding(Vec::new()));
+        KEPT.with(|kept| kept.borrow_mut().clear());
     }
 
     /// Adds a picked file to the next conversion; `modified` is in milliseconds since the epoch.
@@ -98,7 +102,21 @@ mod module {
         let Import::Converting(conversion) = import else {
             return Err(JsError::new("no conversion was started"));
         };
-        Ok(serde_json::to_string(&conversion.finish())?)
+        let mut converted = conversion.finish();
+        KEPT.with(|kept| *kept.borrow_mut() = std::mem::take(&mut converted.contents));
+        Ok(serde_json::to_string(&converted)?)
+    }
+
+    /// The contents of kept file `index` of the last conversion (`Converted::files`), handed
+    /// over once.
+    #[wasm_bindgen]
+    pub fn kept_file(index: usize) -> Vec<u8> {
+        KEPT.with(|kept| {
+            kept.borrow_mut()
+                .get_mut(index)
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
     }
 
     /// Every note (a JSON array of notes) as Markdown files in a zip, the Obsidian layout.

@@ -187,8 +187,13 @@ impl AppState {
             }
             taken.push((hash.clone(), files::blob_of(&array, kind.mime())?));
         }
-        self.saving.contents.update_value(|c| c.extend(taken));
+        self.keep_contents(taken);
         Ok(())
+    }
+
+    /// Keeps contents (by hash) for the write that will store their files.
+    pub(super) fn keep_contents(&self, contents: Vec<(String, web_sys::Blob)>) {
+        self.saving.contents.update_value(|c| c.extend(contents));
     }
 
     /// Lets go of contents kept for a write that is over.

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
 use crate::browser::converters::Converters;
-use crate::browser::{download, files};
+use crate::browser::{crypto, download, files};
+use crate::core::attachment::{Attachment, Kind};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::merge::{ImportPlan, Planning};
@@ -62,7 +63,8 @@ impl AppState {
         let mut converted = converters.finish()?;
         reports.append(&mut converted.reports);
         converted.reports = reports;
-        let plan = self.plan_converted(&mut converted, progress).await;
+        let files = self.take_kept_files(&converters, &converted).await?;
+        let plan = self.plan_converted(&mut converted, files, progress).await;
         Ok((plan, converted))
     }
 
@@ -71,13 +73,14 @@ impl AppState {
     async fn plan_converted(
         &self,
         converted: &mut Converted,
+        files: Vec<Attachment>,
         progress: impl Fn(Step),
     ) -> ImportPlan {
         let bundle = Bundle {
             course: None,
             notes: std::mem::take(&mut converted.notes),
             elsewhere: Vec::new(),
-            files: Vec::new(),
+            files,
         };
         self.flush();
         let mut planning = self
@@ -94,6 +97,33 @@ impl AppState {
             next_frame().await;
         }
         planning.finish()
+    }
+
+    /// The files a conversion kept, fingerprinted, their kind read again, and their contents
+    /// kept to store if the learner imports.
+    async fn take_kept_files(
+        &self,
+        converters: &Converters,
+        converted: &Converted,
+    ) -> Result<Vec<Attachment>, AppError> {
+        let mut files = Vec::new();
+        let mut contents = Vec::new();
+        for (index, kept) in converted.files.iter().enumerate() {
+            let bytes = converters.kept_file(index)?;
+            let head = bytes.subarray(0, 1024).to_vec();
+            let kind = Kind::sniff(&head);
+            let hash = crypto::sha256_hex(&bytes).await?;
+            contents.push((hash.clone(), files::blob_of(&bytes, kind.mime())?));
+            files.push(Attachment::new(
+                &kept.name,
+                &hash,
+                kind,
+                u64::from(bytes.length()),
+                now(),
+            ));
+        }
+        self.keep_contents(contents);
+        Ok(files)
     }
 
     /// Offers every note as Markdown files in a zip (the Obsidian layout); returns its name.

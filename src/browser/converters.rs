@@ -101,6 +101,13 @@ impl Converters {
         serde_json::from_str(&json).map_err(|e| BrowserError::ConverterFailed(e.to_string()))
     }
 
+    /// The contents of kept file `index` of the finished conversion, as the browser holds them.
+    pub fn kept_file(&self, index: usize) -> Result<Uint8Array, BrowserError> {
+        Ok(Uint8Array::from(
+            self.call("kept_file", &[(index as u32).into()])?,
+        ))
+    }
+
     /// The notes as Markdown files in a zip (the Obsidian layout).
     pub fn markdown_export(&self, notes: &[&Note]) -> Result<Vec<u8>, BrowserError> {
         let bytes = self.call("markdown_export", &[notes_json(notes)?.into()])?;

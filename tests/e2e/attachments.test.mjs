@@ -3,7 +3,9 @@
 // too large.
 
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   describeApp,
   createNote,
@@ -57,6 +59,7 @@ async function putInEditor(page, how, files) {
   );
 }
 
+const noteHeadingOf = (page, title) => page.getByRole('heading', { level: 1, name: title, exact: true });
 const attachStatus = (page) => page.locator('.attach-status');
 
 /** Waits until every file image in the note has loaded, and returns their natural widths. */
@@ -394,6 +397,71 @@ describeApp('Attachments', (test) => {
       await context.close();
     }
   });
+
+  test('vaults, graphs and decks bring their pictures, sound and PDFs, and their embeds show', async ({ page }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'loam-attach-'));
+    try {
+      const put = async (relative, data) => {
+        await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
+        await writeFile(path.join(dir, relative), data);
+      };
+      // An Obsidian vault like its help vault: attachments in a folder, embeds by name.
+      await put('Help/Start here.md', '# Start\n\n![[diagram.png]]\n\n![[Diagram.png|120]]\n\n![A photo](attachments/photo%20one.png)\n\n![[voice.mp3]]\n\n[[manual.pdf]]\n');
+      await put('Help/attachments/diagram.png', png('diagram'));
+      await put('Help/attachments/photo one.png', png('photo'));
+      await put('Help/voice.mp3', Buffer.concat([Buffer.from('ID3'), Buffer.alloc(20)]));
+      await put('Help/manual.pdf', Buffer.from('%PDF-1.4\n%test'));
+      await put('Help/installer.exe', Buffer.from('MZ'));
+      await put('Help/.obsidian/app.json', '{}');
+      await goToRoute(page, '/import-export');
+      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Help'));
+      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+      assert.deepEqual(await previewSummary(page), ['1 note new', '0 cards in these notes', '4 attached files']);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await noteHeadingOf(page, 'Start here').waitFor();
+      assert.equal((await shownImages(article(page))).length, 3);
+      assert.equal(await article(page).locator('img.file').nth(1).getAttribute('width'), '120');
+      await waitFor(async () => (await article(page).locator('audio.file').getAttribute('src'))?.startsWith('blob:'));
+      await waitFor(async () => (await article(page).locator('a.file.download').getAttribute('href'))?.startsWith('blob:'));
+      assert.equal(await article(page).locator('.file.missing').count(), 0);
+
+      // A CrowdAnki export with its media folder: the picture on the card's back.
+      await put('Spanish/deck.json', JSON.stringify({
+        __type__: 'Deck', crowdanki_uuid: 'd-1', name: 'Spanish', media_files: ['perro.jpg'],
+        note_models: [{ __type__: 'NoteModel', crowdanki_uuid: 'm', name: 'Basic', type: 0,
+          flds: [{ name: 'Front', ord: 0 }, { name: 'Back', ord: 1 }], tmpls: [{ name: 'Card 1' }] }],
+        notes: [{ __type__: 'Note', fields: ['el perro', 'the dog<br><img src="perro.jpg">'], guid: 'g', note_model_uuid: 'm', tags: [] }],
+        children: [],
+      }));
+      await put('Spanish/media/perro.jpg', png('perro'));
+      await goToRoute(page, '/import-export');
+      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Spanish'));
+      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+      assert.deepEqual(await previewSummary(page), ['1 note new', '1 card in these notes', '1 attached file']);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await noteHeadingOf(page, 'Spanish').waitFor();
+      assert.equal((await shownImages(article(page))).length, 1);
+
+      // A Logseq graph: pages reach their assets with a relative path.
+      await put('Graph/logseq/config.edn', '{}');
+      await put('Graph/pages/Cells.md', '- A cell:\n  ![cell](../assets/cell_1.png)\n');
+      await put('Graph/assets/cell_1.png', png('cell'));
+      await goToRoute(page, '/import-export');
+      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Graph'));
+      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await noteHeadingOf(page, 'Cells').waitFor();
+      assert.equal((await shownImages(article(page))).length, 1);
+
+      const { files } = await storedFiles(page);
+      assert.deepEqual(files.map((f) => [f.name, f.kind]).sort(), [
+        ['cell_1.png', 'png'], ['diagram.png', 'png'], ['manual.pdf', 'pdf'],
+        ['perro.jpg', 'png'], ['photo one.png', 'png'], ['voice.mp3', 'mp3'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, { timeout: 120_000 });
 
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
     await createNote(page, 'Uses it');

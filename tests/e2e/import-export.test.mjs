@@ -164,8 +164,8 @@ describeApp('import and export', (test) => {
     await page.locator('.import-report li').first().waitFor();
     const lines = (await page.locator('.import-report li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(lines, [
-      'French and history.txt 35 cards in 2 notes; 1 row without a front and a back left out; 1 media file left out.',
-      'deck.json 27 cards in 2 notes; 1 media file left out.',
+      "French and history.txt 35 cards in 2 notes; 1 row without a front and a back left out; 1 media file linked (pick the deck's media files too to keep them).",
+      "deck.json 27 cards in 2 notes; 1 media file linked (pick the deck's media files too to keep them).",
       'Geography.csv 2 cards in 1 note.',
     ]);
     await page.getByText(`${anki.cards + crowd.cards + 2} cards in these notes`).waitFor();

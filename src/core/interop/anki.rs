@@ -318,13 +318,17 @@ mod tests {
         assert_eq!(
             cards(&converted),
             vec![
-                (CardKind::Basic, "Q".into(), "A <b> A".into()),
+                (
+                    CardKind::Basic,
+                    "Q![[x]]".into(),
+                    "A ![[x.mp3]] <b> A".into()
+                ),
                 (CardKind::Basic, "a : : b".into(), "\\?".into()),
             ]
         );
         assert!(converted.reports[0]
             .message
-            .contains("2 media files left out"));
+            .contains("2 media files linked (pick the deck's media files too to keep them)"));
     }
 
     #[test]

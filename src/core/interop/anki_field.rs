@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::core::attachment::name;
 use crate::core::card::parse_cards;
 use crate::core::exchange::bundle::BundleNote;
 use crate::core::interop::source::{stable_id, usable_title, Converted, FileReport};
@@ -34,16 +35,19 @@ pub(crate) fn deck_title(deck: &str) -> String {
 #[derive(Default)]
 pub(crate) struct Media(pub(crate) usize);
 
-/// Reduces an Anki field's HTML to Markdown text: bold and italics kept, line breaks kept, images
-/// and sounds dropped (counted), every other tag dropped, entities decoded. Nothing of the HTML
-/// survives as markup, so nothing in it can run.
+/// Reduces an Anki field's HTML to Markdown text: bold and italics kept, line breaks kept,
+/// images (`<img src>`) and sounds (`[sound:…]`) as embeds of the media file of that name
+/// (counted), every other tag dropped, entities decoded. Nothing of the HTML survives as markup,
+/// so nothing in it can run.
 pub(crate) fn field_text(field: &str, html: bool, media: &mut Media) -> String {
     let mut out = String::with_capacity(field.len());
     let mut rest = field;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("[sound:") {
             media.0 += 1;
-            rest = after.find(']').map_or("", |end| &after[end + 1..]);
+            let end = after.find(']').unwrap_or(after.len());
+            push_embed(&mut out, &after[..end]);
+            rest = after.get(end + 1..).unwrap_or("");
             continue;
         }
         if html && rest.starts_with('<') {
@@ -60,7 +64,13 @@ pub(crate) fn field_text(field: &str, html: bool, media: &mut Media) -> String {
                 "br" | "div" | "p" | "li" | "tr" if !out.is_empty() && !out.ends_with('\n') => {
                     out.push('\n')
                 }
-                "img" | "audio" | "video" if !tag.starts_with('/') => media.0 += 1,
+                "img" if !tag.starts_with('/') => {
+                    media.0 += 1;
+                    if let Some(src) = attribute(&rest[..end], "src") {
+                        push_embed(&mut out, &src);
+                    }
+                }
+                "audio" | "video" if !tag.starts_with('/') => media.0 += 1,
                 _ => {}
             }
             // Script and style bodies are code, not text.
@@ -95,6 +105,69 @@ pub(crate) fn field_text(field: &str, html: bool, media: &mut Media) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// An embed of the media file `reference` names (Anki keeps media by file name; an address
+/// on the web stays one), or nothing when no usable name is left.
+fn push_embed(out: &mut String, reference: &str) {
+    let reference = decode_entities(reference.trim());
+    let remote = ["http://", "https://"]
+        .iter()
+        .any(|scheme| reference.to_ascii_lowercase().starts_with(scheme));
+    if remote {
+        if !reference.contains([' ', ')', '(']) {
+            out.push_str(&format!("![]({reference})"));
+        }
+        return;
+    }
+    let name = name::clean(&reference, "");
+    if !name.is_empty() {
+        out.push_str(&format!("![[{name}]]"));
+    }
+}
+
+/// The value of attribute `wanted` in a start tag (`<img class=x src="a b.png">`), quoted or not.
+fn attribute(tag: &str, wanted: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(wanted) {
+        let at = from + found;
+        from = at + wanted.len();
+        let before_ok = lower[..at].ends_with(|c: char| c.is_whitespace());
+        let after = lower[from..].trim_start();
+        if !before_ok || !after.starts_with('=') {
+            continue;
+        }
+        let value_start = tag.len() - after.len() + 1;
+        let value = tag[value_start..].trim_start();
+        return Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or("").to_string(),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    None
+}
+
+/// Entities decoded in an attribute's value.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '&' {
+            if let Some((decoded, used)) = entity(rest) {
+                out.push(decoded);
+                rest = &rest[used..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 pub(crate) fn entity(text: &str) -> Option<(char, usize)> {
@@ -250,7 +323,10 @@ pub(crate) fn deck_report(
     if media.0 > 0 {
         more.insert(
             more.len().min(1),
-            format!("{} left out", plural(media.0, "media file")),
+            format!(
+                "{} linked (pick the deck's media files too to keep them)",
+                plural(media.0, "media file")
+            ),
         );
     }
     for part in more {
@@ -265,6 +341,31 @@ pub(crate) fn deck_report(
     Converted {
         notes,
         reports: vec![report],
+        ..Converted::default()
+    }
+}
+
+#[cfg(test)]
+mod media_tests {
+    use super::*;
+
+    #[test]
+    fn pictures_and_sounds_become_embeds_of_their_files() {
+        let mut media = Media::default();
+        let text = field_text(
+            "<img class=x src='a b.jpg'> <IMG SRC=c.png/> [sound:../d&amp;e.mp3] <img src=\"https://e.org/f.gif\"> <img alt=none>",
+            true,
+            &mut media,
+        );
+        assert_eq!(
+            text,
+            "![[a b.jpg]] ![[c.png]] ![[d&e.mp3]] ![](https://e.org/f.gif)"
+        );
+        assert_eq!(media.0, 5);
+        assert_eq!(
+            attribute("<img data-src=x src=y>", "src").as_deref(),
+            Some("y")
+        );
     }
 }
 

@@ -3,12 +3,14 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::core::attachment::{self, MAX_FILE_BYTES};
 use crate::core::exchange::bundle::BundleNote;
-use crate::core::interop::source::{Converted, FileReport, SourceFile};
+use crate::core::interop::source::{Converted, FileReport, KeptFile, SourceFile};
 use crate::core::interop::vault::{Layout, Pages};
 use crate::core::interop::zip::{self, safe_path};
 use crate::core::interop::{anki, crowdanki};
 use crate::core::note::{title_key, MAX_TITLE_CHARS};
+use crate::core::storage::format_bytes;
 use crate::core::time::Time;
 
 /// What a file is, by its name.
@@ -236,10 +238,7 @@ impl Conversion {
                         &path,
                         "Left out: a zip inside a zip. Open it on its own.",
                     ),
-                    Kind::Attachment => FileReport::skipped(
-                        &path,
-                        "Left out: an attachment (Loam keeps the text of notes only).",
-                    ),
+                    Kind::Attachment => self.keep(&path, file),
                 }
             };
             self.done += 1;
@@ -251,6 +250,46 @@ impl Conversion {
             pages: Pages::new(&root, layout, self.now),
             vault,
         }
+    }
+}
+
+impl Conversion {
+    /// Keeps a picture, sound or PDF to attach, under its own name (notes find attachments by
+    /// name, in any folder); anything else, or a file over the limit, is left out.
+    fn keep(&mut self, path: &str, file: SourceFile) -> FileReport {
+        let head = &file.bytes[..file.bytes.len().min(1024)];
+        let kind = attachment::Kind::sniff(head);
+        let size = file.bytes.len() as u64;
+        if kind == attachment::Kind::Other {
+            return FileReport::skipped(
+                path,
+                "Left out: Loam keeps pictures, sound and PDFs beside notes.",
+            );
+        }
+        if size > MAX_FILE_BYTES {
+            return FileReport::skipped(path, "Left out: larger than 20 MB.");
+        }
+        let name = attachment::name::for_file(&file.path, kind);
+        let key = attachment::name::key(&name);
+        let same = self
+            .converted
+            .files
+            .iter()
+            .position(|f| attachment::name::key(&f.name) == key);
+        if let Some(at) = same {
+            return if self.converted.contents[at] == file.bytes {
+                FileReport::skipped(path, "Left out: the same file is kept from elsewhere.")
+            } else {
+                FileReport::refused(
+                    path,
+                    format!("Left out: another file named “{name}” is kept already."),
+                )
+            };
+        }
+        let report = FileReport::imported(path, format!("Kept ({}).", format_bytes(size)));
+        self.converted.files.push(KeptFile { name, kind, size });
+        self.converted.contents.push(file.bytes);
+        report
     }
 }
 
@@ -337,6 +376,45 @@ mod tests {
             ]
         );
         assert_eq!(converted.notes[0].id, stable_id("md", "Vault/Home.md"));
+    }
+
+    #[test]
+    fn pictures_sound_and_pdfs_are_kept_by_name() {
+        let png = b"\x89PNG\r\n\x1a\n rest";
+        let files = vec![
+            file("Vault/Home.md", b"![[cat.png]]"),
+            file("Vault/assets/cat.png", png),
+            file("Vault/other/cat.png", b"\x89PNG\r\n\x1a\n other"),
+            file("Vault/copy/cat.png", png),
+            file("Vault/voice.mp3", b"ID3\x04"),
+            file("Vault/paper", b"%PDF-1.7"),
+            file("Vault/setup.exe", b"MZ\x90"),
+        ];
+        let converted = convert(files, Time::from_ms(0.0));
+        let kept: Vec<(&str, u64)> = converted
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.size))
+            .collect();
+        assert_eq!(kept, [("cat.png", 13), ("voice.mp3", 4), ("paper.pdf", 8)]);
+        assert_eq!(converted.contents[0], png);
+        let report = |path: &str| {
+            let r = converted.reports.iter().find(|r| r.path == path).unwrap();
+            (r.outcome, r.message.as_str())
+        };
+        assert_eq!(
+            report("assets/cat.png"),
+            (Outcome::Imported, "Kept (13 bytes).")
+        );
+        assert_eq!(
+            report("other/cat.png"),
+            (
+                Outcome::Refused,
+                "Left out: another file named “cat.png” is kept already."
+            )
+        );
+        assert_eq!(report("copy/cat.png").0, Outcome::Skipped);
+        assert_eq!(report("setup.exe").0, Outcome::Skipped);
     }
 
     #[test]

@@ -55,8 +55,8 @@ struct CrowdNote {
 /// Cards from a CrowdAnki export (`deck.json`): a note per deck and sub-deck.
 pub fn convert(file: &SourceFile) -> Converted {
     let refuse = |why: String| Converted {
-        notes: Vec::new(),
         reports: vec![FileReport::refused(&file.path, why)],
+        ..Converted::default()
     };
     if file.bytes.len() > MAX_JSON_BYTES {
         return refuse("It is too large to read (64 MB at most).".to_string());
@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(
             cards(&converted),
             vec![
-                (CardKind::Basic, "perro".into(), "dog".into()),
+                (CardKind::Basic, "perro".into(), "dog![[perro.jpg]]".into()),
                 (CardKind::Basic, "gato".into(), "cat".into()),
                 (CardKind::Reverse, "cat".into(), "gato".into()),
                 (
@@ -218,7 +218,7 @@ mod tests {
         );
         assert_eq!(
             converted.reports[0].message,
-            "5 cards in 2 notes; 1 note without a front and a back left out; 1 media file left out."
+            "5 cards in 2 notes; 1 note without a front and a back left out; 1 media file linked (pick the deck's media files too to keep them)."
         );
     }
 

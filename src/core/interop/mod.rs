@@ -20,4 +20,4 @@ pub mod vault;
 pub mod zip;
 
 pub use conversion::{convert, Conversion};
-pub use source::{stable_id, Converted, FileReport, Outcome, SourceFile};
+pub use source::{stable_id, Converted, FileReport, KeptFile, Outcome, SourceFile};

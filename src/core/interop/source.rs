@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::attachment::Kind;
 use crate::core::exchange::bundle::BundleNote;
 use crate::core::note::{clean_title, content_hash, title_char};
 use crate::core::time::Time;
@@ -63,17 +64,32 @@ impl FileReport {
 }
 
 /// Notes converted from some files, and what happened to each file. It crosses from the
-/// converters module to the page as JSON.
+/// converters module to the page as JSON; the kept files' contents cross one by one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Converted {
     pub notes: Vec<BundleNote>,
     pub reports: Vec<FileReport>,
+    /// Pictures, sound and PDFs kept to attach, in the order of `contents`.
+    #[serde(default)]
+    pub files: Vec<KeptFile>,
+    #[serde(skip)]
+    pub contents: Vec<Vec<u8>>,
+}
+
+/// A file kept to attach: the name notes find it by, what it is and its size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptFile {
+    pub name: String,
+    pub kind: Kind,
+    pub size: u64,
 }
 
 impl Converted {
     pub fn extend(&mut self, other: Converted) {
         self.notes.extend(other.notes);
         self.reports.extend(other.reports);
+        self.files.extend(other.files);
+        self.contents.extend(other.contents);
     }
 }
 

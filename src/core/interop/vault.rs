@@ -85,8 +85,8 @@ impl Pages {
             ..
         } = self;
         let mut converted = Converted {
-            notes: Vec::new(),
             reports: refused,
+            ..Converted::default()
         };
         settle_titles(&mut pages);
         let by_key = link_keys(&pages);
