@@ -34,6 +34,8 @@ mod module {
         static IMPORT: RefCell<Import> = const { RefCell::new(Import::Adding(Vec::new())) };
         /// The contents of the files the last conversion kept, until the page takes them.
         static KEPT: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+        /// Attached files handed in for the next Markdown export.
+        static EXPORTING: RefCell<Vec<vault::ExportedFile>> = const { RefCell::new(Vec::new()) };
     }
 
     /// Forgets any import begun and not finished (the learner left it half read).
@@ -119,11 +121,25 @@ mod module {
         })
     }
 
-    /// Every note (a JSON array of notes) as Markdown files in a zip, the Obsidian layout.
+    /// Adds an attached file to the next Markdown export; `added` in milliseconds.
+    #[wasm_bindgen]
+    pub fn export_file(name: String, bytes: Vec<u8>, added: f64) {
+        EXPORTING.with(|files| {
+            files.borrow_mut().push(vault::ExportedFile {
+                name,
+                bytes,
+                added: Time::from_ms(added),
+            })
+        });
+    }
+
+    /// Every note (a JSON array of notes) as Markdown files in a zip, the Obsidian layout, with
+    /// the files added by `export_file` (which it then forgets).
     #[wasm_bindgen]
     pub fn markdown_export(notes: &str) -> Result<Vec<u8>, JsError> {
         let notes: Vec<Note> = serde_json::from_str(notes)?;
-        Ok(vault::export(&notes.iter().collect::<Vec<_>>()))
+        let files = EXPORTING.with(|files| std::mem::take(&mut *files.borrow_mut()));
+        Ok(vault::export(&notes.iter().collect::<Vec<_>>(), &files))
     }
 
     /// Every card of the notes (a JSON array of notes) as Anki-importable text.

@@ -9,6 +9,7 @@ use crate::browser::{crypto, download, files};
 use crate::core::attachment::{Attachment, Kind};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
+use crate::core::exchange::carried;
 use crate::core::exchange::merge::{ImportPlan, Planning};
 use crate::core::interop::Converted;
 use crate::core::note::Note;
@@ -130,6 +131,15 @@ impl AppState {
     pub async fn download_markdown(&self) -> Result<String, AppError> {
         let converters = Converters::load().await?;
         self.flush();
+        let (attached, contents) = self.stored_contents().await?;
+        let stored: Vec<Attachment> = attached.iter().cloned().collect();
+        for (file, blob) in carried::in_order(&stored).into_iter().zip(&contents) {
+            let bytes = files::array_of(blob).await?;
+            // Every name of the same contents gets its own copy: Obsidian finds files by name.
+            for named in stored.iter().filter(|f| f.hash == file.hash) {
+                converters.export_file(&named.name, &bytes, named.added)?;
+            }
+        }
         let bytes = self.data.library.with_untracked(|lib| {
             let notes: Vec<&Note> = lib.iter().collect();
             converters.markdown_export(&notes)

@@ -108,6 +108,20 @@ impl Converters {
         ))
     }
 
+    /// Adds an attached file to the next Markdown export.
+    pub fn export_file(
+        &self,
+        name: &str,
+        bytes: &Uint8Array,
+        added: Time,
+    ) -> Result<(), BrowserError> {
+        self.call(
+            "export_file",
+            &[name.into(), bytes.into(), added.ms().into()],
+        )?;
+        Ok(())
+    }
+
     /// The notes as Markdown files in a zip (the Obsidian layout).
     pub fn markdown_export(&self, notes: &[&Note]) -> Result<Vec<u8>, BrowserError> {
         let bytes = self.call("markdown_export", &[notes_json(notes)?.into()])?;

@@ -62,13 +62,18 @@ pub fn blob_of(bytes: &Uint8Array, mime: &str) -> Result<web_sys::Blob, BrowserE
 
 /// The bytes of a stored blob.
 pub async fn bytes_of(blob: &web_sys::Blob) -> Result<Vec<u8>, BrowserError> {
+    Ok(array_of(blob).await?.to_vec())
+}
+
+/// The bytes of a stored blob as the browser holds them (not copied into Loam's memory).
+pub async fn array_of(blob: &web_sys::Blob) -> Result<Uint8Array, BrowserError> {
     let buffer =
         JsFuture::from(blob.array_buffer())
             .await
             .map_err(|_| BrowserError::Unreadable {
                 name: "a stored file".to_string(),
             })?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(Uint8Array::new(&buffer))
 }
 
 /// The first `count` bytes of a file (fewer if it is shorter), without reading the rest.

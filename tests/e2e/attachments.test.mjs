@@ -398,7 +398,7 @@ describeApp('Attachments', (test) => {
     }
   });
 
-  test('vaults, graphs and decks bring their pictures, sound and PDFs, and their embeds show', async ({ page }) => {
+  test('vaults, graphs and decks bring their pictures, sound and PDFs, and the Markdown export takes them along', async ({ page, env }) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'loam-attach-'));
     try {
       const put = async (relative, data) => {
@@ -458,10 +458,36 @@ describeApp('Attachments', (test) => {
         ['cell_1.png', 'png'], ['diagram.png', 'png'], ['manual.pdf', 'pdf'],
         ['perro.jpg', 'png'], ['photo one.png', 'png'], ['voice.mp3', 'mp3'],
       ]);
+
+      // The Markdown export writes the files beside the notes; imported elsewhere, they return.
+      await goToRoute(page, '/import-export');
+      const [zipDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download notes as Markdown (.zip)' }).click(),
+      ]);
+      const zipPath = path.join(dir, 'export.zip');
+      await zipDownload.saveAs(zipPath);
+      const { page: other, context, problems } = await newProfile(env);
+      try {
+        await goToRoute(other, '/import-export');
+        await other.getByLabel('Choose files (.md, .zip, .txt, .csv, .json)').setInputFiles(zipPath);
+        await other.getByRole('heading', { name: /^Import \d+ notes$/ }).waitFor();
+        assert.ok((await previewSummary(other)).includes('6 attached files'));
+        await other.getByRole('button', { name: 'Import', exact: true }).click();
+        await other.waitForURL(/#\/note\//);
+        const names = (await storedFiles(other)).files.map((f) => [f.name, f.hash]).sort();
+        assert.deepEqual(names, files.map((f) => [f.name, f.hash]).sort());
+        assert.deepEqual(await storedContents(other), await storedContents(page));
+        await openNote(other, 'Start here');
+        assert.equal((await shownImages(article(other))).length, 3);
+        assertNoProblems(problems, 'the profile the export went to');
+      } finally {
+        await context.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, { timeout: 120_000 });
+  }, { timeout: 150_000 });
 
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
     await createNote(page, 'Uses it');

@@ -442,9 +442,29 @@ fn decode_file_name(name: &str) -> String {
     out
 }
 
-/// Every note as a Markdown file in the Obsidian layout: `folder/Title.md`, links as written.
-pub fn export(notes: &[&Note]) -> Vec<u8> {
+/// The folder attached files are written to in an export.
+pub const ATTACHMENTS: &str = "attachments";
+
+/// An attached file to write into an export: its name, contents and when it was added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub added: Time,
+}
+
+/// Every note as a Markdown file in the Obsidian layout: `folder/Title.md`, links as written,
+/// and every attached file in [`ATTACHMENTS`].
+pub fn export(notes: &[&Note], files: &[ExportedFile]) -> Vec<u8> {
     let mut zip = ZipWriter::new();
+    // Obsidian finds attachments by name in any folder; Loam's own import does too.
+    for file in files {
+        zip.add(
+            &format!("{ATTACHMENTS}/{}", file.name),
+            &file.bytes,
+            file.added,
+        );
+    }
     for note in notes {
         let (folder, body) = take_folder(&note.body);
         let folder = folder.and_then(|f| safe_path(&f).ok());
@@ -682,7 +702,12 @@ mod tests {
             })
             .collect();
         let refs: Vec<&Note> = notes.iter().collect();
-        let archive = export(&refs);
+        let picture = ExportedFile {
+            name: "map one.png".into(),
+            bytes: b"\x89PNG\r\n\x1a\n pixels".to_vec(),
+            added: Time::from_ms(1_700_000_000_000.0),
+        };
+        let archive = export(&refs, std::slice::from_ref(&picture));
         let entries = zip::read(&archive).unwrap();
         let mut paths: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
         paths.sort();
@@ -692,9 +717,12 @@ mod tests {
                 "Home.md",
                 "Projects/Garden.md",
                 "Projects/Sub/Deep.md",
-                "Why%3F Because%2Fso.md"
+                "Why%3F Because%2Fso.md",
+                "attachments/map one.png"
             ]
         );
+        let stored = entries.iter().find(|e| e.name.ends_with(".png")).unwrap();
+        assert_eq!(stored.data.as_ref().unwrap(), &picture.bytes);
         let back: Vec<SourceFile> = entries
             .into_iter()
             .map(|e| SourceFile {

@@ -223,7 +223,13 @@ impl ZipWriter {
             return;
         };
         self.count = count;
-        let packed = miniz_oxide::deflate::compress_to_vec(data, 6);
+        // Pictures and sound are compressed already: stored as they are when DEFLATE gains nothing.
+        let deflated = miniz_oxide::deflate::compress_to_vec(data, 6);
+        let (method, packed): (u16, &[u8]) = if deflated.len() < data.len() {
+            (8, &deflated)
+        } else {
+            (0, data)
+        };
         let (date, time) = millis_to_dos_time(modified);
         let crc = crc32(data);
         let offset = self.out.len() as u32;
@@ -231,7 +237,7 @@ impl ZipWriter {
         let mut common = Vec::with_capacity(26);
         common.extend_from_slice(&20u16.to_le_bytes()); // version needed: 2.0
         common.extend_from_slice(&UTF8_FLAG.to_le_bytes());
-        common.extend_from_slice(&8u16.to_le_bytes());
+        common.extend_from_slice(&method.to_le_bytes());
         common.extend_from_slice(&time.to_le_bytes());
         common.extend_from_slice(&date.to_le_bytes());
         common.extend_from_slice(&crc.to_le_bytes());
@@ -243,7 +249,7 @@ impl ZipWriter {
         self.out.extend_from_slice(&LOCAL_SIGNATURE.to_le_bytes());
         self.out.extend_from_slice(&common);
         self.out.extend_from_slice(name);
-        self.out.extend_from_slice(&packed);
+        self.out.extend_from_slice(packed);
 
         self.central
             .extend_from_slice(&CENTRAL_SIGNATURE.to_le_bytes());
