@@ -489,6 +489,68 @@ describeApp('Attachments', (test) => {
     }
   }, { timeout: 150_000 });
 
+  test('a file the storage has no room for is not attached, says so, and stores nothing', async ({ page }) => {
+    await page.evaluate(async () => navigator.serviceWorker.ready);
+    await createNote(page, 'Scans', 'Before');
+    await edit(page);
+    // Under the 20 MB limit for one file, over the 16 MB the site may use.
+    const big = Buffer.concat([PNG, Buffer.alloc(18 * 1024 * 1024, 3)]);
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: big });
+    await waitFor(
+      async () => (await attachStatus(page).textContent()).startsWith('Not attached: Storage is full'),
+      { timeout: 15_000, message: 'the storage-full message' },
+    );
+    assert.equal(await textBox(page).inputValue(), 'Before', 'no link to a file that is not stored');
+    assert.deepEqual(await storedFiles(page), { files: [], contents: [] });
+    await goToRoute(page, '/settings');
+    await page.getByRole('region', { name: 'Files', exact: true }).getByText('No files are attached yet.', { exact: false }).waitFor();
+  }, {
+    timeout: 60_000,
+    beforeStart: async ({ page, context, url }) => {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(url).origin, quotaSize: 16 * 1024 * 1024 });
+    },
+  });
+
+  test('a remote image in a note from someone else is not fetched until the reader allows it', async ({ page, env }) => {
+    const pixel = `${env.url}hosted/pixel.png`;
+    env.hosted.set('/hosted/pixel.png', png('pixel'));
+    try {
+      const requested = (p) => {
+        const seen = [];
+        p.on('request', (request) => {
+          if (request.url().includes('/hosted/pixel.png')) seen.push(request.url());
+        });
+        return seen;
+      };
+      const own = requested(page);
+      await createNote(page, 'Tracked', `A picture from elsewhere:\n\n![pixel](${pixel})`);
+      await waitFor(async () => own.length > 0, { message: "the author's own note loads its image" });
+      const link = await shareLink(page);
+
+      const { page: learner, context, problems } = await newProfile(env);
+      try {
+        const theirs = requested(learner);
+        await openLink(learner, link);
+        await importNow(learner);
+        await noteHeadingOf(learner, 'Tracked').waitFor();
+        const ask = article(learner).getByRole('button', { name: `Show image “pixel” from ${new URL(env.url).host}` });
+        await ask.waitFor();
+        await learner.waitForTimeout(500);
+        assert.deepEqual(theirs, [], 'nothing was requested before the reader chose');
+        assert.equal(await article(learner).locator('img').count(), 0);
+        await ask.click();
+        await waitFor(async () => theirs.length > 0, { message: 'the image requested once allowed' });
+        await waitFor(async () => (await article(learner).locator('img').evaluate((i) => i.complete && i.naturalWidth)) > 0);
+        assertNoProblems(problems, "the learner's page");
+      } finally {
+        await context.close();
+      }
+    } finally {
+      env.hosted.clear();
+    }
+  });
+
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
     await createNote(page, 'Uses it');
     await edit(page);
