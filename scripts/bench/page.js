@@ -240,6 +240,28 @@
     await done(tx);
     db.close();
   };
+  /**
+   * Stores `count` attached files of `size` random bytes each (records in `files`, blobs in
+   * `contents`), as attaching them would; the notes need not use them.
+   */
+  bench.putFiles = async (count, size) => {
+    const db = await bench.openLoam();
+    for (let i = 0; i < count; i += 50) {
+      const tx = db.transaction(['files', 'contents'], 'readwrite');
+      for (let j = i; j < Math.min(count, i + 50); j++) {
+        const bytes = new Uint8Array(size);
+        for (let at = 0; at < size; at += 65_536) {
+          crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+        }
+        const hash = j.toString(16).padStart(64, '0');
+        const name = `picture ${j}.png`;
+        tx.objectStore('files').put({ id: name, name, hash, kind: 'png', size, added: Date.now() });
+        tx.objectStore('contents').put({ id: hash, blob: new Blob([bytes], { type: 'image/png' }) });
+      }
+      await done(tx);
+    }
+    db.close();
+  };
   bench.getAll = async (store) => {
     const db = await bench.openLoam();
     const all = await request(db.transaction(store).objectStore(store).getAll());
