@@ -214,10 +214,12 @@
     });
   /** Loam's database, created with its schema (src/store/mod.rs) if it does not exist. */
   bench.openLoam = () => {
-    const req = indexedDB.open('loam', 2);
+    // The app's schema (store/mod.rs): version 3 holds attached files and their contents.
+    const req = indexedDB.open('loam', 3);
     req.onupgradeneeded = () => {
       const db = req.result;
-      for (const [name, keyPath] of [['notes', 'id'], ['cards', 'id'], ['reviews', 'id'], ['meta', 'key']]) {
+      const stores = [['notes', 'id'], ['cards', 'id'], ['reviews', 'id'], ['meta', 'key'], ['files', 'id'], ['contents', 'id']];
+      for (const [name, keyPath] of stores) {
         if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath });
       }
     };

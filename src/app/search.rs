@@ -106,14 +106,16 @@ impl AppState {
         tags: &mut Option<Vec<String>>,
     ) -> Vec<String> {
         self.data.library.with_untracked(|lib| match &at.kind {
-            Kind::Title => {
+            Kind::Title => self.data.files.with_untracked(|files| {
+                // Attached files are linked and embedded by name, as notes are by title.
                 let titles: Vec<&str> = lib
                     .notes_by_recent()
                     .into_iter()
                     .map(|n| n.title.as_str())
+                    .chain(files.iter().map(|f| f.name.as_str()))
                     .collect();
                 best(&at.query, &titles, limit)
-            }
+            }),
             Kind::Heading { note } => lib
                 .by_title(note)
                 .map(|n| best(&at.query, &headings(&n.body), limit))

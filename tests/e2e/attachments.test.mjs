@@ -35,6 +35,13 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
+const OLD_NOTE = {
+  id: 'old-note-1',
+  title: 'Kept from before',
+  body: 'Capital of France :: Paris',
+  created: 1_700_000_000_000,
+  updated: 1_700_000_000_000,
+};
 const png = (variant = '') => Buffer.concat([PNG, Buffer.from(variant)]);
 
 /** Hands `files` ({ name, type, bytes }) to the editor's text as a paste or a drop would. */
@@ -549,6 +556,55 @@ describeApp('Attachments', (test) => {
     } finally {
       env.hosted.clear();
     }
+  });
+
+  test('a library kept before files existed opens with every record as it was, and gains the file stores', async ({ page }) => {
+    await noteHeadingOf(page, 'Welcome to Loam').waitFor();
+    const dump = JSON.parse(await dumpDatabase(page));
+    assert.deepEqual(dump.notes, [OLD_NOTE]);
+    assert.deepEqual(dump.meta.find((m) => m.key === 'author'), { key: 'author', value: 'Ann' });
+    assert.deepEqual(dump.files, []);
+    assert.deepEqual(dump.contents, []);
+    const version = await page.evaluate(
+      () => new Promise((resolve) => {
+        const open = indexedDB.open('loam');
+        open.onsuccess = () => {
+          resolve(open.result.version);
+          open.result.close();
+        };
+      }),
+    );
+    assert.equal(version, 3);
+    await openNote(page, 'Kept from before');
+    await article(page).getByText('Paris').waitFor();
+  }, {
+    beforeStart: async ({ page, context, url }) => {
+      await context.route(/\/__blank$/, (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
+      await page.goto(`${url}__blank`);
+      await page.evaluate(
+        (note) => new Promise((resolve, reject) => {
+          // The schema of the version before files: notes, cards, reviews, meta.
+          const open = indexedDB.open('loam', 2);
+          open.onupgradeneeded = () => {
+            for (const name of ['notes', 'cards', 'reviews']) open.result.createObjectStore(name, { keyPath: 'id' });
+            open.result.createObjectStore('meta', { keyPath: 'key' });
+          };
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['notes', 'meta'], 'readwrite');
+            tx.objectStore('notes').put(note);
+            tx.objectStore('meta').put({ key: 'data_version', value: 1 });
+            tx.objectStore('meta').put({ key: 'author', value: 'Ann' });
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+        OLD_NOTE,
+      );
+    },
   });
 
   test('the Files view lists files with their notes and removes only unused ones', async ({ page }) => {
