@@ -733,6 +733,34 @@ pub(crate) mod tests {
         }
 
         #[test]
+        fn mutated_bundles_with_files_are_refused_or_point_inside_themselves(
+            bundle in valid_bundle(),
+            contents in proptest::collection::vec(any::<u8>(), 1..40),
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<u8>()), 1..4),
+        ) {
+            use crate::core::attachment::Kind;
+            let mut bundle = bundle;
+            bundle.files = vec![Attachment::new(
+                "map.png",
+                &"c".repeat(64),
+                Kind::Png,
+                contents.len() as u64,
+                Time::from_ms(1.0),
+            )];
+            let mut bytes = encode(&bundle);
+            bytes.extend_from_slice(&contents);
+            prop_assert_eq!(decode(&bytes), Ok(bundle.clone()));
+            let bytes = mutate(bytes, &edits);
+            if let Ok((back, found)) = decode_with_contents(&bytes) {
+                prop_assert!(validate(&mut back.clone()).is_ok());
+                prop_assert_eq!(found.len(), carried::in_order(&back.files).len());
+                for (_, range) in found {
+                    prop_assert!(range.end <= bytes.len());
+                }
+            }
+        }
+
+        #[test]
         fn mutated_bundles_decode_without_panic(
             bundle in valid_bundle(),
             edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<u8>()), 1..4),
