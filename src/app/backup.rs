@@ -36,13 +36,7 @@ impl AppState {
                 })?;
             self.take_contents(&bytes, &contents, &mut backup.files, Reading::Backup)
                 .await
-                .map_err(|problem| match problem {
-                    AppError::Exchange(error) => AppError::File {
-                        name: file.name(),
-                        error,
-                    },
-                    other => other,
-                })?;
+                .map_err(|problem| problem.in_file(file.name()))?;
             let plan = self.plan_restore(&backup).await?;
             Ok((plan, backup))
         };

@@ -50,6 +50,14 @@ impl AppError {
         Self::NotImported(Box::new(self))
     }
 
+    /// This failure, named after the file `name` when it is about the file's contents.
+    pub fn in_file(self, name: String) -> Self {
+        match self {
+            Self::Exchange(error) => Self::File { name, error },
+            other => other,
+        }
+    }
+
     /// This failure, as the reason a restore left everything as it was.
     pub fn not_restored(self) -> Self {
         Self::NotRestored(Box::new(self))

@@ -109,20 +109,14 @@ impl AppState {
         &self,
         files: &[Attachment],
     ) -> Result<Vec<web_sys::Blob>, AppError> {
-        let store = self
-            .saving
-            .store
-            .get_value()
-            .ok_or(AppError::StorageUnavailable)?;
         let mut blobs = Vec::new();
-        for file in carried::in_order(files) {
-            let blob = store.content(&file.hash).await?.ok_or_else(|| {
+        for (file, blob) in self.read_contents(files).await? {
+            blobs.push(blob.ok_or_else(|| {
                 AppError::Store(crate::store::StoreError::plain(format!(
                     "The file “{}” is not stored any more.",
                     file.name
                 )))
-            })?;
-            blobs.push(blob);
+            })?);
         }
         Ok(blobs)
     }
@@ -131,28 +125,36 @@ impl AppState {
     /// or backup carries them ([`carried::in_order`]).
     pub(super) async fn stored_contents(&self) -> Result<(Files, Vec<web_sys::Blob>), AppError> {
         let mut files = self.data.files.get_untracked();
+        let listed: Vec<Attachment> = files.iter().cloned().collect();
+        let mut blobs = Vec::new();
+        for (file, blob) in self.read_contents(&listed).await? {
+            match blob {
+                Some(blob) => blobs.push(blob),
+                None => {
+                    for same in listed.iter().filter(|f| f.hash == file.hash) {
+                        files.remove(&same.name);
+                    }
+                }
+            }
+        }
+        Ok((files, blobs))
+    }
+
+    /// Each distinct contents of `files` (in [`carried::in_order`]) as stored, if it is.
+    async fn read_contents<'f>(
+        &self,
+        files: &'f [Attachment],
+    ) -> Result<Vec<(&'f Attachment, Option<web_sys::Blob>)>, AppError> {
         let store = self
             .saving
             .store
             .get_value()
             .ok_or(AppError::StorageUnavailable)?;
-        let mut blobs = Vec::new();
-        let mut missing = Vec::new();
-        for file in carried::in_order(&files.iter().cloned().collect::<Vec<_>>()) {
-            match store.content(&file.hash).await? {
-                Some(blob) => blobs.push(blob),
-                None => missing.push(file.hash.clone()),
-            }
+        let mut read = Vec::new();
+        for file in carried::in_order(files) {
+            read.push((file, store.content(&file.hash).await?));
         }
-        let lost: Vec<String> = files
-            .iter()
-            .filter(|f| missing.contains(&f.hash))
-            .map(|f| f.name.clone())
-            .collect();
-        for name in lost {
-            files.remove(&name);
-        }
-        Ok((files, blobs))
+        Ok(read)
     }
 
     /// Checks the contents a bundle or backup carries against their fingerprints and keeps them

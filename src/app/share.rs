@@ -208,13 +208,7 @@ impl AppState {
         let opened = self
             .open_bundle_bytes(&bytes)
             .await
-            .map_err(|problem| match problem {
-                AppError::Exchange(error) => AppError::File {
-                    name: file.name(),
-                    error,
-                },
-                other => other,
-            })?;
+            .map_err(|problem| problem.in_file(file.name()))?;
         self.view.opened_bundle.set(Some(opened.clone()));
         Ok(opened)
     }

@@ -88,22 +88,8 @@ async function storedFiles(page) {
 }
 
 /** The types the stored contents are served as. */
-function storedTypes(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('loam');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('contents').objectStore('contents').getAll();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result.map((r) => r.blob.type));
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
+async function storedTypes(page) {
+  return (await storedContents(page)).map((c) => c.type);
 }
 
 /** Every stored contents as { id, type, bytes (base64) }, by hash. */

@@ -11,7 +11,7 @@ use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
 use crate::core::exchange::carried;
 use crate::core::exchange::error::{ExchangeError, Reading};
-use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
+use crate::core::exchange::frame::{json_detail, valid_time};
 use crate::core::exchange::hosting::Hosting;
 use crate::core::exchange::merge::{sync_cards, Choice, Merging};
 use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
@@ -125,11 +125,7 @@ const SUFFIX: &str = "from backup";
 pub fn encode(backup: &Backup) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(backup).expect("a backup serialises to JSON");
-    if backup.files.is_empty() {
-        frame(MAGIC, VERSION, &json)
-    } else {
-        carried::head(MAGIC, &miniz_oxide::deflate::compress_to_vec(&json, 9))
-    }
+    carried::pack(MAGIC, VERSION, &json, !backup.files.is_empty())
 }
 
 /// Unpacks and checks a backup. Whatever the bytes, the answer is a backup that keeps every
@@ -155,23 +151,11 @@ fn decode_within(bytes: &[u8], limit: usize) -> Result<(Backup, Contents), Excha
     {
         return Err(ExchangeError::SharedBundle);
     }
-    let with_files = bytes.get(MAGIC.len()) == Some(&carried::WITH_FILES);
-    let (compressed, contents_start) = if with_files {
-        carried::split(bytes, MAGIC, Reading::Backup)?
-    } else {
-        (header(bytes, MAGIC, VERSION, Reading::Backup)?, bytes.len())
-    };
-    let json = inflate(compressed, limit, Reading::Backup)?;
+    let (json, contents_start) = carried::unpack(bytes, MAGIC, VERSION, Reading::Backup, limit)?;
     let mut backup: Backup = serde_json::from_slice(&json)
         .map_err(|error| ExchangeError::Shape(Reading::Backup, json_detail(&error)))?;
     validate(&mut backup)?;
-    if !with_files && !backup.files.is_empty() {
-        return Err(ExchangeError::Shape(
-            Reading::Backup,
-            "it lists files it does not carry".to_string(),
-        ));
-    }
-    let contents = carried::check(
+    let contents = carried::place(
         &mut backup.files,
         contents_start,
         bytes.len(),
@@ -640,6 +624,7 @@ pub fn apply_restore(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::exchange::frame::{frame, inflate};
     use crate::core::id::CardId;
     use crate::core::note::{Origin, TitleError};
     use crate::core::review::answer;

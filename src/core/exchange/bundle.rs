@@ -7,7 +7,7 @@ use crate::core::attachment::{references, Attachment, Files};
 use crate::core::exchange::carried;
 pub use crate::core::exchange::carried::Contents;
 use crate::core::exchange::error::{ExchangeError, Reading};
-use crate::core::exchange::frame::{frame, header, inflate, json_detail, valid_time};
+use crate::core::exchange::frame::{json_detail, valid_time};
 use crate::core::note::{clean_title, title_key, NoteId};
 use crate::core::time::Time;
 
@@ -101,11 +101,7 @@ pub const MAX_COURSE_TEXT_CHARS: usize = 200;
 pub fn encode(bundle: &Bundle) -> Vec<u8> {
     // Plain structs of strings and numbers always serialise.
     let json = serde_json::to_vec(bundle).expect("a bundle serialises to JSON");
-    if bundle.files.is_empty() {
-        frame(MAGIC, VERSION, &json)
-    } else {
-        carried::head(MAGIC, &miniz_oxide::deflate::compress_to_vec(&json, 9))
-    }
+    carried::pack(MAGIC, VERSION, &json, !bundle.files.is_empty())
 }
 
 /// Unpacks and checks a bundle. Whatever the bytes, the answer is a bundle that keeps every
@@ -119,23 +115,12 @@ pub fn decode_with_contents(bytes: &[u8]) -> Result<(Bundle, Contents), Exchange
     if is_sealed(bytes) {
         return Err(ExchangeError::Sealed);
     }
-    let with_files = bytes.get(MAGIC.len()) == Some(&carried::WITH_FILES);
-    let (compressed, contents_start) = if with_files {
-        carried::split(bytes, MAGIC, Reading::Bundle)?
-    } else {
-        (header(bytes, MAGIC, VERSION, Reading::Bundle)?, bytes.len())
-    };
-    let json = inflate(compressed, MAX_UNPACKED, Reading::Bundle)?;
+    let (json, contents_start) =
+        carried::unpack(bytes, MAGIC, VERSION, Reading::Bundle, MAX_UNPACKED)?;
     let mut bundle: Bundle = serde_json::from_slice(&json)
         .map_err(|error| ExchangeError::Shape(Reading::Bundle, json_detail(&error)))?;
     validate(&mut bundle)?;
-    if !with_files && !bundle.files.is_empty() {
-        return Err(ExchangeError::Shape(
-            Reading::Bundle,
-            "it lists files it does not carry".to_string(),
-        ));
-    }
-    let contents = carried::check(
+    let contents = carried::place(
         &mut bundle.files,
         contents_start,
         bytes.len(),

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::core::attachment::{name, Attachment, MAX_FILE_BYTES};
 use crate::core::exchange::error::{ExchangeError, Reading};
-use crate::core::exchange::frame::{header, valid_time};
+use crate::core::exchange::frame::{frame, header, inflate, valid_time};
 
 /// Where carried contents lie in a file, by hash.
 pub type Contents = Vec<(String, Range<usize>)>;
@@ -33,9 +33,37 @@ pub fn in_order(files: &[Attachment]) -> Vec<&Attachment> {
         .collect()
 }
 
+/// Packs the JSON of a bundle or backup: as version `version` (the plain frame) when it carries
+/// no files, else as the head of version 2, which the contents follow.
+pub(crate) fn pack(magic: &[u8], version: u8, json: &[u8], with_files: bool) -> Vec<u8> {
+    if with_files {
+        head(magic, &miniz_oxide::deflate::compress_to_vec(json, 9))
+    } else {
+        frame(magic, version, json)
+    }
+}
+
+/// The unpacked JSON of a bundle or backup of either version, and where the contents start
+/// (`None` for the plain version, which carries none).
+pub(crate) fn unpack(
+    bytes: &[u8],
+    magic: &[u8],
+    version: u8,
+    reading: Reading,
+    limit: usize,
+) -> Result<(Vec<u8>, Option<usize>), ExchangeError> {
+    let (compressed, start) = if bytes.get(magic.len()) == Some(&WITH_FILES) {
+        let (compressed, start) = split(bytes, magic, reading)?;
+        (compressed, Some(start))
+    } else {
+        (header(bytes, magic, version, reading)?, None)
+    };
+    Ok((inflate(compressed, limit, reading)?, start))
+}
+
 /// Magic, version 2, the compressed JSON's length and the compressed JSON: what comes before
 /// the contents.
-pub(crate) fn head(magic: &[u8], compressed: &[u8]) -> Vec<u8> {
+fn head(magic: &[u8], compressed: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(magic.len() + 1 + LENGTH_BYTES + compressed.len());
     bytes.extend_from_slice(magic);
     bytes.push(WITH_FILES);
@@ -45,7 +73,7 @@ pub(crate) fn head(magic: &[u8], compressed: &[u8]) -> Vec<u8> {
 }
 
 /// The compressed JSON of a version-2 file and where its contents start in `bytes`.
-pub(crate) fn split<'a>(
+fn split<'a>(
     bytes: &'a [u8],
     magic: &[u8],
     reading: Reading,
@@ -63,10 +91,28 @@ pub(crate) fn split<'a>(
     Ok((&bytes[json_start..contents_start], contents_start))
 }
 
-/// Checks the records of carried files against the contents that follow at `start` in a file of
-/// `total` bytes, and returns where each distinct contents lies, by hash. Names are kept only
-/// when they are already clean: a hostile name is refused, never rewritten into another file's.
-pub(crate) fn check(
+/// Checks the records of carried files against the contents that follow at `start` (from
+/// [`unpack`]) in a file of `total` bytes, and returns where each distinct contents lies, by
+/// hash. A plain-version file may list no files.
+pub(crate) fn place(
+    files: &mut [Attachment],
+    start: Option<usize>,
+    total: usize,
+    reading: Reading,
+) -> Result<Contents, ExchangeError> {
+    match start {
+        Some(start) => check(files, start, total, reading),
+        None if files.is_empty() => Ok(Vec::new()),
+        None => Err(ExchangeError::Shape(
+            reading,
+            "it lists files it does not carry".to_string(),
+        )),
+    }
+}
+
+/// Checks records against contents at `start`. Names are kept only when they are already
+/// clean: a hostile name is refused, never rewritten into another file's.
+fn check(
     files: &mut [Attachment],
     start: usize,
     total: usize,
