@@ -300,6 +300,8 @@ const drawerToggle = (page) => page.getByRole('button', { name: 'Notes', exact: 
 
 /** On narrow screens the sidebar is a drawer behind the "Notes" button: opens it if closed. */
 export async function showSidebar(page) {
+  // Just after a load the app may not have drawn either yet.
+  await sidebar(page).or(drawerToggle(page)).first().waitFor();
   if (await sidebar(page).isVisible()) return;
   await drawerToggle(page).click();
   await sidebar(page).waitFor();
