@@ -9,7 +9,6 @@
 pub mod kind;
 pub mod name;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd, TextMergeStream};
@@ -53,10 +52,11 @@ impl Attachment {
     }
 }
 
-/// Every file of the library, by name.
+/// Every file of the library, by name. A vector sorted by name key: a library holds hundreds of
+/// files, and a map type of its own would add its code to the download.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Files {
-    by_key: BTreeMap<String, Attachment>,
+    sorted: Vec<Attachment>,
 }
 
 impl Files {
@@ -68,44 +68,56 @@ impl Files {
         files
     }
 
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.sorted.binary_search_by(|f| f.id.as_str().cmp(key))
+    }
+
     /// The file a note names, by its whole name or (as Obsidian finds attachments in any
     /// folder) by its last path segment.
     pub fn get(&self, reference: &str) -> Option<&Attachment> {
-        self.by_key.get(&name::key(name::last_segment(reference)))
+        let at = self
+            .position(&name::key(name::last_segment(reference)))
+            .ok()?;
+        self.sorted.get(at)
     }
 
     pub fn put(&mut self, file: Attachment) {
-        self.by_key.insert(file.id.clone(), file);
+        match self.position(&file.id) {
+            Ok(at) => self.sorted[at] = file,
+            Err(at) => self.sorted.insert(at, file),
+        }
     }
 
     pub fn remove(&mut self, name: &str) -> Option<Attachment> {
-        self.by_key.remove(&name::key(name))
+        let at = self.position(&name::key(name)).ok()?;
+        Some(self.sorted.remove(at))
     }
 
+    /// Every file, by name.
     pub fn iter(&self) -> impl Iterator<Item = &Attachment> {
-        self.by_key.values()
+        self.sorted.iter()
     }
 
     pub fn len(&self) -> usize {
-        self.by_key.len()
+        self.sorted.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
+        self.sorted.is_empty()
     }
 
     /// Bytes of every file's contents, each stored contents counted once.
     pub fn total_size(&self) -> u64 {
-        let mut seen = BTreeSet::new();
         self.iter()
-            .filter(|f| seen.insert(f.hash.as_str()))
-            .map(|f| f.size)
+            .enumerate()
+            .filter(|(i, f)| !self.sorted[..*i].iter().any(|e| e.hash == f.hash))
+            .map(|(_, f)| f.size)
             .sum()
     }
 
     /// Whether any file's contents are `hash`.
     pub fn holds(&self, hash: &str) -> bool {
-        self.iter().any(|f| f.hash == hash)
+        self.with_hash(hash).is_some()
     }
 
     /// A file already stored with these contents, so attaching it again adds nothing.
@@ -128,26 +140,21 @@ impl Files {
             .unwrap_or_else(|| wanted.to_string())
     }
 
-    /// For each stored file, the notes that use it, ordered by title.
-    pub fn users<'n>(
-        &self,
-        notes: impl Iterator<Item = &'n Note>,
-    ) -> BTreeMap<String, Vec<(NoteId, String)>> {
-        let mut users: BTreeMap<String, Vec<(NoteId, String)>> = BTreeMap::new();
+    /// For each file (in [`Files::iter`] order), the notes that use it, ordered by title.
+    pub fn users<'n>(&self, notes: impl Iterator<Item = &'n Note>) -> Vec<Vec<(NoteId, String)>> {
+        let mut users: Vec<Vec<(NoteId, String)>> = vec![Vec::new(); self.sorted.len()];
         for note in notes {
-            let named: BTreeSet<String> = references(&note.body)
+            let mut named: Vec<usize> = references(&note.body)
                 .iter()
-                .filter_map(|r| self.get(r))
-                .map(|f| f.id.clone())
+                .filter_map(|r| self.position(&name::key(name::last_segment(r))).ok())
                 .collect();
-            for id in named {
-                users
-                    .entry(id)
-                    .or_default()
-                    .push((note.id.clone(), note.title.clone()));
+            named.sort_unstable();
+            named.dedup();
+            for at in named {
+                users[at].push((note.id.clone(), note.title.clone()));
             }
         }
-        for list in users.values_mut() {
+        for list in &mut users {
             crate::core::sort_by_key(list, |(_, title)| title.to_lowercase());
         }
         users
@@ -271,14 +278,15 @@ pub fn listing<'n>(
     notes: impl Iterator<Item = &'n Note>,
     trashed: impl Iterator<Item = &'n Note>,
 ) -> Vec<Listed> {
-    let mut users = files.users(notes);
+    let users = files.users(notes);
     let trash = files.users(trashed);
     let mut listed: Vec<Listed> = files
         .iter()
-        .map(|file| Listed {
+        .zip(users.into_iter().zip(trash))
+        .map(|(file, (used_by, in_trash))| Listed {
             file: file.clone(),
-            used_by: users.remove(&file.id).unwrap_or_default(),
-            in_trash: trash.get(&file.id).map_or(0, Vec::len),
+            used_by,
+            in_trash: in_trash.len(),
         })
         .collect();
     crate::core::sort_by(&mut listed, |a, b| {
@@ -415,8 +423,8 @@ mod tests {
             note("1", "apple", "![](attachments/a.png)"),
         ];
         let users = files.users(notes.iter());
-        let titles: Vec<&str> = users["a.png"].iter().map(|(_, t)| t.as_str()).collect();
+        let titles: Vec<&str> = users[0].iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(titles, ["apple", "Zebra"]);
-        assert!(!users.contains_key("lone.png"));
+        assert!(users[1].is_empty(), "lone.png is used by no note");
     }
 }
