@@ -122,11 +122,12 @@ impl AppState {
             backup: Box::new(backup),
             choices,
         };
-        let stored = match self.commit(change) {
+        match self.commit(change) {
             Ok(stored) => stored.await,
             Err(refused) => Err(refused),
-        };
+        }?;
+        // Kept until the restore lands: a failed one may be tried again from its preview.
         self.forget_contents(&hashes);
-        stored.map(|_| ())
+        Ok(())
     }
 }

@@ -38,6 +38,8 @@ pub enum AppError {
     NotFollowed,
     /// The course was never published on the web from this library.
     NotPublished,
+    /// A file Loam would write is larger than it reads back.
+    TooLarge { what: &'static str, most: u64 },
     /// An import failed as a whole.
     NotImported(Box<AppError>),
     /// A restore failed as a whole.
@@ -87,6 +89,12 @@ impl fmt::Display for AppError {
             Self::NotPublished => {
                 f.write_str("This course was not published on the web from this library.")
             }
+            Self::TooLarge { what, most } => write!(
+                f,
+                "This {what} would be larger than Loam opens again ({} MB at most): remove some \
+                 attached files, or share fewer notes, and try again.",
+                most / 1024 / 1024
+            ),
             Self::NotImported(e) => write!(f, "{e} Nothing was imported."),
             Self::NotRestored(e) => write!(f, "{e} Nothing was restored."),
         }

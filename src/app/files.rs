@@ -39,6 +39,8 @@ impl AppState {
         let mut attached = Attached::default();
         let mut known = self.data.files.get_untracked();
         let mut new = Vec::new();
+        // Each accepted file's contents, in the order the files came.
+        let mut hashes = Vec::new();
         for file in picked {
             if file.size() > MAX_FILE_BYTES as f64 {
                 attached.refused.push(format!(
@@ -58,8 +60,8 @@ impl AppState {
             let head = read.bytes.subarray(0, 1024).to_vec();
             let kind = Kind::sniff(&head);
             let hash = crypto::sha256_hex(&read.bytes).await?;
-            if let Some(same) = known.with_hash(&hash) {
-                attached.names.push(same.name.clone());
+            hashes.push(hash.clone());
+            if known.with_hash(&hash).is_some() {
                 continue;
             }
             let wanted = if pasted && kind.shown() == crate::core::attachment::Shown::Image {
@@ -78,29 +80,35 @@ impl AppState {
             self.saving
                 .contents
                 .update_value(|c| drop(c.insert(hash.clone(), blob)));
-            attached.names.push(file.name.clone());
             known.put(file.clone());
             new.push(file);
         }
+        let names_now = |hashes: &[String]| {
+            self.data.files.with_untracked(|files| {
+                hashes
+                    .iter()
+                    .filter_map(|h| files.with_hash(h).map(|f| f.name.clone()))
+                    .collect()
+            })
+        };
         if new.is_empty() {
+            attached.names = names_now(&hashes);
             return Ok(attached);
         }
-        let hashes: Vec<String> = new.iter().map(|f| f.hash.clone()).collect();
-        let names: Vec<String> = new.iter().map(|f| f.name.clone()).collect();
+        let stored_hashes: Vec<String> = new.iter().map(|f| f.hash.clone()).collect();
+        let before = self.data.files.get_untracked();
         let stored = match self.commit(Change::Attach(new)) {
             Ok(stored) => stored.await,
             Err(refused) => Err(refused),
         };
-        self.forget_contents(&hashes);
+        self.forget_contents(&stored_hashes);
         if let Err(problem) = stored {
             // Nothing of it is stored: memory forgets it too.
-            self.data.files.update(|f| {
-                for name in &names {
-                    f.remove(name);
-                }
-            });
+            self.data.files.set(before);
             return Err(problem);
         }
+        // The names the files have now: one may have taken a free name at the last moment.
+        attached.names = names_now(&hashes);
         Ok(attached)
     }
 

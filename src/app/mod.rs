@@ -360,6 +360,9 @@ impl AppState {
             self.data.library.set(Library::from_notes(notes.records));
             self.data.deck.set(Deck::from_cards(cards.records));
         }
+        if let Ok(files) = store.load_all::<Attachment>(FILES).await {
+            self.data.files.set(Files::from_records(files.records));
+        }
     }
 
     /// Switches the note on screen between reading and editing, saving what was typed.

@@ -64,8 +64,19 @@ fn link_of(bytes: &[u8]) -> Option<String> {
 
 impl Outgoing {
     /// Bytes of the whole file, files included.
-    pub fn size(&self) -> usize {
-        self.bytes.len() + self.bundle.files_size() as usize
+    pub fn size(&self) -> u64 {
+        (self.bytes.len() as u64).saturating_add(self.bundle.files_size())
+    }
+
+    /// Refuses a bundle file Loam would not open again.
+    fn check_size(&self) -> Result<(), AppError> {
+        if self.size() as f64 > files::MAX_BUNDLE_BYTES {
+            return Err(AppError::TooLarge {
+                what: "bundle file",
+                most: files::MAX_BUNDLE_BYTES as u64,
+            });
+        }
+        Ok(())
     }
 
     /// A file name from the course or note title.
@@ -143,7 +154,7 @@ impl AppState {
             });
         }
         // base64 takes four characters for three bytes.
-        if outgoing.size() * 4 / 3 < bundle::LINK_LIMIT {
+        if outgoing.size().saturating_mul(4) / 3 < bundle::LINK_LIMIT as u64 {
             if let Some(link) = link_of(&self.whole_bundle(outgoing).await?) {
                 return Ok(LinkOffer {
                     link: Some(link),
@@ -161,6 +172,7 @@ impl AppState {
 
     /// The whole bundle file: its head and the stored contents of its files.
     pub(super) async fn whole_bundle(&self, outgoing: &Outgoing) -> Result<Vec<u8>, AppError> {
+        outgoing.check_size()?;
         let mut bytes = outgoing.bytes.clone();
         for blob in self.contents_of(&outgoing.bundle.files).await? {
             bytes.extend(files::bytes_of(&blob).await?);
@@ -230,6 +242,7 @@ impl AppState {
 
     /// Offers a bundle as a file download, its files' stored contents joined after its head.
     pub async fn download_bundle(&self, outgoing: &Outgoing) -> Result<(), AppError> {
+        outgoing.check_size()?;
         let contents = self.contents_of(&outgoing.bundle.files).await?;
         download::offer_parts(
             &outgoing.file_name(),
@@ -264,9 +277,9 @@ impl AppState {
         let landed = match self.commit(Change::Import { plan, choices, own }) {
             Ok(stored) => stored.await,
             Err(refused) => Err(refused),
-        };
+        }?;
+        // Kept until the import lands: a failed one may be tried again from its preview.
         self.forget_contents(&hashes);
-        let landed = landed?;
         if let Some(id) = &course {
             // The newer version found for it, if any, is the one just imported.
             self.view.updates.update(|u| u.retain(|c| c != id));

@@ -373,10 +373,22 @@ pub fn apply(
             }
         }
         Change::Attach(attached) => {
-            for file in &attached {
+            for file in attached {
+                // Another attach may have taken the name meanwhile (two pastes in one second).
+                let file = match files.get(&file.name) {
+                    Some(here) if here.hash == file.hash => continue,
+                    Some(_) => Attachment::new(
+                        &files.free_name(&file.name),
+                        &file.hash,
+                        file.kind,
+                        file.size,
+                        file.added,
+                    ),
+                    None => file,
+                };
                 files.put(file.clone());
+                records.files.push(file);
             }
-            records.files = attached;
         }
         Change::RemoveFiles(names) => {
             for name in names {
@@ -389,16 +401,21 @@ pub fn apply(
             }
         }
         Change::Restore {
-            plan,
+            mut plan,
             mut backup,
             choices,
         } => {
             let arriving = std::mem::take(&mut backup.files);
             let merged = merge_in(files, &arriving);
-            for note in &mut backup.notes {
-                if let Some(body) = merged.rewrite(&note.body) {
-                    note.body = body;
+            // The notes written are the plan's copies; the backup's are kept in line too.
+            if !merged.renamed.is_empty() {
+                let plan_notes = plan.import.notes.iter_mut().map(|n| &mut n.body);
+                for body in plan_notes.chain(backup.notes.iter_mut().map(|n| &mut n.body)) {
+                    if let Some(rewritten) = merged.rewrite(body) {
+                        *body = rewritten;
+                    }
                 }
+                plan.import.parsed.clear();
             }
             let restored =
                 backup::apply_restore(&plan, &backup, &choices, library, deck, now, new_id);
@@ -574,6 +591,59 @@ mod tests {
         assert_eq!(made.records.cards[0].back, "![[map 2.png]]");
         assert_eq!(data.files.get("map.png").unwrap().hash, "here");
         assert_eq!(data.files.get("map 2.png").unwrap().hash, "there");
+    }
+
+    #[test]
+    fn a_restored_file_whose_name_is_taken_arrives_renamed_with_its_notes_following() {
+        use crate::core::attachment::Kind;
+        use crate::core::exchange::backup::{plan_restore, Meta};
+        let mut data = Data::new();
+        let at = Time::from_ms(5.0);
+        data.apply(Change::Attach(vec![Attachment::new(
+            "map.png",
+            "here",
+            Kind::Png,
+            4,
+            at,
+        )]))
+        .unwrap();
+        let note = Note {
+            id: "n1".into(),
+            title: "Trip".into(),
+            body: "![[map.png]]".into(),
+            created: at,
+            updated: at,
+            origin: None,
+        };
+        let backup = Backup {
+            notes: vec![note],
+            cards: Vec::new(),
+            reviews: Vec::new(),
+            settings: None,
+            courses: Vec::new(),
+            elsewhere: Vec::new(),
+            author: String::new(),
+            hosting: Hosting::default(),
+            files: vec![Attachment::new("map.png", "there", Kind::Png, 4, at)],
+            created: at,
+        };
+        let plan = plan_restore(
+            &data.library,
+            &data.deck,
+            &Default::default(),
+            Meta::default(),
+            &backup,
+        );
+        let made = data
+            .apply(Change::Restore {
+                plan: Box::new(plan),
+                backup: Box::new(backup),
+                choices: HashMap::new(),
+            })
+            .unwrap();
+        assert_eq!(made.records.files[0].name, "map 2.png");
+        assert_eq!(data.library.get("n1").unwrap().body, "![[map 2.png]]");
+        assert_eq!(made.records.notes[0].body, "![[map 2.png]]");
     }
 
     #[test]

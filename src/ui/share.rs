@@ -176,7 +176,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                     <p class="share-summary" aria-live="polite">
                         {plural(count, "note")} ", " {plural(o.cards, "card")}
                         {(!o.bundle.files.is_empty()).then(|| format!(", {}", plural(o.bundle.files.len(), "attached file")))}
-                        " · " {format_size(o.size())}
+                        " · " {format_size(usize::try_from(o.size()).unwrap_or(usize::MAX))}
                     </p>
                     <details class="share-included">
                         <summary>"Included notes"</summary>

@@ -189,11 +189,19 @@ impl Merged {
 /// no note ever shows another file than the one it came with.
 pub fn merge_in(files: &mut Files, arriving: &[Attachment]) -> Merged {
     let mut merged = Merged::default();
+    // A new name never is one still to arrive, so one rename never leads into another.
+    let mut taken = files.clone();
+    for file in arriving {
+        taken.put(file.clone());
+    }
     for file in arriving {
         match files.get(&file.name) {
             Some(here) if here.hash == file.hash => {}
             Some(_) => {
-                let free = files.free_name(&file.name);
+                let free = taken.free_name(&file.name);
+                taken.put(Attachment::new(
+                    &free, &file.hash, file.kind, file.size, file.added,
+                ));
                 let moved = Attachment::new(&free, &file.hash, file.kind, file.size, file.added);
                 merged.renamed.push((file.name.clone(), free));
                 files.put(moved.clone());
@@ -215,36 +223,51 @@ pub fn rename_references(body: &str, old: &str, new: &str) -> Option<String> {
     let names_old = |reference: &str| name::key(name::last_segment(reference)) == old_key;
     let linked = retarget_links(body, &|target| names_old(target).then(|| new.to_string()));
     let text = linked.as_deref().unwrap_or(body);
-    // Markdown addresses: the last segment is replaced where it is written plainly.
+    // Markdown addresses: the last segment is replaced where it is written plainly, right
+    // after `](` (so a title that repeats the name is left alone).
     let mut edits: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        if let Event::Start(Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. }) = event {
-            let names = name::relative_address(&dest_url).is_some_and(|n| name::key(&n) == old_key);
-            let Some(at) = text
-                .get(range.clone())
-                .and_then(|s| s.rfind(dest_url.as_ref()))
-            else {
-                continue;
-            };
-            if names {
-                let start = range.start + at;
-                let segment = dest_url.rfind(['/', '\\']).map_or(0, |i| i + 1);
-                let path_end = dest_url.find(['?', '#']).unwrap_or(dest_url.len());
-                edits.push(start + segment..start + path_end);
-            }
+        let (Event::Start(Tag::Image { dest_url, .. }) | Event::Start(Tag::Link { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        if name::relative_address(&dest_url).is_none_or(|n| name::key(&n) != old_key) {
+            continue;
         }
+        let Some(source) = text.get(range.clone()) else {
+            continue;
+        };
+        let found = ["](", "](<"]
+            .iter()
+            .filter_map(|open| {
+                source
+                    .rfind(&format!("{open}{dest_url}"))
+                    .map(|at| at + open.len())
+            })
+            .max();
+        let Some(at) = found else {
+            continue;
+        };
+        let path_end = dest_url.find(['?', '#']).unwrap_or(dest_url.len());
+        let segment = dest_url[..path_end].rfind(['/', '\\']).map_or(0, |i| i + 1);
+        let start = range.start + at;
+        edits.push(start + segment..start + path_end);
     }
     if edits.is_empty() {
         return linked;
     }
+    edits.sort_by_key(|e| e.start);
+    edits.dedup();
     let encoded = new
         .replace('%', "%25")
         .replace(' ', "%20")
-        .replace(['(', ')'], "");
+        .replace('(', "%28")
+        .replace(')', "%29");
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for edit in edits {
-        if edit.start < copied {
+        if edit.start < copied || edit.end < edit.start {
             continue;
         }
         out.push_str(&text[copied..edit.start]);
@@ -413,6 +436,40 @@ mod tests {
         assert_eq!(files.get("map.png").unwrap().hash, "here");
         assert_eq!(files.get("map 2.png").unwrap().hash, "there");
         assert_eq!(files.len(), 4);
+    }
+
+    #[test]
+    fn renames_never_chain_into_another_arriving_file() {
+        let mut files = Files::from_records(vec![file("a.png", "h1")]);
+        let merged = merge_in(&mut files, &[file("a.png", "h2"), file("a 2.png", "h3")]);
+        assert_eq!(
+            merged.renamed,
+            [("a.png".to_string(), "a 3.png".to_string())]
+        );
+        assert_eq!(
+            merged.rewrite("![[a.png]] ![[a 2.png]]").unwrap(),
+            "![[a 3.png]] ![[a 2.png]]"
+        );
+        assert_eq!(files.get("a 2.png").unwrap().hash, "h3");
+        assert_eq!(files.get("a 3.png").unwrap().hash, "h2");
+    }
+
+    #[test]
+    fn markdown_addresses_are_renamed_exactly() {
+        let rename = |body: &str| rename_references(body, "a.png", "a (2).png");
+        assert_eq!(
+            rename("![](a.png?v=1/2) end").unwrap(),
+            "![](a%20%282%29.png?v=1/2) end"
+        );
+        assert_eq!(
+            rename("![x](a.png \"a.png\")").unwrap(),
+            "![x](a%20%282%29.png \"a.png\")"
+        );
+        assert_eq!(
+            rename("[![](a.png)](img/a.png)").unwrap(),
+            "[![](a%20%282%29.png)](img/a%20%282%29.png)"
+        );
+        assert_eq!(rename("![](b.png)"), None);
     }
 
     #[test]
