@@ -287,7 +287,8 @@ impl AppState {
             let Some(hash) = element.get_attribute("data-file") else {
                 continue;
             };
-            if let Some(url) = SHOWN.with(|s| s.borrow().get(&hash).cloned()) {
+            let shown = Shown::of(&element, hash);
+            if let Some(url) = SHOWN.with(|s| s.borrow().get(&shown).cloned()) {
                 point_at(&element, &url);
                 continue;
             }
@@ -295,7 +296,7 @@ impl AppState {
                 continue;
             };
             wasm_bindgen_futures::spawn_local(async move {
-                match object_url(&store, &hash).await {
+                match object_url(&store, shown).await {
                     Some(url) => point_at(&element, &url),
                     None => {
                         let _ = element.class_list().add_1("unreadable");
@@ -307,26 +308,62 @@ impl AppState {
     }
 }
 
+/// Stored contents as the page shows them: in an image or audio element (served as what they
+/// are), or behind a download link (served as bytes to save, so a page or SVG opened from the
+/// link never runs in Loam's origin).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Shown {
+    hash: String,
+    download: bool,
+}
+
+impl Shown {
+    fn of(element: &web_sys::Element, hash: String) -> Shown {
+        Shown {
+            hash,
+            download: element.tag_name().eq_ignore_ascii_case("a"),
+        }
+    }
+
+    /// The elements that show it.
+    fn selector(&self) -> String {
+        let hash = self.hash.replace(['"', '\\'], "");
+        if self.download {
+            format!("a[data-file=\"{hash}\"]")
+        } else {
+            format!("img[data-file=\"{hash}\"], audio[data-file=\"{hash}\"]")
+        }
+    }
+}
+
 thread_local! {
-    /// Object URLs of the contents now shown, by hash.
-    static SHOWN: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// Object URLs of the contents now shown.
+    static SHOWN: RefCell<HashMap<Shown, String>> = RefCell::new(HashMap::new());
 }
 
 /// An object URL for stored contents, made once while they are shown.
-async fn object_url(store: &Store, hash: &str) -> Option<String> {
-    if let Some(url) = SHOWN.with(|s| s.borrow().get(hash).cloned()) {
+async fn object_url(store: &Store, shown: Shown) -> Option<String> {
+    if let Some(url) = SHOWN.with(|s| s.borrow().get(&shown).cloned()) {
         return Some(url);
     }
-    let blob = store.content(hash).await.ok()??;
+    let mut blob = store.content(&shown.hash).await.ok()??;
+    if shown.download {
+        blob = blob
+            .slice_with_f64_and_f64_and_content_type(0.0, blob.size(), "application/octet-stream")
+            .ok()?;
+    }
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    SHOWN
-        .with(|s| {
-            s.borrow_mut()
-                .entry(hash.to_string())
-                .or_insert(url)
-                .clone()
-        })
-        .into()
+    // Two elements of the same file may have asked at once: the first URL made is kept.
+    let kept = SHOWN.with(|s| {
+        s.borrow_mut()
+            .entry(shown)
+            .or_insert_with(|| url.clone())
+            .clone()
+    });
+    if kept != url {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+    Some(kept)
 }
 
 /// Gives a file element its contents: an image or audio its source, a download its address.
@@ -345,13 +382,16 @@ fn release_unshown() {
         return;
     };
     SHOWN.with(|s| {
-        s.borrow_mut().retain(|hash, url| {
-            let selector = format!("[data-file=\"{}\"]", hash.replace(['"', '\\'], ""));
-            let shown = document.query_selector(&selector).ok().flatten().is_some();
-            if !shown {
+        s.borrow_mut().retain(|shown, url| {
+            let still = document
+                .query_selector(&shown.selector())
+                .ok()
+                .flatten()
+                .is_some();
+            if !still {
                 let _ = web_sys::Url::revoke_object_url(url);
             }
-            shown
+            still
         })
     });
 }
