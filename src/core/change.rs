@@ -555,20 +555,21 @@ mod tests {
         assert_eq!(data.files.len(), 1);
     }
 
+    /// A library holding `map.png` (contents "here"), and the time it was attached.
+    fn with_a_map_here() -> (Data, Time) {
+        use crate::core::attachment::Kind;
+        let mut data = Data::new();
+        let at = Time::from_ms(5.0);
+        let map = Attachment::new("map.png", "here", Kind::Png, 4, at);
+        data.apply(Change::Attach(vec![map])).unwrap();
+        (data, at)
+    }
+
     #[test]
     fn an_imported_file_whose_name_is_taken_arrives_renamed_with_its_notes_following() {
         use crate::core::attachment::Kind;
         use crate::core::exchange::merge::tests::{bundle, theirs};
-        let mut data = Data::new();
-        let at = Time::from_ms(5.0);
-        data.apply(Change::Attach(vec![Attachment::new(
-            "map.png",
-            "here",
-            Kind::Png,
-            4,
-            at,
-        )]))
-        .unwrap();
+        let (mut data, at) = with_a_map_here();
         let mut incoming = bundle(vec![theirs("n1", "Trip", "Where :: ![[map.png]]")]);
         incoming.files = vec![
             Attachment::new("map.png", "there", Kind::Png, 4, at),
@@ -597,16 +598,7 @@ mod tests {
     fn a_restored_file_whose_name_is_taken_arrives_renamed_with_its_notes_following() {
         use crate::core::attachment::Kind;
         use crate::core::exchange::backup::{plan_restore, Meta};
-        let mut data = Data::new();
-        let at = Time::from_ms(5.0);
-        data.apply(Change::Attach(vec![Attachment::new(
-            "map.png",
-            "here",
-            Kind::Png,
-            4,
-            at,
-        )]))
-        .unwrap();
+        let (mut data, at) = with_a_map_here();
         let note = Note {
             id: "n1".into(),
             title: "Trip".into(),
