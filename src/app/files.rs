@@ -206,6 +206,12 @@ impl AppState {
         self.saving.contents.update_value(|c| c.extend(contents));
     }
 
+    /// Lets go of the contents kept for the files of a preview the learner cancelled.
+    pub fn let_go_of(&self, files: &[Attachment]) {
+        let hashes: Vec<String> = files.iter().map(|f| f.hash.clone()).collect();
+        self.forget_contents(&hashes);
+    }
+
     /// Lets go of contents kept for a write that is over.
     pub(super) fn forget_contents(&self, hashes: &[String]) {
         self.saving.contents.update_value(|c| {

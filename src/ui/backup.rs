@@ -140,7 +140,11 @@ fn RestorePreview(
             <ConflictChoices conflicts=conflicts choices=choices />
             <div class="import-actions">
                 <button class="primary" disabled=move || busy.get() on:click=restore>"Restore"</button>
-                <button on:click=move |_| pending.set(None)>"Cancel"</button>
+                <button on:click=move |_| {
+                    // The files' contents were kept for this restore only.
+                    backup.with_value(|b| state.let_go_of(&b.files));
+                    pending.set(None);
+                }>"Cancel"</button>
             </div>
         </div>
     }

@@ -164,6 +164,7 @@ pub fn Preview(
         .all(|i| matches!(i.change, Change::Unchanged | Change::KeptLocal));
     let cards = plan.card_count();
     let files = plan.files.len();
+    let arriving = StoredValue::new(plan.files.clone());
     let renames: Vec<(String, String)> = plan
         .items
         .iter()
@@ -207,11 +208,15 @@ pub fn Preview(
             }
         });
     };
-    let cancel = move |_| match on_cancel {
-        Some(callback) => callback.run(()),
-        None => {
-            state.view.opened_bundle.set(None);
-            state.replace_route(&Route::Home);
+    let cancel = move |_| {
+        // The files' contents were kept for this import only.
+        arriving.with_value(|files| state.let_go_of(files));
+        match on_cancel {
+            Some(callback) => callback.run(()),
+            None => {
+                state.view.opened_bundle.set(None);
+                state.replace_route(&Route::Home);
+            }
         }
     };
     view! {
