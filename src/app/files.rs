@@ -57,9 +57,7 @@ impl AppState {
                     continue;
                 }
             };
-            let head = read.bytes.subarray(0, 1024).to_vec();
-            let kind = Kind::sniff(&head);
-            let hash = crypto::sha256_hex(&read.bytes).await?;
+            let (kind, hash) = identify(&read.bytes).await?;
             hashes.push(hash.clone());
             if known.with_hash(&hash).is_some() {
                 continue;
@@ -179,7 +177,8 @@ impl AppState {
         for (hash, range) in contents {
             let data = &bytes[range.clone()];
             let array = js_sys::Uint8Array::from(data);
-            if crypto::sha256_hex(&array).await? != *hash {
+            let (kind, found) = identify(&array).await?;
+            if found != *hash {
                 let name = files
                     .iter()
                     .find(|f| f.hash == *hash)
@@ -191,7 +190,6 @@ impl AppState {
                     reason: "is damaged: its contents do not match their fingerprint",
                 }));
             }
-            let kind = Kind::sniff(&data[..data.len().min(1024)]);
             for file in files.iter_mut().filter(|f| f.hash == *hash) {
                 file.kind = kind;
             }
@@ -340,6 +338,13 @@ impl Shown {
             format!("img[data-file=\"{hash}\"], audio[data-file=\"{hash}\"]")
         }
     }
+}
+
+/// What a file is (read from its first bytes, never its name or declared type) and the
+/// fingerprint its contents are stored under.
+pub(super) async fn identify(bytes: &js_sys::Uint8Array) -> Result<(Kind, String), AppError> {
+    let kind = Kind::sniff(&bytes.subarray(0, 1024).to_vec());
+    Ok((kind, crypto::sha256_hex(bytes).await?))
 }
 
 thread_local! {

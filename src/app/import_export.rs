@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
 use crate::browser::converters::Converters;
-use crate::browser::{crypto, download, files};
-use crate::core::attachment::{Attachment, Kind};
+use crate::browser::{download, files};
+use crate::core::attachment::Attachment;
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::Bundle;
 use crate::core::exchange::carried;
@@ -111,9 +111,7 @@ impl AppState {
         let mut contents = Vec::new();
         for (index, kept) in converted.files.iter().enumerate() {
             let bytes = converters.kept_file(index)?;
-            let head = bytes.subarray(0, 1024).to_vec();
-            let kind = Kind::sniff(&head);
-            let hash = crypto::sha256_hex(&bytes).await?;
+            let (kind, hash) = super::files::identify(&bytes).await?;
             contents.push((hash.clone(), files::blob_of(&bytes, kind.mime())?));
             files.push(Attachment::new(
                 &kept.name,

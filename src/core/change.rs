@@ -524,6 +524,17 @@ mod tests {
         }
     }
 
+    /// A library holding one empty note, "France" (id `a`).
+    fn france() -> Data {
+        let mut data = Data::new();
+        data.apply(Change::CreateNote {
+            id: "a".into(),
+            title: Some("France".into()),
+        })
+        .unwrap();
+        data
+    }
+
     fn typed(data: &mut Data, id: &str, body: &str) -> Records {
         data.library.set_body(id, body, Time::from_ms(2_000.0));
         data.apply(Change::Typed(vec![id.into()])).unwrap().records
@@ -670,12 +681,7 @@ mod tests {
 
     #[test]
     fn typed_text_brings_its_cards_along() {
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         let records = typed(&mut data, "a", "Capital of France :: Paris");
         assert_eq!(records.notes.len(), 1);
         assert_eq!(records.cards.len(), 1);
@@ -709,12 +715,7 @@ mod tests {
 
     #[test]
     fn a_delete_retires_the_cards_and_keeps_them() {
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         typed(&mut data, "a", "Capital of France :: Paris");
         let records = data.apply(Change::Delete("a".into())).unwrap().records;
         assert_eq!(records.deleted_notes, ["a"]);
@@ -731,12 +732,7 @@ mod tests {
 
     #[test]
     fn a_deleted_note_waits_in_the_trash_and_comes_back_with_its_cards_history() {
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0].clone();
         let mut studied = card.clone();
         studied.schedule.last_review = Some(Time::from_ms(1_500.0));
@@ -784,12 +780,7 @@ mod tests {
 
     #[test]
     fn suspend_bury_and_reset_edit_one_card() {
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0]
             .id
             .clone();
@@ -873,12 +864,7 @@ mod tests {
     #[test]
     fn recovered_answers_keep_every_log_entry_and_the_latest_schedule() {
         use crate::core::review::{answer, schedule::Rating, schedule::Scheduler};
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         let card = typed(&mut data, "a", "Capital of France :: Paris").cards[0].clone();
         let scheduler = Scheduler::default();
         let first = answer(
@@ -922,12 +908,7 @@ mod tests {
 
     #[test]
     fn absorbing_keeps_one_copy_of_each_note() {
-        let mut data = Data::new();
-        data.apply(Change::CreateNote {
-            id: "a".into(),
-            title: Some("France".into()),
-        })
-        .unwrap();
+        let mut data = france();
         let mut first = typed(&mut data, "a", "one");
         let second = typed(&mut data, "a", "two");
         first.absorb(second);

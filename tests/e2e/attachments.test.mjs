@@ -87,6 +87,17 @@ async function storedFiles(page) {
   return { files: dump.files, contents: dump.contents.map((c) => c.id) };
 }
 
+/** Imports a picked folder holding one note, checking the preview's lines when given, and waits
+ * for the note `title` to open. */
+async function importFolder(page, folder, title, summary) {
+  await goToRoute(page, '/import-export');
+  await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(folder);
+  await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
+  if (summary) assert.deepEqual(await previewSummary(page), summary);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await noteHeadingOf(page, title).waitFor();
+}
+
 /** The types the stored contents are served as. */
 async function storedTypes(page) {
   return (await storedContents(page)).map((c) => c.type);
@@ -406,12 +417,7 @@ describeApp('Attachments', (test) => {
       await put('Help/manual.pdf', Buffer.from('%PDF-1.4\n%test'));
       await put('Help/installer.exe', Buffer.from('MZ'));
       await put('Help/.obsidian/app.json', '{}');
-      await goToRoute(page, '/import-export');
-      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Help'));
-      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
-      assert.deepEqual(await previewSummary(page), ['1 note new', '0 cards in these notes', '4 attached files']);
-      await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await noteHeadingOf(page, 'Start here').waitFor();
+      await importFolder(page, path.join(dir, 'Help'), 'Start here', ['1 note new', '0 cards in these notes', '4 attached files']);
       assert.equal((await shownImages(article(page))).length, 3);
       assert.equal(await article(page).locator('img.file').nth(1).getAttribute('width'), '120');
       await waitFor(async () => (await article(page).locator('audio.file').getAttribute('src'))?.startsWith('blob:'));
@@ -427,23 +433,14 @@ describeApp('Attachments', (test) => {
         children: [],
       }));
       await put('Spanish/media/perro.jpg', png('perro'));
-      await goToRoute(page, '/import-export');
-      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Spanish'));
-      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
-      assert.deepEqual(await previewSummary(page), ['1 note new', '1 card in these notes', '1 attached file']);
-      await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await noteHeadingOf(page, 'Spanish').waitFor();
+      await importFolder(page, path.join(dir, 'Spanish'), 'Spanish', ['1 note new', '1 card in these notes', '1 attached file']);
       assert.equal((await shownImages(article(page))).length, 1);
 
       // A Logseq graph: pages reach their assets with a relative path.
       await put('Graph/logseq/config.edn', '{}');
       await put('Graph/pages/Cells.md', '- A cell:\n  ![cell](../assets/cell_1.png)\n');
       await put('Graph/assets/cell_1.png', png('cell'));
-      await goToRoute(page, '/import-export');
-      await page.getByLabel('Choose a folder (a vault or graph)').setInputFiles(path.join(dir, 'Graph'));
-      await page.getByRole('heading', { name: 'Import 1 note', exact: true }).waitFor();
-      await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await noteHeadingOf(page, 'Cells').waitFor();
+      await importFolder(page, path.join(dir, 'Graph'), 'Cells');
       assert.equal((await shownImages(article(page))).length, 1);
 
       const { files } = await storedFiles(page);

@@ -347,20 +347,10 @@ pub fn references(body: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::exchange::merge::tests::mine as note;
 
     fn file(name: &str, hash: &str) -> Attachment {
         Attachment::new(name, hash, Kind::Png, 10, Time::from_ms(1.0))
-    }
-
-    fn note(id: &str, title: &str, body: &str) -> Note {
-        Note {
-            id: NoteId::from(id),
-            title: title.into(),
-            body: body.into(),
-            created: Time::from_ms(0.0),
-            updated: Time::from_ms(0.0),
-            origin: None,
-        }
     }
 
     #[test]
