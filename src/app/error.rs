@@ -44,6 +44,8 @@ pub enum AppError {
     NotImported(Box<AppError>),
     /// A restore failed as a whole.
     NotRestored(Box<AppError>),
+    /// A sync setup that cannot be used, with why.
+    Sync(String),
 }
 
 impl AppError {
@@ -69,6 +71,7 @@ impl AppError {
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Sync(why) => f.write_str(why),
             Self::StillOpening => {
                 f.write_str("Your library is still opening: try again in a moment.")
             }

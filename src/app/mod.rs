@@ -11,6 +11,7 @@ pub mod optimize;
 mod review;
 mod search;
 mod share;
+pub mod sync;
 mod tabs;
 mod update;
 mod write;
@@ -134,6 +135,8 @@ pub struct View {
     pub search_version: RwSignal<u64>,
     /// Fitting the scheduler and simulating workloads, in the background.
     pub optimizer: optimize::Optimizer,
+    /// Sync with the learner's other devices.
+    pub sync: sync::Syncing,
 }
 
 /// How the data reaches storage: the open database, typing not yet taken or written, what this
@@ -199,6 +202,7 @@ impl AppState {
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
                 optimizer: optimize::Optimizer::new(),
+                sync: sync::Syncing::new(),
             },
             saving: Saving {
                 store: StoredValue::new_local(None),
@@ -236,6 +240,7 @@ impl AppState {
                     }
                     self.listen_to_tabs();
                     self.flush();
+                    self.start_sync();
                     self.index_links_later();
                     self.build_search_index();
                     self.check_followed_later();

@@ -60,6 +60,11 @@ impl AppState {
             .iter()
             .filter(|id| !dirty(id))
             .collect();
+        let handed: Vec<String> = notes
+            .iter()
+            .map(|n| n.id.to_string())
+            .chain(deleted.iter().map(|id| id.to_string()))
+            .collect();
         let mut cards = Vec::new();
         for id in &changes.cards {
             if let Ok(Some(card)) = store.get::<Card>(CARDS, id).await {
@@ -142,5 +147,7 @@ impl AppState {
                 _ => {}
             }
         }
+        // Sync hears of other tabs' notes here, where it runs.
+        self.hand_to_sync(handed.iter().map(String::as_str));
     }
 }

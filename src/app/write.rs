@@ -140,7 +140,14 @@ impl AppState {
             }
             // 3. The other tabs.
             self.announce(&changes);
-            // 4. Sync: a sync client will take `changes` from here.
+            // 4. Sync.
+            self.hand_to_sync(
+                changes
+                    .notes
+                    .iter()
+                    .chain(&changes.deleted_notes)
+                    .map(String::as_str),
+            );
             if bulk {
                 self.show(&records, touches_notes);
             }

@@ -73,6 +73,11 @@ impl Worker {
         let _ = self.worker.post_message(&message);
     }
 
+    /// Sends text as it is.
+    pub fn post_text(&self, text: &str) {
+        let _ = self.worker.post_message(&text.into());
+    }
+
     /// Ends the worker at once, whatever it is doing.
     pub fn stop(&self) {
         self.worker.terminate();

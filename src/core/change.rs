@@ -17,6 +17,8 @@ use crate::core::note::trash::Trashed;
 use crate::core::note::{title_key, Note, NoteId, TitleError};
 use crate::core::review::schedule::Schedule;
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
+use crate::core::sync::arrive::arrive;
+use crate::core::sync::Arrival;
 use crate::core::time::Time;
 
 /// One change, as the app describes it before making it.
@@ -71,6 +73,8 @@ pub enum Change {
     Attach(Vec<Attachment>),
     /// Files removed by name; contents no other file holds go with them.
     RemoveFiles(Vec<String>),
+    /// Notes another device changed, as sync brought them.
+    Synced(Vec<Arrival>),
     /// A previewed backup restored with the learner's conflict choices.
     Restore {
         plan: Box<RestorePlan>,
@@ -90,6 +94,7 @@ impl Change {
                 | Change::RestoreNote(_)
                 | Change::Import { .. }
                 | Change::Restore { .. }
+                | Change::Synced(_)
         )
     }
 
@@ -273,6 +278,17 @@ pub fn apply(
                 records = text_records(library, deck, std::slice::from_ref(&id), now);
                 records.trash = Some(trash.clone());
                 root = Some(id);
+            }
+        }
+        Change::Synced(arrivals) => {
+            let arrived = arrive(arrivals, library, trash, now);
+            records = text_records(library, deck, &arrived.notes, now);
+            for id in arrived.trashed {
+                records.cards.extend(deck.retire_note(&id));
+                records.deleted_notes.push(id);
+            }
+            if arrived.trash_changed {
+                records.trash = Some(trash.clone());
             }
         }
         Change::EmptyTrash(ids) => {

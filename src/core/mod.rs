@@ -17,6 +17,7 @@ pub mod review;
 pub mod route;
 pub mod search;
 pub mod storage;
+pub mod sync;
 pub mod time;
 
 use std::cmp::Ordering;

@@ -2,6 +2,7 @@
 //! code in Loam that touches IndexedDB.
 
 pub mod journal;
+pub mod sync_docs;
 
 use crate::core::note::{Note, NoteId};
 use crate::core::storage::{refusal, Refusal};

@@ -24,6 +24,7 @@ mod sidebar;
 mod stats;
 mod study;
 mod switcher;
+mod sync;
 mod tag;
 mod trash;
 mod update;

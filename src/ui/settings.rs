@@ -1,6 +1,6 @@
 //! Settings: review settings (desired retention, maximum interval, new cards per day, learning
 //! and relearning steps, checked by the scheduler before they are stored), scheduling fitted to
-//! the learner, and the storage the browser gives Loam.
+//! the learner, sync with the learner's other devices, and the storage the browser gives Loam.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use crate::core::review::{Field, SettingsForm as Form};
 use crate::ui::backup::BackupSection;
 use crate::ui::files::FilesSection;
 use crate::ui::optimize::OptimizeSection;
+use crate::ui::sync::SyncSection;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -26,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <h1 id="settings-heading">"Settings"</h1>
                 <SettingsForm />
                 <OptimizeSection />
+                <SyncSection />
                 <StorageInfo />
                 <FilesSection />
                 <BackupSection />

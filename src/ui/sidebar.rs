@@ -133,6 +133,7 @@ pub fn Sidebar() -> impl IntoView {
                 </Show>
             </nav>
             <TagList />
+            <crate::ui::sync::SyncStatusLine />
         </aside>
     }
 }

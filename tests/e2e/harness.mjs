@@ -654,3 +654,98 @@ export async function openLink(page, link, heading = /^Import /) {
 export async function importNow(page) {
   await page.getByRole('button', { name: 'Import', exact: true }).click();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sync server
+
+const syncServerScript = path.join(repoRoot, 'node_modules/@y/websocket-server/src/server.js');
+
+async function freePort() {
+  const { createServer: createNetServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A stock `@y/websocket-server` (as the setup script installs it) on 127.0.0.1 at a free port,
+ * keeping its documents in a folder of its own. Resolves to { url, stop, start, wipe, close }:
+ * `stop` kills it, `start` starts it again on the same port and folder, `wipe` empties the
+ * folder (a server reset), `close` stops it and removes the folder.
+ */
+export async function startSyncServer() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'loam-e2e-sync-'));
+  const port = await freePort();
+  let child = null;
+  const start = () =>
+    new Promise((resolve, reject) => {
+      child = spawn(process.execPath, [syncServerScript], {
+        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`the sync server did not start: ${seen}`)), 15_000);
+      const listen = (chunk) => {
+        seen += chunk;
+        if (seen.includes('running at')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout.on('data', listen);
+      child.stderr.on('data', listen);
+      child.once('exit', () => clearTimeout(timer));
+    });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (!child || child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    });
+  await start();
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    start,
+    stop,
+    wipe: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+      await start();
+    },
+    close: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Turns sync on in Settings with `server` and `key` (a key is made when none is given). */
+export async function turnSyncOn(page, server, key) {
+  await goToRoute(page, '#/settings');
+  const section = page.getByRole('region', { name: 'Sync', exact: true });
+  await section.getByRole('textbox', { name: 'Server address' }).fill(server);
+  if (key) {
+    await section.getByRole('textbox', { name: 'Sync key' }).fill(key);
+  } else {
+    await section.getByRole('button', { name: 'Create a sync key' }).click();
+  }
+  const made = key ?? (await section.getByTestId('sync-key').innerText());
+  await section.getByRole('button', { name: 'Turn sync on' }).click();
+  return made;
+}
+
+/** The sidebar's sync status line. */
+export const syncStatus = (page) => page.getByTestId('sync-status');
+
+/** Waits until the sidebar says "Synced". */
+export async function waitForSynced(page, { timeout = 10_000 } = {}) {
+  await waitFor(async () => (await syncStatus(page).innerText()).startsWith('Synced'), {
+    timeout,
+    message: 'sync to say Synced',
+  });
+}

@@ -1,0 +1,269 @@
+//! Sync on the page's side: the setup kept by this browser, the sync worker (`src/sync.rs`)
+//! started when sync is on, notes handed to it after each write, and the notes it brings made
+//! through the one write path (`Change::Synced`).
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{AppError, AppState};
+use crate::browser::worker::{self, Message, Worker};
+use crate::browser::{crypto, lock, marks};
+use crate::core::change::Change;
+use crate::core::note::NoteId;
+use crate::core::sync::{
+    doc_names, new_key, Arrival, FromSync, PageNote, Setup, State, Status, SyncedNote, ToSync,
+};
+
+/// The worker's start script, written by the build beside the page.
+const SCRIPT: &str = "sync_loader.js";
+/// Mark (in this browser) of the sync setup: server and key.
+const SETUP: &str = "loam-sync";
+
+thread_local! {
+    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    /// This tab holds the sync lock: sync runs here, not in another tab.
+    static HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The Web Lock that lets one tab of this browser run sync.
+const LOCK: &str = "loam-sync";
+
+/// Sync as the page shows it.
+#[derive(Clone, Copy)]
+pub struct Syncing {
+    /// The setup in use; `None` when sync is off.
+    pub setup: RwSignal<Option<Setup>>,
+    /// How it stands, once the worker said.
+    pub status: RwSignal<Option<Status>>,
+}
+
+impl Syncing {
+    pub fn new() -> Self {
+        Syncing {
+            setup: RwSignal::new(
+                marks::get(SETUP).and_then(|text| serde_json::from_str(&text).ok()),
+            ),
+            status: RwSignal::new(None),
+        }
+    }
+}
+
+impl Default for Syncing {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A new sync key, from the browser's random source.
+pub fn create_key() -> String {
+    let mut random = [0u8; 20];
+    if getrandom::fill(&mut random).is_err() {
+        for byte in &mut random {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    new_key(&random)
+}
+
+fn post(message: &ToSync) {
+    if let Ok(text) = serde_json::to_string(message) {
+        WORKER.with(|w| {
+            if let Some(worker) = w.borrow().as_ref() {
+                worker.post_text(&text);
+            }
+        });
+    }
+}
+
+fn running() -> bool {
+    WORKER.with(|w| w.borrow().is_some())
+}
+
+impl AppState {
+    /// Turns sync on with what the learner typed; the library is merged with the server's.
+    pub fn turn_sync_on(self, server: &str, key: &str) -> Result<(), AppError> {
+        let setup = Setup::parse(server, key).map_err(AppError::Sync)?;
+        if let Ok(text) = serde_json::to_string(&setup) {
+            marks::set(SETUP, &text);
+        }
+        self.view.sync.setup.set(Some(setup));
+        self.start_sync();
+        Ok(())
+    }
+
+    /// Turns sync off: the worker stops and forgets its documents; the library stays.
+    pub fn turn_sync_off(self) {
+        marks::remove(SETUP);
+        self.view.sync.setup.set(None);
+        self.view.sync.status.set(None);
+        if running() {
+            post(&ToSync::Forget);
+        }
+    }
+
+    /// Starts the worker if sync is on (at start, once the library is read, or when turned
+    /// on), in the one tab that holds the sync lock.
+    pub(super) fn start_sync(self) {
+        if self.view.sync.setup.get_untracked().is_none() {
+            return;
+        }
+        if HELD.get() {
+            self.run_sync();
+        } else if !ASKED.replace(true) {
+            lock::hold(LOCK, move || {
+                HELD.set(true);
+                self.run_sync();
+            });
+        }
+    }
+
+    fn run_sync(self) {
+        let Some(setup) = self.view.sync.setup.get_untracked() else {
+            return;
+        };
+        if running() {
+            WORKER.with(|w| {
+                if let Some(worker) = w.borrow_mut().take() {
+                    worker.stop();
+                }
+            });
+        }
+        self.view.sync.status.set(Some(Status {
+            state: State::Starting,
+            waiting: 0,
+            problem: None,
+        }));
+        let heard = move |message: Message| {
+            let Message::Text(text) = message else { return };
+            let Ok(message) = serde_json::from_str::<FromSync>(&text) else {
+                return;
+            };
+            match message {
+                FromSync::Ready => {
+                    let setup = setup.clone();
+                    spawn_local(async move { self.open_sync(setup).await });
+                }
+                FromSync::Status(status) => {
+                    if self.view.sync.setup.get_untracked().is_some() {
+                        self.view.sync.status.set(Some(status));
+                    }
+                }
+                FromSync::Arrivals(arrivals) => self.take_arrivals(arrivals),
+                FromSync::Forgotten => WORKER.with(|w| {
+                    if let Some(worker) = w.borrow_mut().take() {
+                        worker.stop();
+                    }
+                }),
+            }
+        };
+        let failed = move |problem: String| {
+            self.view.sync.status.set(Some(Status {
+                state: State::Offline,
+                waiting: 0,
+                problem: Some(problem),
+            }));
+        };
+        match worker::start(SCRIPT, heard, failed) {
+            Ok(worker) => WORKER.with(|w| *w.borrow_mut() = Some(worker)),
+            Err(problem) => failed(problem.to_string()),
+        }
+    }
+
+    async fn open_sync(self, setup: Setup) {
+        let mut rooms = Vec::new();
+        for name in doc_names() {
+            let source = js_sys::Uint8Array::from(setup.room_source(&name).as_bytes());
+            match crypto::sha256_hex(&source).await {
+                Ok(hash) => rooms.push(hash[..32].to_string()),
+                Err(problem) => {
+                    self.view.sync.status.set(Some(Status {
+                        state: State::Offline,
+                        waiting: 0,
+                        problem: Some(problem.to_string()),
+                    }));
+                    return;
+                }
+            }
+        }
+        let mut notes: Vec<PageNote> = self.data.library.with_untracked(|lib| {
+            lib.iter()
+                .map(|n| PageNote::Held(SyncedNote::of(n, None)))
+                .collect()
+        });
+        self.data.trash.with_untracked(|trash| {
+            notes.extend(
+                trash
+                    .iter()
+                    .map(|t| PageNote::Held(SyncedNote::of(&t.note, Some(t.deleted)))),
+            )
+        });
+        post(&ToSync::Open {
+            server: setup.server,
+            rooms,
+            notes,
+        });
+    }
+
+    /// What the page holds of a note now, for sync.
+    fn page_note(&self, id: &NoteId) -> PageNote {
+        if let Some(note) = self.data.library.with_untracked(|lib| lib.get(id).cloned()) {
+            return PageNote::Held(SyncedNote::of(&note, None));
+        }
+        self.data
+            .trash
+            .with_untracked(|trash| {
+                trash
+                    .iter()
+                    .find(|t| &t.note.id == id)
+                    .map(|t| PageNote::Held(SyncedNote::of(&t.note, Some(t.deleted))))
+            })
+            .unwrap_or(PageNote::Gone { id: id.clone() })
+    }
+
+    /// Hands notes just stored (here or by another tab) to sync.
+    pub(super) fn hand_to_sync<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        if !running() {
+            return;
+        }
+        let notes: Vec<PageNote> = ids
+            .into_iter()
+            .map(|id| self.page_note(&id.into()))
+            .collect();
+        if !notes.is_empty() {
+            post(&ToSync::Notes(notes));
+        }
+    }
+
+    /// Stores what sync brought; a note typed on since stays as typed and goes back to be
+    /// merged. Every note of the batch is then told back, which lets sync save its documents.
+    fn take_arrivals(self, arrivals: Vec<Arrival>) {
+        self.take_typed();
+        let ids: Vec<NoteId> = arrivals.iter().map(|a| a.note.id.clone()).collect();
+        let back: Vec<String> = self.data.trash.with_untracked(|trash| {
+            arrivals
+                .iter()
+                .filter(|a| {
+                    a.note.deleted.is_none() && trash.iter().any(|t| t.note.id == a.note.id)
+                })
+                .map(|a| a.note.title.clone())
+                .collect()
+        });
+        let told = move || self.hand_to_sync(ids.iter().map(|id| id.as_str()));
+        match self.commit(Change::Synced(arrivals)) {
+            Ok(stored) => spawn_local(async move {
+                if stored.await.is_ok() {
+                    told();
+                    if let Some(title) = back.first() {
+                        self.view.notice.set(Some(format!(
+                            "“{title}” is back from the Trash: it was edited on another device after it was deleted here."
+                        )));
+                    }
+                }
+            }),
+            Err(_) => told(),
+        }
+    }
+}

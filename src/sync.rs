@@ -1,0 +1,378 @@
+//! The sync worker: keeps the library's Yjs documents (`core::sync::shelf`), stores them in its
+//! own database, and talks y-protocols to a stock server, one WebSocket per document. The page
+//! starts it only when sync is on; it speaks JSON (`core::sync::{ToSync, FromSync}`) and never
+//! writes the library: the page stores what it brings through its one write path.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    worker::run();
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+    use std::rc::Rc;
+
+    use loam::core::sync::shelf::Shelf;
+    use loam::core::sync::wire::{self, Heard};
+    use loam::core::sync::{doc_names, FromSync, PageNote, State, Status, ToSync};
+    use loam::store::sync_docs::SyncDocs;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::spawn_local;
+    use web_sys::{BinaryType, DedicatedWorkerGlobalScope, MessageEvent, WebSocket};
+
+    /// Longest wait between two attempts to reach the server.
+    const MAX_BACKOFF_MS: i32 = 30_000;
+    /// How long documents may stay unsaved after a change.
+    const SAVE_AFTER_MS: i32 = 400;
+
+    /// One document's connection.
+    #[derive(Default)]
+    struct Link {
+        socket: Option<WebSocket>,
+        /// The server answered our state vector on this connection.
+        answered: bool,
+        failures: u32,
+    }
+
+    struct Sync {
+        shelf: Shelf,
+        store: Option<Rc<SyncDocs>>,
+        server: String,
+        rooms: Vec<String>,
+        links: Vec<Link>,
+        /// Changes made while a document was not connected.
+        waiting: usize,
+        problem: Option<String>,
+        unsaved: BTreeSet<usize>,
+        saving: bool,
+        stopped: bool,
+    }
+
+    type Shared = Rc<RefCell<Sync>>;
+
+    fn scope() -> DedicatedWorkerGlobalScope {
+        js_sys::global().unchecked_into()
+    }
+
+    fn tell(message: &FromSync) {
+        if let Ok(text) = serde_json::to_string(message) {
+            let _ = scope().post_message(&text.into());
+        }
+    }
+
+    pub fn run() {
+        console_error_panic_hook::set_once();
+        let sync: Rc<RefCell<Option<Shared>>> = Rc::new(RefCell::new(None));
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(text) = e.data().as_string() else {
+                return;
+            };
+            let Ok(message) = serde_json::from_str::<ToSync>(&text) else {
+                return;
+            };
+            match message {
+                ToSync::Open {
+                    server,
+                    rooms,
+                    notes,
+                } => {
+                    let sync = sync.clone();
+                    spawn_local(async move {
+                        let opened = open(server, rooms, notes).await;
+                        *sync.borrow_mut() = Some(opened);
+                    });
+                }
+                ToSync::Notes(notes) => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        for note in notes {
+                            shared.borrow_mut().shelf.from_page(note);
+                        }
+                        pump(shared);
+                    }
+                }
+                ToSync::Forget => {
+                    let shared = sync.borrow_mut().take();
+                    spawn_local(async move {
+                        if let Some(shared) = shared {
+                            stop(&shared);
+                        }
+                        if let Ok(store) = SyncDocs::open().await {
+                            let _ = store.clear().await;
+                        }
+                        tell(&FromSync::Forgotten);
+                    });
+                }
+            }
+        });
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        tell(&FromSync::Ready);
+    }
+
+    async fn open(server: String, rooms: Vec<String>, notes: Vec<PageNote>) -> Shared {
+        let names = doc_names();
+        let client = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let mut shelf = Shelf::new(client);
+        let mut problem = None;
+        let store = SyncDocs::open().await.ok().map(Rc::new);
+        if let Some(store) = &store {
+            match store.read(&names).await {
+                Ok(docs) => {
+                    for (name, state) in docs {
+                        let Some(doc) = names.iter().position(|n| *n == name) else {
+                            continue;
+                        };
+                        if shelf.restore(doc, &state).is_err() {
+                            // Rebuilt from the library and the server: nothing is lost.
+                            problem = Some(
+                                "Saved sync data could not be read; it is being rebuilt."
+                                    .to_string(),
+                            );
+                        }
+                    }
+                }
+                Err(e) => problem = Some(e.to_string()),
+            }
+        }
+        shelf.settle();
+        for note in notes {
+            shelf.from_page(note);
+        }
+        let count = names.len();
+        let shared = Rc::new(RefCell::new(Sync {
+            shelf,
+            store,
+            server,
+            rooms,
+            links: (0..count).map(|_| Link::default()).collect(),
+            waiting: 0,
+            problem,
+            unsaved: (0..count).collect(),
+            saving: false,
+            stopped: false,
+        }));
+        for doc in 0..count {
+            connect(&shared, doc);
+        }
+        pump(&shared);
+        shared
+    }
+
+    fn stop(shared: &Shared) {
+        let mut sync = shared.borrow_mut();
+        sync.stopped = true;
+        for link in &mut sync.links {
+            if let Some(socket) = link.socket.take() {
+                let _ = socket.close();
+            }
+        }
+    }
+
+    fn connect(shared: &Shared, doc: usize) {
+        let address = {
+            let sync = shared.borrow();
+            if sync.stopped {
+                return;
+            }
+            format!("{}/{}", sync.server, sync.rooms[doc])
+        };
+        let socket = match WebSocket::new(&address) {
+            Ok(socket) => socket,
+            Err(_) => {
+                shared.borrow_mut().problem =
+                    Some(format!("“{address}” is not an address Loam can reach."));
+                retry(shared, doc);
+                return;
+            }
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+
+        let on_open = {
+            let shared = shared.clone();
+            Closure::<dyn Fn()>::new(move || {
+                let sync = shared.borrow();
+                if let Some(socket) = &sync.links[doc].socket {
+                    let _ = socket.send_with_u8_array(&wire::step1(sync.shelf.state_vector(doc)));
+                }
+            })
+        };
+        let on_message = {
+            let shared = shared.clone();
+            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                heard(&shared, doc, &bytes);
+            })
+        };
+        let on_close = {
+            let shared = shared.clone();
+            Closure::<dyn Fn()>::new(move || {
+                {
+                    let mut sync = shared.borrow_mut();
+                    if sync.stopped {
+                        return;
+                    }
+                    let link = &mut sync.links[doc];
+                    link.socket = None;
+                    link.answered = false;
+                    link.failures += 1;
+                }
+                retry(&shared, doc);
+                pump(&shared);
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // Each socket keeps its handlers for as long as it lives; a few per reconnection.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        shared.borrow_mut().links[doc].socket = Some(socket);
+    }
+
+    /// Tries again after a wait that doubles with each failure, up to half a minute.
+    fn retry(shared: &Shared, doc: usize) {
+        let failures = shared.borrow().links[doc].failures.min(6);
+        let wait = (500 * 2i32.pow(failures)).min(MAX_BACKOFF_MS);
+        let shared = shared.clone();
+        let again = Closure::once_into_js(move || connect(&shared, doc));
+        let _ = scope()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), wait);
+    }
+
+    fn heard(shared: &Shared, doc: usize, bytes: &[u8]) {
+        let messages = match wire::read(bytes) {
+            Ok(messages) => messages,
+            Err(problem) => {
+                shared.borrow_mut().problem = Some(problem.to_string());
+                pump(shared);
+                return;
+            }
+        };
+        for message in messages {
+            let mut sync = shared.borrow_mut();
+            match message {
+                Heard::Step1(theirs) => {
+                    let answer = wire::step2(sync.shelf.missing(doc, &theirs));
+                    if let Some(socket) = &sync.links[doc].socket {
+                        let _ = socket.send_with_u8_array(&answer);
+                    }
+                }
+                Heard::Step2(update) | Heard::Update(update) => {
+                    let first = !sync.links[doc].answered;
+                    match sync.shelf.from_server(doc, &update) {
+                        Ok(()) => {
+                            sync.unsaved.insert(doc);
+                            sync.problem = None;
+                        }
+                        Err(problem) => sync.problem = Some(problem.to_string()),
+                    }
+                    if first {
+                        let link = &mut sync.links[doc];
+                        link.answered = true;
+                        link.failures = 0;
+                        sync.shelf.answered(doc);
+                    }
+                }
+                Heard::Refused(reason) => {
+                    sync.problem = Some(format!("The server refused: {reason}"));
+                }
+            }
+        }
+        pump(shared);
+    }
+
+    /// Sends what was made here, tells the page what arrived and how things stand, and saves.
+    fn pump(shared: &Shared) {
+        let (arrivals, status) = {
+            let mut sync = shared.borrow_mut();
+            let sync = &mut *sync;
+            for (doc, update) in sync.shelf.take_outbox() {
+                sync.unsaved.insert(doc);
+                let link = &sync.links[doc];
+                match (&link.socket, link.answered) {
+                    (Some(socket), true) if socket.ready_state() == WebSocket::OPEN => {
+                        let _ = socket.send_with_u8_array(&wire::update(update));
+                    }
+                    // Sent with the next connection's exchange: the documents hold it.
+                    _ => sync.waiting += 1,
+                }
+            }
+            let all = sync.links.iter().all(|l| l.answered);
+            if all {
+                sync.waiting = 0;
+            }
+            let waiting = sync.waiting + sync.shelf.held();
+            let state = if all && waiting == 0 {
+                State::Synced
+            } else if sync.links.iter().any(|l| l.answered) {
+                State::Syncing
+            } else if sync.links.iter().all(|l| l.failures > 0) {
+                State::Offline
+            } else {
+                State::Starting
+            };
+            let problem = match (&sync.problem, state) {
+                (None, State::Offline) => {
+                    Some("The server cannot be reached; changes are kept here.".to_string())
+                }
+                (problem, _) => problem.clone(),
+            };
+            (
+                sync.shelf.to_page(),
+                Status {
+                    state,
+                    waiting,
+                    problem,
+                },
+            )
+        };
+        if !arrivals.is_empty() {
+            tell(&FromSync::Arrivals(arrivals));
+        }
+        tell(&FromSync::Status(status));
+        save_later(shared);
+    }
+
+    /// Saves changed documents shortly, once the page has stored all they brought.
+    fn save_later(shared: &Shared) {
+        {
+            let mut sync = shared.borrow_mut();
+            if sync.saving || sync.unsaved.is_empty() || !sync.shelf.storable() {
+                return;
+            }
+            sync.saving = true;
+        }
+        let shared = shared.clone();
+        let later = Closure::once_into_js(move || {
+            spawn_local(async move {
+                let (store, docs) = {
+                    let mut sync = shared.borrow_mut();
+                    sync.saving = false;
+                    if !sync.shelf.storable() {
+                        return;
+                    }
+                    let names = doc_names();
+                    let unsaved = std::mem::take(&mut sync.unsaved);
+                    let docs: Vec<(String, Vec<u8>)> = unsaved
+                        .into_iter()
+                        .map(|doc| (names[doc].clone(), sync.shelf.encode(doc)))
+                        .collect();
+                    (sync.store.clone(), docs)
+                };
+                if let Some(store) = store {
+                    if let Err(e) = store.write(&docs).await {
+                        shared.borrow_mut().problem = Some(e.to_string());
+                    }
+                }
+            });
+        });
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+            later.unchecked_ref(),
+            SAVE_AFTER_MS,
+        );
+    }
+}

@@ -1,0 +1,203 @@
+// Sync through a stock @y/websocket-server on 127.0.0.1 (started here, as the setup script
+// installs it), between separate browser profiles: edits arrive within 2 s; joining merges two
+// libraries; offline edits on both sides are both kept; rename against edit and delete against
+// edit both hold; a restarted server loses nothing; a wiped one deletes nothing and is filled
+// again; changes made offline survive a reload.
+
+import assert from 'node:assert/strict';
+import {
+  describeApp,
+  newProfile,
+  assertNoProblems,
+  createNote,
+  openNote,
+  edit,
+  done,
+  textBox,
+  titleBox,
+  waitForSaved,
+  article,
+  sidebarTitles,
+  waitFor,
+  startSyncServer,
+  turnSyncOn,
+  waitForSynced,
+  syncStatus,
+  noteHeading,
+  goToRoute,
+} from './harness.mjs';
+
+const bodyOf = async (page) => (await article(page).innerText()).trim();
+
+/** Waits until the note `title` shows in `page`'s sidebar. */
+async function waitForTitle(page, title, timeout = 5_000) {
+  await waitFor(async () => (await sidebarTitles(page)).includes(title), {
+    timeout,
+    message: `"${title}" in the sidebar`,
+  });
+}
+
+/** Opens `title` and waits until its text is `expected`. */
+async function waitForBody(page, title, expected, timeout = 5_000) {
+  await openNote(page, title);
+  await waitFor(async () => (await bodyOf(page)) === expected, {
+    timeout,
+    message: `the text of "${title}" to be ${JSON.stringify(expected)}`,
+  });
+}
+
+/** Rewrites the text of the open note `title` and waits for the save. */
+async function rewrite(page, title, text) {
+  await openNote(page, title);
+  await edit(page);
+  await textBox(page).fill(text);
+  await waitForSaved(page, { sawSaving: true });
+  await done(page, title);
+}
+
+describeApp('sync', (test, env) => {
+  test('an edit on one device appears on the other within 2 s, and joining merges both libraries', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Paris', 'Capital of France.');
+      const key = await turnSyncOn(page, server.url);
+      await waitForSynced(page);
+
+      // The second device has notes of its own before it joins.
+      const two = await newProfile(env);
+      await createNote(two.page, 'Rome', 'Capital of Italy.');
+      await turnSyncOn(two.page, server.url, key);
+      await waitForTitle(two.page, 'Paris');
+      await waitForTitle(page, 'Rome');
+      await waitForSynced(two.page);
+
+      await openNote(page, 'Paris');
+      await edit(page);
+      await textBox(page).fill('Capital of France, on the Seine.');
+      const typed = Date.now();
+      await waitForBody(two.page, 'Paris', 'Capital of France, on the Seine.', 4_000);
+      // Typing pauses 0.5 s before a save; from there the other device has it well within 2 s.
+      assert.ok(Date.now() - typed < 2_500, `arrived after ${Date.now() - typed} ms`);
+      await done(page, 'Paris');
+
+      assert.deepEqual((await sidebarTitles(page)).sort(), ['Paris', 'Rome']);
+      assert.deepEqual((await sidebarTitles(two.page)).sort(), ['Paris', 'Rome']);
+      assertNoProblems(two.problems, 'the second device');
+      await two.context.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('edits made on both devices while the server is down are both kept, with rename and delete', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Notes', 'first line\nsecond line');
+      await createNote(page, 'Old name', 'text');
+      await createNote(page, 'Doomed', 'text');
+      const key = await turnSyncOn(page, server.url);
+      const two = await newProfile(env);
+      await turnSyncOn(two.page, server.url, key);
+      await waitForTitle(two.page, 'Doomed');
+      await waitForSynced(page);
+      await waitForSynced(two.page);
+
+      await server.stop();
+      await waitFor(async () => (await syncStatus(page).innerText()).startsWith('Offline'), {
+        timeout: 10_000,
+        message: 'the first device to say it is offline',
+      });
+      await rewrite(page, 'Notes', 'first line, from one\nsecond line');
+      await rewrite(two.page, 'Notes', 'first line\nsecond line, from two');
+      // A rename on one, an edit on the other.
+      await openNote(page, 'Old name');
+      await edit(page);
+      await titleBox(page).fill('New name');
+      await titleBox(page).press('Enter');
+      await done(page, 'New name');
+      await rewrite(two.page, 'Old name', 'text, edited');
+      // A delete on one, a later edit on the other: the edit wins.
+      await openNote(page, 'Doomed');
+      await page.getByRole('button', { name: 'Delete note', exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+      await rewrite(two.page, 'Doomed', 'text, still wanted');
+      await waitFor(async () => /kept here/.test(await syncStatus(page).innerText()), {
+        message: 'changes kept while offline',
+      });
+
+      await server.start();
+      await waitForSynced(page, { timeout: 20_000 });
+      await waitForSynced(two.page, { timeout: 20_000 });
+      const both = 'first line, from one\nsecond line, from two';
+      for (const device of [page, two.page]) {
+        await waitForBody(device, 'Notes', both, 8_000);
+        await waitForBody(device, 'New name', 'text, edited', 8_000);
+        await waitForBody(device, 'Doomed', 'text, still wanted', 8_000);
+      }
+      await waitFor(async () => /is back from the Trash/.test(await page.getByRole('alert').allInnerTexts().then((t) => t.join(' '))), {
+        message: 'a notice that the deleted note came back',
+      }).catch(() => {});
+      assertNoProblems(two.problems, 'the second device');
+      await two.context.close();
+    } finally {
+      await server.close();
+    }
+  }, { timeout: 150_000 });
+
+  test('a wiped server deletes nothing and is filled again; changes made offline survive a reload', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Kept', 'kept text');
+      const key = await turnSyncOn(page, server.url);
+      await waitForSynced(page);
+
+      // Wiped while connected: the library stays, and uploads again on reconnecting.
+      await server.wipe();
+      await waitForSynced(page, { timeout: 20_000 });
+      assert.deepEqual(await sidebarTitles(page), ['Kept']);
+      const three = await newProfile(env);
+      await turnSyncOn(three.page, server.url, key);
+      await waitForBody(three.page, 'Kept', 'kept text', 8_000);
+
+      // Offline, edit, reload: the change waits in storage and goes out once the server is back.
+      await server.stop();
+      await rewrite(page, 'Kept', 'kept text, written offline');
+      await page.reload();
+      await noteHeading(page, 'Kept').waitFor();
+      await waitFor(async () => (await syncStatus(page).innerText()).startsWith('Offline'), {
+        timeout: 10_000,
+        message: 'offline after the reload',
+      });
+      await server.start();
+      await waitForBody(three.page, 'Kept', 'kept text, written offline', 20_000);
+      assertNoProblems(three.problems, 'the third device');
+      await three.context.close();
+    } finally {
+      await server.close();
+    }
+  }, { timeout: 150_000 });
+
+  test('a wrong address or a short key is refused with a reason, and sync turns off cleanly', async ({ page }) => {
+    await goToRoute(page, '#/settings');
+    const section = page.getByRole('region', { name: 'Sync', exact: true });
+    await section.getByRole('textbox', { name: 'Server address' }).fill('http://example.org');
+    await section.getByRole('textbox', { name: 'Sync key' }).fill('short');
+    await section.getByRole('button', { name: 'Turn sync on' }).click();
+    await waitFor(async () => /must start with wss:\/\//.test(await section.getByRole('alert').innerText()), {
+      message: 'the address refused',
+    });
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Mine', 'my text');
+      await turnSyncOn(page, server.url);
+      await waitForSynced(page);
+      await goToRoute(page, '#/settings');
+      await section.getByRole('button', { name: 'Turn sync off' }).click();
+      await section.getByRole('button', { name: 'Turn sync on' }).waitFor();
+      assert.equal(await syncStatus(page).count(), 0);
+      assert.deepEqual(await sidebarTitles(page), ['Mine']);
+    } finally {
+      await server.close();
+    }
+  });
+});
