@@ -57,7 +57,7 @@ else
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
 fi
 
-say "npm packages (binaryen for wasm-opt, playwright-core, axe-core, flexsearch for the benchmark)"
+say "npm packages (binaryen for wasm-opt, playwright-core, axe-core, flexsearch for the benchmark, @y/websocket-server with yjs for the sync tests)"
 if [[ -f package-lock.json ]]; then
   if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
     skip "node_modules is up to date with package-lock.json"

@@ -134,9 +134,9 @@ describeApp('sync', (test, env) => {
         await waitForBody(device, 'New name', 'text, edited', 8_000);
         await waitForBody(device, 'Doomed', 'text, still wanted', 8_000);
       }
-      await waitFor(async () => /is back from the Trash/.test(await page.getByRole('alert').allInnerTexts().then((t) => t.join(' '))), {
+      await waitFor(async () => /“Doomed” is back from the Trash/.test(await page.locator('body').innerText()), {
         message: 'a notice that the deleted note came back',
-      }).catch(() => {});
+      });
       assertNoProblems(two.problems, 'the second device');
       await two.context.close();
     } finally {
