@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Prints the gzipped (-9) size of the built app in dist/: the first download (the page's wasm,
 # js and css, and boot.js) and, apart, the modules fetched only when needed (maths, converters,
-# optimizer).
+# optimizer, sync).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 shopt -s nullglob
-later=(dist/maths* dist/converters* dist/optimizer*)
+later=(dist/maths* dist/converters* dist/optimizer* dist/sync*)
 first=()
 for file in dist/*.wasm dist/*.js dist/*.css; do
   case "$file" in
-    dist/maths* | dist/converters* | dist/optimizer* | dist/sw.js) ;;
+    dist/maths* | dist/converters* | dist/optimizer* | dist/sync* | dist/sw.js) ;;
     *) first+=("$file") ;;
   esac
 done
@@ -39,5 +39,5 @@ report() {
 printf '%-50s %10s %10s\n' "" "bytes" "gzipped"
 report "First download (the app shell):" "${first[@]}"
 if ((${#later[@]} > 0)); then
-  report "Fetched when needed (maths when a formula shows, converters on import or export, the optimizer when asked):" "${later[@]}"
+  report "Fetched when needed (maths when a formula shows, converters on import or export, the optimizer when asked, sync when turned on):" "${later[@]}"
 fi

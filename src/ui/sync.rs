@@ -107,10 +107,12 @@ pub fn SyncStatusLine() -> impl IntoView {
                 Some(State::Offline) => "sync-status offline",
                 _ => "sync-status",
             };
-            let title = move || status_words(state);
             view! {
-                <p class=state_class role="status" data-testid="sync-status" title=title>
-                    {move || status_words(state)}
+                <p class=state_class role="status" data-testid="sync-status" title=move || status_words(state)>
+                    {move || match sync.status.get() {
+                        Some(status) => status.short(),
+                        None => "Sync runs in another tab".to_string(),
+                    }}
                 </p>
             }
         })

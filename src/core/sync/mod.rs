@@ -155,20 +155,24 @@ pub enum State {
 }
 
 impl Status {
-    /// The status in words.
+    /// The status in words, with the problem if there is one.
     pub fn words(&self) -> String {
+        match &self.problem {
+            Some(problem) => format!("{}. {problem}", self.short()),
+            None => self.short(),
+        }
+    }
+
+    /// The status in a few words, for the sidebar.
+    pub fn short(&self) -> String {
         let waiting = crate::core::plural(self.waiting, "change");
-        let base = match self.state {
+        match self.state {
             State::Starting => "Sync starting…".to_string(),
             State::Syncing if self.waiting > 0 => format!("Syncing, {waiting} waiting"),
             State::Syncing => "Syncing…".to_string(),
             State::Synced => "Synced".to_string(),
             State::Offline if self.waiting > 0 => format!("Offline, {waiting} kept here"),
             State::Offline => "Offline".to_string(),
-        };
-        match &self.problem {
-            Some(problem) => format!("{base}. {problem}"),
-            None => base,
         }
     }
 }
@@ -197,7 +201,8 @@ impl Setup {
         if server.is_empty() {
             return Err("Enter the address of your sync server.".into());
         }
-        if !(server.starts_with("wss://") && server.len() > "wss://".len()) && !local {
+        let secure = server.starts_with("wss://") && server.len() > "wss://".len();
+        if !secure && !local {
             return Err("The address must start with wss:// (or ws:// for a server on this machine, such as ws://127.0.0.1:1234).".into());
         }
         if server.contains(char::is_whitespace) || server.contains(['#', '?']) {

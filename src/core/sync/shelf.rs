@@ -144,7 +144,8 @@ impl Shelf {
             PageNote::Held(note) => note,
         };
         let known = self.page.contains_key(&id);
-        if !known && !(self.answered[0] && self.answered[text_doc(&id)]) {
+        let ready = self.answered[0] && self.answered[text_doc(&id)];
+        if !known && !ready {
             self.held.insert(id, note);
             return;
         }
