@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 
-import { serve, launchPersistent, freshProfileDir, distDir } from '../tests/e2e/harness.mjs';
+import { serve, launchPersistent, freshProfileDir, distDir, startSyncServer } from '../tests/e2e/harness.mjs';
 import { generateLibrary, generateBundleNotes, searchQueries } from './bench/library.mjs';
 import { encodeBundle, linkPayload } from './bench/bundle.mjs';
 
@@ -26,6 +26,8 @@ const { values: options } = parseArgs({
     notes: { type: 'string', default: '10000' },
     reviews: { type: 'string', default: '100000' },
     json: { type: 'string' },
+    // Also measure sync (starts a sync server; adds a few minutes).
+    sync: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(options.runs);
@@ -60,11 +62,11 @@ const percentile = (values, p) => {
 // Size of the app shell
 
 // The first download: every built file but the modules fetched when needed (maths, converters, the
-// optimizer) and the precompressed copies of files.
+// optimizer, sync) and the precompressed copies of files.
 async function shellSize() {
   const files = [];
   for (const name of (await readdir(distDir)).sort()) {
-    if (/^(maths|converters|optimizer)|\.(gz|br)$/.test(name)) continue;
+    if (/^(maths|converters|optimizer|sync)|\.(gz|br)$/.test(name)) continue;
     const bytes = await readFile(path.join(distDir, name));
     files.push({ name, bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length });
   }
@@ -117,6 +119,78 @@ async function goToRoute(page, route) {
   await page.evaluate((hash) => {
     window.location.hash = hash;
   }, route);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync: the benchmark library uploaded from its device, then a new device's first full sync
+// through a stock server on 127.0.0.1, one keystroke's update, and the worker's memory.
+
+/** Turns sync on for the profile of `context` by its mark, as Settings would. */
+async function markSync(context, origin, setup) {
+  const page = await blankPage(context, origin);
+  await page.evaluate((text) => localStorage.setItem('loam-sync', text), JSON.stringify(setup));
+  await page.close();
+}
+
+const syncState = (page) => page.evaluate(() => window.loamBench.sync.status);
+
+async function syncRun(context, origin, library, instruments) {
+  const server = await startSyncServer();
+  const setup = { server: server.url, key: 'benchmark-sync-key-0123456789' };
+  const other = await freshProfileDir();
+  const second = await launchPersistent(other.dir);
+  try {
+    await markSync(context, origin, setup);
+    const { page } = await openApp(context, origin);
+    await page.waitForFunction(() => window.loamBench.sync.status?.state === 'synced', null, { timeout: 600_000, polling: 100 });
+    const upload = { ms: await page.evaluate(() => performance.now()), ...(await syncState(page)).traffic };
+
+    // One keystroke at the end of the 50 KB note: the update it sends.
+    await goToRoute(page, `/note/${encodeURIComponent(library.bigNote.id)}`);
+    await page.getByRole('heading', { level: 1, name: library.bigNote.title, exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const textBox = page.getByRole('textbox', { name: 'Note text', exact: true });
+    await textBox.evaluate((area) => {
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+    });
+    const sentBefore = (await syncState(page)).traffic.sent;
+    await page.keyboard.press('x');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction((before) => window.loamBench.sync.status.traffic.sent > before, sentBefore, { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    const keystroke = (await syncState(page)).traffic.sent - sentBefore;
+
+    // A new device: an empty library joins.
+    second.setDefaultTimeout(60_000);
+    await second.addInitScript({ content: `const EXPECTED_NOTES = ${NOTE_COUNT};\n${instruments}` });
+    await second.route(/\/__bench$/, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>Loam benchmark</title>' }),
+    );
+    await markSync(second, origin, setup);
+    const joined = await second.newPage();
+    await joined.goto(`${origin}#/`, { waitUntil: 'commit' });
+    await joined.waitForFunction(
+      (n) => window.loamBench.sync.status?.state === 'synced' && window.loamBench.sync.arrived >= n,
+      library.notes.length,
+      { timeout: 900_000, polling: 100 },
+    );
+    // Stored: every note in the new device's database.
+    await joined.waitForFunction(
+      async (n) => (await window.loamBench.count('notes')) >= n,
+      library.notes.length,
+      { timeout: 900_000, polling: 250 },
+    );
+    const download = { ms: await joined.evaluate(() => performance.now()), ...(await syncState(joined)).traffic };
+    const stored = await joined.evaluate(() => window.loamBench.count('notes'));
+    await joined.close();
+    await page.close();
+    return { upload, download, keystroke, stored };
+  } finally {
+    await second.close();
+    await other.remove();
+    await server.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +381,10 @@ async function main() {
       log(`App run ${run}/${RUNS}: start, memory, search, typing, review…`);
       results.app.push(await appRun(context, server.url, library, queries));
     }
+    if (options.sync) {
+      log('Sync: upload, a new device\'s first full sync, one keystroke…');
+      results.sync = await syncRun(context, server.url, library, instruments);
+    }
     log(`Storing ${IMAGE_COUNT} images of ${IMAGE_BYTES / 1000} kB…`);
     const imageLoader = await blankPage(context, server.url);
     await imageLoader.evaluate(([n, size]) => window.loamBench.putFiles(n, size), [IMAGE_COUNT, IMAGE_BYTES]);
@@ -464,6 +542,19 @@ function report(results, size, queries) {
     ]),
   );
   out.push('');
+  if (results.sync) {
+    const { upload, download, keystroke, stored } = results.sync;
+    out.push(`Sync through @y/websocket-server on 127.0.0.1 (${lib.notes} notes; review history is not synced yet):`);
+    out.push(
+      ...table([
+        ['', 'time from page load', 'sent', 'received', 'worker memory'],
+        ['this device: library uploaded, "Synced"', ms(upload.ms), mb(upload.sent), mb(upload.received), mb(upload.memory)],
+        [`new device: first full sync, ${stored} notes stored`, ms(download.ms), mb(download.sent), mb(download.received), mb(download.memory)],
+        ['one keystroke in the 50 KB note', '', `${keystroke} bytes`, '', ''],
+      ]),
+    );
+    out.push('');
+  }
   out.push('App shell (gzip -9 of every file in dist/ but the modules fetched when needed):');
   out.push(...table([['file', 'bytes', 'gzipped'], ...size.map((f) => [f.name, String(f.bytes), String(f.gzipped)]), ['total', String(size.reduce((s, f) => s + f.bytes, 0)), String(shellGz)]]));
   out.push('');

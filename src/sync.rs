@@ -16,7 +16,7 @@ mod worker {
 
     use loam::core::sync::shelf::Shelf;
     use loam::core::sync::wire::{self, Heard};
-    use loam::core::sync::{doc_names, FromSync, PageNote, State, Status, ToSync};
+    use loam::core::sync::{doc_names, FromSync, PageNote, State, Status, ToSync, Traffic};
     use loam::store::sync_docs::SyncDocs;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -49,6 +49,7 @@ mod worker {
         unsaved: BTreeSet<usize>,
         saving: bool,
         stopped: bool,
+        traffic: Traffic,
     }
 
     type Shared = Rc<RefCell<Sync>>;
@@ -153,6 +154,7 @@ mod worker {
             unsaved: (0..count).collect(),
             saving: false,
             stopped: false,
+            traffic: Traffic::default(),
         }));
         for doc in 0..count {
             connect(&shared, doc);
@@ -193,10 +195,9 @@ mod worker {
         let on_open = {
             let shared = shared.clone();
             Closure::<dyn Fn()>::new(move || {
-                let sync = shared.borrow();
-                if let Some(socket) = &sync.links[doc].socket {
-                    let _ = socket.send_with_u8_array(&wire::step1(sync.shelf.state_vector(doc)));
-                }
+                let mut sync = shared.borrow_mut();
+                let hello = wire::step1(sync.shelf.state_vector(doc));
+                send(&mut sync, doc, &hello);
             })
         };
         let on_message = {
@@ -233,6 +234,17 @@ mod worker {
         shared.borrow_mut().links[doc].socket = Some(socket);
     }
 
+    /// Sends `bytes` on document `doc`'s socket, counting them.
+    fn send(sync: &mut Sync, doc: usize, bytes: &[u8]) -> bool {
+        match &sync.links[doc].socket {
+            Some(socket) if socket.send_with_u8_array(bytes).is_ok() => {
+                sync.traffic.sent += bytes.len() as f64;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Tries again after a wait that doubles with each failure, up to half a minute.
     fn retry(shared: &Shared, doc: usize) {
         let failures = shared.borrow().links[doc].failures.min(6);
@@ -244,6 +256,7 @@ mod worker {
     }
 
     fn heard(shared: &Shared, doc: usize, bytes: &[u8]) {
+        shared.borrow_mut().traffic.received += bytes.len() as f64;
         let messages = match wire::read(bytes) {
             Ok(messages) => messages,
             Err(problem) => {
@@ -257,9 +270,7 @@ mod worker {
             match message {
                 Heard::Step1(theirs) => {
                     let answer = wire::step2(sync.shelf.missing(doc, &theirs));
-                    if let Some(socket) = &sync.links[doc].socket {
-                        let _ = socket.send_with_u8_array(&answer);
-                    }
+                    send(&mut sync, doc, &answer);
                 }
                 Heard::Step2(update) | Heard::Update(update) => {
                     let first = !sync.links[doc].answered;
@@ -293,12 +304,14 @@ mod worker {
             for (doc, update) in sync.shelf.take_outbox() {
                 sync.unsaved.insert(doc);
                 let link = &sync.links[doc];
-                match (&link.socket, link.answered) {
-                    (Some(socket), true) if socket.ready_state() == WebSocket::OPEN => {
-                        let _ = socket.send_with_u8_array(&wire::update(update));
-                    }
-                    // Sent with the next connection's exchange: the documents hold it.
-                    _ => sync.waiting += 1,
+                let open = link.answered
+                    && link
+                        .socket
+                        .as_ref()
+                        .is_some_and(|s| s.ready_state() == WebSocket::OPEN);
+                // Otherwise sent with the next connection's exchange: the documents hold it.
+                if !(open && send(sync, doc, &wire::update(update))) {
+                    sync.waiting += 1;
                 }
             }
             let all = sync.links.iter().all(|l| l.answered);
@@ -321,12 +334,19 @@ mod worker {
                 }
                 (problem, _) => problem.clone(),
             };
+            sync.traffic.memory = wasm_bindgen::memory()
+                .unchecked_into::<js_sys::WebAssembly::Memory>()
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64;
+            let traffic = sync.traffic;
             (
                 sync.shelf.to_page(),
                 Status {
                     state,
                     waiting,
                     problem,
+                    traffic,
                 },
             )
         };

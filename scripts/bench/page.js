@@ -20,6 +20,29 @@
     };
   }
 
+  // --- Sync: the sync worker's last status (its traffic and memory) and how many notes it
+  // brought, read off its messages to the page.
+  bench.sync = { status: null, arrived: 0 };
+  const PageWorker = window.Worker;
+  if (PageWorker) {
+    window.Worker = function (url, options) {
+      const worker = new PageWorker(url, options);
+      if (String(url).includes('sync')) {
+        worker.addEventListener('message', (event) => {
+          try {
+            const message = JSON.parse(event.data);
+            if (message.status) bench.sync.status = message.status;
+            if (message.arrivals) bench.sync.arrived += message.arrivals.length;
+          } catch {
+            // Not a message of the sync worker.
+          }
+        });
+      }
+      return worker;
+    };
+    window.Worker.prototype = PageWorker.prototype;
+  }
+
   // --- Main-thread tasks over 50 ms.
   bench.longTasks = [];
   try {

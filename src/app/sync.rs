@@ -135,6 +135,7 @@ impl AppState {
             state: State::Starting,
             waiting: 0,
             problem: None,
+            traffic: Default::default(),
         }));
         let heard = move |message: Message| {
             let Message::Text(text) = message else { return };
@@ -164,6 +165,7 @@ impl AppState {
                 state: State::Offline,
                 waiting: 0,
                 problem: Some(problem),
+                traffic: Default::default(),
             }));
         };
         match worker::start(SCRIPT, heard, failed) {
@@ -183,6 +185,7 @@ impl AppState {
                         state: State::Offline,
                         waiting: 0,
                         problem: Some(problem.to_string()),
+                        traffic: Default::default(),
                     }));
                     return;
                 }

@@ -139,6 +139,18 @@ pub struct Status {
     /// Why the server refused or cannot be reached, or what it sent that was refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Bytes sent and received since the worker started, and the size of its memory: for the
+    /// benchmark and the curious.
+    #[serde(default)]
+    pub traffic: Traffic,
+}
+
+/// What sync has cost so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Traffic {
+    pub sent: f64,
+    pub received: f64,
+    pub memory: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -218,9 +218,29 @@ impl Shelf {
         arrivals
     }
 
-    /// The updates made here since last asked, by document.
+    /// The updates made here since last asked: one per document, so a whole library written
+    /// at once goes out in a few messages.
     pub fn take_outbox(&mut self) -> Vec<(usize, Vec<u8>)> {
-        std::mem::take(&mut self.outbox)
+        let mut by_doc: BTreeMap<usize, Vec<Vec<u8>>> = BTreeMap::new();
+        for (doc, update) in std::mem::take(&mut self.outbox) {
+            by_doc.entry(doc).or_default().push(update);
+        }
+        by_doc
+            .into_iter()
+            .map(|(doc, mut updates)| {
+                let one = if updates.len() == 1 {
+                    updates.pop().unwrap_or_default()
+                } else {
+                    // Updates made here always merge; each alone is the fallback.
+                    yrs::merge_updates_v1(updates.iter().map(Vec::as_slice)).unwrap_or_else(|_| {
+                        self.docs[doc]
+                            .transact()
+                            .encode_state_as_update_v1(&StateVector::default())
+                    })
+                };
+                (doc, one)
+            })
+            .collect()
     }
 
     /// A document's whole state, to store.

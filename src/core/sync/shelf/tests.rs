@@ -330,3 +330,23 @@ proptest! {
         prop_assert_eq!(device.shelf.read("z").map(|n| n.body), Some("my text".to_string()));
     }
 }
+
+#[test]
+fn a_library_written_at_once_goes_out_in_one_update_per_document() {
+    let mut device = Device::new(41);
+    for doc in 0..doc_names().len() {
+        device.shelf.answered(doc);
+    }
+    for n in 0..200 {
+        device.write(&format!("n{n}"), &format!("Note {n}"), "some text", 1.0);
+    }
+    let outbox = device.shelf.take_outbox();
+    assert!(outbox.len() <= doc_names().len());
+    let server = Server::new();
+    for (doc, update) in outbox {
+        server.take(doc, &update);
+    }
+    let mut other = Device::new(42);
+    other.exchange(&server);
+    assert_eq!(other.page.len(), 200);
+}
