@@ -57,8 +57,15 @@ pub fn Editor(id: String) -> impl IntoView {
                 .library
                 .with(|lib| lib.get(&id).map(|n| n.body.clone()));
             if let (Some(body), Some(area)) = (body, text_area.try_get_untracked().flatten()) {
-                if area.value() != body {
+                let shown = area.value();
+                if shown != body {
+                    // The caret keeps its place in the text around the change.
+                    let caret = area.selection_start().ok().flatten();
                     area.set_value(&body);
+                    if let Some(caret) = caret {
+                        let caret = crate::core::editor::caret_through(&shown, &body, caret);
+                        let _ = area.set_selection_range(caret, caret);
+                    }
                 }
                 colours.show(&body);
             }

@@ -27,6 +27,22 @@ pub fn utf16_at_byte(text: &str, byte: usize) -> u32 {
     text[..end].encode_utf16().count() as u32
 }
 
+/// Where a caret (UTF-16 units, as the browser counts) in `old` stands once the text became
+/// `new` (another device's edit, another tab's): after the changed range it moves with the text,
+/// before it stays, inside it goes to the range's end.
+pub fn caret_through(old: &str, new: &str, caret: u32) -> u32 {
+    let edit = crate::core::sync::text::Edit::between(old, new);
+    let at = byte_at_utf16(old, caret);
+    let moved = if at <= edit.at {
+        at
+    } else if at >= edit.at + edit.removed {
+        at - edit.removed + edit.inserted.len()
+    } else {
+        edit.at + edit.inserted.len()
+    };
+    utf16_at_byte(new, moved)
+}
+
 /// `text` with embeds of `names` (`![[name]]`, one per line) put in place of the selection
 /// `start..end` (bytes), each on a line of its own; returns the text and the caret after them.
 pub fn with_embeds(text: &str, start: usize, end: usize, names: &[String]) -> (String, usize) {
@@ -55,6 +71,17 @@ pub fn with_embeds(text: &str, start: usize, end: usize, names: &[String]) -> (S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_caret_follows_the_text_around_an_edit_elsewhere() {
+        use super::caret_through;
+        // Typing at the end while a line arrives at the start: the caret stays at the end.
+        assert_eq!(caret_through("b", "a\nb", 1), 3);
+        // An edit after the caret leaves it where it is.
+        assert_eq!(caret_through("ab", "abc", 1), 1);
+        // Characters outside the basic plane count two units.
+        assert_eq!(caret_through("🙂x", "é🙂x", 3), 4);
+    }
+
     use super::*;
 
     #[test]

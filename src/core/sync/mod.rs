@@ -301,6 +301,7 @@ mod tests {
             state: State::Offline,
             waiting: 2,
             problem: None,
+            traffic: Traffic::default(),
         });
         let json = serde_json::to_string(&status).unwrap();
         assert_eq!(serde_json::from_str::<FromSync>(&json).unwrap(), status);
@@ -308,7 +309,8 @@ mod tests {
             Status {
                 state: State::Offline,
                 waiting: 2,
-                problem: None
+                problem: None,
+                traffic: Traffic::default(),
             }
             .words(),
             "Offline, 2 changes kept here"
