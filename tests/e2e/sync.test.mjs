@@ -177,6 +177,47 @@ describeApp('sync', (test, env) => {
     }
   }, { timeout: 150_000 });
 
+  test('typing goes on while another device edits the same note: both kept, the caret stays', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Shared', 'middle');
+      const key = await turnSyncOn(page, server.url);
+      const two = await newProfile(env);
+      await turnSyncOn(two.page, server.url, key);
+      await waitForTitle(two.page, 'Shared');
+      await waitForSynced(page);
+      await waitForSynced(two.page);
+
+      // The second device types at the end, key by key, while the first adds a line at the start.
+      await openNote(two.page, 'Shared');
+      await edit(two.page);
+      await textBox(two.page).focus();
+      await textBox(two.page).press('End');
+      await openNote(page, 'Shared');
+      await edit(page);
+      await textBox(page).fill('start\nmiddle');
+      for (const key of ' end') {
+        await textBox(two.page).press(key === ' ' ? 'Space' : key);
+        await two.page.waitForTimeout(150);
+      }
+      await waitFor(async () => (await textBox(two.page).inputValue()) === 'start\nmiddle end', {
+        timeout: 8_000,
+        message: 'both edits in the typing device',
+      });
+      // The caret stayed at the end of what was typed.
+      await textBox(two.page).press('!');
+      assert.equal(await textBox(two.page).inputValue(), 'start\nmiddle end!');
+      await waitFor(async () => (await textBox(page).inputValue()) === 'start\nmiddle end!', {
+        timeout: 8_000,
+        message: 'both edits on the first device',
+      });
+      assertNoProblems(two.problems, 'the second device');
+      await two.context.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a wrong address or a short key is refused with a reason, and sync turns off cleanly', async ({ page }) => {
     await goToRoute(page, '#/settings');
     const section = page.getByRole('region', { name: 'Sync', exact: true });
