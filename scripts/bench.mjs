@@ -128,7 +128,7 @@ async function goToRoute(page, route) {
 /** Turns sync on for the profile of `context` by its mark, as Settings would. */
 async function markSync(context, origin, setup) {
   const page = await blankPage(context, origin);
-  await page.evaluate((text) => localStorage.setItem('loam-sync', text), JSON.stringify(setup));
+  await page.evaluate((text) => (text ? localStorage.setItem('loam-sync', text) : localStorage.removeItem('loam-sync')), setup && JSON.stringify(setup));
   await page.close();
 }
 
@@ -187,6 +187,8 @@ async function syncRun(context, origin, library, instruments) {
     await page.close();
     return { upload, download, keystroke, stored };
   } finally {
+    // What follows is measured with sync off again.
+    await markSync(context, origin, null);
     await second.close();
     await other.remove();
     await server.close();

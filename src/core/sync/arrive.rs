@@ -5,7 +5,7 @@
 use crate::core::exchange::plan::free_title;
 use crate::core::note::library::Library;
 use crate::core::note::trash::Trashed;
-use crate::core::note::{content_hash, title_key, Note, NoteId};
+use crate::core::note::{content_hash, title_char, title_key, Note, NoteId, MAX_TITLE_CHARS};
 use crate::core::time::Time;
 
 use super::Arrival;
@@ -24,6 +24,17 @@ pub struct Arrived {
     pub back: Vec<String>,
     /// Whether the Trash changed.
     pub trash_changed: bool,
+}
+
+/// A title as another device (or a hostile server) sent it, made one the library accepts: link
+/// syntax and control characters replaced, trimmed, cut to the longest title.
+fn usable_title(title: &str) -> String {
+    let title: String = title
+        .chars()
+        .map(title_char)
+        .take(MAX_TITLE_CHARS)
+        .collect();
+    title.trim().to_string()
 }
 
 /// Makes `arrivals` in `library` and `trash`.
@@ -60,7 +71,10 @@ pub fn arrive(
             arrived.trash_changed = true;
             arrived.back.push(theirs.title.clone());
         }
-        let mut title = theirs.title.clone();
+        let mut title = usable_title(&theirs.title);
+        if title.is_empty() {
+            title = library.untitled_title();
+        }
         if let Some(other) = library.by_title(&title).filter(|n| n.id != id) {
             // Both devices pick the same note to yield: the later created (then the larger id).
             if (theirs.created.ms(), &theirs.id) > (other.created.ms(), &other.id) {
@@ -180,6 +194,21 @@ mod tests {
         assert_eq!(arrived.back, vec!["A".to_string()]);
         assert!(trash.is_empty());
         assert_eq!(library.get("a").unwrap().body, "text, edited elsewhere");
+    }
+
+    #[test]
+    fn a_title_with_link_syntax_or_nothing_in_it_is_made_usable() {
+        let mut library = Library::new();
+        let odd = note("a", "  [[Paris]]|x\u{7}  ", "", 1.0);
+        let blank = note("b", "   ", "", 2.0);
+        arrive(
+            vec![arrival(&odd, None), arrival(&blank, None)],
+            &mut library,
+            &mut Vec::new(),
+            Time::from_ms(9.0),
+        );
+        assert_eq!(library.get("a").unwrap().title, "--Paris---x");
+        assert_eq!(library.get("b").unwrap().title, "Untitled");
     }
 
     #[test]
