@@ -16,6 +16,7 @@ mod not_found;
 mod note_cards;
 mod note_page;
 mod optimize;
+mod qr;
 mod review;
 mod search;
 mod settings;

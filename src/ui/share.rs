@@ -14,6 +14,7 @@ use crate::app::{AppState, LinkOffer, ShareScope};
 use crate::core::exchange::bundle;
 use crate::core::qr;
 use crate::core::route::hosted_url;
+use crate::ui::qr::QrCode;
 
 /// Depths offered for a course, and "everything reachable".
 const ALL_LINKED: u32 = 50;
@@ -215,15 +216,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
                                 // Beside the button pressed, where the eye is.
                                 <span class="share-status" role="status">{dynamic(move || copied.get())}</span>
                             </div>
-                            {qr.map(|qr| view! {
-                                // Four pixels a module, as far as the dialog allows.
-                                <svg class="share-qr" role="img" aria-label="QR code of the share link"
-                                    style=format!("width: {}px", qr.size * 4)
-                                    viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
-                                    <rect width="100%" height="100%" fill="#fff" />
-                                    <path d=qr.path fill="#000" />
-                                </svg>
-                            })}
+                            {qr.map(|code| view! { <QrCode code label="QR code of the share link" /> })}
                         }.into_any()
                     }
                     None if offer.with(Option::is_none) => view! {

@@ -7,6 +7,7 @@ use crate::app::sync::create_key;
 use crate::app::AppState;
 use crate::core::qr;
 use crate::core::sync::State;
+use crate::ui::qr::QrCode;
 
 /// Settings, "Sync".
 #[component]
@@ -35,14 +36,7 @@ pub fn SyncSection() -> impl IntoView {
                 <span class="muted">"Sync key: "</span>
                 <code data-testid="sync-key">{key.clone()}</code>
             </p>
-            {code.map(|code| view! {
-                <svg class="share-qr" role="img" aria-label="QR code of the sync key"
-                    style=format!("width: {}px", code.size * 4)
-                    viewBox=format!("0 0 {0} {0}", code.size) shape-rendering="crispEdges">
-                    <rect width="100%" height="100%" fill="#fff" />
-                    <path d=code.path fill="#000" />
-                </svg>
-            })}
+            {code.map(|code| view! { <QrCode code label="QR code of the sync key" /> })}
             <p class="muted">"Use the same server and key on your other devices. Anyone with the key and the server's address can read your notes: keep it like a password."</p>
         }
     };

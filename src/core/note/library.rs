@@ -491,16 +491,7 @@ pub fn link_targets(links: &[WikiLink]) -> BTreeSet<String> {
 mod tests {
     use super::*;
 
-    fn note(id: &str, title: &str, body: &str, created: f64) -> Note {
-        Note {
-            id: id.into(),
-            title: title.into(),
-            body: body.into(),
-            created: Time::from_ms(created),
-            updated: Time::from_ms(created),
-            origin: None,
-        }
-    }
+    use crate::core::note::sample as note;
 
     fn titles(notes: &[&Note]) -> Vec<String> {
         notes.iter().map(|n| n.title.clone()).collect()

@@ -12,6 +12,19 @@ use serde::{Deserialize, Serialize};
 pub use crate::core::id::NoteId;
 use crate::core::time::Time;
 
+/// A note for tests: created and last updated at `created` (ms), from nowhere.
+#[cfg(test)]
+pub fn sample(id: &str, title: &str, body: &str, created: f64) -> Note {
+    Note {
+        id: id.into(),
+        title: title.into(),
+        body: body.into(),
+        created: Time::from_ms(created),
+        updated: Time::from_ms(created),
+        origin: None,
+    }
+}
+
 /// Longest title we accept, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
 

@@ -111,16 +111,7 @@ mod tests {
     use super::*;
     use crate::core::sync::SyncedNote;
 
-    fn note(id: &str, title: &str, body: &str, created: f64) -> Note {
-        Note {
-            id: id.into(),
-            title: title.into(),
-            body: body.into(),
-            created: Time::from_ms(created),
-            updated: Time::from_ms(created),
-            origin: None,
-        }
-    }
+    use crate::core::note::sample as note;
 
     fn arrival(note: &Note, base: Option<&Note>) -> Arrival {
         Arrival {

@@ -111,13 +111,26 @@ impl Device {
     }
 }
 
-#[test]
-fn an_edit_on_one_device_reaches_the_other() {
+/// Two devices that both hold the note `a` ("Paris", `body`), in step through one server.
+fn two_devices(body: &str) -> (Server, Device, Device) {
     let server = Server::new();
     let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "Capital of France.", 1.0);
+    one.write("a", "Paris", body, 1.0);
     one.exchange(&server);
     two.exchange(&server);
+    (server, one, two)
+}
+
+/// Rounds until both devices have what each made: one, two, then one again.
+fn settle(server: &Server, one: &mut Device, two: &mut Device) {
+    one.exchange(server);
+    two.exchange(server);
+    one.exchange(server);
+}
+
+#[test]
+fn an_edit_on_one_device_reaches_the_other() {
+    let (server, mut one, mut two) = two_devices("Capital of France.");
     assert_eq!(two.body("a"), "Capital of France.");
     assert_eq!(two.page["a"].title, "Paris");
     two.write("a", "Paris", "Capital of France, on the Seine.", 2.0);
@@ -128,16 +141,10 @@ fn an_edit_on_one_device_reaches_the_other() {
 
 #[test]
 fn edits_made_offline_on_both_devices_are_both_kept() {
-    let server = Server::new();
-    let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "line one\nline two\n", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
+    let (server, mut one, mut two) = two_devices("line one\nline two\n");
     one.write("a", "Paris", "line one, from one\nline two\n", 2.0);
     two.write("a", "Paris", "line one\nline two, from two\n", 3.0);
-    one.exchange(&server);
-    two.exchange(&server);
-    one.exchange(&server);
+    settle(&server, &mut one, &mut two);
     let both = "line one, from one\nline two, from two\n";
     assert_eq!(one.body("a"), both);
     assert_eq!(two.body("a"), both);
@@ -145,16 +152,10 @@ fn edits_made_offline_on_both_devices_are_both_kept() {
 
 #[test]
 fn a_rename_on_one_and_an_edit_on_the_other_both_hold() {
-    let server = Server::new();
-    let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "text", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
+    let (server, mut one, mut two) = two_devices("text");
     one.write("a", "Paris, France", "text", 2.0);
     two.write("a", "Paris", "text and more", 3.0);
-    one.exchange(&server);
-    two.exchange(&server);
-    one.exchange(&server);
+    settle(&server, &mut one, &mut two);
     for device in [&one, &two] {
         assert_eq!(device.page["a"].title, "Paris, France");
         assert_eq!(device.body("a"), "text and more");
@@ -163,16 +164,10 @@ fn a_rename_on_one_and_an_edit_on_the_other_both_hold() {
 
 #[test]
 fn an_edit_wins_over_an_earlier_delete_made_elsewhere() {
-    let server = Server::new();
-    let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "text", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
+    let (server, mut one, mut two) = two_devices("text");
     one.delete("a", 2.0);
     two.write("a", "Paris", "text, kept", 3.0);
-    one.exchange(&server);
-    two.exchange(&server);
-    one.exchange(&server);
+    settle(&server, &mut one, &mut two);
     for device in [&one, &two] {
         assert_eq!(device.page["a"].deleted, None);
         assert_eq!(device.body("a"), "text, kept");
@@ -181,11 +176,7 @@ fn an_edit_wins_over_an_earlier_delete_made_elsewhere() {
 
 #[test]
 fn a_delete_reaches_the_other_device() {
-    let server = Server::new();
-    let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "text", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
+    let (server, mut one, mut two) = two_devices("text");
     one.delete("a", 2.0);
     one.exchange(&server);
     two.exchange(&server);
@@ -214,9 +205,7 @@ fn joining_a_device_with_its_own_notes_keeps_both_libraries() {
     // A note both have (the same course imported on both) is not written twice.
     one.write("c", "Course", "same text", 1.0);
     two.write("c", "Course", "same text", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
-    one.exchange(&server);
+    settle(&server, &mut one, &mut two);
     for device in [&one, &two] {
         assert_eq!(device.body("a"), "one's");
         assert_eq!(device.body("b"), "two's");
@@ -226,11 +215,7 @@ fn joining_a_device_with_its_own_notes_keeps_both_libraries() {
 
 #[test]
 fn typing_on_a_note_while_an_edit_arrives_keeps_both() {
-    let server = Server::new();
-    let (mut one, mut two) = (Device::new(11), Device::new(12));
-    one.write("a", "Paris", "start\nend\n", 1.0);
-    one.exchange(&server);
-    two.exchange(&server);
+    let (server, mut one, mut two) = two_devices("start\nend\n");
     one.write("a", "Paris", "start, one\nend\n", 2.0);
     one.exchange(&server);
     // Two's server update lands in its shelf before its page's typing does.
