@@ -59,8 +59,15 @@ pub fn Editor(id: String) -> impl IntoView {
             if let (Some(body), Some(area)) = (body, text_area.try_get_untracked().flatten()) {
                 let shown = area.value();
                 if shown != body {
-                    // The caret keeps its place in the text around the change.
-                    let caret = area.selection_start().ok().flatten();
+                    // While the learner writes, the caret keeps its place in the text around
+                    // the change; otherwise the browser puts it at the end, as when opened.
+                    let focused = document().active_element().is_some_and(|e| {
+                        let area: &web_sys::Element = area.as_ref();
+                        e == *area
+                    });
+                    let caret = focused
+                        .then(|| area.selection_start().ok().flatten())
+                        .flatten();
                     area.set_value(&body);
                     if let Some(caret) = caret {
                         let caret = crate::core::editor::caret_through(&shown, &body, caret);
