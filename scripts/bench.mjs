@@ -181,7 +181,11 @@ async function syncRun(context, origin, library, instruments) {
       library.notes.length,
       { timeout: 900_000, polling: 250 },
     );
-    const download = { ms: await joined.evaluate(() => performance.now()), ...(await syncState(joined)).traffic };
+    const download = {
+      ms: await joined.evaluate(() => performance.now()),
+      arrivals: await joined.evaluate(() => [window.loamBench.sync.firstArrival, window.loamBench.sync.lastArrival]),
+      ...(await syncState(joined)).traffic,
+    };
     const stored = await joined.evaluate(() => window.loamBench.count('notes'));
     await joined.close();
     await page.close();
@@ -555,6 +559,7 @@ function report(results, size, queries) {
         ['one keystroke in the 50 KB note', '', `${keystroke} bytes`, '', ''],
       ]),
     );
+    out.push(`  (new device: notes first reached the page at ${ms(download.arrivals[0])}, the last at ${ms(download.arrivals[1])}; the rest is storing them)`);
     out.push('');
   }
   out.push('App shell (gzip -9 of every file in dist/ but the modules fetched when needed):');

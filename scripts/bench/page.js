@@ -32,7 +32,11 @@
           try {
             const message = JSON.parse(event.data);
             if (message.status) bench.sync.status = message.status;
-            if (message.arrivals) bench.sync.arrived += message.arrivals.length;
+            if (message.arrivals) {
+              bench.sync.arrived += message.arrivals.length;
+              bench.sync.firstArrival ??= performance.now();
+              bench.sync.lastArrival = performance.now();
+            }
           } catch {
             // Not a message of the sync worker.
           }
