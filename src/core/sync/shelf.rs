@@ -182,6 +182,11 @@ impl Shelf {
 
     /// Notes the documents have in another version than the page: for the page to store.
     pub fn to_page(&mut self) -> Vec<Arrival> {
+        // Until every document has had the server's first answer, a note may be known by its
+        // index entry and not yet by its text: the page hears of it whole, once.
+        if !self.answered.iter().all(|answered| *answered) {
+            return Vec::new();
+        }
         let changed = std::mem::take(&mut self.changed);
         if changed.is_empty() {
             return Vec::new();

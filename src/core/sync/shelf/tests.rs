@@ -335,3 +335,25 @@ fn a_library_written_at_once_goes_out_in_one_update_per_document() {
     other.exchange(&server);
     assert_eq!(other.page.len(), 200);
 }
+
+#[test]
+fn a_joining_device_hears_of_each_note_whole_once_every_document_answered() {
+    let (server, _one, _two) = two_devices("Capital of France.");
+    let mut three = Device::new(13);
+    let sv = three.shelf.state_vector(0);
+    three.shelf.from_server(0, &server.missing(0, &sv)).unwrap();
+    three.shelf.answered(0);
+    // The index alone: the text has not come, so nothing is told yet.
+    assert!(three.shelf.to_page().is_empty());
+    for doc in 1..doc_names().len() {
+        let sv = three.shelf.state_vector(doc);
+        three
+            .shelf
+            .from_server(doc, &server.missing(doc, &sv))
+            .unwrap();
+        three.shelf.answered(doc);
+    }
+    let arrivals = three.shelf.to_page();
+    assert_eq!(arrivals.len(), 1);
+    assert_eq!(arrivals[0].note.body, "Capital of France.");
+}
