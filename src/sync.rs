@@ -94,6 +94,12 @@ mod worker {
                         pump(shared);
                     }
                 }
+                ToSync::Stored(ids) => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        shared.borrow_mut().shelf.stored(&ids);
+                        pump(shared);
+                    }
+                }
                 ToSync::Forget => {
                     let shared = sync.borrow_mut().take();
                     spawn_local(async move {

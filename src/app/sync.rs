@@ -254,19 +254,23 @@ impl AppState {
                 .map(|a| a.note.title.clone())
                 .collect()
         });
-        let told = move || self.hand_to_sync(ids.iter().map(|id| id.as_str()));
         match self.commit(Change::Synced(arrivals)) {
-            Ok(stored) => spawn_local(async move {
-                if stored.await.is_ok() {
-                    told();
-                    if let Some(title) = back.first() {
-                        self.view.notice.set(Some(format!(
-                            "“{title}” is back from the Trash: it was edited on another device after it was deleted here."
-                        )));
+            Ok(stored) => {
+                // What the page now holds goes back at once, before any later keystroke, so
+                // sync merges further typing onto this version.
+                self.hand_to_sync(ids.iter().map(|id| id.as_str()));
+                spawn_local(async move {
+                    if stored.await.is_ok() {
+                        post(&ToSync::Stored(ids));
+                        if let Some(title) = back.first() {
+                            self.view.notice.set(Some(format!(
+                                "“{title}” is back from the Trash: it was edited on another device after it was deleted here."
+                            )));
+                        }
                     }
-                }
-            }),
-            Err(_) => told(),
+                })
+            }
+            Err(_) => self.hand_to_sync(ids.iter().map(|id| id.as_str())),
         }
     }
 }

@@ -200,9 +200,12 @@ describeApp('sync', (test, env) => {
         await textBox(two.page).press(key === ' ' ? 'Space' : key);
         await two.page.waitForTimeout(150);
       }
-      await waitFor(async () => (await textBox(two.page).inputValue()) === 'start\nmiddle end', {
+      let shown = '';
+      await waitFor(async () => (shown = await textBox(two.page).inputValue()) === 'start\nmiddle end', {
         timeout: 8_000,
         message: 'both edits in the typing device',
+      }).catch((error) => {
+        throw new Error(`${error.message}; it shows ${JSON.stringify(shown)}`);
       });
       // The caret stayed at the end of what was typed.
       await textBox(two.page).press('!');

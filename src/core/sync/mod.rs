@@ -110,8 +110,11 @@ pub enum ToSync {
         rooms: Vec<String>,
         notes: Vec<PageNote>,
     },
-    /// Notes the page stored since.
+    /// Notes the page holds now: its own changes, and what it made of arrivals (sent at once, so
+    /// sync merges later typing onto the right version).
     Notes(Vec<PageNote>),
+    /// Arrivals whose write landed in the library: the documents may be saved with them.
+    Stored(Vec<NoteId>),
     /// Stop and forget the documents (sync turned off); the library stays as it is.
     Forget,
 }

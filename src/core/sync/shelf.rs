@@ -80,7 +80,7 @@ pub struct Shelf {
     outbox: Vec<(usize, Vec<u8>)>,
     /// Documents changed by the server since the page was last told.
     changed: BTreeSet<usize>,
-    /// Notes told to the page and not yet stored back by it.
+    /// Notes told to the page whose write has not landed yet.
     awaiting: BTreeSet<NoteId>,
 }
 
@@ -134,7 +134,6 @@ impl Shelf {
     /// documents.
     pub fn from_page(&mut self, note: PageNote) {
         let id = note.id().clone();
-        self.awaiting.remove(&id);
         let note = match note {
             PageNote::Gone { id } => {
                 self.page.remove(&id);
@@ -151,6 +150,14 @@ impl Shelf {
         }
         let base = self.page.insert(id.clone(), note.clone());
         self.write(&note, base.as_ref());
+    }
+
+    /// The page's write of these arrivals landed: once none is waiting, the documents hold
+    /// only what the library holds and may be saved.
+    pub fn stored(&mut self, ids: &[NoteId]) {
+        for id in ids {
+            self.awaiting.remove(id);
+        }
     }
 
     /// The server answered document `doc` for the first time this session: notes new to the

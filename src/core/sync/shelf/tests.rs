@@ -94,6 +94,7 @@ impl Device {
         }
         // The page stores what arrived (or keeps its own edit), then tells sync.
         for _ in 0..3 {
+            let mut stored = Vec::new();
             for arrival in self.shelf.to_page() {
                 let id = arrival.note.id.clone();
                 let current = self.page.get(&id);
@@ -102,7 +103,9 @@ impl Device {
                 }
                 let held = self.page[&id].clone();
                 self.shelf.from_page(PageNote::Held(held));
+                stored.push(id);
             }
+            self.shelf.stored(&stored);
             for (doc, update) in self.shelf.take_outbox() {
                 server.take(doc, &update);
             }
@@ -356,4 +359,28 @@ fn a_joining_device_hears_of_each_note_whole_once_every_document_answered() {
     let arrivals = three.shelf.to_page();
     assert_eq!(arrivals.len(), 1);
     assert_eq!(arrivals[0].note.body, "Capital of France.");
+}
+
+#[test]
+fn typing_on_an_arrival_the_page_just_took_is_not_merged_twice() {
+    let (server, mut one, mut two) = two_devices("middle");
+    one.write("a", "Paris", "start\nmiddle", 2.0);
+    one.exchange(&server);
+    for doc in 0..doc_names().len() {
+        let sv = two.shelf.state_vector(doc);
+        two.shelf
+            .from_server(doc, &server.missing(doc, &sv))
+            .unwrap();
+    }
+    // The page takes the arrival and says so at once; its store lands later.
+    let arrival = two.shelf.to_page().remove(0);
+    two.page.insert("a".into(), arrival.note.clone());
+    two.shelf.from_page(PageNote::Held(arrival.note));
+    assert!(!two.shelf.storable());
+    // Typing on what it took.
+    two.write("a", "Paris", "start\nmiddle end", 3.0);
+    two.shelf.stored(&["a".into()]);
+    assert!(two.shelf.storable());
+    assert_eq!(two.shelf.read("a").unwrap().body, "start\nmiddle end");
+    assert!(two.shelf.to_page().is_empty());
 }
