@@ -74,6 +74,16 @@ impl Device {
         &self.page[id].body
     }
 
+    /// Takes what the server has that this device lacks, without sending anything.
+    fn hear(&mut self, server: &Server) {
+        for doc in 0..doc_names().len() {
+            let sv = self.shelf.state_vector(doc);
+            self.shelf
+                .from_server(doc, &server.missing(doc, &sv))
+                .unwrap();
+        }
+    }
+
     /// One round with the server: send what was made here, hear what it has, store arrivals.
     fn exchange(&mut self, server: &Server) {
         if !self.online {
@@ -222,12 +232,7 @@ fn typing_on_a_note_while_an_edit_arrives_keeps_both() {
     one.write("a", "Paris", "start, one\nend\n", 2.0);
     one.exchange(&server);
     // Two's server update lands in its shelf before its page's typing does.
-    for doc in 0..doc_names().len() {
-        let sv = two.shelf.state_vector(doc);
-        two.shelf
-            .from_server(doc, &server.missing(doc, &sv))
-            .unwrap();
-    }
+    two.hear(&server);
     let arrivals = two.shelf.to_page();
     two.page.get_mut("a").unwrap().body = "start\nend, two\n".into();
     // The page holds another text than the arrival's base: it keeps its own and tells sync.
@@ -366,12 +371,7 @@ fn typing_on_an_arrival_the_page_just_took_is_not_merged_twice() {
     let (server, mut one, mut two) = two_devices("middle");
     one.write("a", "Paris", "start\nmiddle", 2.0);
     one.exchange(&server);
-    for doc in 0..doc_names().len() {
-        let sv = two.shelf.state_vector(doc);
-        two.shelf
-            .from_server(doc, &server.missing(doc, &sv))
-            .unwrap();
-    }
+    two.hear(&server);
     // The page takes the arrival and says so at once; its store lands later.
     let arrival = two.shelf.to_page().remove(0);
     two.page.insert("a".into(), arrival.note.clone());
