@@ -14,9 +14,12 @@ mod worker {
     use std::collections::BTreeSet;
     use std::rc::Rc;
 
+    use loam::core::review::ReviewRecord;
+    use loam::core::sync::log::Flags;
     use loam::core::sync::shelf::Shelf;
     use loam::core::sync::wire::{self, Heard};
     use loam::core::sync::{doc_names, FromSync, PageNote, State, Status, ToSync, Traffic};
+    use loam::core::time::Time;
     use loam::store::sync_docs::SyncDocs;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -79,12 +82,37 @@ mod worker {
                     server,
                     rooms,
                     notes,
+                    answers,
+                    flags,
+                    now,
                 } => {
                     let sync = sync.clone();
                     spawn_local(async move {
-                        let opened = open(server, rooms, notes).await;
+                        let opened = open(
+                            server,
+                            rooms,
+                            notes,
+                            Page {
+                                answers,
+                                flags,
+                                now,
+                            },
+                        )
+                        .await;
                         *sync.borrow_mut() = Some(opened);
                     });
+                }
+                ToSync::Log(log) => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        shared.borrow_mut().shelf.from_page_log(log);
+                        pump(shared);
+                    }
+                }
+                ToSync::StoredCards(ids) => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        shared.borrow_mut().shelf.stored_cards(&ids);
+                        pump(shared);
+                    }
                 }
                 ToSync::Notes(notes) => {
                     if let Some(shared) = sync.borrow().as_ref() {
@@ -119,7 +147,14 @@ mod worker {
         tell(&FromSync::Ready);
     }
 
-    async fn open(server: String, rooms: Vec<String>, notes: Vec<PageNote>) -> Shared {
+    /// The page's review log at start.
+    struct Page {
+        answers: Vec<ReviewRecord>,
+        flags: Flags,
+        now: Time,
+    }
+
+    async fn open(server: String, rooms: Vec<String>, notes: Vec<PageNote>, page: Page) -> Shared {
         let names = doc_names();
         let client = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let mut shelf = Shelf::new(client);
@@ -148,6 +183,7 @@ mod worker {
         for note in notes {
             shelf.from_page(note);
         }
+        shelf.open_log(page.answers, &page.flags, page.now);
         let count = names.len();
         let shared = Rc::new(RefCell::new(Sync {
             shelf,
@@ -304,7 +340,7 @@ mod worker {
 
     /// Sends what was made here, tells the page what arrived and how things stand, and saves.
     fn pump(shared: &Shared) {
-        let (arrivals, status) = {
+        let (arrivals, logs, status) = {
             let mut sync = shared.borrow_mut();
             let sync = &mut *sync;
             for (doc, update) in sync.shelf.take_outbox() {
@@ -348,6 +384,7 @@ mod worker {
             let traffic = sync.traffic;
             (
                 sync.shelf.to_page(),
+                sync.shelf.to_page_log(),
                 Status {
                     state,
                     waiting,
@@ -356,8 +393,12 @@ mod worker {
                 },
             )
         };
+        // Notes first: the page derives their cards, which the logs then find.
         if !arrivals.is_empty() {
             tell(&FromSync::Arrivals(arrivals));
+        }
+        if !logs.is_empty() {
+            tell(&FromSync::Log(logs));
         }
         tell(&FromSync::Status(status));
         save_later(shared);

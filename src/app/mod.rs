@@ -20,7 +20,7 @@ mod write;
 pub use crate::browser::update::READY_EVENT as UPDATE_READY_EVENT;
 pub use error::AppError;
 pub use files::Attached;
-pub use review::{calendar, draw};
+pub use review::calendar;
 pub use share::{LinkOffer, Outgoing, ShareScope};
 
 use std::collections::{BTreeSet, HashMap};

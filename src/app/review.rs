@@ -8,7 +8,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::{now, AppError, AppState};
-use crate::browser::{clock, random};
+use crate::browser::clock;
 use crate::core::change::Change;
 use crate::core::id::CardId;
 use crate::core::note::NoteId;
@@ -68,12 +68,12 @@ impl AppState {
             .with(|deck| review::waiting_in(deck, now, new_per_day, calendar(), notes.as_ref()))
     }
 
-    /// Answers a card. `draw` is the random number behind interval fuzzing, the same one used
-    /// for the intervals shown on the buttons.
-    pub fn answer(&self, card_id: &str, rating: Rating, draw: f64) {
+    /// Answers a card (fuzzed by [`review::fuzz_draw`], as the buttons showed).
+    pub fn answer(&self, card_id: &str, rating: Rating) {
         let Some(card) = self.data.deck.with_untracked(|d| d.get(card_id).cloned()) else {
             return;
         };
+        let draw = review::fuzz_draw(&card.id, card.schedule.last_review);
         let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
         // Journaled until the write lands, so a page closed at once keeps the answer.
         let record_id = answer.record.id.clone();
@@ -185,9 +185,4 @@ impl AppState {
 /// The learner's calendar: local days, from the browser's time zone.
 pub fn calendar() -> Calendar {
     clock::calendar()
-}
-
-/// A fresh random draw for interval fuzzing.
-pub fn draw() -> f64 {
-    random::fraction()
 }

@@ -3,15 +3,18 @@
 //! through the one write path (`Change::Synced`).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AppError, AppState};
+use super::{now, AppError, AppState};
 use crate::browser::worker::{self, Message, Worker};
 use crate::browser::{crypto, lock, marks};
 use crate::core::change::Change;
+use crate::core::id::CardId;
 use crate::core::note::NoteId;
+use crate::core::sync::log::{CardLog, Flags, PageLog};
 use crate::core::sync::{
     doc_names, new_key, Arrival, FromSync, PageNote, Setup, State, Status, SyncedNote, ToSync,
 };
@@ -23,6 +26,8 @@ const SETUP: &str = "loam-sync";
 
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    /// Cards' logs that arrived before the cards' notes, by card.
+    static UNPLACED: RefCell<HashMap<CardId, CardLog>> = RefCell::new(HashMap::new());
     /// This tab holds the sync lock: sync runs here, not in another tab.
     static HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -78,7 +83,7 @@ fn post(message: &ToSync) {
     }
 }
 
-fn running() -> bool {
+pub(super) fn running() -> bool {
     WORKER.with(|w| w.borrow().is_some())
 }
 
@@ -153,6 +158,7 @@ impl AppState {
                     }
                 }
                 FromSync::Arrivals(arrivals) => self.take_arrivals(arrivals),
+                FromSync::Log(logs) => self.take_logs(logs),
                 FromSync::Forgotten => WORKER.with(|w| {
                     if let Some(worker) = w.borrow_mut().take() {
                         worker.stop();
@@ -203,11 +209,65 @@ impl AppState {
                     .map(|t| PageNote::Held(SyncedNote::of(&t.note, Some(t.deleted)))),
             )
         });
+        // The whole log, so answers given while sync was not running reach it.
+        let answers = self.review_log().await.unwrap_or_default();
+        let flags = self.data.deck.with_untracked(Flags::of);
         post(&ToSync::Open {
             server: setup.server,
             rooms,
             notes,
+            answers,
+            flags,
+            now: now(),
         });
+    }
+
+    /// Hands a change to the review log, made here or by another tab, to sync.
+    pub(super) fn hand_log_to_sync(&self, log: PageLog) {
+        if running() && !log.is_empty() {
+            post(&ToSync::Log(log));
+        }
+    }
+
+    /// Stores what sync brought of cards' logs: every answer, and each card's schedule
+    /// replayed from them. A card whose note has not reached this page yet is taken again
+    /// when it has.
+    fn take_logs(self, logs: Vec<CardLog>) {
+        let ids: Vec<CardId> = logs.iter().map(|l| l.card.clone()).collect();
+        self.data.deck.with_untracked(|deck| {
+            UNPLACED.with(|unplaced| {
+                let mut unplaced = unplaced.borrow_mut();
+                for log in &logs {
+                    if deck.get(&log.card).is_none() {
+                        unplaced.insert(log.card.clone(), log.clone());
+                    } else {
+                        unplaced.remove(&log.card);
+                    }
+                }
+            })
+        });
+        let landed = Box::new(move || post(&ToSync::StoredCards(ids)));
+        let _ = self.commit_then(Change::SyncedLog(logs), Some(landed));
+    }
+
+    /// Logs that arrived before their cards, for the cards that are here now.
+    fn place_logs(self) {
+        let placed: Vec<CardLog> = self.data.deck.with_untracked(|deck| {
+            UNPLACED.with(|unplaced| {
+                let mut unplaced = unplaced.borrow_mut();
+                let here: Vec<CardId> = unplaced
+                    .keys()
+                    .filter(|card| deck.get(card).is_some())
+                    .cloned()
+                    .collect();
+                here.iter()
+                    .filter_map(|card| unplaced.remove(card))
+                    .collect()
+            })
+        });
+        if !placed.is_empty() {
+            self.commit_later(Change::SyncedLog(placed));
+        }
     }
 
     /// What the page holds of a note now, for sync.
@@ -259,6 +319,7 @@ impl AppState {
                 // What the page now holds goes back at once, before any later keystroke, so
                 // sync merges further typing onto this version.
                 self.hand_to_sync(ids.iter().map(|id| id.as_str()));
+                self.place_logs();
                 spawn_local(async move {
                     if stored.await.is_ok() {
                         post(&ToSync::Stored(ids));

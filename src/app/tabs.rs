@@ -14,9 +14,10 @@ use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
-use crate::core::review::ReviewSettings;
+use crate::core::review::{ReviewRecord, ReviewSettings};
+use crate::core::sync::log::{events_between, PageLog};
 use crate::core::time::Time;
-use crate::store::{Changes, CARDS, FILES, NOTES};
+use crate::store::{Changes, Store, CARDS, FILES, NOTES, REVIEWS};
 
 /// What this tab last read from or wrote to storage for each note: its `updated` time. A stored
 /// note with another time was saved by another tab since.
@@ -93,6 +94,11 @@ impl AppState {
                 self.unindex(id);
             }
         }
+        let log = if super::sync::running() {
+            self.other_tabs_log(&store, &changes, &cards).await
+        } else {
+            PageLog::default()
+        };
         if !cards.is_empty() {
             self.data.deck.update(|deck| {
                 for card in cards {
@@ -147,7 +153,33 @@ impl AppState {
                 _ => {}
             }
         }
-        // Sync hears of other tabs' notes here, where it runs.
+        // Sync hears of other tabs' notes and reviews here, where it runs.
         self.hand_to_sync(handed.iter().map(String::as_str));
+        self.hand_log_to_sync(log);
+    }
+
+    /// What another tab changed of the review log, as sync takes it: the answers it stored or
+    /// removed, and its cards' changes as events (read before this tab takes the cards).
+    async fn other_tabs_log(&self, store: &Store, changes: &Changes, cards: &[Card]) -> PageLog {
+        let now = super::now();
+        let events = self.data.deck.with_untracked(|deck| {
+            cards
+                .iter()
+                .filter_map(|after| Some(events_between(deck.get(&after.id)?, after, now)))
+                .flatten()
+                .collect()
+        });
+        let mut log = PageLog {
+            events,
+            ..PageLog::default()
+        };
+        for id in &changes.reviews {
+            match store.get::<ReviewRecord>(REVIEWS, id).await {
+                Ok(Some(record)) => log.answers.push(record),
+                Ok(None) => log.undone.push(id.clone()),
+                Err(_) => {}
+            }
+        }
+        log
     }
 }

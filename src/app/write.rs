@@ -16,6 +16,7 @@ use crate::core::exchange::Hosting;
 use crate::core::note::trash::Trashed;
 use crate::core::note::{Note, NoteId};
 use crate::core::review::ReviewSettings;
+use crate::core::sync::log::PageLog;
 use crate::core::time::Time;
 use crate::store::{
     journal, Changes, Store, StoreError, Write, CARDS, CONTENTS, FILES, NOTES, REVIEWS,
@@ -62,6 +63,8 @@ impl AppState {
             self.flush();
         }
         let before = bulk.then(|| self.meta_before());
+        let from_sync = change.is_from_sync();
+        let events = change.card_events(now());
 
         // 1. Memory.
         let Made { mut records, root } = self.make(change, bulk).map_err(fail)?;
@@ -140,14 +143,21 @@ impl AppState {
             }
             // 3. The other tabs.
             self.announce(&changes);
-            // 4. Sync.
-            self.hand_to_sync(
-                changes
-                    .notes
-                    .iter()
-                    .chain(&changes.deleted_notes)
-                    .map(String::as_str),
-            );
+            // 4. Sync, unless sync brought the change (the page told it already).
+            if !from_sync {
+                self.hand_to_sync(
+                    changes
+                        .notes
+                        .iter()
+                        .chain(&changes.deleted_notes)
+                        .map(String::as_str),
+                );
+                self.hand_log_to_sync(PageLog {
+                    answers: records.reviews.clone(),
+                    undone: records.deleted_reviews.clone(),
+                    events,
+                });
+            }
             if bulk {
                 self.show(&records, touches_notes);
             }

@@ -1,4 +1,4 @@
-//! Random numbers: ids for new notes (WebCrypto's UUIDs) and the draw behind interval fuzzing.
+//! Random ids for new notes (WebCrypto's UUIDs).
 
 /// A random id for a new note or copy.
 pub fn id() -> String {
@@ -13,9 +13,4 @@ pub fn id() -> String {
                 (js_sys::Math::random() * 1e15) as u64
             )
         })
-}
-
-/// A number in [0, 1), not for secrets.
-pub fn fraction() -> f64 {
-    js_sys::Math::random()
 }

@@ -15,9 +15,10 @@ use crate::core::exchange::plan::free_title;
 use crate::core::note::library::{Library, RenameError};
 use crate::core::note::trash::Trashed;
 use crate::core::note::{title_key, Note, NoteId, TitleError};
-use crate::core::review::schedule::Schedule;
+use crate::core::review::schedule::{Schedule, Scheduler};
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
 use crate::core::sync::arrive::arrive;
+use crate::core::sync::log::{take_logs, CardEvent, CardLog, Event};
 use crate::core::sync::Arrival;
 use crate::core::time::Time;
 
@@ -75,6 +76,8 @@ pub enum Change {
     RemoveFiles(Vec<String>),
     /// Notes another device changed, as sync brought them.
     Synced(Vec<Arrival>),
+    /// Cards' answers and events as sync brought them: schedules replayed from the merged log.
+    SyncedLog(Vec<CardLog>),
     /// A previewed backup restored with the learner's conflict choices.
     Restore {
         plan: Box<RestorePlan>,
@@ -105,6 +108,27 @@ impl Change {
             self,
             Change::CreateNote { .. } | Change::Typed(_) | Change::Rename { .. }
         )
+    }
+
+    /// A change sync brought: the page tells sync what it made of it on its own.
+    pub fn is_from_sync(&self) -> bool {
+        matches!(self, Change::Synced(_) | Change::SyncedLog(_))
+    }
+
+    /// The card events this change makes, for sync (answers go as the records they store).
+    pub fn card_events(&self, now: Time) -> Vec<CardEvent> {
+        let event = |card: &CardId, event| CardEvent {
+            card: card.clone(),
+            time: now,
+            event,
+        };
+        match self {
+            Change::Suspend { card, suspended } => vec![event(card, Event::Suspended(*suspended))],
+            Change::Bury { card, until } => vec![event(card, Event::Buried(*until))],
+            Change::Reset(card) => vec![event(card, Event::Reset)],
+            Change::AddToReviews(cards) => cards.iter().map(|c| event(c, Event::Added)).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// A change of a whole library at once (an import, a restore): memory is changed in place
@@ -290,6 +314,10 @@ pub fn apply(
             if arrived.trash_changed {
                 records.trash = Some(trash.clone());
             }
+        }
+        Change::SyncedLog(logs) => {
+            let scheduler = Scheduler::new(settings.scheduler.clone()).unwrap_or_default();
+            records = take_logs(deck, &scheduler, logs);
         }
         Change::EmptyTrash(ids) => {
             let before = trash.len();

@@ -135,7 +135,9 @@ pub struct Changes {
     pub notes: Vec<String>,
     pub deleted_notes: Vec<String>,
     pub cards: Vec<String>,
-    pub reviews: bool,
+    /// Review log entries put or removed, by id.
+    #[serde(default)]
+    pub reviews: Vec<String>,
     pub meta: Vec<String>,
     /// Attached files put or removed, by name key.
     #[serde(default)]
@@ -152,7 +154,7 @@ impl Changes {
             (NOTES, false) => self.notes.push(key),
             (NOTES, true) => self.deleted_notes.push(key),
             (CARDS, _) => self.cards.push(key),
-            (REVIEWS, _) => self.reviews = true,
+            (REVIEWS, _) => self.reviews.push(key),
             (FILES, _) => self.files.push(key),
             // Contents change only with their file records.
             (CONTENTS, _) => {}

@@ -13,9 +13,9 @@ use std::collections::HashSet;
 
 use crate::core::card::deck::Card;
 use crate::core::note::NoteId;
-use crate::core::review::format_interval;
 use crate::core::review::schedule::Rating;
 use crate::core::review::scope::{covers, Scope};
+use crate::core::review::{format_interval, fuzz_draw};
 use crate::core::route::Route;
 use crate::core::time::Time;
 
@@ -33,8 +33,6 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
     // steps come due while the page is open.
     let clock = RwSignal::new(crate::app::now());
     let shown = RwSignal::new(false);
-    // One random draw per card, used both for the intervals on the buttons and the answer.
-    let draw = RwSignal::new(crate::app::draw());
     let tick = set_interval_with_handle(
         move || clock.set(crate::app::now()),
         std::time::Duration::from_secs(15),
@@ -53,7 +51,6 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
     });
     let next_card = move || {
         shown.set(false);
-        draw.set(crate::app::draw());
         clock.set(crate::app::now());
     };
     let rate = move |rating: Rating| {
@@ -63,7 +60,7 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
         if !shown.get_untracked() {
             return;
         }
-        state.answer(&card.id, rating, draw.get_untracked());
+        state.answer(&card.id, rating);
         next_card();
     };
     let undo = move || {
@@ -185,11 +182,13 @@ pub fn ReviewPage(scope: Scope) -> impl IntoView {
                     let front = render(&card.front, &card.note_id);
                     let back = render(&card.back, &card.note_id);
                     let schedule = card.schedule.clone();
+                    // The draw the answer will use, so the buttons show what it gives.
+                    let draw = fuzz_draw(&card.id, schedule.last_review);
                     let intervals = move || {
                         let now = crate::app::now();
                         state
                             .scheduler()
-                            .preview(&schedule, now, || draw.get())
+                            .preview(&schedule, now, || draw)
                             .map(|(rating, next)| (rating, format_interval(next.due - now)))
                     };
                     view! {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::note::NoteId;
-use crate::core::review::schedule::{CardState, Rating, ReviewLog, Scheduler, Settings};
+use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Scheduler, Settings};
 
 use crate::core::review::stats::Calendar;
 use crate::core::time::{Span, Time};
@@ -503,6 +503,40 @@ pub fn answer(
         after,
         record,
     }
+}
+
+/// The draw behind a card's interval fuzz at its next answer, fixed by the card and its last
+/// answer: every device replaying the same answers reaches the same schedule, and the buttons
+/// show the intervals the answer will give.
+pub fn fuzz_draw(card: &str, last_review: Option<Time>) -> f64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let time = last_review.map_or(-1, |t| t.ms() as i64);
+    for byte in card.bytes().chain(time.to_le_bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    // A SplitMix64 finish spreads nearby inputs over the whole range.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    (hash >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The schedule a card reaches through `answers` (any order), each fuzzed by [`fuzz_draw`] as
+/// [`answer`] fuzzes it: what a device holds after giving or receiving these answers.
+pub fn replay_answers<'a>(
+    scheduler: &Scheduler,
+    card: &str,
+    answers: impl IntoIterator<Item = &'a ReviewLog>,
+) -> Schedule {
+    let mut answers: Vec<&ReviewLog> = answers.into_iter().collect();
+    crate::core::sort_by(&mut answers, |a, b| a.time.total_cmp(&b.time));
+    answers
+        .into_iter()
+        .fold(Schedule::default(), |schedule, log| {
+            let draw = fuzz_draw(card, schedule.last_review);
+            scheduler.review(&schedule, log.rating, log.time, || draw).0
+        })
 }
 
 /// The number `text` writes when it lies between 0.1 and 1, as the nearest `f64` (the answer

@@ -3,33 +3,56 @@
 //! that arrive ([`arrive`]). Only the sync worker links the engine; the page uses the types.
 
 pub mod arrive;
+pub mod log;
 pub mod shelf;
 pub mod text;
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::id::CardId;
 use crate::core::note::{content_hash, Note, NoteId};
+use crate::core::review::ReviewRecord;
 use crate::core::time::Time;
+use log::{CardLog, Flags, PageLog};
 
 /// Note texts are spread over this many documents: few sockets, none holding the whole library.
 pub const SHARDS: usize = 16;
+/// The review log is spread over this many documents, by card.
+pub const LOG_SHARDS: usize = 4;
 
-/// The documents synced, in a fixed order: `index` (titles, times, deletions), then the texts.
+/// The documents synced, in a fixed order: `index` (titles, times, deletions), the texts, then
+/// the review log.
 pub fn doc_names() -> Vec<String> {
     std::iter::once("index".to_string())
         .chain((0..SHARDS).map(|k| format!("notes-{k}")))
+        .chain((0..LOG_SHARDS).map(|k| format!("log-{k}")))
         .collect()
 }
 
 /// The document (by its place in [`doc_names`]) holding a note's text.
 pub fn text_doc(id: &str) -> usize {
+    1 + spread(id) % SHARDS
+}
+
+/// The document (by its place in [`doc_names`]) holding a card's answers and events.
+pub fn log_doc(card: &str) -> usize {
+    1 + SHARDS + spread(card) % LOG_SHARDS
+}
+
+/// Whether document `doc` holds review log entries.
+pub fn is_log_doc(doc: usize) -> bool {
+    doc > SHARDS
+}
+
+/// An FNV-1a hash: the same on every device and version, unlike the standard library's.
+fn spread(id: &str) -> usize {
     let mut hash: u32 = 0x811c_9dc5;
     for byte in id.bytes() {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
     }
-    1 + hash as usize % SHARDS
+    hash as usize
 }
 
 /// A note as sync carries it between the page and the documents.
@@ -103,18 +126,28 @@ pub struct Arrival {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ToSync {
-    /// Start: the server, the room of each document (in [`doc_names`] order) and every note
-    /// the page holds.
+    /// Start: the server, the room of each document (in [`doc_names`] order), every note and
+    /// answer the page holds, its suspended and buried cards, and the time.
     Open {
         server: String,
         rooms: Vec<String>,
         notes: Vec<PageNote>,
+        #[serde(default)]
+        answers: Vec<ReviewRecord>,
+        #[serde(default)]
+        flags: Flags,
+        #[serde(default)]
+        now: Time,
     },
     /// Notes the page holds now: its own changes, and what it made of arrivals (sent at once, so
     /// sync merges later typing onto the right version).
     Notes(Vec<PageNote>),
     /// Arrivals whose write landed in the library: the documents may be saved with them.
     Stored(Vec<NoteId>),
+    /// The review log changed here: answers given or taken back, card events.
+    Log(PageLog),
+    /// Cards' logs whose write landed.
+    StoredCards(Vec<CardId>),
     /// Stop and forget the documents (sync turned off); the library stays as it is.
     Forget,
 }
@@ -127,6 +160,8 @@ pub enum FromSync {
     Ready,
     /// Notes to store.
     Arrivals(Vec<Arrival>),
+    /// Cards' answers and events to store.
+    Log(Vec<CardLog>),
     /// How it stands.
     Status(Status),
     /// The documents are forgotten.
@@ -297,6 +332,9 @@ mod tests {
             server: "ws://127.0.0.1:1".into(),
             rooms: vec!["r".into()],
             notes: vec![PageNote::Gone { id: "a".into() }],
+            answers: Vec::new(),
+            flags: Flags::default(),
+            now: Time::from_ms(5.0),
         };
         let json = serde_json::to_string(&open).unwrap();
         assert_eq!(serde_json::from_str::<ToSync>(&json).unwrap(), open);
@@ -322,7 +360,10 @@ mod tests {
 
     #[test]
     fn every_document_has_a_place() {
-        assert_eq!(doc_names().len(), SHARDS + 1);
-        assert!((1..=SHARDS).contains(&text_doc("any id")));
+        let names = doc_names();
+        assert_eq!(names.len(), 1 + SHARDS + LOG_SHARDS);
+        assert!(names[text_doc("any id")].starts_with("notes-"));
+        assert!(names[log_doc("n/basic:any")].starts_with("log-"));
+        assert!(is_log_doc(log_doc("n/basic:any")) && !is_log_doc(text_doc("n")));
     }
 }

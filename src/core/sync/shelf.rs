@@ -13,7 +13,7 @@
 //! for (doc, update) in shelf.take_outbox() { /* send */ }
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use yrs::updates::decoder::Decode;
 use yrs::{
@@ -21,8 +21,10 @@ use yrs::{
     WriteTxn,
 };
 
+use super::log::Marks;
 use super::text::{merge, Edit};
-use super::{doc_names, text_doc, Arrival, PageNote, SyncedNote};
+use super::{doc_names, is_log_doc, text_doc, Arrival, PageNote, SyncedNote, LOG_SHARDS, SHARDS};
+use crate::core::id::CardId;
 use crate::core::note::NoteId;
 use crate::core::time::Time;
 
@@ -62,6 +64,8 @@ const TITLE: &str = "title";
 const CREATED: &str = "created";
 const UPDATED: &str = "updated";
 const DELETED: &str = "deleted";
+const ANSWERS: &str = "answers";
+const EVENTS: &str = "events";
 
 /// The documents, the page's notes as sync knows them, and what waits to go either way.
 pub struct Shelf {
@@ -82,6 +86,16 @@ pub struct Shelf {
     changed: BTreeSet<usize>,
     /// Notes told to the page whose write has not landed yet.
     awaiting: BTreeSet<NoteId>,
+    /// Each log document's `answers` and `events` maps, taken once.
+    log_maps: Vec<[MapRef; 2]>,
+    /// The answers the page holds, by record id, as far as sync knows.
+    page_answers: HashSet<String>,
+    /// The latest events of each card as the page has them.
+    page_marks: HashMap<CardId, Marks>,
+    /// Log documents changed by the server since the page was last told.
+    log_changed: BTreeSet<usize>,
+    /// Cards whose log was told to the page and whose write has not landed yet.
+    awaiting_cards: BTreeSet<CardId>,
 }
 
 impl Shelf {
@@ -92,6 +106,9 @@ impl Shelf {
             .map(|_| yrs::Doc::with_client_id(client_id))
             .collect();
         let maps = [TITLE, CREATED, UPDATED, DELETED].map(|name| docs[0].get_or_insert_map(name));
+        let log_maps = (0..LOG_SHARDS)
+            .map(|k| [ANSWERS, EVENTS].map(|name| docs[1 + SHARDS + k].get_or_insert_map(name)))
+            .collect();
         Shelf {
             docs,
             maps,
@@ -101,6 +118,11 @@ impl Shelf {
             outbox: Vec::new(),
             changed: BTreeSet::new(),
             awaiting: BTreeSet::new(),
+            log_maps,
+            page_answers: HashSet::new(),
+            page_marks: HashMap::new(),
+            log_changed: BTreeSet::new(),
+            awaiting_cards: BTreeSet::new(),
         }
     }
 
@@ -118,6 +140,7 @@ impl Shelf {
             .filter_map(|id| self.read(&id).map(|n| (id, n)))
             .collect();
         self.changed.clear();
+        self.settle_log();
     }
 
     /// How many notes wait for their documents' first answer.
@@ -127,7 +150,7 @@ impl Shelf {
 
     /// Whether the documents hold only what the page has stored, so they may be saved.
     pub fn storable(&self) -> bool {
-        self.awaiting.is_empty()
+        self.awaiting.is_empty() && self.awaiting_cards.is_empty()
     }
 
     /// The page stored `note` (its own change, or one sync brought): it is merged into the
@@ -183,7 +206,11 @@ impl Shelf {
     /// Takes an update the server sent for document `doc`.
     pub fn from_server(&mut self, doc: usize, update: &[u8]) -> Result<(), SyncError> {
         self.apply(doc, update)?;
-        self.changed.insert(doc);
+        if is_log_doc(doc) {
+            self.log_changed.insert(doc);
+        } else {
+            self.changed.insert(doc);
+        }
         Ok(())
     }
 
@@ -418,5 +445,6 @@ fn is_empty_update(update: &[u8]) -> bool {
     update == [0, 0]
 }
 
+mod review_log;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,10 @@ use proptest::prelude::*;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use super::*;
+use crate::core::card::deck::Deck;
+use crate::core::review::schedule::{Rating, Scheduler};
+use crate::core::review::{answer, fuzz_draw, replay_answers, ReviewRecord};
+use crate::core::sync::log::{take_logs, CardEvent, Event, Flags, PageLog};
 use crate::core::sync::wire;
 
 struct Server {
@@ -32,10 +36,12 @@ impl Server {
     }
 }
 
-/// A device: its shelf and the notes its page has stored.
+/// A device: its shelf and what its page has stored: notes, cards and the review log.
 struct Device {
     shelf: Shelf,
     page: BTreeMap<NoteId, SyncedNote>,
+    deck: Deck,
+    reviews: BTreeMap<String, ReviewRecord>,
     online: bool,
 }
 
@@ -44,6 +50,8 @@ impl Device {
         Device {
             shelf: Shelf::new(client),
             page: BTreeMap::new(),
+            deck: Deck::default(),
+            reviews: BTreeMap::new(),
             online: true,
         }
     }
@@ -112,10 +120,22 @@ impl Device {
                     self.page.insert(id.clone(), arrival.note);
                 }
                 let held = self.page[&id].clone();
+                // The page derives the note's cards as it stores it.
+                self.deck.sync_note(&id, &held.body, Time::from_ms(0.0));
                 self.shelf.from_page(PageNote::Held(held));
                 stored.push(id);
             }
             self.shelf.stored(&stored);
+            let logs = self.shelf.to_page_log();
+            let cards: Vec<CardId> = logs.iter().map(|l| l.card.clone()).collect();
+            let records = take_logs(&mut self.deck, &Scheduler::default(), logs);
+            for id in records.deleted_reviews {
+                self.reviews.remove(&id);
+            }
+            for record in records.reviews {
+                self.reviews.insert(record.id.clone(), record);
+            }
+            self.shelf.stored_cards(&cards);
             for (doc, update) in self.shelf.take_outbox() {
                 server.take(doc, &update);
             }
@@ -316,11 +336,43 @@ proptest! {
         device.shelf.take_outbox();
         let before: Vec<Vec<u8>> = (0..doc_names().len()).map(|d| device.shelf.encode(d)).collect();
         let _ = wire::read(&bytes);
-        if device.shelf.from_server(0, &bytes).is_err() {
-            let after: Vec<Vec<u8>> = (0..doc_names().len()).map(|d| device.shelf.encode(d)).collect();
-            prop_assert_eq!(before, after);
+        let log = doc_names().len() - 1;
+        for doc in [0, log] {
+            if device.shelf.from_server(doc, &bytes).is_err() {
+                let after: Vec<Vec<u8>> = (0..doc_names().len()).map(|d| device.shelf.encode(d)).collect();
+                prop_assert_eq!(&before, &after);
+            }
         }
+        let _ = device.shelf.to_page();
+        let _ = device.shelf.to_page_log();
         prop_assert_eq!(device.shelf.read("z").map(|n| n.body), Some("my text".to_string()));
+    }
+
+    #[test]
+    fn log_entries_of_any_shape_are_passed_over(
+        entries in proptest::collection::vec((".{0,30}", ".{0,30}", any::<bool>(), any::<f64>()), 1..8),
+    ) {
+        // A server document whose maps hold what another program wrote there.
+        let doc = doc_names().len() - 1;
+        let other = yrs::Doc::with_client_id(77);
+        let (answers, events) = (other.get_or_insert_map("answers"), other.get_or_insert_map("events"));
+        {
+            let mut txn = other.transact_mut();
+            for (key, value, text, number) in &entries {
+                let map = if *text { &answers } else { &events };
+                map.insert(&mut txn, key.as_str(), value.clone());
+                map.insert(&mut txn, format!("{key}#n"), *number);
+            }
+        }
+        let update = other.transact().encode_state_as_update_v1(&StateVector::default());
+        let mut device = Device::new(31);
+        for d in 0..doc_names().len() { device.shelf.answered(d); }
+        device.shelf.from_server(doc, &update).unwrap();
+        for log in device.shelf.to_page_log() {
+            prop_assert_eq!(crate::core::sync::log_doc(&log.card), doc);
+            let records = take_logs(&mut device.deck, &Scheduler::default(), vec![log]);
+            prop_assert!(records.cards.is_empty());
+        }
     }
 }
 
@@ -383,4 +435,166 @@ fn typing_on_an_arrival_the_page_just_took_is_not_merged_twice() {
     assert!(two.shelf.storable());
     assert_eq!(two.shelf.read("a").unwrap().body, "start\nmiddle end");
     assert!(two.shelf.to_page().is_empty());
+}
+
+const CARD_TEXT: &str = "Capital of France? :: Paris";
+const DAY: f64 = 86_400_000.0;
+
+impl Device {
+    /// The note `a` holds one card; the page derived it.
+    fn the_card(&self) -> crate::core::card::deck::Card {
+        self.deck.cards().next().unwrap().clone()
+    }
+
+    /// The learner answers the card: the page stores the answer, then tells sync.
+    fn answer(&mut self, rating: Rating, at: f64) -> ReviewRecord {
+        if self.deck.is_empty() {
+            self.deck.sync_note("a", CARD_TEXT, Time::from_ms(0.0));
+        }
+        let card = self.the_card();
+        let draw = fuzz_draw(&card.id, card.schedule.last_review);
+        let given = answer(
+            &card,
+            rating,
+            Time::from_ms(at),
+            &Scheduler::default(),
+            || draw,
+        );
+        self.deck.put(given.after);
+        self.reviews
+            .insert(given.record.id.clone(), given.record.clone());
+        self.shelf.from_page_log(PageLog {
+            answers: vec![given.record.clone()],
+            ..PageLog::default()
+        });
+        given.record
+    }
+
+    fn event(&mut self, event: Event, at: f64) {
+        let card = self.the_card();
+        let event = CardEvent {
+            card: card.id.clone(),
+            time: Time::from_ms(at),
+            event,
+        };
+        let mut after = card;
+        match event.event {
+            Event::Suspended(on) => after.suspended = on,
+            Event::Buried(until) => after.buried_until = until,
+            _ => {}
+        }
+        self.deck.put(after);
+        self.shelf.from_page_log(PageLog {
+            events: vec![event],
+            ..PageLog::default()
+        });
+    }
+}
+
+/// Two devices in step that hold the note `a` and its card.
+fn two_devices_with_a_card() -> (Server, Device, Device) {
+    let (server, mut one, mut two) = two_devices(CARD_TEXT);
+    for device in [&mut one, &mut two] {
+        device.deck.sync_note("a", CARD_TEXT, Time::from_ms(0.0));
+    }
+    (server, one, two)
+}
+
+#[test]
+fn reviews_of_one_card_on_two_offline_devices_are_all_kept_and_replayed() {
+    let (server, mut one, mut two) = two_devices_with_a_card();
+    let first = one.answer(Rating::Good, DAY);
+    let second = two.answer(Rating::Again, 2.0 * DAY);
+    let third = one.answer(Rating::Easy, 3.0 * DAY);
+    settle(&server, &mut one, &mut two);
+    for device in [&one, &two] {
+        let ids: Vec<&String> = device.reviews.keys().collect();
+        assert_eq!(ids.len(), 3, "every answer on both devices");
+        let card = device.the_card();
+        let logs = [&first.log, &second.log, &third.log];
+        assert_eq!(
+            card.schedule,
+            replay_answers(&Scheduler::default(), &card.id, logs)
+        );
+    }
+    assert_eq!(one.the_card(), two.the_card());
+}
+
+#[test]
+fn an_answer_taken_back_is_taken_back_on_the_other_device() {
+    let (server, mut one, mut two) = two_devices_with_a_card();
+    let first = one.answer(Rating::Good, DAY);
+    let second = one.answer(Rating::Again, 2.0 * DAY);
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.reviews.len(), 2);
+    one.reviews.remove(&second.id);
+    one.shelf.from_page_log(PageLog {
+        undone: vec![second.id.clone()],
+        ..PageLog::default()
+    });
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.reviews.keys().collect::<Vec<_>>(), vec![&first.id]);
+    let card = two.the_card();
+    assert_eq!(
+        card.schedule,
+        replay_answers(&Scheduler::default(), &card.id, [&first.log])
+    );
+}
+
+#[test]
+fn the_later_suspend_or_bury_wins_whichever_device_writes_last() {
+    let (server, mut one, mut two) = two_devices_with_a_card();
+    two.event(Event::Suspended(true), 5.0);
+    one.event(Event::Suspended(false), 4.0);
+    one.event(Event::Buried(Some(Time::from_ms(DAY))), 6.0);
+    // The device with the earlier suspension writes last.
+    two.exchange(&server);
+    one.exchange(&server);
+    two.exchange(&server);
+    for device in [&one, &two] {
+        let card = device.the_card();
+        assert!(card.suspended);
+        assert_eq!(card.buried_until, Some(Time::from_ms(DAY)));
+    }
+}
+
+#[test]
+fn a_card_suspended_while_sync_was_not_running_is_told_at_start() {
+    let (server, mut one, mut two) = two_devices_with_a_card();
+    one.event(Event::Suspended(true), 5.0);
+    settle(&server, &mut one, &mut two);
+    // Two puts the card back while its sync is stopped; at start it tells sync its flags.
+    let saved: Vec<Vec<u8>> = (0..doc_names().len())
+        .map(|d| two.shelf.encode(d))
+        .collect();
+    let mut restarted = Shelf::new(22);
+    for (doc, state) in saved.iter().enumerate() {
+        restarted.restore(doc, state).unwrap();
+    }
+    restarted.settle();
+    two.shelf = restarted;
+    let mut card = two.the_card();
+    card.suspended = false;
+    two.deck.put(card);
+    two.shelf
+        .open_log(Vec::new(), &Flags::of(&two.deck), Time::from_ms(9.0));
+    settle(&server, &mut one, &mut two);
+    assert!(!one.the_card().suspended);
+    assert!(!two.the_card().suspended);
+}
+
+#[test]
+fn a_joining_device_gets_the_whole_log_with_the_notes() {
+    let server = Server::new();
+    let mut one = Device::new(11);
+    one.write("a", "Paris", CARD_TEXT, 1.0);
+    one.answer(Rating::Good, DAY);
+    one.answer(Rating::Good, 4.0 * DAY);
+    one.exchange(&server);
+    let mut two = Device::new(12);
+    two.exchange(&server);
+    assert_eq!(two.reviews, one.reviews);
+    // The notes reach the page before the log, so the card is there to replay.
+    assert_eq!(two.the_card(), one.the_card());
+    assert!(!two.the_card().schedule.is_new());
 }
