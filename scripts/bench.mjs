@@ -181,12 +181,23 @@ async function syncRun(context, origin, library, instruments) {
       library.notes.length,
       { timeout: 900_000, polling: 250 },
     );
+    const notesStored = await joined.evaluate(() => performance.now());
+    // And the whole review log, each card's schedule replayed from it.
+    await joined.waitForFunction(
+      async (n) => (await window.loamBench.count('reviews')) >= n,
+      library.reviews.length,
+      { timeout: 900_000, polling: 250 },
+    );
     const download = {
+      notesMs: notesStored,
       ms: await joined.evaluate(() => performance.now()),
       arrivals: await joined.evaluate(() => [window.loamBench.sync.firstArrival, window.loamBench.sync.lastArrival]),
       ...(await syncState(joined)).traffic,
     };
-    const stored = await joined.evaluate(() => window.loamBench.count('notes'));
+    const stored = {
+      notes: await joined.evaluate(() => window.loamBench.count('notes')),
+      reviews: await joined.evaluate(() => window.loamBench.count('reviews')),
+    };
     await joined.close();
     await page.close();
     return { upload, download, keystroke, stored };
@@ -550,16 +561,16 @@ function report(results, size, queries) {
   out.push('');
   if (results.sync) {
     const { upload, download, keystroke, stored } = results.sync;
-    out.push(`Sync through @y/websocket-server on 127.0.0.1 (${lib.notes} notes; review history is not synced yet):`);
+    out.push(`Sync through @y/websocket-server on 127.0.0.1 (${lib.notes} notes, ${lib.reviews} reviews):`);
     out.push(
       ...table([
         ['', 'time from page load', 'sent', 'received', 'worker memory'],
         ['this device: library uploaded, "Synced"', ms(upload.ms), mb(upload.sent), mb(upload.received), mb(upload.memory)],
-        [`new device: first full sync, ${stored} notes stored`, ms(download.ms), mb(download.sent), mb(download.received), mb(download.memory)],
+        [`new device: first full sync, ${stored.notes} notes and ${stored.reviews} reviews stored`, ms(download.ms), mb(download.sent), mb(download.received), mb(download.memory)],
         ['one keystroke in the 50 KB note', '', `${keystroke} bytes`, '', ''],
       ]),
     );
-    out.push(`  (new device: notes first reached the page at ${ms(download.arrivals[0])}, the last at ${ms(download.arrivals[1])}; the rest is storing them)`);
+    out.push(`  (new device: notes first reached the page at ${ms(download.arrivals[0])}, the last at ${ms(download.arrivals[1])}, all stored at ${ms(download.notesMs)}; then the review log)`);
     out.push('');
   }
   out.push('App shell (gzip -9 of every file in dist/ but the modules fetched when needed):');

@@ -6,8 +6,8 @@ use super::{dynamic, text, Show};
 
 use super::study::StudyLink;
 use crate::app::{AppState, SaveState};
-use crate::core::interop::vault;
 use crate::core::markdown;
+use crate::core::note::front_matter::folder_of;
 use crate::core::note::title_key;
 use crate::core::plural;
 use crate::core::review::scope::Scope;
@@ -212,7 +212,7 @@ fn NoteView(id: String, heading: Option<String>, title: Memo<String>) -> impl In
         state
             .data
             .library
-            .with(|lib| id.with_value(|id| lib.get(id).and_then(|n| vault::folder_of(&n.body))))
+            .with(|lib| id.with_value(|id| lib.get(id).and_then(|n| folder_of(&n.body))))
     });
     view! {
         {dynamic(move || folder.get().map(|f| view! {

@@ -8,7 +8,7 @@ use super::{details_open, dynamic, Details, Show};
 use std::collections::HashSet;
 
 use crate::app::AppState;
-use crate::core::interop::vault::folder_of;
+use crate::core::note::front_matter::folder_of;
 use crate::core::note::tree::{self, Folder, Order};
 use crate::core::note::NoteId;
 use crate::core::route::Route;

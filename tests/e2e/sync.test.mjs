@@ -2,7 +2,8 @@
 // installs it), between separate browser profiles: edits arrive within 2 s; joining merges two
 // libraries; offline edits on both sides are both kept; rename against edit and delete against
 // edit both hold; a restarted server loses nothing; a wiped one deletes nothing and is filled
-// again; changes made offline survive a reload.
+// again; changes made offline survive a reload; answers to one card on two devices are all kept
+// and the card's schedule is replayed from them; a suspension reaches the other device.
 
 import assert from 'node:assert/strict';
 import {
@@ -25,6 +26,12 @@ import {
   syncStatus,
   noteHeading,
   goToRoute,
+  openReview,
+  answerCard,
+  dumpDatabase,
+  cardRow,
+  later,
+  MINUTE,
 } from './harness.mjs';
 
 const bodyOf = async (page) => (await article(page).innerText()).trim();
@@ -244,4 +251,73 @@ describeApp('sync', (test, env) => {
       await server.close();
     }
   });
+
+  const T0 = new Date('2026-03-02T09:00:00Z');
+
+  /** The review log and the cards `page` has stored. */
+  const stored = async (page) => {
+    const { reviews, cards } = JSON.parse(await dumpDatabase(page));
+    return { reviews: reviews.map((r) => r.id).sort(), cards };
+  };
+
+  test('answers to one card on both offline devices are all kept, and both replay the same schedule', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await createNote(page, 'Capitals', 'Capital of France :: Paris');
+      const key = await turnSyncOn(page, server.url);
+      await waitForSynced(page);
+      const two = await newProfile(env, { clock: later(T0, 2 * MINUTE) });
+      await turnSyncOn(two.page, server.url, key);
+      await waitForTitle(two.page, 'Capitals');
+      await waitForSynced(two.page);
+
+      await server.stop();
+      for (const device of [page, two.page]) {
+        await waitFor(async () => (await syncStatus(device).innerText()).startsWith('Offline'), {
+          timeout: 10_000,
+          message: 'both devices to say they are offline',
+        });
+      }
+      // The first device answers Good at T0, the second Again two minutes later.
+      await openReview(page);
+      assert.equal(await answerCard(page, '3'), 'Capital of France');
+      await openReview(two.page);
+      assert.equal(await answerCard(two.page, '1'), 'Capital of France');
+      const mine = await stored(page);
+      assert.equal(mine.reviews.length, 1);
+      const alone = mine.cards[0].schedule;
+
+      await server.start();
+      await waitForSynced(page, { timeout: 20_000 });
+      await waitForSynced(two.page, { timeout: 20_000 });
+      let one, other;
+      await waitFor(
+        async () => {
+          [one, other] = [await stored(page), await stored(two.page)];
+          return one.reviews.length === 2 && other.reviews.length === 2;
+        },
+        { timeout: 8_000, message: 'both answers on both devices' },
+      );
+      assert.deepEqual(one.reviews, other.reviews);
+      const [card] = one.cards;
+      assert.deepEqual(card.schedule, other.cards[0].schedule, 'one schedule on both devices');
+      assert.equal(card.schedule.last_review, later(T0, 2 * MINUTE).getTime(), 'the later answer counts last');
+      assert.equal(card.schedule.step, 0, 'Again put it back to the first learning step');
+      assert.notDeepEqual(card.schedule.stability, alone.stability, 'built on both answers, not one');
+      assert.equal(card.introduced, T0.getTime(), 'first answered on the first device');
+
+      // A suspension on one reaches the other, in its note's cards.
+      await openNote(page, 'Capitals');
+      await cardRow(page, 'Capital of France').getByRole('button', { name: 'Suspend', exact: true }).click();
+      await openNote(two.page, 'Capitals');
+      await cardRow(two.page, 'Capital of France')
+        .getByRole('button', { name: 'Resume', exact: true })
+        .waitFor({ timeout: 5_000 });
+      assert.equal((await stored(two.page)).cards[0].suspended, true);
+      assertNoProblems(two.problems, 'the second device');
+      await two.context.close();
+    } finally {
+      await server.close();
+    }
+  }, { clock: T0 });
 });

@@ -147,7 +147,7 @@ mod tests {
             tree(
                 listed(&library, order, 10)
                     .into_iter()
-                    .map(|n| (n, crate::core::interop::vault::folder_of(&n.body))),
+                    .map(|n| (n, crate::core::note::front_matter::folder_of(&n.body))),
             )
         };
         let recent = in_order(Order::Recent);

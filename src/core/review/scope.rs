@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use crate::core::exchange::course;
-use crate::core::interop::vault::folder_of;
+use crate::core::note::front_matter::folder_of;
 use crate::core::note::library::Library;
 use crate::core::note::NoteId;
 
