@@ -16,6 +16,7 @@ mod worker {
 
     use loam::core::review::ReviewRecord;
     use loam::core::sync::log::Flags;
+    use loam::core::sync::meta::Meta;
     use loam::core::sync::shelf::Shelf;
     use loam::core::sync::wire::{self, Heard};
     use loam::core::sync::{doc_names, FromSync, PageNote, State, Status, ToSync, Traffic};
@@ -30,6 +31,8 @@ mod worker {
     const MAX_BACKOFF_MS: i32 = 30_000;
     /// How long documents may stay unsaved after a change.
     const SAVE_AFTER_MS: i32 = 400;
+    /// Cards whose logs go to the page in one message.
+    const LOG_BATCH: usize = 1_000;
     /// Sockets opening at once: Chromium delays a page's WebSockets by up to seconds each once
     /// about ten are opening together (measured: 21 at once took 4.8 s, four at a time 0.3 s).
     const OPENING_AT_ONCE: usize = 4;
@@ -92,26 +95,35 @@ mod worker {
                     answers,
                     flags,
                     now,
+                    meta,
                 } => {
                     let sync = sync.clone();
+                    let page = Page {
+                        answers,
+                        flags,
+                        now,
+                        meta,
+                    };
                     spawn_local(async move {
-                        let opened = open(
-                            server,
-                            rooms,
-                            notes,
-                            Page {
-                                answers,
-                                flags,
-                                now,
-                            },
-                        )
-                        .await;
+                        let opened = open(server, rooms, notes, page).await;
                         *sync.borrow_mut() = Some(opened);
                     });
                 }
                 ToSync::Log(log) => {
                     if let Some(shared) = sync.borrow().as_ref() {
                         shared.borrow_mut().shelf.from_page_log(log);
+                        pump(shared);
+                    }
+                }
+                ToSync::Meta(meta) => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        shared.borrow_mut().shelf.from_page_meta(meta);
+                        pump(shared);
+                    }
+                }
+                ToSync::StoredMeta => {
+                    if let Some(shared) = sync.borrow().as_ref() {
+                        shared.borrow_mut().shelf.stored_meta();
                         pump(shared);
                     }
                 }
@@ -154,11 +166,12 @@ mod worker {
         tell(&FromSync::Ready);
     }
 
-    /// The page's review log at start.
+    /// The page's review log, settings and courses at start.
     struct Page {
         answers: Vec<ReviewRecord>,
         flags: Flags,
         now: Time,
+        meta: Meta,
     }
 
     async fn open(server: String, rooms: Vec<String>, notes: Vec<PageNote>, page: Page) -> Shared {
@@ -191,6 +204,7 @@ mod worker {
             shelf.from_page(note);
         }
         shelf.open_log(page.answers, &page.flags, page.now);
+        shelf.from_page_meta(page.meta);
         let count = names.len();
         let shared = Rc::new(RefCell::new(Sync {
             shelf,
@@ -371,7 +385,7 @@ mod worker {
 
     /// Sends what was made here, tells the page what arrived and how things stand, and saves.
     fn pump(shared: &Shared) {
-        let (arrivals, logs, status) = {
+        let (arrivals, meta, logs, status) = {
             let mut sync = shared.borrow_mut();
             let sync = &mut *sync;
             for (doc, update) in sync.shelf.take_outbox() {
@@ -415,6 +429,7 @@ mod worker {
             let traffic = sync.traffic;
             (
                 sync.shelf.to_page(),
+                sync.shelf.to_page_meta(),
                 sync.shelf.to_page_log(),
                 Status {
                     state,
@@ -428,8 +443,12 @@ mod worker {
         if !arrivals.is_empty() {
             tell(&FromSync::Arrivals(arrivals));
         }
-        if !logs.is_empty() {
-            tell(&FromSync::Log(logs));
+        if !meta.is_empty() {
+            tell(&FromSync::Meta(meta));
+        }
+        // In batches: the page stores each in its own write, and paints between them.
+        for batch in logs.chunks(LOG_BATCH) {
+            tell(&FromSync::Log(batch.to_vec()));
         }
         tell(&FromSync::Status(status));
         save_later(shared);

@@ -32,6 +32,10 @@
           try {
             const message = JSON.parse(event.data);
             if (message.status) bench.sync.status = message.status;
+            if (message.log) {
+              bench.sync.logArrival ??= performance.now();
+              bench.sync.lastLog = performance.now();
+            }
             if (message.arrivals) {
               bench.sync.arrived += message.arrivals.length;
               bench.sync.firstArrival ??= performance.now();

@@ -15,6 +15,7 @@ use crate::core::change::Change;
 use crate::core::id::CardId;
 use crate::core::note::NoteId;
 use crate::core::sync::log::{CardLog, Flags, PageLog};
+use crate::core::sync::meta::Meta;
 use crate::core::sync::{
     doc_names, new_key, Arrival, FromSync, PageNote, Setup, State, Status, SyncedNote, ToSync,
 };
@@ -159,6 +160,10 @@ impl AppState {
                 }
                 FromSync::Arrivals(arrivals) => self.take_arrivals(arrivals),
                 FromSync::Log(logs) => self.take_logs(logs),
+                FromSync::Meta(meta) => {
+                    let landed = Box::new(|| post(&ToSync::StoredMeta));
+                    let _ = self.commit_then(Change::SyncedMeta(meta), Some(landed));
+                }
                 FromSync::Forgotten => WORKER.with(|w| {
                     if let Some(worker) = w.borrow_mut().take() {
                         worker.stop();
@@ -219,7 +224,31 @@ impl AppState {
             answers,
             flags,
             now: now(),
+            meta: self.meta(),
         });
+    }
+
+    /// The settings and courses the page holds, as sync carries them.
+    fn meta(&self) -> Meta {
+        let data = &self.data;
+        data.settings.with_untracked(|settings| {
+            data.author.with_untracked(|author| {
+                data.courses.with_untracked(|courses| {
+                    data.elsewhere.with_untracked(|elsewhere| {
+                        data.hosting.with_untracked(|hosting| {
+                            Meta::of(settings, author, courses, elsewhere, hosting)
+                        })
+                    })
+                })
+            })
+        })
+    }
+
+    /// Hands the settings and courses to sync after a change to any of them.
+    pub(super) fn hand_meta_to_sync(&self) {
+        if running() {
+            post(&ToSync::Meta(self.meta()));
+        }
     }
 
     /// Hands a change to the review log, made here or by another tab, to sync.

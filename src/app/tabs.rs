@@ -156,6 +156,9 @@ impl AppState {
         // Sync hears of other tabs' notes and reviews here, where it runs.
         self.hand_to_sync(handed.iter().map(String::as_str));
         self.hand_log_to_sync(log);
+        if !changes.meta.is_empty() {
+            self.hand_meta_to_sync();
+        }
     }
 
     /// What another tab changed of the review log, as sync takes it: the answers it stored or

@@ -157,6 +157,14 @@ impl AppState {
                     undone: records.deleted_reviews.clone(),
                     events,
                 });
+                if records.settings.is_some()
+                    || records.author.is_some()
+                    || records.courses.is_some()
+                    || records.elsewhere.is_some()
+                    || records.hosting.is_some()
+                {
+                    self.hand_meta_to_sync();
+                }
             }
             if bulk {
                 self.show(&records, touches_notes);

@@ -19,6 +19,7 @@ use crate::core::review::schedule::{Schedule, Scheduler};
 use crate::core::review::{Answer, ReviewRecord, ReviewSettings};
 use crate::core::sync::arrive::arrive;
 use crate::core::sync::log::{take_logs, CardEvent, CardLog, Event};
+use crate::core::sync::meta::{take_meta, Held, Meta};
 use crate::core::sync::Arrival;
 use crate::core::time::Time;
 
@@ -78,6 +79,8 @@ pub enum Change {
     Synced(Vec<Arrival>),
     /// Cards' answers and events as sync brought them: schedules replayed from the merged log.
     SyncedLog(Vec<CardLog>),
+    /// Settings and courses as sync brought them.
+    SyncedMeta(Meta),
     /// A previewed backup restored with the learner's conflict choices.
     Restore {
         plan: Box<RestorePlan>,
@@ -112,7 +115,10 @@ impl Change {
 
     /// A change sync brought: the page tells sync what it made of it on its own.
     pub fn is_from_sync(&self) -> bool {
-        matches!(self, Change::Synced(_) | Change::SyncedLog(_))
+        matches!(
+            self,
+            Change::Synced(_) | Change::SyncedLog(_) | Change::SyncedMeta(_)
+        )
     }
 
     /// The card events this change makes, for sync (answers go as the records they store).
@@ -314,6 +320,16 @@ pub fn apply(
             if arrived.trash_changed {
                 records.trash = Some(trash.clone());
             }
+        }
+        Change::SyncedMeta(meta) => {
+            let held = Held {
+                settings,
+                author,
+                courses,
+                elsewhere,
+                hosting,
+            };
+            records = take_meta(meta, held);
         }
         Change::SyncedLog(logs) => {
             let scheduler = Scheduler::new(settings.scheduler.clone()).unwrap_or_default();

@@ -3,7 +3,7 @@
 // libraries; offline edits on both sides are both kept; rename against edit and delete against
 // edit both hold; a restarted server loses nothing; a wiped one deletes nothing and is filled
 // again; changes made offline survive a reload; answers to one card on two devices are all kept
-// and the card's schedule is replayed from them; a suspension reaches the other device.
+// and the card's schedule is replayed from them; a suspension and settings reach the other device.
 
 import assert from 'node:assert/strict';
 import {
@@ -260,7 +260,7 @@ describeApp('sync', (test, env) => {
     return { reviews: reviews.map((r) => r.id).sort(), cards };
   };
 
-  test('answers to one card on both offline devices are all kept, and both replay the same schedule', async ({ page }) => {
+  test('answers to one card on both offline devices are all kept and replayed; suspending and settings reach the other', async ({ page }) => {
     const server = await startSyncServer();
     try {
       await createNote(page, 'Capitals', 'Capital of France :: Paris');
@@ -314,6 +314,16 @@ describeApp('sync', (test, env) => {
         .getByRole('button', { name: 'Resume', exact: true })
         .waitFor({ timeout: 5_000 });
       assert.equal((await stored(two.page)).cards[0].suspended, true);
+
+      // Settings changed on the second device reach the first.
+      await goToRoute(two.page, '/settings');
+      await two.page.getByLabel('New cards per day').fill('7');
+      await two.page.getByRole('button', { name: 'Save settings' }).click();
+      await two.page.getByText('Settings saved.').waitFor();
+      await goToRoute(page, '/settings');
+      await waitFor(async () => (await page.getByLabel('New cards per day').inputValue()) === '7', {
+        message: 'the first device to show 7 new cards per day',
+      });
       assertNoProblems(two.problems, 'the second device');
       await two.context.close();
     } finally {

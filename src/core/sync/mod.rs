@@ -4,6 +4,7 @@
 
 pub mod arrive;
 pub mod log;
+pub mod meta;
 pub mod shelf;
 pub mod text;
 pub mod wire;
@@ -15,6 +16,7 @@ use crate::core::note::{content_hash, Note, NoteId};
 use crate::core::review::ReviewRecord;
 use crate::core::time::Time;
 use log::{CardLog, Flags, PageLog};
+use meta::Meta;
 
 /// Note texts are spread over this many documents: few sockets, none holding the whole library.
 pub const SHARDS: usize = 16;
@@ -138,6 +140,8 @@ pub enum ToSync {
         flags: Flags,
         #[serde(default)]
         now: Time,
+        #[serde(default)]
+        meta: Meta,
     },
     /// Notes the page holds now: its own changes, and what it made of arrivals (sent at once, so
     /// sync merges later typing onto the right version).
@@ -148,6 +152,10 @@ pub enum ToSync {
     Log(PageLog),
     /// Cards' logs whose write landed.
     StoredCards(Vec<CardId>),
+    /// The page's settings and courses, after a change to any of them.
+    Meta(Meta),
+    /// Settings and courses sync brought were written.
+    StoredMeta,
     /// Stop and forget the documents (sync turned off); the library stays as it is.
     Forget,
 }
@@ -162,6 +170,8 @@ pub enum FromSync {
     Arrivals(Vec<Arrival>),
     /// Cards' answers and events to store.
     Log(Vec<CardLog>),
+    /// Settings and courses to store.
+    Meta(Meta),
     /// How it stands.
     Status(Status),
     /// The documents are forgotten.
@@ -335,6 +345,7 @@ mod tests {
             answers: Vec::new(),
             flags: Flags::default(),
             now: Time::from_ms(5.0),
+            meta: Meta::default(),
         };
         let json = serde_json::to_string(&open).unwrap();
         assert_eq!(serde_json::from_str::<ToSync>(&json).unwrap(), open);

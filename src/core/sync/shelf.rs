@@ -22,6 +22,7 @@ use yrs::{
 };
 
 use super::log::Marks;
+use super::meta::Meta;
 use super::text::{merge, Edit};
 use super::{doc_names, is_log_doc, text_doc, Arrival, PageNote, SyncedNote, LOG_SHARDS, SHARDS};
 use crate::core::id::CardId;
@@ -64,6 +65,7 @@ const TITLE: &str = "title";
 const CREATED: &str = "created";
 const UPDATED: &str = "updated";
 const DELETED: &str = "deleted";
+const META: &str = "meta";
 const ANSWERS: &str = "answers";
 const EVENTS: &str = "events";
 
@@ -96,6 +98,16 @@ pub struct Shelf {
     log_changed: BTreeSet<usize>,
     /// Cards whose log was told to the page and whose write has not landed yet.
     awaiting_cards: BTreeSet<CardId>,
+    /// The index's `meta` map (settings and courses), taken once.
+    meta_map: MapRef,
+    /// The `meta` entries the page holds, as far as sync knows.
+    page_meta: BTreeMap<String, String>,
+    /// The page's settings and courses, waiting for the index's first answer.
+    held_meta: Option<Meta>,
+    /// The index changed since the page was last told of its `meta` entries.
+    meta_changed: bool,
+    /// Settings and courses told to the page whose write has not landed yet.
+    awaiting_meta: bool,
 }
 
 impl Shelf {
@@ -106,6 +118,7 @@ impl Shelf {
             .map(|_| yrs::Doc::with_client_id(client_id))
             .collect();
         let maps = [TITLE, CREATED, UPDATED, DELETED].map(|name| docs[0].get_or_insert_map(name));
+        let meta_map = docs[0].get_or_insert_map(META);
         let log_maps = (0..LOG_SHARDS)
             .map(|k| [ANSWERS, EVENTS].map(|name| docs[1 + SHARDS + k].get_or_insert_map(name)))
             .collect();
@@ -123,6 +136,11 @@ impl Shelf {
             page_marks: HashMap::new(),
             log_changed: BTreeSet::new(),
             awaiting_cards: BTreeSet::new(),
+            meta_map,
+            page_meta: BTreeMap::new(),
+            held_meta: None,
+            meta_changed: false,
+            awaiting_meta: false,
         }
     }
 
@@ -141,6 +159,7 @@ impl Shelf {
             .collect();
         self.changed.clear();
         self.settle_log();
+        self.page_meta = self.meta_entries();
     }
 
     /// How many notes wait for their documents' first answer.
@@ -150,7 +169,7 @@ impl Shelf {
 
     /// Whether the documents hold only what the page has stored, so they may be saved.
     pub fn storable(&self) -> bool {
-        self.awaiting.is_empty() && self.awaiting_cards.is_empty()
+        self.awaiting.is_empty() && self.awaiting_cards.is_empty() && !self.awaiting_meta
     }
 
     /// The page stored `note` (its own change, or one sync brought): it is merged into the
@@ -190,6 +209,7 @@ impl Shelf {
         if !self.answered[0] {
             return;
         }
+        self.release_meta();
         let ready: Vec<NoteId> = self
             .held
             .keys()
@@ -211,6 +231,7 @@ impl Shelf {
         } else {
             self.changed.insert(doc);
         }
+        self.meta_changed |= doc == 0;
         Ok(())
     }
 
@@ -445,6 +466,7 @@ fn is_empty_update(update: &[u8]) -> bool {
     update == [0, 0]
 }
 
+mod meta;
 mod review_log;
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,13 @@ use yrs::{ReadTxn, StateVector, Transact};
 
 use super::*;
 use crate::core::card::deck::Deck;
+use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::hosting::Hosting;
 use crate::core::review::schedule::{Rating, Scheduler};
+use crate::core::review::ReviewSettings;
 use crate::core::review::{answer, fuzz_draw, replay_answers, ReviewRecord};
 use crate::core::sync::log::{take_logs, CardEvent, Event, Flags, PageLog};
+use crate::core::sync::meta::{take_meta, Held, Meta};
 use crate::core::sync::wire;
 
 struct Server {
@@ -42,6 +46,11 @@ struct Device {
     page: BTreeMap<NoteId, SyncedNote>,
     deck: Deck,
     reviews: BTreeMap<String, ReviewRecord>,
+    settings: ReviewSettings,
+    author: String,
+    courses: Vec<Course>,
+    elsewhere: Vec<Elsewhere>,
+    hosting: Hosting,
     online: bool,
 }
 
@@ -52,6 +61,11 @@ impl Device {
             page: BTreeMap::new(),
             deck: Deck::default(),
             reviews: BTreeMap::new(),
+            settings: ReviewSettings::default(),
+            author: String::new(),
+            courses: Vec::new(),
+            elsewhere: Vec::new(),
+            hosting: Hosting::default(),
             online: true,
         }
     }
@@ -136,6 +150,20 @@ impl Device {
                 self.reviews.insert(record.id.clone(), record);
             }
             self.shelf.stored_cards(&cards);
+            let meta = self.shelf.to_page_meta();
+            if !meta.is_empty() {
+                take_meta(
+                    meta,
+                    Held {
+                        settings: &mut self.settings,
+                        author: &mut self.author,
+                        courses: &mut self.courses,
+                        elsewhere: &mut self.elsewhere,
+                        hosting: &mut self.hosting,
+                    },
+                );
+                self.shelf.stored_meta();
+            }
             for (doc, update) in self.shelf.take_outbox() {
                 server.take(doc, &update);
             }
@@ -597,4 +625,74 @@ fn a_joining_device_gets_the_whole_log_with_the_notes() {
     // The notes reach the page before the log, so the card is there to replay.
     assert_eq!(two.the_card(), one.the_card());
     assert!(!two.the_card().schedule.is_new());
+}
+
+impl Device {
+    /// The page tells sync all its settings and courses, as after any change to them.
+    fn tell_meta(&mut self) {
+        let meta = Meta::of(
+            &self.settings,
+            &self.author,
+            &self.courses,
+            &self.elsewhere,
+            &self.hosting,
+        );
+        self.shelf.from_page_meta(meta);
+    }
+}
+
+fn course(id: &str, version: u64) -> Course {
+    Course {
+        id: id.into(),
+        title: format!("Course {id}"),
+        author: "Ada".into(),
+        version,
+        created: Time::from_ms(1.0),
+        root: id.into(),
+    }
+}
+
+#[test]
+fn settings_changed_on_one_device_reach_the_other() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.settings.new_per_day = 5;
+    one.author = "Ada".into();
+    one.tell_meta();
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.settings.new_per_day, 5);
+    assert_eq!(two.author, "Ada");
+    // And back.
+    two.settings.new_per_day = 9;
+    two.tell_meta();
+    settle(&server, &mut one, &mut two);
+    assert_eq!(one.settings.new_per_day, 9);
+}
+
+#[test]
+fn a_joining_device_takes_the_settings_and_keeps_its_own_courses() {
+    let server = Server::new();
+    let mut one = Device::new(11);
+    one.settings.new_per_day = 3;
+    one.courses = vec![course("french", 4)];
+    one.tell_meta();
+    one.exchange(&server);
+    // A new device with default settings and a course of its own joins, with a higher client
+    // id, which would win a write to the same key made together.
+    let mut two = Device::new(99);
+    two.courses = vec![course("french", 2), course("latin", 1)];
+    two.tell_meta();
+    settle(&server, &mut one, &mut two);
+    for device in [&one, &two] {
+        assert_eq!(
+            device.settings.new_per_day, 3,
+            "the learner's settings stand"
+        );
+        let mut ids: Vec<(&str, u64)> = device
+            .courses
+            .iter()
+            .map(|c| (c.id.as_str(), c.version))
+            .collect();
+        ids.sort();
+        assert_eq!(ids, vec![("french", 4), ("latin", 1)]);
+    }
 }

@@ -1,0 +1,119 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::core::note::NoteId;
+use crate::core::time::Time;
+
+fn course(id: &str, version: u64) -> Course {
+    Course {
+        id: id.into(),
+        title: format!("Course {id}"),
+        author: "Ada".into(),
+        version,
+        created: Time::from_ms(1.0),
+        root: NoteId::from(id),
+    }
+}
+
+fn place(course: &str, url: &str) -> Place {
+    Place {
+        course: course.into(),
+        url: url.into(),
+        key: "k".into(),
+    }
+}
+
+fn full() -> Meta {
+    Meta {
+        settings: Some(ReviewSettings {
+            new_per_day: 7,
+            ..ReviewSettings::default()
+        }),
+        author: Some("Ada".into()),
+        courses: vec![course("c1", 3), course("c2", 1)],
+        elsewhere: vec![Elsewhere {
+            title: "Paris".into(),
+            course: "c1".into(),
+        }],
+        published: vec![place("c1", "https://example.org/c1")],
+        followed: vec![place("c9", "https://example.org/c9")],
+    }
+}
+
+#[test]
+fn settings_and_courses_go_through_entries_unchanged() {
+    let meta = full();
+    let entries = meta.entries();
+    assert_eq!(entries.len(), 7);
+    let back = Meta::from_entries(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    assert_eq!(back, meta);
+}
+
+proptest! {
+    #[test]
+    fn entries_loam_did_not_write_are_passed_over(key in ".{0,20}", value in ".{0,40}") {
+        let meta = Meta::from_entries([(key.as_str(), value.as_str())]);
+        // Whatever is read writes the same entry again.
+        let again = meta.entries();
+        let back = Meta::from_entries(again.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        prop_assert_eq!(back, meta);
+    }
+}
+
+#[test]
+fn an_entry_under_another_name_is_passed_over() {
+    let value = serde_json::to_string(&course("c1", 1)).unwrap();
+    assert!(Meta::from_entries([("course:c2", value.as_str())]).is_empty());
+}
+
+#[test]
+fn arriving_settings_and_courses_are_taken_and_nothing_is_removed() {
+    let mut settings = ReviewSettings::default();
+    let mut author = String::new();
+    let mut courses = vec![course("c1", 5), course("mine", 1)];
+    let mut elsewhere = Vec::new();
+    let mut hosting = Hosting {
+        published: vec![place("mine", "https://example.org/old")],
+        followed: Vec::new(),
+    };
+    let mut arriving = full();
+    arriving.published = vec![place("mine", "https://example.org/new")];
+    let records = take_meta(
+        arriving.clone(),
+        Held {
+            settings: &mut settings,
+            author: &mut author,
+            courses: &mut courses,
+            elsewhere: &mut elsewhere,
+            hosting: &mut hosting,
+        },
+    );
+    assert_eq!(Some(&settings), arriving.settings.as_ref());
+    assert_eq!(author, "Ada");
+    // The newer version here of c1 stays; c2 arrives; this device's own course stays.
+    assert_eq!(
+        courses,
+        vec![course("c1", 5), course("mine", 1), course("c2", 1)]
+    );
+    assert_eq!(elsewhere, arriving.elsewhere);
+    assert_eq!(
+        hosting.published,
+        vec![place("mine", "https://example.org/new")]
+    );
+    assert_eq!(hosting.followed, arriving.followed);
+    assert_eq!(records.courses, Some(courses.clone()));
+    assert_eq!(records.settings, Some(settings.clone()));
+    assert_eq!(records.hosting, Some(hosting.clone()));
+    // Taking the same again changes nothing.
+    let again = take_meta(
+        arriving,
+        Held {
+            settings: &mut settings,
+            author: &mut author,
+            courses: &mut courses,
+            elsewhere: &mut elsewhere,
+            hosting: &mut hosting,
+        },
+    );
+    assert!(again.is_empty());
+}
