@@ -31,6 +31,8 @@ mod worker {
     const MAX_BACKOFF_MS: i32 = 30_000;
     /// How long documents may stay unsaved after a change.
     const SAVE_AFTER_MS: i32 = 400;
+    /// How often a Hocuspocus socket hears from us when nothing else is said.
+    const KEEP_ALIVE_MS: i32 = 25_000;
     /// Cards whose logs go to the page in one message.
     const LOG_BATCH: usize = 1_000;
     /// Sockets opening at once: Chromium delays a page's WebSockets by up to seconds each once
@@ -52,6 +54,8 @@ mod worker {
         shelf: Shelf,
         store: Option<Rc<SyncDocs>>,
         server: String,
+        /// A Hocuspocus server's token: then one socket carries every document.
+        token: Option<String>,
         rooms: Vec<String>,
         links: Vec<Link>,
         /// Changes made while a document was not connected.
@@ -90,6 +94,7 @@ mod worker {
             match message {
                 ToSync::Open {
                     server,
+                    token,
                     rooms,
                     notes,
                     answers,
@@ -105,7 +110,7 @@ mod worker {
                         meta,
                     };
                     spawn_local(async move {
-                        let opened = open(server, rooms, notes, page).await;
+                        let opened = open(server, token, rooms, notes, page).await;
                         *sync.borrow_mut() = Some(opened);
                     });
                 }
@@ -174,7 +179,13 @@ mod worker {
         meta: Meta,
     }
 
-    async fn open(server: String, rooms: Vec<String>, notes: Vec<PageNote>, page: Page) -> Shared {
+    async fn open(
+        server: String,
+        token: Option<String>,
+        rooms: Vec<String>,
+        notes: Vec<PageNote>,
+        page: Page,
+    ) -> Shared {
         let names = doc_names();
         let client = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let mut shelf = Shelf::new(client);
@@ -210,6 +221,7 @@ mod worker {
             shelf,
             store,
             server,
+            token,
             rooms,
             links: (0..count).map(|_| Link::default()).collect(),
             waiting: 0,
@@ -220,8 +232,13 @@ mod worker {
             traffic: Traffic::default(),
             queued: Default::default(),
         }));
-        for doc in 0..count {
-            connect(&shared, doc);
+        if shared.borrow().token.is_some() {
+            connect_all(&shared);
+            keep_alive(&shared);
+        } else {
+            for doc in 0..count {
+                connect(&shared, doc);
+            }
         }
         pump(&shared);
         shared
@@ -235,6 +252,95 @@ mod worker {
                 let _ = socket.close();
             }
         }
+    }
+
+    /// Opens the one socket a Hocuspocus server takes for every document: each document's
+    /// token, then its state vector.
+    fn connect_all(shared: &Shared) {
+        let (address, count) = {
+            let sync = shared.borrow();
+            if sync.stopped || sync.links.iter().any(|l| l.socket.is_some()) {
+                return;
+            }
+            (sync.server.clone(), sync.links.len())
+        };
+        let socket = match WebSocket::new(&address) {
+            Ok(socket) => socket,
+            Err(_) => {
+                shared.borrow_mut().problem =
+                    Some(format!("“{address}” is not an address Loam can reach."));
+                retry(shared, 0);
+                return;
+            }
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let on_open = {
+            let shared = shared.clone();
+            Closure::<dyn Fn()>::new(move || {
+                let mut sync = shared.borrow_mut();
+                let token = sync.token.clone().unwrap_or_default();
+                for doc in 0..count {
+                    let hello = wire::token(&sync.rooms[doc], &token);
+                    if let Some(socket) = &sync.links[doc].socket {
+                        let _ = socket.send_with_u8_array(&hello);
+                    }
+                    let step1 = wire::step1(sync.shelf.state_vector(doc));
+                    send(&mut sync, doc, &step1);
+                }
+            })
+        };
+        let on_message = {
+            let shared = shared.clone();
+            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                heard_named(&shared, &bytes);
+            })
+        };
+        let on_close = {
+            let shared = shared.clone();
+            Closure::<dyn Fn()>::new(move || {
+                {
+                    let mut sync = shared.borrow_mut();
+                    if sync.stopped {
+                        return;
+                    }
+                    for link in &mut sync.links {
+                        link.socket = None;
+                        link.answered = false;
+                        link.failures += 1;
+                    }
+                }
+                retry(&shared, 0);
+                pump(&shared);
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        for link in &mut shared.borrow_mut().links {
+            link.socket = Some(socket.clone());
+        }
+    }
+
+    /// Hocuspocus closes a socket that has said nothing for a minute: while idle, the index's
+    /// state vector goes out twice a minute (the answer is a few bytes).
+    fn keep_alive(shared: &Shared) {
+        let shared = shared.clone();
+        let tick = Closure::<dyn Fn()>::new(move || {
+            let mut sync = shared.borrow_mut();
+            if sync.links[0].answered {
+                let step1 = wire::step1(sync.shelf.state_vector(0));
+                send(&mut sync, 0, &step1);
+            }
+        });
+        let _ = scope().set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            KEEP_ALIVE_MS,
+        );
+        tick.forget();
     }
 
     /// Opens document `doc`'s socket, or queues it while [`OPENING_AT_ONCE`] others open.
@@ -323,6 +429,14 @@ mod worker {
 
     /// Sends `bytes` on document `doc`'s socket, counting them.
     fn send(sync: &mut Sync, doc: usize, bytes: &[u8]) -> bool {
+        let framed;
+        let bytes = match &sync.token {
+            Some(_) => {
+                framed = wire::named(&sync.rooms[doc], bytes);
+                &framed
+            }
+            None => bytes,
+        };
         match &sync.links[doc].socket {
             Some(socket) if socket.send_with_u8_array(bytes).is_ok() => {
                 sync.traffic.sent += bytes.len() as f64;
@@ -337,21 +451,47 @@ mod worker {
         let failures = shared.borrow().links[doc].failures.min(6);
         let wait = (500 * 2i32.pow(failures)).min(MAX_BACKOFF_MS);
         let shared = shared.clone();
-        let again = Closure::once_into_js(move || connect(&shared, doc));
+        let again = Closure::once_into_js(move || {
+            if shared.borrow().token.is_some() {
+                connect_all(&shared);
+            } else {
+                connect(&shared, doc);
+            }
+        });
         let _ = scope()
             .set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), wait);
     }
 
     fn heard(shared: &Shared, doc: usize, bytes: &[u8]) {
         shared.borrow_mut().traffic.received += bytes.len() as f64;
-        let messages = match wire::read(bytes) {
-            Ok(messages) => messages,
+        match wire::read(bytes) {
+            Ok(messages) => take(shared, doc, messages),
             Err(problem) => {
                 shared.borrow_mut().problem = Some(problem.to_string());
                 pump(shared);
-                return;
             }
-        };
+        }
+    }
+
+    /// A Hocuspocus message: the document is named in it.
+    fn heard_named(shared: &Shared, bytes: &[u8]) {
+        shared.borrow_mut().traffic.received += bytes.len() as f64;
+        let read = wire::read_named(bytes).and_then(|(name, messages)| {
+            let doc = shared.borrow().rooms.iter().position(|room| *room == name);
+            doc.map(|doc| (doc, messages))
+                .ok_or(loam::core::sync::shelf::SyncError::NoSuchDocument)
+        });
+        match read {
+            Ok((doc, messages)) => take(shared, doc, messages),
+            Err(problem) => {
+                shared.borrow_mut().problem = Some(problem.to_string());
+                pump(shared);
+            }
+        }
+    }
+
+    /// Acts on what the server said about document `doc`.
+    fn take(shared: &Shared, doc: usize, messages: Vec<Heard>) {
         for message in messages {
             let mut sync = shared.borrow_mut();
             match message {

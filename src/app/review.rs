@@ -68,13 +68,12 @@ impl AppState {
             .with(|deck| review::waiting_in(deck, now, new_per_day, calendar(), notes.as_ref()))
     }
 
-    /// Answers a card (fuzzed by [`review::fuzz_draw`], as the buttons showed).
+    /// Answers a card (fuzzed as the buttons showed).
     pub fn answer(&self, card_id: &str, rating: Rating) {
         let Some(card) = self.data.deck.with_untracked(|d| d.get(card_id).cloned()) else {
             return;
         };
-        let draw = review::fuzz_draw(&card.id, card.schedule.last_review);
-        let answer = review::answer(&card, rating, now(), &self.scheduler(), || draw);
+        let answer = review::answer_card(&card, rating, now(), &self.scheduler());
         // Journaled until the write lands, so a page closed at once keeps the answer.
         let record_id = answer.record.id.clone();
         let landed = Box::new(move || journal::forget_answer(&record_id));

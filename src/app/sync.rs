@@ -89,9 +89,12 @@ pub(super) fn running() -> bool {
 }
 
 impl AppState {
-    /// Turns sync on with what the learner typed; the library is merged with the server's.
-    pub fn turn_sync_on(self, server: &str, key: &str) -> Result<(), AppError> {
-        let setup = Setup::parse(server, key).map_err(AppError::Sync)?;
+    /// Turns sync on with what the learner typed (a token for a Hocuspocus server); the library
+    /// is merged with the server's.
+    pub fn turn_sync_on(self, server: &str, key: &str, token: &str) -> Result<(), AppError> {
+        let setup = Setup::parse(server, key)
+            .map_err(AppError::Sync)?
+            .with_token(token);
         if let Ok(text) = serde_json::to_string(&setup) {
             marks::set(SETUP, &text);
         }
@@ -219,6 +222,7 @@ impl AppState {
         let flags = self.data.deck.with_untracked(Flags::of);
         post(&ToSync::Open {
             server: setup.server,
+            token: setup.token,
             rooms,
             notes,
             answers,

@@ -16,9 +16,14 @@ pub fn SyncSection() -> impl IntoView {
     let sync = state.view.sync;
     let server = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let show_key = RwSignal::new(false);
-    let turn_on = move |_| match state.turn_sync_on(&server.get_untracked(), &key.get_untracked()) {
+    let turn_on = move |_| match state.turn_sync_on(
+        &server.get_untracked(),
+        &key.get_untracked(),
+        &token.get_untracked(),
+    ) {
         Ok(()) => {
             problem.set(None);
             show_key.set(false);
@@ -45,7 +50,10 @@ pub fn SyncSection() -> impl IntoView {
             <h2 id="sync-heading">"Sync"</h2>
             {move || match sync.setup.get() {
                 Some(setup) => view! {
-                    <p>"Syncing through " <code>{setup.server.clone()}</code></p>
+                    <p>
+                        "Syncing through " <code>{setup.server.clone()}</code>
+                        {setup.token.is_some().then_some(" (Hocuspocus, with a token)")}
+                    </p>
                     <p class="muted" role="status">{move || status_words(state)}</p>
                     <div class="sync-actions">
                         <button on:click=move |_| show_key.update(|s| *s = !*s)>
@@ -69,6 +77,12 @@ pub fn SyncSection() -> impl IntoView {
                         <input type="text" placeholder="Create one, or paste the key of your other device" autocomplete="off" spellcheck="false"
                             prop:value=move || key.get()
                             on:input=move |e| key.set(event_target_value(&e)) />
+                    </label>
+                    <label class="field">
+                        "Server token (Hocuspocus servers only)"
+                        <input type="password" placeholder="Leave empty for a y-websocket server" autocomplete="off"
+                            prop:value=move || token.get()
+                            on:input=move |e| token.set(event_target_value(&e)) />
                     </label>
                     <div class="sync-actions">
                         <button on:click=create>"Create a sync key"</button>

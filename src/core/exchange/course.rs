@@ -31,6 +31,19 @@ pub struct Course {
     pub root: NoteId,
 }
 
+/// A course by Ada for tests: `id` is also its root note's.
+#[cfg(test)]
+pub fn sample(id: &str, version: u64) -> Course {
+    Course {
+        id: id.into(),
+        title: format!("Course {id}"),
+        author: "Ada".into(),
+        version,
+        created: Time::from_ms(1.0),
+        root: id.into(),
+    }
+}
+
 /// A note outside the bundle that its notes link to, and the course it belongs to, so a learner
 /// without it is told where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

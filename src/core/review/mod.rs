@@ -505,6 +505,13 @@ pub fn answer(
     }
 }
 
+/// Answers a card as the learner does: fuzzed by the card's own [`fuzz_draw`], the draw the
+/// buttons showed and any device replaying the answer uses.
+pub fn answer_card(card: &Card, rating: Rating, now: Time, scheduler: &Scheduler) -> Answer {
+    let draw = fuzz_draw(&card.id, card.schedule.last_review);
+    answer(card, rating, now, scheduler, || draw)
+}
+
 /// The draw behind a card's interval fuzz at its next answer, fixed by the card and its last
 /// answer: every device replaying the same answers reaches the same schedule, and the buttons
 /// show the intervals the answer will give.

@@ -132,6 +132,9 @@ pub enum ToSync {
     /// answer the page holds, its suspended and buried cards, and the time.
     Open {
         server: String,
+        /// A Hocuspocus server's token: one socket for every document.
+        #[serde(default)]
+        token: Option<String>,
         rooms: Vec<String>,
         notes: Vec<PageNote>,
         #[serde(default)]
@@ -242,6 +245,10 @@ impl Status {
 pub struct Setup {
     pub server: String,
     pub key: String,
+    /// A Hocuspocus server's token: with one, sync speaks Hocuspocus (every document over one
+    /// socket, the token checked per document); without, y-websocket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// The shortest sync key taken: the key is the only secret between a library and a server.
@@ -276,7 +283,17 @@ impl Setup {
         Ok(Setup {
             server: server.to_string(),
             key: key.to_string(),
+            token: None,
         })
+    }
+
+    /// This setup with a Hocuspocus token (none when `token` is blank).
+    pub fn with_token(self, token: &str) -> Setup {
+        let token = token.trim();
+        Setup {
+            token: (!token.is_empty()).then(|| token.to_string()),
+            ..self
+        }
     }
 
     /// What the room of document `name` is hashed from: the key and the name, so the server
@@ -329,6 +346,19 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_kept_only_when_one_is_given() {
+        let setup = Setup::parse("wss://sync.example.org", "abcd-efgh-ijkm-npqr").unwrap();
+        assert_eq!(setup.clone().with_token("  ").token, None);
+        let with = setup.with_token(" secret ");
+        assert_eq!(with.token.as_deref(), Some("secret"));
+        let json = serde_json::to_string(&with).unwrap();
+        assert_eq!(serde_json::from_str::<Setup>(&json).unwrap(), with);
+        // A setup saved before tokens existed reads as y-websocket.
+        let old = r#"{"server":"ws://127.0.0.1:1","key":"abcd-efgh-ijkm-npqr"}"#;
+        assert_eq!(serde_json::from_str::<Setup>(old).unwrap().token, None);
+    }
+
+    #[test]
     fn a_new_key_has_32_characters_in_groups() {
         let key = new_key(&[7; 20]);
         assert_eq!(key.len(), 32 + 7);
@@ -340,6 +370,7 @@ mod tests {
     fn messages_keep_their_shape() {
         let open = ToSync::Open {
             server: "ws://127.0.0.1:1".into(),
+            token: Some("t".into()),
             rooms: vec!["r".into()],
             notes: vec![PageNote::Gone { id: "a".into() }],
             answers: Vec::new(),

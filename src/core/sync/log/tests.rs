@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::core::review::{answer, fuzz_draw};
+use crate::core::review::answer_card;
 
 const DAY: f64 = 86_400_000.0;
 
@@ -17,14 +17,11 @@ fn the_card(deck: &Deck) -> Card {
 
 /// Answers the card as the app does, storing it in `deck`; returns the record.
 fn give(deck: &mut Deck, rating: Rating, at: f64) -> ReviewRecord {
-    let card = the_card(deck);
-    let draw = fuzz_draw(&card.id, card.schedule.last_review);
-    let given = answer(
-        &card,
+    let given = answer_card(
+        &the_card(deck),
         rating,
         Time::from_ms(at),
         &Scheduler::default(),
-        || draw,
     );
     deck.put(given.after);
     given.record

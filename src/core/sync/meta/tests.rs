@@ -1,19 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::core::note::NoteId;
-use crate::core::time::Time;
-
-fn course(id: &str, version: u64) -> Course {
-    Course {
-        id: id.into(),
-        title: format!("Course {id}"),
-        author: "Ada".into(),
-        version,
-        created: Time::from_ms(1.0),
-        root: NoteId::from(id),
-    }
-}
+use crate::core::exchange::course::sample as course;
 
 fn place(course: &str, url: &str) -> Place {
     Place {

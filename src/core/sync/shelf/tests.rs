@@ -9,10 +9,11 @@ use yrs::{ReadTxn, StateVector, Transact};
 use super::*;
 use crate::core::card::deck::Deck;
 use crate::core::exchange::bundle::{Course, Elsewhere};
+use crate::core::exchange::course::sample as sample_course;
 use crate::core::exchange::hosting::Hosting;
 use crate::core::review::schedule::{Rating, Scheduler};
 use crate::core::review::ReviewSettings;
-use crate::core::review::{answer, fuzz_draw, replay_answers, ReviewRecord};
+use crate::core::review::{answer_card, replay_answers, ReviewRecord};
 use crate::core::sync::log::{take_logs, CardEvent, Event, Flags, PageLog};
 use crate::core::sync::meta::{take_meta, Held, Meta};
 use crate::core::sync::wire;
@@ -479,14 +480,11 @@ impl Device {
         if self.deck.is_empty() {
             self.deck.sync_note("a", CARD_TEXT, Time::from_ms(0.0));
         }
-        let card = self.the_card();
-        let draw = fuzz_draw(&card.id, card.schedule.last_review);
-        let given = answer(
-            &card,
+        let given = answer_card(
+            &self.the_card(),
             rating,
             Time::from_ms(at),
             &Scheduler::default(),
-            || draw,
         );
         self.deck.put(given.after);
         self.reviews
@@ -641,17 +639,6 @@ impl Device {
     }
 }
 
-fn course(id: &str, version: u64) -> Course {
-    Course {
-        id: id.into(),
-        title: format!("Course {id}"),
-        author: "Ada".into(),
-        version,
-        created: Time::from_ms(1.0),
-        root: id.into(),
-    }
-}
-
 #[test]
 fn settings_changed_on_one_device_reach_the_other() {
     let (server, mut one, mut two) = two_devices("text");
@@ -673,13 +660,13 @@ fn a_joining_device_takes_the_settings_and_keeps_its_own_courses() {
     let server = Server::new();
     let mut one = Device::new(11);
     one.settings.new_per_day = 3;
-    one.courses = vec![course("french", 4)];
+    one.courses = vec![sample_course("french", 4)];
     one.tell_meta();
     one.exchange(&server);
     // A new device with default settings and a course of its own joins, with a higher client
     // id, which would win a write to the same key made together.
     let mut two = Device::new(99);
-    two.courses = vec![course("french", 2), course("latin", 1)];
+    two.courses = vec![sample_course("french", 2), sample_course("latin", 1)];
     two.tell_meta();
     settle(&server, &mut one, &mut two);
     for device in [&one, &two] {
