@@ -659,6 +659,7 @@ export async function importNow(page) {
 // Sync server
 
 const syncServerScript = path.join(repoRoot, 'node_modules/@y/websocket-server/src/server.js');
+const hocuspocusScript = path.join(repoRoot, 'scripts/sync-hocuspocus.mjs');
 
 async function freePort() {
   const { createServer: createNetServer } = await import('node:net');
@@ -674,18 +675,23 @@ async function freePort() {
 
 /**
  * A stock `@y/websocket-server` (as the setup script installs it) on 127.0.0.1 at a free port,
- * keeping its documents in a folder of its own. Resolves to { url, stop, start, wipe, close }:
+ * keeping its documents in a folder of its own; with `token`, the project's Hocuspocus server
+ * (`scripts/sync-hocuspocus.mjs`), which asks for that token. Resolves to { url, stop, start, wipe, close }:
  * `stop` kills it, `start` starts it again on the same port and folder, `wipe` empties the
  * folder (a server reset), `close` stops it and removes the folder.
  */
-export async function startSyncServer() {
+export async function startSyncServer({ token } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'loam-e2e-sync-'));
   const port = await freePort();
   let child = null;
+  // With a token: the project's Hocuspocus server, which asks for it.
+  const [script, env] = token
+    ? [hocuspocusScript, { LOAM_SYNC_TOKEN: token, LOAM_SYNC_DIR: dir }]
+    : [syncServerScript, { YPERSISTENCE: dir }];
   const start = () =>
     new Promise((resolve, reject) => {
-      child = spawn(process.execPath, [syncServerScript], {
-        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: dir },
+      child = spawn(process.execPath, [script], {
+        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let seen = '';
@@ -724,11 +730,13 @@ export async function startSyncServer() {
   };
 }
 
-/** Turns sync on in Settings with `server` and `key` (a key is made when none is given). */
-export async function turnSyncOn(page, server, key) {
+/** Turns sync on in Settings with `server` and `key` (a key is made when none is given), and a
+ * Hocuspocus server's `token` if given. */
+export async function turnSyncOn(page, server, key, { token } = {}) {
   await goToRoute(page, '#/settings');
   const section = page.getByRole('region', { name: 'Sync', exact: true });
   await section.getByRole('textbox', { name: 'Server address' }).fill(server);
+  if (token) await section.getByLabel('Server token (Hocuspocus servers only)').fill(token);
   if (key) {
     await section.getByRole('textbox', { name: 'Sync key' }).fill(key);
   } else {

@@ -3,7 +3,8 @@
 // libraries; offline edits on both sides are both kept; rename against edit and delete against
 // edit both hold; a restarted server loses nothing; a wiped one deletes nothing and is filled
 // again; changes made offline survive a reload; answers to one card on two devices are all kept
-// and the card's schedule is replayed from them; a suspension and settings reach the other device.
+// and the card's schedule is replayed from them; a suspension and settings reach the other device;
+// a Hocuspocus server with a token works the same, and refuses a wrong token.
 
 import assert from 'node:assert/strict';
 import {
@@ -330,4 +331,36 @@ describeApp('sync', (test, env) => {
       await server.close();
     }
   }, { clock: T0 });
+
+  test('through a Hocuspocus server with a token: both libraries merge and edits arrive; a wrong token is refused', async ({ page }) => {
+    const token = 'e2e-hocuspocus-token-0123';
+    const server = await startSyncServer({ token });
+    try {
+      await createNote(page, 'Paris', 'Capital of France.');
+      const key = await turnSyncOn(page, server.url, undefined, { token });
+      await waitForSynced(page);
+      const two = await newProfile(env);
+      await createNote(two.page, 'Rome', 'Capital of Italy.');
+      await turnSyncOn(two.page, server.url, key, { token });
+      await waitForTitle(two.page, 'Paris');
+      await waitForTitle(page, 'Rome');
+      await rewrite(page, 'Paris', 'Capital of France, on the Seine.');
+      await waitForBody(two.page, 'Paris', 'Capital of France, on the Seine.');
+      assertNoProblems(two.problems, 'the second device');
+      await two.context.close();
+
+      // The right key with a wrong token: refused, with the server's reason; nothing moves.
+      const three = await newProfile(env);
+      await createNote(three.page, 'Madrid', 'Capital of Spain.');
+      await turnSyncOn(three.page, server.url, key, { token: 'not-the-right-token' });
+      await waitFor(async () => /The sync token is wrong/.test(await syncStatus(three.page).getAttribute('title')), {
+        message: 'the refusal with its reason',
+      });
+      assert.deepEqual(await sidebarTitles(three.page), ['Madrid']);
+      assert.ok(!(await sidebarTitles(page)).includes('Madrid'));
+      await three.context.close();
+    } finally {
+      await server.close();
+    }
+  });
 });
