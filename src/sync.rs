@@ -50,6 +50,16 @@ mod worker {
         failures: u32,
     }
 
+    impl Link {
+        /// Its socket closed: it must be opened and answered again.
+        fn lost(&mut self) {
+            self.socket = None;
+            self.answered = false;
+            self.opening = false;
+            self.failures += 1;
+        }
+    }
+
     struct Sync {
         shelf: Shelf,
         store: Option<Rc<SyncDocs>>,
@@ -264,19 +274,9 @@ mod worker {
             }
             (sync.server.clone(), sync.links.len())
         };
-        let socket = match WebSocket::new(&address) {
-            Ok(socket) => socket,
-            Err(_) => {
-                shared.borrow_mut().problem =
-                    Some(format!("“{address}” is not an address Loam can reach."));
-                retry(shared, 0);
-                return;
-            }
-        };
-        socket.set_binary_type(BinaryType::Arraybuffer);
-        let on_open = {
+        let opened = {
             let shared = shared.clone();
-            Closure::<dyn Fn()>::new(move || {
+            move || {
                 let mut sync = shared.borrow_mut();
                 let token = sync.token.clone().unwrap_or_default();
                 for doc in 0..count {
@@ -287,41 +287,30 @@ mod worker {
                     let step1 = wire::step1(sync.shelf.state_vector(doc));
                     send(&mut sync, doc, &step1);
                 }
-            })
+            }
         };
-        let on_message = {
+        let message = {
             let shared = shared.clone();
-            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                heard_named(&shared, &bytes);
-            })
+            move |bytes: Vec<u8>| heard_named(&shared, &bytes)
         };
-        let on_close = {
+        let closed = {
             let shared = shared.clone();
-            Closure::<dyn Fn()>::new(move || {
-                {
-                    let mut sync = shared.borrow_mut();
-                    if sync.stopped {
-                        return;
-                    }
-                    for link in &mut sync.links {
-                        link.socket = None;
-                        link.answered = false;
-                        link.failures += 1;
-                    }
+            move || {
+                if shared.borrow().stopped {
+                    return;
                 }
+                shared.borrow_mut().links.iter_mut().for_each(Link::lost);
                 retry(&shared, 0);
                 pump(&shared);
-            })
+            }
         };
-        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        on_open.forget();
-        on_message.forget();
-        on_close.forget();
-        for link in &mut shared.borrow_mut().links {
-            link.socket = Some(socket.clone());
+        match open_socket(&address, opened, message, closed) {
+            Some(socket) => {
+                for link in &mut shared.borrow_mut().links {
+                    link.socket = Some(socket.clone());
+                }
+            }
+            None => unreachable_address(shared, &address, 0),
         }
     }
 
@@ -357,23 +346,9 @@ mod worker {
             sync.links[doc].opening = true;
             format!("{}/{}", sync.server, sync.rooms[doc])
         };
-        let socket = match WebSocket::new(&address) {
-            Ok(socket) => socket,
-            Err(_) => {
-                {
-                    let mut sync = shared.borrow_mut();
-                    sync.problem = Some(format!("“{address}” is not an address Loam can reach."));
-                    sync.links[doc].opening = false;
-                }
-                retry(shared, doc);
-                return;
-            }
-        };
-        socket.set_binary_type(BinaryType::Arraybuffer);
-
-        let on_open = {
+        let opened = {
             let shared = shared.clone();
-            Closure::<dyn Fn()>::new(move || {
+            move || {
                 {
                     let mut sync = shared.borrow_mut();
                     sync.links[doc].opening = false;
@@ -381,42 +356,61 @@ mod worker {
                     send(&mut sync, doc, &hello);
                 }
                 open_next(&shared);
-            })
+            }
         };
-        let on_message = {
+        let message = {
             let shared = shared.clone();
-            Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                heard(&shared, doc, &bytes);
-            })
+            move |bytes: Vec<u8>| heard(&shared, doc, &bytes)
         };
-        let on_close = {
+        let closed = {
             let shared = shared.clone();
-            Closure::<dyn Fn()>::new(move || {
-                {
-                    let mut sync = shared.borrow_mut();
-                    if sync.stopped {
-                        return;
-                    }
-                    let link = &mut sync.links[doc];
-                    link.socket = None;
-                    link.answered = false;
-                    link.opening = false;
-                    link.failures += 1;
+            move || {
+                if shared.borrow().stopped {
+                    return;
                 }
+                shared.borrow_mut().links[doc].lost();
                 open_next(&shared);
                 retry(&shared, doc);
                 pump(&shared);
-            })
+            }
         };
+        match open_socket(&address, opened, message, closed) {
+            Some(socket) => shared.borrow_mut().links[doc].socket = Some(socket),
+            None => {
+                shared.borrow_mut().links[doc].opening = false;
+                unreachable_address(shared, &address, doc);
+            }
+        }
+    }
+
+    /// A socket to `address` whose events go to these handlers, which it keeps for as long as
+    /// it lives (a few per reconnection); `None` if the browser refuses the address.
+    fn open_socket(
+        address: &str,
+        opened: impl Fn() + 'static,
+        message: impl Fn(Vec<u8>) + 'static,
+        closed: impl Fn() + 'static,
+    ) -> Option<WebSocket> {
+        let socket = WebSocket::new(address).ok()?;
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let on_open = Closure::<dyn Fn()>::new(opened);
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+            message(js_sys::Uint8Array::new(&e.data()).to_vec())
+        });
+        let on_close = Closure::<dyn Fn()>::new(closed);
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        // Each socket keeps its handlers for as long as it lives; a few per reconnection.
         on_open.forget();
         on_message.forget();
         on_close.forget();
-        shared.borrow_mut().links[doc].socket = Some(socket);
+        Some(socket)
+    }
+
+    fn unreachable_address(shared: &Shared, address: &str, doc: usize) {
+        shared.borrow_mut().problem =
+            Some(format!("“{address}” is not an address Loam can reach."));
+        retry(shared, doc);
     }
 
     /// Opens the next queued document's socket.
