@@ -14,7 +14,9 @@ mod worker {
     use std::collections::BTreeSet;
     use std::rc::Rc;
 
+    use loam::core::attachment::Attachment;
     use loam::core::review::ReviewRecord;
+    use loam::core::sync::file::{file_room, FileDoc};
     use loam::core::sync::log::Flags;
     use loam::core::sync::meta::Meta;
     use loam::core::sync::shelf::Shelf;
@@ -38,6 +40,12 @@ mod worker {
     /// Sockets opening at once: Chromium delays a page's WebSockets by up to seconds each once
     /// about ten are opening together (measured: 21 at once took 4.8 s, four at a time 0.3 s).
     const OPENING_AT_ONCE: usize = 4;
+    /// Files' contents sent or fetched at once: each may be 20 MB.
+    const TRANSFERS_AT_ONCE: usize = 2;
+    /// How long a fetch waits for contents after the server first answered it has none.
+    const EMPTY_ANSWER_MS: i32 = 2_000;
+    /// Attempts at one file's contents before it waits for the next start.
+    const TRANSFER_TRIES: u32 = 4;
 
     /// One document's connection.
     #[derive(Default)]
@@ -60,6 +68,70 @@ mod worker {
         }
     }
 
+    /// One file's contents on their way to or from the server, in a document of their own.
+    struct Transfer {
+        room: String,
+        hash: String,
+        doc: FileDoc,
+        /// The contents to send; `None` to fetch them.
+        upload: Option<Vec<u8>>,
+        /// The files to hand the page once fetched.
+        files: Vec<Attachment>,
+        /// Its own socket; a Hocuspocus transfer speaks over the shared one.
+        socket: Option<WebSocket>,
+        /// The server answered our state vector.
+        answered: bool,
+        /// The contents went out: the server's next answer says it has them.
+        sent: bool,
+        tries: u32,
+    }
+
+    impl Transfer {
+        fn new(
+            room: String,
+            hash: String,
+            upload: Option<Vec<u8>>,
+            files: Vec<Attachment>,
+        ) -> Self {
+            Transfer {
+                room,
+                hash,
+                doc: FileDoc::new(random_client()),
+                upload,
+                files,
+                socket: None,
+                answered: false,
+                sent: false,
+                tries: 0,
+            }
+        }
+
+        /// Back to its start, for another attempt.
+        fn again(mut self) -> Self {
+            if let Some(socket) = self.socket.take() {
+                let _ = socket.close();
+            }
+            self.doc = FileDoc::new(random_client());
+            self.answered = false;
+            self.sent = false;
+            self.tries += 1;
+            self
+        }
+    }
+
+    /// How a transfer ended.
+    enum Ended {
+        Sent,
+        Fetched(Vec<u8>),
+        /// The server does not have them (yet): asked again at the next start.
+        Missing,
+        Failed,
+    }
+
+    fn random_client() -> u64 {
+        (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64
+    }
+
     struct Sync {
         shelf: Shelf,
         store: Option<Rc<SyncDocs>>,
@@ -77,6 +149,14 @@ mod worker {
         traffic: Traffic,
         /// Documents waiting for a socket to open, while others are opening.
         queued: std::collections::VecDeque<usize>,
+        /// The room files' contents are named under.
+        files_room: String,
+        transfers: Vec<Transfer>,
+        waiting_transfers: std::collections::VecDeque<Transfer>,
+        /// Contents the page handed over, read into memory only when their turn comes.
+        blobs: std::collections::VecDeque<(String, web_sys::Blob)>,
+        /// Contents being read.
+        reading: usize,
     }
 
     type Shared = Rc<RefCell<Sync>>;
@@ -95,7 +175,22 @@ mod worker {
         console_error_panic_hook::set_once();
         let sync: Rc<RefCell<Option<Shared>>> = Rc::new(RefCell::new(None));
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let Some(text) = e.data().as_string() else {
+            let data = e.data();
+            // Contents come as `[text, blob]`, the blob not copied by the page.
+            if let Some(pair) = data.dyn_ref::<js_sys::Array>() {
+                let message = pair.get(0).as_string();
+                let message = message.and_then(|t| serde_json::from_str::<ToSync>(&t).ok());
+                if let (Some(ToSync::Contents { hash }), Some(shared)) =
+                    (message, sync.borrow().clone())
+                {
+                    if let Ok(blob) = pair.get(1).dyn_into::<web_sys::Blob>() {
+                        shared.borrow_mut().blobs.push_back((hash, blob));
+                        pump(&shared);
+                    }
+                }
+                return;
+            }
+            let Some(text) = data.as_string() else {
                 return;
             };
             let Ok(message) = serde_json::from_str::<ToSync>(&text) else {
@@ -111,6 +206,7 @@ mod worker {
                     flags,
                     now,
                     meta,
+                    files_room,
                 } => {
                     let sync = sync.clone();
                     let page = Page {
@@ -118,6 +214,7 @@ mod worker {
                         flags,
                         now,
                         meta,
+                        files_room,
                     };
                     spawn_local(async move {
                         let opened = open(server, token, rooms, notes, page).await;
@@ -162,6 +259,8 @@ mod worker {
                         pump(shared);
                     }
                 }
+                // Only ever sent with its blob, above.
+                ToSync::Contents { .. } => {}
                 ToSync::Forget => {
                     let shared = sync.borrow_mut().take();
                     spawn_local(async move {
@@ -187,6 +286,7 @@ mod worker {
         flags: Flags,
         now: Time,
         meta: Meta,
+        files_room: String,
     }
 
     async fn open(
@@ -197,8 +297,7 @@ mod worker {
         page: Page,
     ) -> Shared {
         let names = doc_names();
-        let client = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-        let mut shelf = Shelf::new(client);
+        let mut shelf = Shelf::new(random_client());
         let mut problem = None;
         let store = SyncDocs::open().await.ok().map(Rc::new);
         if let Some(store) = &store {
@@ -241,6 +340,11 @@ mod worker {
             stopped: false,
             traffic: Traffic::default(),
             queued: Default::default(),
+            files_room: page.files_room,
+            transfers: Vec::new(),
+            waiting_transfers: Default::default(),
+            blobs: Default::default(),
+            reading: 0,
         }));
         if shared.borrow().token.is_some() {
             connect_all(&shared);
@@ -299,7 +403,14 @@ mod worker {
                 if shared.borrow().stopped {
                     return;
                 }
-                shared.borrow_mut().links.iter_mut().for_each(Link::lost);
+                {
+                    let mut sync = shared.borrow_mut();
+                    sync.links.iter_mut().for_each(Link::lost);
+                    let lost: Vec<Transfer> = sync.transfers.drain(..).collect();
+                    for transfer in lost {
+                        try_again(&mut sync, transfer);
+                    }
+                }
                 retry(&shared, 0);
                 pump(&shared);
             }
@@ -472,11 +583,16 @@ mod worker {
         shared.borrow_mut().traffic.received += bytes.len() as f64;
         let read = wire::read_named(bytes).and_then(|(name, messages)| {
             let doc = shared.borrow().rooms.iter().position(|room| *room == name);
-            doc.map(|doc| (doc, messages))
-                .ok_or(loam::core::sync::shelf::SyncError::NoSuchDocument)
+            let transfer = shared.borrow().transfers.iter().any(|t| t.room == name);
+            match doc {
+                None if transfer => Ok((None, name, messages)),
+                None => Err(loam::core::sync::shelf::SyncError::NoSuchDocument),
+                doc => Ok((doc, name, messages)),
+            }
         });
         match read {
-            Ok((doc, messages)) => take(shared, doc, messages),
+            Ok((Some(doc), _, messages)) => take(shared, doc, messages),
+            Ok((None, room, messages)) => heard_transfer(shared, &room, messages),
             Err(problem) => {
                 shared.borrow_mut().problem = Some(problem.to_string());
                 pump(shared);
@@ -490,6 +606,9 @@ mod worker {
             let mut sync = shared.borrow_mut();
             match message {
                 Heard::Step1(theirs) => {
+                    if doc == 0 && theirs.is_empty() {
+                        sync.shelf.server_blank();
+                    }
                     let answer = wire::step2(sync.shelf.missing(doc, &theirs));
                     send(&mut sync, doc, &answer);
                 }
@@ -519,9 +638,20 @@ mod worker {
 
     /// Sends what was made here, tells the page what arrived and how things stand, and saves.
     fn pump(shared: &Shared) {
-        let (arrivals, meta, logs, status) = {
+        let (arrivals, meta, logs, status, wanted, held) = {
             let mut sync = shared.borrow_mut();
             let sync = &mut *sync;
+            let wanted = sync.shelf.take_uploads();
+            let mut held = Vec::new();
+            for fetch in sync.shelf.take_downloads() {
+                if fetch.held {
+                    held.push(fetch.files);
+                } else {
+                    let room = file_room(&sync.files_room, &fetch.hash);
+                    let transfer = Transfer::new(room, fetch.hash, None, fetch.files);
+                    sync.waiting_transfers.push_back(transfer);
+                }
+            }
             for (doc, update) in sync.shelf.take_outbox() {
                 sync.unsaved.insert(doc);
                 let link = &sync.links[doc];
@@ -539,7 +669,12 @@ mod worker {
             if all {
                 sync.waiting = 0;
             }
-            let waiting = sync.waiting + sync.shelf.held();
+            let waiting = sync.waiting
+                + sync.shelf.held()
+                + sync.transfers.len()
+                + sync.waiting_transfers.len()
+                + sync.blobs.len()
+                + sync.reading;
             let state = if all && waiting == 0 {
                 State::Synced
             } else if sync.links.iter().any(|l| l.answered) {
@@ -571,6 +706,8 @@ mod worker {
                     problem,
                     traffic,
                 },
+                wanted,
+                held,
             )
         };
         // Notes first: the page derives their cards, which the logs then find.
@@ -578,14 +715,247 @@ mod worker {
             tell(&FromSync::Arrivals(arrivals));
         }
         if !meta.is_empty() {
-            tell(&FromSync::Meta(meta));
+            tell(&FromSync::Meta(Box::new(meta)));
         }
         // In batches: the page stores each in its own write, and paints between them.
         for batch in logs.chunks(LOG_BATCH) {
             tell(&FromSync::Log(batch.to_vec()));
         }
+        if !wanted.is_empty() {
+            tell(&FromSync::Want(wanted));
+        }
+        for files in held {
+            tell_files(files, None);
+        }
         tell(&FromSync::Status(status));
         save_later(shared);
+        start_transfers(shared);
+    }
+
+    /// Files that arrived, with their contents unless the page holds them (moved, not copied).
+    fn tell_files(files: Vec<Attachment>, bytes: Option<Vec<u8>>) {
+        let Ok(text) = serde_json::to_string(&FromSync::Files(files)) else {
+            return;
+        };
+        match bytes {
+            Some(bytes) => {
+                let array = js_sys::Uint8Array::from(&bytes[..]);
+                let pair = js_sys::Array::of2(&text.into(), &array);
+                let moved = js_sys::Array::of1(&array.buffer());
+                let _ = scope().post_message_with_transfer(&pair, &moved);
+            }
+            None => {
+                let _ = scope().post_message(&text.into());
+            }
+        }
+    }
+
+    /// Reads handed-over contents into memory, then sends them.
+    async fn read_contents(shared: Shared, hash: String, blob: web_sys::Blob) {
+        let read = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await;
+        {
+            let mut sync = shared.borrow_mut();
+            sync.reading -= 1;
+            if let Ok(buffer) = read {
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                let room = file_room(&sync.files_room, &hash);
+                let transfer = Transfer::new(room, hash, Some(bytes), Vec::new());
+                sync.waiting_transfers.push_front(transfer);
+            }
+        }
+        pump(&shared);
+    }
+
+    /// Starts waiting transfers while the index is connected and fewer than
+    /// [`TRANSFERS_AT_ONCE`] are under way.
+    fn start_transfers(shared: &Shared) {
+        loop {
+            let mut sync = shared.borrow_mut();
+            if sync.stopped
+                || !sync.links[0].answered
+                || sync.transfers.len() + sync.reading >= TRANSFERS_AT_ONCE
+            {
+                return;
+            }
+            let Some(mut transfer) = sync.waiting_transfers.pop_front() else {
+                // Contents to send are read only now, so few are in memory at once.
+                if let Some((hash, blob)) = sync.blobs.pop_front() {
+                    sync.reading += 1;
+                    spawn_local(read_contents(shared.clone(), hash, blob));
+                    continue;
+                }
+                return;
+            };
+            let room = transfer.room.clone();
+            let hello = wire::step1(transfer.doc.state_vector());
+            if let Some(token) = sync.token.clone() {
+                // Hocuspocus: the one socket, with this document's token first.
+                let socket = sync.links[0].socket.clone();
+                if let Some(socket) = &socket {
+                    let _ = socket.send_with_u8_array(&wire::token(&room, &token));
+                }
+                sync.transfers.push(transfer);
+                send_transfer(&mut sync, &room, &hello);
+                continue;
+            }
+            let address = format!("{}/{}", sync.server, room);
+            drop(sync);
+            let opened = {
+                let shared = shared.clone();
+                let room = room.clone();
+                move || send_transfer(&mut shared.borrow_mut(), &room, &hello)
+            };
+            let message = {
+                let shared = shared.clone();
+                let room = room.clone();
+                move |bytes: Vec<u8>| {
+                    shared.borrow_mut().traffic.received += bytes.len() as f64;
+                    match wire::read(&bytes) {
+                        Ok(messages) => heard_transfer(&shared, &room, messages),
+                        Err(problem) => {
+                            shared.borrow_mut().problem = Some(problem.to_string());
+                            end_transfer(&shared, &room, Ended::Failed);
+                        }
+                    }
+                }
+            };
+            let closed = {
+                let shared = shared.clone();
+                let room = room.clone();
+                move || {
+                    let mut sync = shared.borrow_mut();
+                    if let Some(at) = sync.transfers.iter().position(|t| t.room == room) {
+                        let transfer = sync.transfers.remove(at);
+                        try_again(&mut sync, transfer);
+                    }
+                }
+            };
+            transfer.socket = open_socket(&address, opened, message, closed);
+            if transfer.socket.is_some() {
+                shared.borrow_mut().transfers.push(transfer);
+            }
+        }
+    }
+
+    /// Queues a transfer cut off midway, unless it was tried often enough.
+    fn try_again(sync: &mut Sync, transfer: Transfer) {
+        if transfer.tries + 1 < TRANSFER_TRIES {
+            sync.waiting_transfers.push_back(transfer.again());
+        }
+    }
+
+    /// Sends `bytes` for the transfer in `room`, counting them.
+    fn send_transfer(sync: &mut Sync, room: &str, bytes: &[u8]) {
+        let framed;
+        let bytes = match &sync.token {
+            Some(_) => {
+                framed = wire::named(room, bytes);
+                &framed
+            }
+            None => bytes,
+        };
+        let socket = match sync.transfers.iter().find(|t| t.room == room) {
+            Some(Transfer {
+                socket: Some(socket),
+                ..
+            }) => Some(socket.clone()),
+            Some(_) => sync.links[0].socket.clone(),
+            None => None,
+        };
+        if let Some(socket) = socket {
+            if socket.send_with_u8_array(bytes).is_ok() {
+                sync.traffic.sent += bytes.len() as f64;
+            }
+        }
+    }
+
+    /// Acts on what the server said of a transfer's document.
+    fn heard_transfer(shared: &Shared, room: &str, messages: Vec<Heard>) {
+        let mut ended = None;
+        {
+            let mut sync = shared.borrow_mut();
+            let sync = &mut *sync;
+            let Some(at) = sync.transfers.iter().position(|t| t.room == room) else {
+                return;
+            };
+            for message in messages {
+                let transfer = &mut sync.transfers[at];
+                let (update, answer) = match message {
+                    Heard::Step2(update) => (update, true),
+                    Heard::Update(update) => (update, false),
+                    Heard::Step1(_) => continue,
+                    Heard::Refused(reason) => {
+                        sync.problem = Some(format!("The server refused: {reason}"));
+                        ended = Some(Ended::Failed);
+                        break;
+                    }
+                };
+                if let Err(problem) = transfer.doc.take(&update) {
+                    sync.problem = Some(problem.to_string());
+                    ended = Some(Ended::Failed);
+                    break;
+                }
+                let first = answer && !transfer.answered;
+                transfer.answered |= answer;
+                ended = match (&transfer.upload, transfer.doc.bytes()) {
+                    // The answer after our contents went out: the server has them.
+                    _ if answer && transfer.sent => Some(Ended::Sent),
+                    (Some(_), Some(_)) => Some(Ended::Sent),
+                    (None, Some(bytes)) => Some(Ended::Fetched(bytes)),
+                    (None, None) if first => {
+                        missing_after_a_while(shared, room);
+                        None
+                    }
+                    (Some(bytes), None) if first => {
+                        let update = wire::update(transfer.doc.put(bytes));
+                        let ask = wire::step1(transfer.doc.state_vector());
+                        transfer.sent = true;
+                        send_transfer(sync, room, &update);
+                        send_transfer(sync, room, &ask);
+                        None
+                    }
+                    _ => None,
+                };
+                if ended.is_some() {
+                    break;
+                }
+            }
+        }
+        if let Some(ended) = ended {
+            end_transfer(shared, room, ended);
+        }
+    }
+
+    /// y-websocket answers a document it is still reading from its storage as if it were
+    /// empty, then sends what it read as an update: an empty first answer is only believed
+    /// once nothing came for a while.
+    fn missing_after_a_while(shared: &Shared, room: &str) {
+        let shared = shared.clone();
+        let room = room.to_string();
+        let later = Closure::once_into_js(move || end_transfer(&shared, &room, Ended::Missing));
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+            later.unchecked_ref(),
+            EMPTY_ANSWER_MS,
+        );
+    }
+
+    fn end_transfer(shared: &Shared, room: &str, ended: Ended) {
+        {
+            let mut sync = shared.borrow_mut();
+            let Some(at) = sync.transfers.iter().position(|t| t.room == room) else {
+                return;
+            };
+            let mut transfer = sync.transfers.remove(at);
+            if let Some(socket) = transfer.socket.take() {
+                let _ = socket.close();
+            }
+            match ended {
+                Ended::Sent => sync.shelf.uploaded(&transfer.hash),
+                Ended::Fetched(bytes) => tell_files(transfer.files, Some(bytes)),
+                Ended::Missing | Ended::Failed => {}
+            }
+        }
+        pump(shared);
     }
 
     /// Saves changed documents shortly, once the page has stored all they brought.

@@ -299,8 +299,14 @@ impl AppState {
             let Some(store) = self.saving.store.get_value() else {
                 continue;
             };
+            // Contents whose write has not landed yet (a file sync just brought, shown by a
+            // note already on screen) are held in memory until it has.
+            let kept = self
+                .saving
+                .contents
+                .with_value(|c| c.get(&shown.hash).cloned());
             wasm_bindgen_futures::spawn_local(async move {
-                match object_url(&store, shown).await {
+                match object_url(&store, shown, kept).await {
                     Some(url) => point_at(&element, &url),
                     None => {
                         let _ = element.class_list().add_1("unreadable");
@@ -352,12 +358,16 @@ thread_local! {
     static SHOWN: RefCell<HashMap<Shown, String>> = RefCell::new(HashMap::new());
 }
 
-/// An object URL for stored contents, made once while they are shown.
-async fn object_url(store: &Store, shown: Shown) -> Option<String> {
+/// An object URL for stored contents (or `kept` ones about to be stored), made once while they
+/// are shown.
+async fn object_url(store: &Store, shown: Shown, kept: Option<web_sys::Blob>) -> Option<String> {
     if let Some(url) = SHOWN.with(|s| s.borrow().get(&shown).cloned()) {
         return Some(url);
     }
-    let mut blob = store.content(&shown.hash).await.ok()??;
+    let mut blob = match kept {
+        Some(blob) => blob,
+        None => store.content(&shown.hash).await.ok()??,
+    };
     if shown.download {
         blob = blob
             .slice_with_f64_and_f64_and_content_type(0.0, blob.size(), "application/octet-stream")

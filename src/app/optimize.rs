@@ -175,6 +175,7 @@ fn run<T: Send + Sync + 'static>(
                 return;
             }
             Message::Numbers(numbers) => Reply::from_numbers(&numbers),
+            Message::Carrying(..) => return,
         };
         match reply {
             Some(Reply::Progress { stage, done, total }) => {

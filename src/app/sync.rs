@@ -8,9 +8,13 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use wasm_bindgen::JsCast;
+
+use super::files::identify;
 use super::{now, AppError, AppState};
 use crate::browser::worker::{self, Message, Worker};
 use crate::browser::{crypto, lock, marks};
+use crate::core::attachment::Attachment;
 use crate::core::change::Change;
 use crate::core::id::CardId;
 use crate::core::note::NoteId;
@@ -147,7 +151,11 @@ impl AppState {
             traffic: Default::default(),
         }));
         let heard = move |message: Message| {
-            let Message::Text(text) = message else { return };
+            let (text, carried) = match message {
+                Message::Text(text) => (text, None),
+                Message::Carrying(text, value) => (text, Some(value)),
+                Message::Numbers(_) => return,
+            };
             let Ok(message) = serde_json::from_str::<FromSync>(&text) else {
                 return;
             };
@@ -163,9 +171,16 @@ impl AppState {
                 }
                 FromSync::Arrivals(arrivals) => self.take_arrivals(arrivals),
                 FromSync::Log(logs) => self.take_logs(logs),
+                FromSync::Want(hashes) => {
+                    spawn_local(async move { self.hand_contents(hashes).await })
+                }
+                FromSync::Files(files) => {
+                    let bytes = carried.and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
+                    spawn_local(async move { self.take_synced_files(files, bytes).await });
+                }
                 FromSync::Meta(meta) => {
                     let landed = Box::new(|| post(&ToSync::StoredMeta));
-                    let _ = self.commit_then(Change::SyncedMeta(meta), Some(landed));
+                    let _ = self.commit_then(Change::SyncedMeta(*meta), Some(landed));
                 }
                 FromSync::Forgotten => WORKER.with(|w| {
                     if let Some(worker) = w.borrow_mut().take() {
@@ -190,7 +205,8 @@ impl AppState {
 
     async fn open_sync(self, setup: Setup) {
         let mut rooms = Vec::new();
-        for name in doc_names() {
+        // The documents, then the name files' contents are kept under.
+        for name in doc_names().into_iter().chain(["files".to_string()]) {
             let source = js_sys::Uint8Array::from(setup.room_source(&name).as_bytes());
             match crypto::sha256_hex(&source).await {
                 Ok(hash) => rooms.push(hash[..32].to_string()),
@@ -220,6 +236,7 @@ impl AppState {
         // The whole log, so answers given while sync was not running reach it.
         let answers = self.review_log().await.unwrap_or_default();
         let flags = self.data.deck.with_untracked(Flags::of);
+        let files_room = rooms.pop().unwrap_or_default();
         post(&ToSync::Open {
             server: setup.server,
             token: setup.token,
@@ -229,6 +246,7 @@ impl AppState {
             flags,
             now: now(),
             meta: self.meta(),
+            files_room,
         });
     }
 
@@ -240,7 +258,9 @@ impl AppState {
                 data.courses.with_untracked(|courses| {
                     data.elsewhere.with_untracked(|elsewhere| {
                         data.hosting.with_untracked(|hosting| {
-                            Meta::of(settings, author, courses, elsewhere, hosting)
+                            data.files.with_untracked(|files| {
+                                Meta::of(settings, author, courses, elsewhere, hosting, files)
+                            })
                         })
                     })
                 })
@@ -253,6 +273,72 @@ impl AppState {
         if running() {
             post(&ToSync::Meta(self.meta()));
         }
+    }
+
+    /// Hands sync the stored contents it asked for, to send: each as a blob beside its message,
+    /// never copied into this page's memory.
+    async fn hand_contents(self, hashes: Vec<String>) {
+        let Some(store) = self.saving.store.get_value() else {
+            return;
+        };
+        for hash in hashes {
+            let blob = store.content(&hash).await.ok().flatten();
+            let Ok(text) = serde_json::to_string(&ToSync::Contents { hash }) else {
+                continue;
+            };
+            let blob: wasm_bindgen::JsValue = blob.map(Into::into).unwrap_or_default();
+            WORKER.with(|w| {
+                if let Some(worker) = w.borrow().as_ref() {
+                    worker.post(&text, &blob);
+                }
+            });
+        }
+    }
+
+    /// Stores files sync brought, all of one contents, through the write path like an attach
+    /// (a name taken here by other contents gets a free one). The contents are checked against
+    /// their fingerprint and their kind read again; a mismatch keeps nothing.
+    async fn take_synced_files(
+        self,
+        mut files: Vec<Attachment>,
+        bytes: Option<js_sys::Uint8Array>,
+    ) {
+        let Some(first) = files.first() else { return };
+        let (hash, name) = (first.hash.clone(), first.name.clone());
+        let kind = match bytes {
+            Some(bytes) => {
+                let Ok((kind, found)) = identify(&bytes).await else {
+                    return;
+                };
+                if found != hash {
+                    self.view.notice.set(Some(format!(
+                        "“{name}” came from sync damaged (its contents do not match their fingerprint) and was not kept."
+                    )));
+                    return;
+                }
+                let Ok(blob) = crate::browser::files::blob_of(&bytes, kind.mime()) else {
+                    return;
+                };
+                self.keep_contents(vec![(hash.clone(), blob)]);
+                kind
+            }
+            // The page holds these contents under another name.
+            None => match self
+                .data
+                .files
+                .with_untracked(|f| f.with_hash(&hash).map(|f| f.kind))
+            {
+                Some(kind) => kind,
+                None => return,
+            },
+        };
+        for file in &mut files {
+            file.kind = kind;
+        }
+        if let Ok(stored) = self.commit(Change::Attach(files)) {
+            let _ = stored.await;
+        }
+        self.forget_contents(&[hash]);
     }
 
     /// Hands a change to the review log, made here or by another tab, to sync.

@@ -162,6 +162,8 @@ impl AppState {
                     || records.courses.is_some()
                     || records.elsewhere.is_some()
                     || records.hosting.is_some()
+                    || !records.files.is_empty()
+                    || !records.removed_files.is_empty()
                 {
                     self.hand_meta_to_sync();
                 }

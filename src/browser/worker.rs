@@ -1,5 +1,5 @@
 //! A web worker: started from a script beside the page, it is sent text and answers in
-//! text or in numbers (a `Float64Array`).
+//! text, in numbers (a `Float64Array`), or in text with a value beside it (`[text, value]`).
 //!
 //! ```ignore
 //! let worker = worker::start("optimizer_loader.js", |message| …, |problem| …)?;
@@ -16,6 +16,8 @@ use super::BrowserError;
 pub enum Message {
     Text(String),
     Numbers(Vec<f64>),
+    /// Text with a value beside it (bytes, a blob) that was not copied into wasm memory.
+    Carrying(String, JsValue),
 }
 
 /// A running worker; dropping it does not stop it, [`Worker::stop`] does.
@@ -42,6 +44,10 @@ pub fn start(
                 heard(Message::Text(text));
             } else if let Some(numbers) = data.dyn_ref::<js_sys::Float64Array>() {
                 heard(Message::Numbers(numbers.to_vec()));
+            } else if let Some(pair) = data.dyn_ref::<js_sys::Array>() {
+                if let Some(text) = pair.get(0).as_string() {
+                    heard(Message::Carrying(text, pair.get(1)));
+                }
             }
         });
     // A script that did not load gives a plain event; an error thrown inside, an ErrorEvent.

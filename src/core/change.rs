@@ -252,6 +252,37 @@ pub struct Made {
     pub root: Option<NoteId>,
 }
 
+/// Removes the files named, and their contents once no file holds them.
+fn remove_files(files: &mut Files, names: Vec<String>, records: &mut Records) {
+    for name in names {
+        if let Some(file) = files.remove(&name) {
+            if !files.holds(&file.hash) && !records.removed_contents.contains(&file.hash) {
+                records.removed_contents.push(file.hash);
+            }
+            records.removed_files.push(file.id);
+        }
+    }
+}
+
+/// The names of the files among `keys` that no note uses, not even one in the Trash.
+fn unused_files(
+    files: &Files,
+    library: &Library,
+    trash: &[Trashed],
+    keys: &[String],
+) -> Vec<String> {
+    let named: Vec<Attachment> = keys.iter().filter_map(|k| files.get(k)).cloned().collect();
+    let named = Files::from_records(named);
+    let used = named.users(library.iter());
+    let kept = named.users(trash.iter().map(|t| &t.note));
+    named
+        .iter()
+        .zip(used.iter().zip(&kept))
+        .filter(|(_, (used, kept))| used.is_empty() && kept.is_empty())
+        .map(|(file, _)| file.name.clone())
+        .collect()
+}
+
 /// Makes `change` in `memory` at time `now` (`new_id` names copies an import or restore makes)
 /// and returns what to store. A refused change leaves memory as it was.
 pub fn apply(
@@ -321,7 +352,11 @@ pub fn apply(
                 records.trash = Some(trash.clone());
             }
         }
-        Change::SyncedMeta(meta) => {
+        Change::SyncedMeta(mut meta) => {
+            // A file removed elsewhere goes here too, unless a note here still shows it.
+            let removed = std::mem::take(&mut meta.removed_files);
+            let unused = unused_files(files, library, trash, &removed);
+            remove_files(files, unused, &mut records);
             let held = Held {
                 settings,
                 author,
@@ -329,7 +364,7 @@ pub fn apply(
                 elsewhere,
                 hosting,
             };
-            records = take_meta(meta, held);
+            records.absorb(take_meta(meta, held));
         }
         Change::SyncedLog(logs) => {
             let scheduler = Scheduler::new(settings.scheduler.clone()).unwrap_or_default();
@@ -450,16 +485,7 @@ pub fn apply(
                 records.files.push(file);
             }
         }
-        Change::RemoveFiles(names) => {
-            for name in names {
-                if let Some(file) = files.remove(&name) {
-                    if !files.holds(&file.hash) && !records.removed_contents.contains(&file.hash) {
-                        records.removed_contents.push(file.hash);
-                    }
-                    records.removed_files.push(file.id);
-                }
-            }
-        }
+        Change::RemoveFiles(names) => remove_files(files, names, &mut records),
         Change::Restore {
             mut plan,
             mut backup,
@@ -624,6 +650,41 @@ mod tests {
         assert_eq!(made.records.removed_contents, ["other"]);
         assert!(data.files.get("b.png").is_some());
         assert_eq!(data.files.len(), 1);
+    }
+
+    #[test]
+    fn a_file_removed_elsewhere_goes_here_unless_a_note_shows_it() {
+        use crate::core::attachment::Kind;
+        let mut data = Data::new();
+        let at = Time::from_ms(5.0);
+        let file = |name: &str| Attachment::new(name, name, Kind::Png, 4, at);
+        data.apply(Change::Attach(vec![
+            file("unused.png"),
+            file("shown.png"),
+            file("trashed.png"),
+        ]))
+        .unwrap();
+        data.library
+            .create("n1".into(), "Shown", "![[shown.png]]", at)
+            .unwrap();
+        data.library
+            .create("n2".into(), "Old", "![[trashed.png]]", at)
+            .unwrap();
+        data.apply(Change::Delete("n2".into())).unwrap();
+        let meta = Meta {
+            removed_files: vec![
+                "unused.png".into(),
+                "shown.png".into(),
+                "trashed.png".into(),
+                "never.png".into(),
+            ],
+            ..Meta::default()
+        };
+        let made = data.apply(Change::SyncedMeta(meta)).unwrap();
+        assert_eq!(made.records.removed_files, ["unused.png"]);
+        assert_eq!(made.records.removed_contents, ["unused.png"]);
+        assert!(data.files.get("shown.png").is_some());
+        assert!(data.files.get("trashed.png").is_some());
     }
 
     /// A library holding `map.png` (contents "here"), and the time it was attached.

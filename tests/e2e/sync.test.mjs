@@ -4,6 +4,7 @@
 // edit both hold; a restarted server loses nothing; a wiped one deletes nothing and is filled
 // again; changes made offline survive a reload; answers to one card on two devices are all kept
 // and the card's schedule is replayed from them; a suspension and settings reach the other device;
+// attached files reach the other device, survive a reload and go up again to a wiped server;
 // a Hocuspocus server with a token works the same, and refuses a wrong token.
 
 import assert from 'node:assert/strict';
@@ -36,6 +37,48 @@ import {
 } from './harness.mjs';
 
 const bodyOf = async (page) => (await article(page).innerText()).trim();
+
+// A 1x1 PNG; bytes after its end are ignored by decoders, so each `variant` is another file.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const png = (variant) => Buffer.concat([PNG, Buffer.from(variant)]);
+
+/** Writes a note `title` whose text embeds a picture attached through the editor. */
+async function noteWithPicture(page, title, name, bytes) {
+  await createNote(page, title);
+  await edit(page);
+  await page.getByLabel('Attach a file').setInputFiles({ name, mimeType: 'image/png', buffer: bytes });
+  await waitFor(async () => (await textBox(page).inputValue()).includes(`![[${name}]]`), {
+    message: `the embed of ${name}`,
+  });
+  await waitForSaved(page, { sawSaving: true });
+  await done(page, title);
+}
+
+/** Waits until the open note `title` in `page` shows its pictures, loaded from storage. */
+async function waitForPicture(page, title, timeout = 10_000) {
+  await openNote(page, title);
+  await waitFor(
+    async () => {
+      const widths = await article(page)
+        .locator('img.file')
+        .evaluateAll((images) => images.map((i) => (i.complete && i.src.startsWith('blob:') ? i.naturalWidth : 0)));
+      return widths.length > 0 && widths.every((w) => w > 0);
+    },
+    { timeout, message: `the picture in "${title}"` },
+  );
+}
+
+/** The stored file records of `page`'s library: name and fingerprint, by name. */
+async function storedFiles(page) {
+  const dump = JSON.parse(await dumpDatabase(page));
+  return {
+    files: dump.files.map((f) => `${f.name} ${f.hash}`).sort(),
+    contents: dump.contents.map((c) => c.id).sort(),
+  };
+}
 
 /** Waits until the note `title` shows in `page`'s sidebar. */
 async function waitForTitle(page, title, timeout = 5_000) {
@@ -332,11 +375,54 @@ describeApp('sync', (test, env) => {
     }
   }, { clock: T0 });
 
+  test('attached files reach the other device, stay through a reload, and go up again to a wiped server', async ({ page }) => {
+    const server = await startSyncServer();
+    try {
+      await noteWithPicture(page, 'Japan', 'japan.png', png('japan'));
+      const key = await turnSyncOn(page, server.url);
+      await waitForSynced(page);
+
+      const two = await newProfile(env);
+      await turnSyncOn(two.page, server.url, key);
+      await waitForTitle(two.page, 'Japan');
+      await waitForPicture(two.page, 'Japan');
+      // And the other way, while both are connected.
+      await noteWithPicture(two.page, 'Korea', 'korea.png', png('korea'));
+      await waitForTitle(page, 'Korea');
+      await waitForPicture(page, 'Korea');
+      await waitForSynced(page);
+      await waitForSynced(two.page);
+      const one = await storedFiles(page);
+      assert.equal(one.files.length, 2);
+      assert.equal(one.contents.length, 2);
+      assert.deepEqual(await storedFiles(two.page), one, 'the same files and contents on both');
+
+      await two.page.reload();
+      await waitForPicture(two.page, 'Japan');
+
+      // Wiped: the documents go up again and so do the contents, for a device joining after.
+      await server.wipe();
+      await waitForSynced(page, { timeout: 20_000 });
+      await waitForSynced(two.page, { timeout: 20_000 });
+      const three = await newProfile(env);
+      await turnSyncOn(three.page, server.url, key);
+      await waitForPicture(three.page, 'Japan', 20_000);
+      await waitForPicture(three.page, 'Korea', 20_000);
+      assert.deepEqual(await storedFiles(three.page), one);
+      for (const device of [two, three]) assertNoProblems(device.problems, 'another device');
+      await two.context.close();
+      await three.context.close();
+    } finally {
+      await server.close();
+    }
+  }, { timeout: 150_000 });
+
   test('through a Hocuspocus server with a token: both libraries merge and edits arrive; a wrong token is refused', async ({ page }) => {
     const token = 'e2e-hocuspocus-token-0123';
     const server = await startSyncServer({ token });
     try {
       await createNote(page, 'Paris', 'Capital of France.');
+      await noteWithPicture(page, 'Japan', 'japan.png', png('japan'));
       const key = await turnSyncOn(page, server.url, undefined, { token });
       await waitForSynced(page);
       const two = await newProfile(env);
@@ -344,6 +430,7 @@ describeApp('sync', (test, env) => {
       await turnSyncOn(two.page, server.url, key, { token });
       await waitForTitle(two.page, 'Paris');
       await waitForTitle(page, 'Rome');
+      await waitForPicture(two.page, 'Japan');
       await rewrite(page, 'Paris', 'Capital of France, on the Seine.');
       await waitForBody(two.page, 'Paris', 'Capital of France, on the Seine.');
       assertNoProblems(two.problems, 'the second device');

@@ -1,12 +1,14 @@
 //! The learner's settings, courses and the places they publish and follow them, as sync
 //! carries them: entries of the index document's `meta` map, one small JSON value under a key
 //! naming what it is (`settings`, `author`, `course:<id>`, `elsewhere:<title>`,
-//! `published:<course>`, `followed:<course>`), so two devices' courses meet entry by entry.
+//! `published:<course>`, `followed:<course>`, `file:<name key>`), so two devices' courses meet
+//! entry by entry. A file removed on one device leaves `null` under its key.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::attachment::{name, Attachment, Files, MAX_FILE_BYTES};
 use crate::core::change::Records;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::hosting::{Hosting, Place};
@@ -29,6 +31,36 @@ pub struct Meta {
     pub published: Vec<Place>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followed: Vec<Place>,
+    /// Attached files' records (their contents travel apart, see [`super::file`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
+    /// Name keys of files removed on another device.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_files: Vec<String>,
+}
+
+/// The entry of a file removed on some device.
+pub const REMOVED: &str = "null";
+
+/// The key of a file's entry.
+pub fn file_key(id: &str) -> String {
+    format!("file:{id}")
+}
+
+/// A file record as another device wrote it, if it is one Loam would have written: its key
+/// is its name's, its fingerprint a SHA-256 and its size within bounds.
+fn file_entry(value: &str, key: &str) -> Option<Attachment> {
+    let file = serde_json::from_str::<Attachment>(value).ok()?;
+    let sound = file.id == key
+        && name::key(&file.name) == key
+        && name::clean(&file.name, "file") == file.name
+        && file.hash.len() == 64
+        && file
+            .hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && file.size <= MAX_FILE_BYTES;
+    sound.then_some(file)
 }
 
 impl Meta {
@@ -39,6 +71,8 @@ impl Meta {
             && self.elsewhere.is_empty()
             && self.published.is_empty()
             && self.followed.is_empty()
+            && self.files.is_empty()
+            && self.removed_files.is_empty()
     }
 
     /// Its entries: key and JSON value.
@@ -79,6 +113,9 @@ impl Meta {
                 serde_json::to_string(place),
             );
         }
+        for file in &self.files {
+            put(file_key(&file.id), serde_json::to_string(file));
+        }
         entries
     }
 
@@ -111,6 +148,8 @@ impl Meta {
                         .ok()
                         .filter(|p| p.course == name),
                 ),
+                "file" if value == REMOVED => meta.removed_files.push(name.to_string()),
+                "file" => meta.files.extend(file_entry(value, name)),
                 _ => {}
             }
         }
@@ -124,6 +163,7 @@ impl Meta {
         courses: &[Course],
         elsewhere: &[Elsewhere],
         hosting: &Hosting,
+        files: &Files,
     ) -> Meta {
         Meta {
             settings: Some(settings.clone()),
@@ -132,6 +172,8 @@ impl Meta {
             elsewhere: elsewhere.to_vec(),
             published: hosting.published.clone(),
             followed: hosting.followed.clone(),
+            files: files.iter().cloned().collect(),
+            removed_files: Vec::new(),
         }
     }
 }

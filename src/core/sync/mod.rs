@@ -3,6 +3,7 @@
 //! that arrive ([`arrive`]). Only the sync worker links the engine; the page uses the types.
 
 pub mod arrive;
+pub mod file;
 pub mod log;
 pub mod meta;
 pub mod shelf;
@@ -11,6 +12,7 @@ pub mod wire;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::attachment::Attachment;
 use crate::core::id::CardId;
 use crate::core::note::{content_hash, Note, NoteId};
 use crate::core::review::ReviewRecord;
@@ -145,6 +147,9 @@ pub enum ToSync {
         now: Time,
         #[serde(default)]
         meta: Meta,
+        /// The room files' contents are named under ([`file::file_room`]).
+        #[serde(default)]
+        files_room: String,
     },
     /// Notes the page holds now: its own changes, and what it made of arrivals (sent at once, so
     /// sync merges later typing onto the right version).
@@ -159,6 +164,9 @@ pub enum ToSync {
     Meta(Meta),
     /// Settings and courses sync brought were written.
     StoredMeta,
+    /// The contents with this hash, which sync asked for: the message carries them as a blob
+    /// (none if the page holds them no more).
+    Contents { hash: String },
     /// Stop and forget the documents (sync turned off); the library stays as it is.
     Forget,
 }
@@ -174,7 +182,12 @@ pub enum FromSync {
     /// Cards' answers and events to store.
     Log(Vec<CardLog>),
     /// Settings and courses to store.
-    Meta(Meta),
+    Meta(Box<Meta>),
+    /// Contents to hand over (as [`ToSync::Contents`]) to be sent to the server.
+    Want(Vec<String>),
+    /// Files that arrived, all of one contents: the message carries the bytes, unless the
+    /// page holds them already.
+    Files(Vec<Attachment>),
     /// How it stands.
     Status(Status),
     /// The documents are forgotten.
@@ -377,6 +390,7 @@ mod tests {
             flags: Flags::default(),
             now: Time::from_ms(5.0),
             meta: Meta::default(),
+            files_room: "f".into(),
         };
         let json = serde_json::to_string(&open).unwrap();
         assert_eq!(serde_json::from_str::<ToSync>(&json).unwrap(), open);

@@ -108,6 +108,7 @@ pub struct Shelf {
     meta_changed: bool,
     /// Settings and courses told to the page whose write has not landed yet.
     awaiting_meta: bool,
+    files: files::FileState,
 }
 
 impl Shelf {
@@ -141,6 +142,7 @@ impl Shelf {
             held_meta: None,
             meta_changed: false,
             awaiting_meta: false,
+            files: Default::default(),
         }
     }
 
@@ -466,7 +468,10 @@ fn is_empty_update(update: &[u8]) -> bool {
     update == [0, 0]
 }
 
+mod files;
 mod meta;
 mod review_log;
+
+pub use files::Fetch;
 #[cfg(test)]
 mod tests;

@@ -25,14 +25,21 @@ fn full() -> Meta {
         }],
         published: vec![place("c1", "https://example.org/c1")],
         followed: vec![place("c9", "https://example.org/c9")],
+        files: vec![file("Map of Europe.png")],
+        removed_files: Vec::new(),
     }
+}
+
+fn file(name: &str) -> Attachment {
+    let kind = crate::core::attachment::Kind::Png;
+    Attachment::new(name, &"ab".repeat(32), kind, 10, Default::default())
 }
 
 #[test]
 fn settings_and_courses_go_through_entries_unchanged() {
     let meta = full();
     let entries = meta.entries();
-    assert_eq!(entries.len(), 7);
+    assert_eq!(entries.len(), 8);
     let back = Meta::from_entries(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     assert_eq!(back, meta);
 }
@@ -104,4 +111,31 @@ fn arriving_settings_and_courses_are_taken_and_nothing_is_removed() {
         },
     );
     assert!(again.is_empty());
+}
+
+#[test]
+fn a_file_entry_loam_would_not_write_is_passed_over() {
+    let good = file("map.png");
+    let entry = |f: &Attachment| serde_json::to_string(f).unwrap();
+    let read = |key: &str, value: &str| Meta::from_entries([(key, value)]);
+    assert_eq!(
+        read("file:map.png", &entry(&good)).files,
+        vec![good.clone()]
+    );
+    assert_eq!(read("file:map.png", REMOVED).removed_files, vec!["map.png"]);
+    let mut wrong_hash = good.clone();
+    wrong_hash.hash = "not a hash".into();
+    let mut too_large = good.clone();
+    too_large.size = MAX_FILE_BYTES + 1;
+    let mut unclean = file("map.png");
+    unclean.name = "../../map.png".into();
+    for (key, value) in [
+        ("file:other.png", entry(&good)),
+        ("file:map.png", entry(&wrong_hash)),
+        ("file:map.png", entry(&too_large)),
+        ("file:map.png", entry(&unclean)),
+        ("file:map.png", "{}".to_string()),
+    ] {
+        assert!(read(key, &value).is_empty(), "{key} {value}");
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use yrs::{Any, Map, Out, Transact};
 
 use super::{is_empty_update, Shelf};
-use crate::core::sync::meta::Meta;
+use crate::core::sync::meta::{file_key, Meta, REMOVED};
 
 impl Shelf {
     /// The page's settings and courses (at start, and whenever they change): held until the
@@ -19,19 +19,50 @@ impl Shelf {
             return;
         }
         let there = self.meta_entries();
-        let map = &self.meta_map;
-        let mut txn = self.docs[0].transact_mut();
-        for (key, value) in meta.entries() {
-            let changed_here = match self.page_meta.get(&key) {
-                Some(known) => *known != value,
-                None => !there.contains_key(&key),
-            };
-            if !changed_here {
+        let on_server = self.contents_on_server(&there);
+        let entries = meta.entries();
+        let mut writes = Vec::new();
+        for (key, value) in &entries {
+            let known = self.page_meta.get(key);
+            if known == Some(value) {
                 continue;
             }
-            if there.get(&key) != Some(&value) {
-                map.insert(&mut txn, key.as_str(), value.clone());
+            if there.get(key) == Some(value) {
+                self.page_meta.insert(key.clone(), value.clone());
+                continue;
             }
+            // The page's own change, or an entry the documents never had; otherwise the
+            // documents' value is the newer, and goes to the page.
+            if known.is_none() && there.contains_key(key) {
+                continue;
+            }
+            // A file's record is written once its contents are on the server.
+            if let Some(file) = meta.files.iter().find(|f| file_key(&f.id) == *key) {
+                if !on_server.contains(&file.hash) {
+                    self.files.uploads.insert(file.hash.clone());
+                    continue;
+                }
+            }
+            writes.push((key.clone(), value.clone()));
+        }
+        // A file the page held and holds no more was removed here.
+        for (key, value) in &self.page_meta {
+            let removed = key.starts_with("file:")
+                && value != REMOVED
+                && !entries.contains_key(key)
+                && there.get(key) == Some(value);
+            if removed {
+                writes.push((key.clone(), REMOVED.to_string()));
+            }
+        }
+        self.files.last_page_meta = Some(meta);
+        if writes.is_empty() {
+            return;
+        }
+        let map = &self.meta_map;
+        let mut txn = self.docs[0].transact_mut();
+        for (key, value) in writes {
+            map.insert(&mut txn, key.as_str(), value.clone());
             self.page_meta.insert(key, value);
         }
         let update = txn.encode_update_v1();
@@ -52,7 +83,13 @@ impl Shelf {
             .into_iter()
             .filter(|(key, value)| self.page_meta.get(key) != Some(value))
             .collect();
-        let meta = Meta::from_entries(arriving.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut arriving = arriving;
+        let mut meta = Meta::from_entries(arriving.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // A file is the page's once its contents are here: the worker fetches them first.
+        for file in std::mem::take(&mut meta.files) {
+            arriving.remove(&file_key(&file.id));
+            self.want(file);
+        }
         if !meta.is_empty() {
             self.awaiting_meta = true;
         }

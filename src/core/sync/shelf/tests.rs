@@ -1,12 +1,14 @@
 //! Devices with their shelves and a page each, exchanging through a server kept in memory as
 //! a stock one would: it merges every update and answers state vectors.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use super::*;
+use crate::core::attachment::{Attachment, Files, Kind};
 use crate::core::card::deck::Deck;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::course::sample as sample_course;
@@ -14,12 +16,15 @@ use crate::core::exchange::hosting::Hosting;
 use crate::core::review::schedule::{Rating, Scheduler};
 use crate::core::review::ReviewSettings;
 use crate::core::review::{answer_card, replay_answers, ReviewRecord};
+use crate::core::sync::file::FileDoc;
 use crate::core::sync::log::{take_logs, CardEvent, Event, Flags, PageLog};
-use crate::core::sync::meta::{take_meta, Held, Meta};
+use crate::core::sync::meta::{take_meta, Held, Meta, REMOVED};
 use crate::core::sync::wire;
 
 struct Server {
     docs: Vec<yrs::Doc>,
+    /// Files' contents documents, by hash.
+    files: RefCell<BTreeMap<String, FileDoc>>,
 }
 
 impl Server {
@@ -28,6 +33,7 @@ impl Server {
             docs: (0..doc_names().len())
                 .map(|_| yrs::Doc::with_client_id(1))
                 .collect(),
+            files: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -52,6 +58,9 @@ struct Device {
     courses: Vec<Course>,
     elsewhere: Vec<Elsewhere>,
     hosting: Hosting,
+    files: Files,
+    /// Stored contents, by hash.
+    contents: BTreeMap<String, Vec<u8>>,
     online: bool,
 }
 
@@ -67,6 +76,8 @@ impl Device {
             courses: Vec::new(),
             elsewhere: Vec::new(),
             hosting: Hosting::default(),
+            files: Files::default(),
+            contents: BTreeMap::new(),
             online: true,
         }
     }
@@ -151,8 +162,15 @@ impl Device {
                 self.reviews.insert(record.id.clone(), record);
             }
             self.shelf.stored_cards(&cards);
-            let meta = self.shelf.to_page_meta();
+            let mut meta = self.shelf.to_page_meta();
             if !meta.is_empty() {
+                // As the page does: a file removed elsewhere goes unless a note here shows it.
+                for key in std::mem::take(&mut meta.removed_files) {
+                    let used = self.page.values().any(|n| n.body.contains(&key));
+                    if !used {
+                        self.files.remove(&key);
+                    }
+                }
                 take_meta(
                     meta,
                     Held {
@@ -165,6 +183,7 @@ impl Device {
                 );
                 self.shelf.stored_meta();
             }
+            self.move_files(server);
             for (doc, update) in self.shelf.take_outbox() {
                 server.take(doc, &update);
             }
@@ -634,6 +653,7 @@ impl Device {
             &self.courses,
             &self.elsewhere,
             &self.hosting,
+            &self.files,
         );
         self.shelf.from_page_meta(meta);
     }
@@ -682,4 +702,172 @@ fn a_joining_device_takes_the_settings_and_keeps_its_own_courses() {
         ids.sort();
         assert_eq!(ids, vec![("french", 4), ("latin", 1)]);
     }
+}
+
+/// A picture's bytes and their SHA-256-like name (any 64 hex digits do for the shelf).
+fn picture(seed: u8) -> (Vec<u8>, String) {
+    let bytes: Vec<u8> = (0..5_000u32)
+        .map(|i| (i as u8).wrapping_mul(seed))
+        .collect();
+    (bytes, format!("{seed:02x}").repeat(32))
+}
+
+impl Device {
+    /// The learner attaches a file (the page stores record and contents, then tells sync).
+    fn attach(&mut self, name: &str, seed: u8) -> Attachment {
+        let (bytes, hash) = picture(seed);
+        let file = Attachment::new(
+            name,
+            &hash,
+            Kind::Png,
+            bytes.len() as u64,
+            Time::from_ms(1.0),
+        );
+        self.contents.insert(hash, bytes);
+        self.files.put(file.clone());
+        self.tell_meta();
+        file
+    }
+
+    /// What the worker does with files: sends contents the page hands over, fetches arriving
+    /// ones, and the page stores each with its contents (a name taken by other contents gets a
+    /// free one) or removes one removed elsewhere.
+    fn move_files(&mut self, server: &Server) {
+        let mut told = false;
+        for hash in self.shelf.take_uploads() {
+            let Some(bytes) = self.contents.get(&hash) else {
+                continue;
+            };
+            let mut up = FileDoc::new(self.client());
+            let mut files = server.files.borrow_mut();
+            let there = files.entry(hash.clone()).or_insert_with(|| FileDoc::new(1));
+            up.take(&there.encode()).unwrap();
+            if up.bytes().is_none() {
+                there.take(&up.put(bytes)).unwrap();
+            }
+            drop(files);
+            self.shelf.uploaded(&hash);
+        }
+        for fetch in self.shelf.take_downloads() {
+            if !fetch.held {
+                let mut down = FileDoc::new(self.client());
+                if let Some(there) = server.files.borrow().get(&fetch.hash) {
+                    down.take(&there.encode()).unwrap();
+                }
+                let Some(bytes) = down.bytes() else { continue };
+                self.contents.insert(fetch.hash.clone(), bytes);
+            }
+            for file in fetch.files {
+                let file = match self.files.get(&file.name) {
+                    Some(here) if here.hash == file.hash => continue,
+                    Some(_) => Attachment {
+                        id: crate::core::attachment::name::key(&self.files.free_name(&file.name)),
+                        name: self.files.free_name(&file.name),
+                        ..file
+                    },
+                    None => file,
+                };
+                self.files.put(file);
+                told = true;
+            }
+        }
+        if told {
+            self.tell_meta();
+        }
+    }
+
+    fn client(&self) -> u64 {
+        // Any id other than the server's; one per device, as the worker draws at random.
+        self.page.len() as u64 + 100
+    }
+
+    /// The contents shown under `name`, if the page has them.
+    fn shows(&self, name: &str) -> Option<&Vec<u8>> {
+        self.contents.get(&self.files.get(name)?.hash)
+    }
+}
+
+#[test]
+fn a_file_attached_on_one_device_is_shown_on_the_other() {
+    let (server, mut one, mut two) = two_devices("![[map.png]]");
+    let map = one.attach("map.png", 3);
+    // The record waits for the contents: the index never names a file the server lacks.
+    assert!(!one.shelf.meta_entries().contains_key("file:map.png"));
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.shows("map.png"), Some(&picture(3).0));
+    assert_eq!(two.files.get("map.png"), Some(&map));
+    // Fetched once: the page's own record now matches the documents'.
+    assert!(two.shelf.take_downloads().is_empty());
+    settle(&server, &mut one, &mut two);
+    assert_eq!(server.files.borrow().len(), 1);
+}
+
+#[test]
+fn the_same_contents_under_another_name_are_not_fetched_again() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.attach("map.png", 3);
+    settle(&server, &mut one, &mut two);
+    one.attach("copy of map.png", 3);
+    one.exchange(&server);
+    two.exchange(&server);
+    two.contents.clear();
+    two.contents.insert(picture(3).1, picture(3).0);
+    assert_eq!(two.shows("copy of map.png"), Some(&picture(3).0));
+}
+
+#[test]
+fn files_of_one_name_made_on_two_devices_replace_nothing() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.online = false;
+    one.attach("diagram.png", 5);
+    two.attach("diagram.png", 7);
+    two.exchange(&server);
+    one.online = true;
+    settle(&server, &mut one, &mut two);
+    // One has its own under the name and the other's beside it; nothing was replaced.
+    assert_eq!(one.shows("diagram.png"), Some(&picture(5).0));
+    assert_eq!(one.shows("diagram 2.png"), Some(&picture(7).0));
+    assert_eq!(two.shows("diagram.png"), Some(&picture(7).0));
+}
+
+#[test]
+fn a_removed_file_goes_on_the_other_device_only_if_unused_there() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.attach("old.png", 3);
+    one.attach("kept.png", 4);
+    settle(&server, &mut one, &mut two);
+    assert!(two.shows("old.png").is_some() && two.shows("kept.png").is_some());
+    two.write("b", "Rome", "![[kept.png]]", 3.0);
+    one.files.remove("old.png");
+    one.files.remove("kept.png");
+    one.tell_meta();
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.files.get("old.png"), None);
+    assert!(
+        two.shows("kept.png").is_some(),
+        "a note there still shows it"
+    );
+    let entries = one.shelf.meta_entries();
+    assert_eq!(entries["file:old.png"], REMOVED);
+    // Not written back by the device that kept it, nor brought back to the one that removed it.
+    settle(&server, &mut one, &mut two);
+    assert_eq!(one.files.get("kept.png"), None);
+    let mut three = Device::new(13);
+    three.exchange(&server);
+    assert_eq!(three.files.get("old.png"), None);
+}
+
+#[test]
+fn a_wiped_server_gets_every_file_again() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.attach("map.png", 3);
+    settle(&server, &mut one, &mut two);
+    let wiped = Server::new();
+    one.shelf.server_blank();
+    two.shelf.server_blank();
+    settle(&wiped, &mut one, &mut two);
+    assert!(wiped.files.borrow().contains_key(&picture(3).1));
+    let mut three = Device::new(13);
+    three.exchange(&wiped);
+    assert_eq!(three.shows("map.png"), Some(&picture(3).0));
 }

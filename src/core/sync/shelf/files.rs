@@ -1,0 +1,116 @@
+//! Attached files on the shelf: a record goes into the index (`file:<name key>` in `meta`) only
+//! once its contents are on the server, so a device that sees a record can always fetch them;
+//! arriving records wait for their contents before the page hears of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Shelf;
+use crate::core::attachment::Attachment;
+use crate::core::sync::meta::{Meta, REMOVED};
+
+/// What the shelf knows of files' contents.
+#[derive(Default)]
+pub(super) struct FileState {
+    /// Contents sent to the server in this session, by hash.
+    uploaded: BTreeSet<String>,
+    /// Contents to send, for the worker to ask the page for.
+    pub(super) uploads: BTreeSet<String>,
+    /// Arriving files, for the worker to fetch.
+    downloads: Vec<Attachment>,
+    /// Records handed out to fetch in this session (key and hash): each is fetched once.
+    asked: BTreeSet<String>,
+    /// The server had nothing of the index (wiped, or new): its contents went with it.
+    blank: bool,
+    /// The page's settings, courses and files as last told: written again once contents held
+    /// back are up.
+    pub(super) last_page_meta: Option<Meta>,
+}
+
+/// One contents to fetch, and the files that show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetch {
+    pub hash: String,
+    pub files: Vec<Attachment>,
+    /// The page has these contents already (under another name): nothing to fetch.
+    pub held: bool,
+}
+
+impl Shelf {
+    /// Hashes of contents the page must hand over to be sent.
+    pub fn take_uploads(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.files.uploads)
+            .into_iter()
+            .collect()
+    }
+
+    /// Contents went up: the records that waited for them are written.
+    pub fn uploaded(&mut self, hash: &str) {
+        self.files.uploaded.insert(hash.to_string());
+        if let Some(meta) = self.files.last_page_meta.clone() {
+            self.from_page_meta(meta);
+        }
+    }
+
+    /// Files that arrived, grouped by contents, for the worker to fetch.
+    pub fn take_downloads(&mut self) -> Vec<Fetch> {
+        let downloads = std::mem::take(&mut self.files.downloads);
+        let held: BTreeSet<&str> = self.page_files().map(|f| f.hash.as_str()).collect();
+        let mut fetches: BTreeMap<String, Fetch> = BTreeMap::new();
+        for file in downloads {
+            let fetch = fetches.entry(file.hash.clone()).or_insert_with(|| Fetch {
+                hash: file.hash.clone(),
+                files: Vec::new(),
+                held: held.contains(file.hash.as_str()),
+            });
+            fetch.files.push(file);
+        }
+        fetches.into_values().collect()
+    }
+
+    /// The server answered the index with nothing though this device has written to it: it
+    /// was wiped, so every file the page holds goes up again.
+    pub fn server_blank(&mut self) {
+        if self.meta_entries().is_empty() {
+            return;
+        }
+        self.files.blank = true;
+        let hashes: Vec<String> = self.page_files().map(|f| f.hash.clone()).collect();
+        self.files.uploads.extend(hashes);
+    }
+
+    /// Contents known to be on the server: those of the index's records (unless the server
+    /// was wiped) and those sent in this session.
+    pub(super) fn contents_on_server(
+        &self,
+        entries: &BTreeMap<String, String>,
+    ) -> BTreeSet<String> {
+        let mut on_server = self.files.uploaded.clone();
+        if !self.files.blank {
+            let records = entries
+                .iter()
+                .filter(|(key, value)| key.starts_with("file:") && *value != REMOVED);
+            let meta = Meta::from_entries(records.map(|(k, v)| (k.as_str(), v.as_str())));
+            on_server.extend(meta.files.into_iter().map(|f| f.hash));
+        }
+        on_server
+    }
+
+    /// An arriving file to fetch, unless this version was asked for already.
+    pub(super) fn want(&mut self, file: Attachment) {
+        if self
+            .files
+            .asked
+            .insert(format!("{}\n{}", file.id, file.hash))
+        {
+            self.files.downloads.push(file);
+        }
+    }
+
+    fn page_files(&self) -> impl Iterator<Item = &Attachment> {
+        self.held_meta
+            .as_ref()
+            .or(self.files.last_page_meta.as_ref())
+            .into_iter()
+            .flat_map(|meta| &meta.files)
+    }
+}
