@@ -125,6 +125,20 @@ async function goToRoute(page, route) {
 // Sync: the benchmark library uploaded from its device, then a new device's first full sync
 // through a stock server on 127.0.0.1, one keystroke's update, and the worker's memory.
 
+/**
+ * The page's time once its database holds `n` records in `store`, polled every 250 ms (a
+ * `waitForFunction` predicate's promise counts as true at once, so it cannot wait on a count).
+ */
+async function countReached(page, store, n, timeout = 900_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const [count, at] = await page.evaluate(async (s) => [await window.loamBench.count(s), performance.now()], store);
+    if (count >= n) return at;
+    if (Date.now() > end) throw new Error(`${store}: ${count} of ${n} stored after ${timeout} ms`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Turns sync on for the profile of `context` by its mark, as Settings would. */
 async function markSync(context, origin, setup) {
   const page = await blankPage(context, origin);
@@ -175,22 +189,13 @@ async function syncRun(context, origin, library, instruments) {
       library.notes.length,
       { timeout: 900_000, polling: 100 },
     );
-    // Stored: every note in the new device's database.
-    await joined.waitForFunction(
-      async (n) => (await window.loamBench.count('notes')) >= n,
-      library.notes.length,
-      { timeout: 900_000, polling: 250 },
-    );
-    const notesStored = await joined.evaluate(() => performance.now());
-    // And the whole review log, each card's schedule replayed from it.
-    await joined.waitForFunction(
-      async (n) => (await window.loamBench.count('reviews')) >= n,
-      library.reviews.length,
-      { timeout: 900_000, polling: 250 },
-    );
+    // Stored: every note in the new device's database, then the whole review log, each card's
+    // schedule replayed from it.
+    const notesStored = await countReached(joined, 'notes', library.notes.length);
+    const reviewsStored = await countReached(joined, 'reviews', library.reviews.length);
     const download = {
       notesMs: notesStored,
-      ms: await joined.evaluate(() => performance.now()),
+      ms: reviewsStored,
       arrivals: await joined.evaluate(() => [window.loamBench.sync.firstArrival, window.loamBench.sync.lastArrival]),
       logs: await joined.evaluate(() => [window.loamBench.sync.logArrival, window.loamBench.sync.lastLog]),
       ...(await syncState(joined)).traffic,
