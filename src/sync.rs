@@ -42,6 +42,8 @@ mod worker {
     const OPENING_AT_ONCE: usize = 4;
     /// Files' contents sent or fetched at once: each may be 20 MB.
     const TRANSFERS_AT_ONCE: usize = 2;
+    /// How long the review log waits for the notes told before it to be stored.
+    const LOG_PATIENCE_MS: i32 = 20_000;
     /// How long a fetch waits for contents after the server first answered it has none.
     const EMPTY_ANSWER_MS: i32 = 2_000;
     /// Attempts at one file's contents before it waits for the next start.
@@ -84,6 +86,25 @@ mod worker {
         /// The contents went out: the server's next answer says it has them.
         sent: bool,
         tries: u32,
+        /// This attempt, for timers and socket events that may outlive it.
+        attempt: u64,
+        /// A fetch that only checks whether the server still has the contents (it answered
+        /// the index as if empty).
+        probe: bool,
+        /// An upload that waits a moment on an empty first answer, as a fetch does: sent
+        /// again after a wipe, when the server may only be reading it from storage.
+        patient: bool,
+    }
+
+    thread_local! {
+        static ATTEMPTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    fn next_attempt() -> u64 {
+        ATTEMPTS.with(|a| {
+            a.set(a.get() + 1);
+            a.get()
+        })
     }
 
     impl Transfer {
@@ -103,6 +124,9 @@ mod worker {
                 answered: false,
                 sent: false,
                 tries: 0,
+                attempt: next_attempt(),
+                probe: false,
+                patient: false,
             }
         }
 
@@ -115,6 +139,7 @@ mod worker {
             self.answered = false;
             self.sent = false;
             self.tries += 1;
+            self.attempt = next_attempt();
             self
         }
     }
@@ -584,15 +609,18 @@ mod worker {
         let read = wire::read_named(bytes).and_then(|(name, messages)| {
             let doc = shared.borrow().rooms.iter().position(|room| *room == name);
             let transfer = shared.borrow().transfers.iter().any(|t| t.room == name);
+            // A file's document ended here stays open on the shared socket: what comes for it
+            // later is passed over.
+            let ended = name.starts_with(&shared.borrow().files_room);
             match doc {
-                None if transfer => Ok((None, name, messages)),
+                None if transfer || ended => Ok((None, name, messages)),
                 None => Err(loam::core::sync::shelf::SyncError::NoSuchDocument),
                 doc => Ok((doc, name, messages)),
             }
         });
         match read {
             Ok((Some(doc), _, messages)) => take(shared, doc, messages),
-            Ok((None, room, messages)) => heard_transfer(shared, &room, messages),
+            Ok((None, room, messages)) => heard_transfer(shared, &room, None, messages),
             Err(problem) => {
                 shared.borrow_mut().problem = Some(problem.to_string());
                 pump(shared);
@@ -606,8 +634,15 @@ mod worker {
             let mut sync = shared.borrow_mut();
             match message {
                 Heard::Step1(theirs) => {
+                    // Empty: wiped, or y-websocket still reading it from its storage. One file's
+                    // contents tell which.
                     if doc == 0 && theirs.is_empty() {
-                        sync.shelf.server_blank();
+                        if let Some(hash) = sync.shelf.a_page_file() {
+                            let room = file_room(&sync.files_room, &hash);
+                            let mut probe = Transfer::new(room, hash, None, Vec::new());
+                            probe.probe = true;
+                            queue(&mut sync, probe, true);
+                        }
                     }
                     let answer = wire::step2(sync.shelf.missing(doc, &theirs));
                     send(&mut sync, doc, &answer);
@@ -649,7 +684,7 @@ mod worker {
                 } else {
                     let room = file_room(&sync.files_room, &fetch.hash);
                     let transfer = Transfer::new(room, fetch.hash, None, fetch.files);
-                    sync.waiting_transfers.push_back(transfer);
+                    queue(sync, transfer, false);
                 }
             }
             for (doc, update) in sync.shelf.take_outbox() {
@@ -713,6 +748,7 @@ mod worker {
         // Notes first: the page derives their cards, which the logs then find.
         if !arrivals.is_empty() {
             tell(&FromSync::Arrivals(arrivals));
+            log_anyway_later(shared);
         }
         if !meta.is_empty() {
             tell(&FromSync::Meta(Box::new(meta)));
@@ -730,6 +766,20 @@ mod worker {
         tell(&FromSync::Status(status));
         save_later(shared);
         start_transfers(shared);
+    }
+
+    /// The log waits for the notes told with it to be stored, but not for ever: a write that
+    /// failed is tried again later, without telling sync.
+    fn log_anyway_later(shared: &Shared) {
+        let shared = shared.clone();
+        let later = Closure::once_into_js(move || {
+            shared.borrow_mut().shelf.deliver_log_anyway();
+            pump(&shared);
+        });
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
+            later.unchecked_ref(),
+            LOG_PATIENCE_MS,
+        );
     }
 
     /// Files that arrived, with their contents unless the page holds them (moved, not copied).
@@ -759,8 +809,9 @@ mod worker {
             if let Ok(buffer) = read {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 let room = file_room(&sync.files_room, &hash);
-                let transfer = Transfer::new(room, hash, Some(bytes), Vec::new());
-                sync.waiting_transfers.push_front(transfer);
+                let mut transfer = Transfer::new(room, hash, Some(bytes), Vec::new());
+                transfer.patient = sync.shelf.server_was_blank();
+                queue(&mut sync, transfer, true);
             }
         }
         pump(&shared);
@@ -808,23 +859,24 @@ mod worker {
             let message = {
                 let shared = shared.clone();
                 let room = room.clone();
+                let attempt = transfer.attempt;
                 move |bytes: Vec<u8>| {
                     shared.borrow_mut().traffic.received += bytes.len() as f64;
                     match wire::read(&bytes) {
-                        Ok(messages) => heard_transfer(&shared, &room, messages),
+                        Ok(messages) => heard_transfer(&shared, &room, Some(attempt), messages),
                         Err(problem) => {
                             shared.borrow_mut().problem = Some(problem.to_string());
-                            end_transfer(&shared, &room, Ended::Failed);
+                            end_transfer(&shared, attempt, Ended::Failed);
                         }
                     }
                 }
             };
             let closed = {
                 let shared = shared.clone();
-                let room = room.clone();
+                let attempt = transfer.attempt;
                 move || {
                     let mut sync = shared.borrow_mut();
-                    if let Some(at) = sync.transfers.iter().position(|t| t.room == room) {
+                    if let Some(at) = sync.transfers.iter().position(|t| t.attempt == attempt) {
                         let transfer = sync.transfers.remove(at);
                         try_again(&mut sync, transfer);
                     }
@@ -834,6 +886,24 @@ mod worker {
             if transfer.socket.is_some() {
                 shared.borrow_mut().transfers.push(transfer);
             }
+        }
+    }
+
+    /// Queues a transfer, unless one for the same contents is under way or waiting: answers are
+    /// told apart by room.
+    fn queue(sync: &mut Sync, transfer: Transfer, first: bool) {
+        let known = sync
+            .transfers
+            .iter()
+            .chain(&sync.waiting_transfers)
+            .any(|t| t.room == transfer.room);
+        if known {
+            return;
+        }
+        if first {
+            sync.waiting_transfers.push_front(transfer);
+        } else {
+            sync.waiting_transfers.push_back(transfer);
         }
     }
 
@@ -870,14 +940,22 @@ mod worker {
     }
 
     /// Acts on what the server said of a transfer's document.
-    fn heard_transfer(shared: &Shared, room: &str, messages: Vec<Heard>) {
+    /// Acts on what the server said of the document in `room`; on a socket of its own, only
+    /// for the attempt that opened it.
+    fn heard_transfer(shared: &Shared, room: &str, on: Option<u64>, messages: Vec<Heard>) {
         let mut ended = None;
+        let attempt;
         {
             let mut sync = shared.borrow_mut();
             let sync = &mut *sync;
-            let Some(at) = sync.transfers.iter().position(|t| t.room == room) else {
+            let found = sync
+                .transfers
+                .iter()
+                .position(|t| t.room == room && on.is_none_or(|attempt| attempt == t.attempt));
+            let Some(at) = found else {
                 return;
             };
+            attempt = sync.transfers[at].attempt;
             for message in messages {
                 let transfer = &mut sync.transfers[at];
                 let (update, answer) = match message {
@@ -903,15 +981,15 @@ mod worker {
                     (Some(_), Some(_)) => Some(Ended::Sent),
                     (None, Some(bytes)) => Some(Ended::Fetched(bytes)),
                     (None, None) if first => {
-                        missing_after_a_while(shared, room);
+                        after_a_while(shared, attempt);
                         None
                     }
-                    (Some(bytes), None) if first => {
-                        let update = wire::update(transfer.doc.put(bytes));
-                        let ask = wire::step1(transfer.doc.state_vector());
-                        transfer.sent = true;
-                        send_transfer(sync, room, &update);
-                        send_transfer(sync, room, &ask);
+                    (Some(_), None) if first && transfer.patient => {
+                        after_a_while(shared, attempt);
+                        None
+                    }
+                    (Some(_), None) if first => {
+                        send_contents(sync, at);
                         None
                     }
                     _ => None,
@@ -922,27 +1000,57 @@ mod worker {
             }
         }
         if let Some(ended) = ended {
-            end_transfer(shared, room, ended);
+            end_transfer(shared, attempt, ended);
         }
     }
 
+    /// Puts the contents of transfer `at` into its document and sends them, then asks for the
+    /// server's state: it answers in order, so that answer comes once it has them.
+    fn send_contents(sync: &mut Sync, at: usize) {
+        let transfer = &mut sync.transfers[at];
+        let Some(bytes) = &transfer.upload else {
+            return;
+        };
+        let update = wire::update(transfer.doc.put(bytes));
+        let ask = wire::step1(transfer.doc.state_vector());
+        transfer.sent = true;
+        let room = transfer.room.clone();
+        send_transfer(sync, &room, &update);
+        send_transfer(sync, &room, &ask);
+    }
+
     /// y-websocket answers a document it is still reading from its storage as if it were
-    /// empty, then sends what it read as an update: an empty first answer is only believed
-    /// once nothing came for a while.
-    fn missing_after_a_while(shared: &Shared, room: &str) {
+    /// empty, then sends what it read as an update: an empty first answer is believed only
+    /// once nothing came for a while. Then a fetch finds nothing, and an upload sends.
+    fn after_a_while(shared: &Shared, attempt: u64) {
         let shared = shared.clone();
-        let room = room.to_string();
-        let later = Closure::once_into_js(move || end_transfer(&shared, &room, Ended::Missing));
+        let later = Closure::once_into_js(move || {
+            let missing = {
+                let mut sync = shared.borrow_mut();
+                let Some(at) = sync.transfers.iter().position(|t| t.attempt == attempt) else {
+                    return;
+                };
+                let transfer = &sync.transfers[at];
+                let fetch = transfer.upload.is_none();
+                if !fetch && !transfer.sent {
+                    send_contents(&mut sync, at);
+                }
+                fetch
+            };
+            if missing {
+                end_transfer(&shared, attempt, Ended::Missing);
+            }
+        });
         let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(
             later.unchecked_ref(),
             EMPTY_ANSWER_MS,
         );
     }
 
-    fn end_transfer(shared: &Shared, room: &str, ended: Ended) {
+    fn end_transfer(shared: &Shared, attempt: u64, ended: Ended) {
         {
             let mut sync = shared.borrow_mut();
-            let Some(at) = sync.transfers.iter().position(|t| t.room == room) else {
+            let Some(at) = sync.transfers.iter().position(|t| t.attempt == attempt) else {
                 return;
             };
             let mut transfer = sync.transfers.remove(at);
@@ -950,6 +1058,9 @@ mod worker {
                 let _ = socket.close();
             }
             match ended {
+                // The server lost the contents it had: it was wiped.
+                Ended::Missing if transfer.probe => sync.shelf.server_blank(),
+                _ if transfer.probe => {}
                 Ended::Sent => sync.shelf.uploaded(&transfer.hash),
                 Ended::Fetched(bytes) => tell_files(transfer.files, Some(bytes)),
                 Ended::Missing | Ended::Failed => {}

@@ -264,14 +264,19 @@ fn remove_files(files: &mut Files, names: Vec<String>, records: &mut Records) {
     }
 }
 
-/// The names of the files among `keys` that no note uses, not even one in the Trash.
+/// The names of the files among `removed` (name key and contents) that no note uses, not even
+/// one in the Trash. A file of that name with other contents is another file, and stays.
 fn unused_files(
     files: &Files,
     library: &Library,
     trash: &[Trashed],
-    keys: &[String],
+    removed: &[(String, String)],
 ) -> Vec<String> {
-    let named: Vec<Attachment> = keys.iter().filter_map(|k| files.get(k)).cloned().collect();
+    let named: Vec<Attachment> = removed
+        .iter()
+        .filter_map(|(key, hash)| files.get(key).filter(|f| f.hash == *hash))
+        .cloned()
+        .collect();
     let named = Files::from_records(named);
     let used = named.users(library.iter());
     let kept = named.users(trash.iter().map(|t| &t.note));
@@ -662,6 +667,7 @@ mod tests {
             file("unused.png"),
             file("shown.png"),
             file("trashed.png"),
+            Attachment::new("other.png", "mine", Kind::Png, 4, at),
         ]))
         .unwrap();
         data.library
@@ -672,12 +678,12 @@ mod tests {
             .unwrap();
         data.apply(Change::Delete("n2".into())).unwrap();
         let meta = Meta {
-            removed_files: vec![
-                "unused.png".into(),
-                "shown.png".into(),
-                "trashed.png".into(),
-                "never.png".into(),
-            ],
+            removed_files: ["unused.png", "shown.png", "trashed.png", "never.png"]
+                .map(|name| (name.to_string(), name.to_string()))
+                .into_iter()
+                // Removed elsewhere with other contents: another file of the same name.
+                .chain([("other.png".to_string(), "theirs".to_string())])
+                .collect(),
             ..Meta::default()
         };
         let made = data.apply(Change::SyncedMeta(meta)).unwrap();
@@ -685,6 +691,7 @@ mod tests {
         assert_eq!(made.records.removed_contents, ["unused.png"]);
         assert!(data.files.get("shown.png").is_some());
         assert!(data.files.get("trashed.png").is_some());
+        assert!(data.files.get("other.png").is_some());
     }
 
     /// A library holding `map.png` (contents "here"), and the time it was attached.

@@ -2,7 +2,7 @@
 //! carries them: entries of the index document's `meta` map, one small JSON value under a key
 //! naming what it is (`settings`, `author`, `course:<id>`, `elsewhere:<title>`,
 //! `published:<course>`, `followed:<course>`, `file:<name key>`), so two devices' courses meet
-//! entry by entry. A file removed on one device leaves `null` under its key.
+//! entry by entry. A file removed on one device leaves `removed:<hash>` under its key.
 
 use std::collections::BTreeMap;
 
@@ -34,13 +34,19 @@ pub struct Meta {
     /// Attached files' records (their contents travel apart, see [`super::file`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<Attachment>,
-    /// Name keys of files removed on another device.
+    /// Files removed on another device: name key and the hash of the contents removed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub removed_files: Vec<String>,
+    pub removed_files: Vec<(String, String)>,
 }
 
-/// The entry of a file removed on some device.
-pub const REMOVED: &str = "null";
+/// How the entry of a file removed on some device starts; the removed contents' hash follows,
+/// so a device removes only the same file.
+pub const REMOVED: &str = "removed:";
+
+/// The entry of a removed file.
+pub fn removal(hash: &str) -> String {
+    format!("{REMOVED}{hash}")
+}
 
 /// The key of a file's entry.
 pub fn file_key(id: &str) -> String {
@@ -148,7 +154,9 @@ impl Meta {
                         .ok()
                         .filter(|p| p.course == name),
                 ),
-                "file" if value == REMOVED => meta.removed_files.push(name.to_string()),
+                "file" if value.starts_with(REMOVED) => meta
+                    .removed_files
+                    .push((name.to_string(), value[REMOVED.len()..].to_string())),
                 "file" => meta.files.extend(file_entry(value, name)),
                 _ => {}
             }

@@ -109,6 +109,8 @@ pub struct Shelf {
     /// Settings and courses told to the page whose write has not landed yet.
     awaiting_meta: bool,
     files: files::FileState,
+    /// The log goes to the page at the next chance, stored notes or not.
+    log_now: bool,
 }
 
 impl Shelf {
@@ -143,6 +145,7 @@ impl Shelf {
             meta_changed: false,
             awaiting_meta: false,
             files: Default::default(),
+            log_now: false,
         }
     }
 
@@ -161,7 +164,10 @@ impl Shelf {
             .collect();
         self.changed.clear();
         self.settle_log();
+        // Files only once the page is seen to hold them: one whose contents never arrived
+        // would otherwise look removed here.
         self.page_meta = self.meta_entries();
+        self.page_meta.retain(|key, _| !key.starts_with("file:"));
     }
 
     /// How many notes wait for their documents' first answer.

@@ -122,7 +122,10 @@ fn a_file_entry_loam_would_not_write_is_passed_over() {
         read("file:map.png", &entry(&good)).files,
         vec![good.clone()]
     );
-    assert_eq!(read("file:map.png", REMOVED).removed_files, vec!["map.png"]);
+    assert_eq!(
+        read("file:map.png", &removal("ab")).removed_files,
+        vec![("map.png".to_string(), "ab".to_string())]
+    );
     let mut wrong_hash = good.clone();
     wrong_hash.hash = "not a hash".into();
     let mut too_large = good.clone();

@@ -14,16 +14,19 @@ pub(super) struct FileState {
     /// Contents sent to the server in this session, by hash.
     uploaded: BTreeSet<String>,
     /// Contents to send, for the worker to ask the page for.
-    pub(super) uploads: BTreeSet<String>,
+    uploads: BTreeSet<String>,
+    /// Contents asked of the page and not sent yet: asked once.
+    asked_up: BTreeSet<String>,
+    /// Records waiting for their contents to go up, by key: hash and value.
+    held_up: BTreeMap<String, (String, String)>,
     /// Arriving files, for the worker to fetch.
     downloads: Vec<Attachment>,
     /// Records handed out to fetch in this session (key and hash): each is fetched once.
     asked: BTreeSet<String>,
     /// The server had nothing of the index (wiped, or new): its contents went with it.
     blank: bool,
-    /// The page's settings, courses and files as last told: written again once contents held
-    /// back are up.
-    pub(super) last_page_meta: Option<Meta>,
+    /// The files the page holds, as it last told.
+    pub(super) page_files: Vec<Attachment>,
 }
 
 /// One contents to fetch, and the files that show it.
@@ -43,11 +46,37 @@ impl Shelf {
             .collect()
     }
 
-    /// Contents went up: the records that waited for them are written.
+    /// Contents went up: the records that waited for them are written, unless the documents
+    /// took another value meanwhile.
     pub fn uploaded(&mut self, hash: &str) {
         self.files.uploaded.insert(hash.to_string());
-        if let Some(meta) = self.files.last_page_meta.clone() {
-            self.from_page_meta(meta);
+        self.files.asked_up.remove(hash);
+        let ready: Vec<(String, String)> = self
+            .files
+            .held_up
+            .iter()
+            .filter(|(_, (h, _))| h == hash)
+            .map(|(key, (_, value))| (key.clone(), value.clone()))
+            .collect();
+        let there = self.meta_entries();
+        let mut writes = Vec::new();
+        for (key, value) in ready {
+            self.files.held_up.remove(&key);
+            if self.page_changed(&there, &key, &value) {
+                writes.push((key, value));
+            }
+        }
+        self.write_meta(writes);
+    }
+
+    /// A record the page holds, written once its contents are up; they are asked of the page
+    /// once.
+    pub(super) fn hold_for_upload(&mut self, key: &str, hash: &str, value: &str) {
+        self.files
+            .held_up
+            .insert(key.to_string(), (hash.to_string(), value.to_string()));
+        if self.files.asked_up.insert(hash.to_string()) {
+            self.files.uploads.insert(hash.to_string());
         }
     }
 
@@ -74,8 +103,28 @@ impl Shelf {
             return;
         }
         self.files.blank = true;
+        // Everything goes again, whatever was asked before.
+        self.files.asked_up.clear();
         let hashes: Vec<String> = self.page_files().map(|f| f.hash.clone()).collect();
-        self.files.uploads.extend(hashes);
+        for hash in hashes {
+            if self.files.asked_up.insert(hash.clone()) {
+                self.files.uploads.insert(hash);
+            }
+        }
+    }
+
+    /// The contents of one file the page holds and the index names, so the server had them:
+    /// to ask whether it still does.
+    pub fn a_page_file(&self) -> Option<String> {
+        let named = self.contents_on_server(&self.meta_entries());
+        self.page_files()
+            .find(|f| named.contains(&f.hash))
+            .map(|f| f.hash.clone())
+    }
+
+    /// Whether the server was found wiped in this session.
+    pub fn server_was_blank(&self) -> bool {
+        self.files.blank
     }
 
     /// Contents known to be on the server: those of the index's records (unless the server
@@ -88,7 +137,7 @@ impl Shelf {
         if !self.files.blank {
             let records = entries
                 .iter()
-                .filter(|(key, value)| key.starts_with("file:") && *value != REMOVED);
+                .filter(|(key, value)| key.starts_with("file:") && !value.starts_with(REMOVED));
             let meta = Meta::from_entries(records.map(|(k, v)| (k.as_str(), v.as_str())));
             on_server.extend(meta.files.into_iter().map(|f| f.hash));
         }
@@ -107,10 +156,9 @@ impl Shelf {
     }
 
     fn page_files(&self) -> impl Iterator<Item = &Attachment> {
-        self.held_meta
-            .as_ref()
-            .or(self.files.last_page_meta.as_ref())
-            .into_iter()
-            .flat_map(|meta| &meta.files)
+        match &self.held_meta {
+            Some(meta) => meta.files.iter(),
+            None => self.files.page_files.iter(),
+        }
     }
 }

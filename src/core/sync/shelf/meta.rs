@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use yrs::{Any, Map, Out, Transact};
 
 use super::{is_empty_update, Shelf};
-use crate::core::sync::meta::{file_key, Meta, REMOVED};
+use crate::core::attachment::Attachment;
+use crate::core::sync::meta::{file_key, removal, Meta, REMOVED};
 
 impl Shelf {
     /// The page's settings and courses (at start, and whenever they change): held until the
@@ -23,23 +24,13 @@ impl Shelf {
         let entries = meta.entries();
         let mut writes = Vec::new();
         for (key, value) in &entries {
-            let known = self.page_meta.get(key);
-            if known == Some(value) {
-                continue;
-            }
-            if there.get(key) == Some(value) {
-                self.page_meta.insert(key.clone(), value.clone());
-                continue;
-            }
-            // The page's own change, or an entry the documents never had; otherwise the
-            // documents' value is the newer, and goes to the page.
-            if known.is_none() && there.contains_key(key) {
+            if !self.page_changed(&there, key, value) {
                 continue;
             }
             // A file's record is written once its contents are on the server.
             if let Some(file) = meta.files.iter().find(|f| file_key(&f.id) == *key) {
                 if !on_server.contains(&file.hash) {
-                    self.files.uploads.insert(file.hash.clone());
+                    self.hold_for_upload(key, &file.hash, value);
                     continue;
                 }
             }
@@ -48,14 +39,40 @@ impl Shelf {
         // A file the page held and holds no more was removed here.
         for (key, value) in &self.page_meta {
             let removed = key.starts_with("file:")
-                && value != REMOVED
+                && !value.starts_with(REMOVED)
                 && !entries.contains_key(key)
                 && there.get(key) == Some(value);
-            if removed {
-                writes.push((key.clone(), REMOVED.to_string()));
+            if let (true, Ok(file)) = (removed, serde_json::from_str::<Attachment>(value)) {
+                writes.push((key.clone(), removal(&file.hash)));
             }
         }
-        self.files.last_page_meta = Some(meta);
+        self.files.page_files = meta.files;
+        self.write_meta(writes);
+    }
+
+    /// Whether the page's `value` under `key` is its own change, to write: the page changed it
+    /// since it last held the documents' value, or the documents never had one. When both
+    /// agree the page is known to hold it; otherwise the documents' value is the newer, and
+    /// goes to the page.
+    pub(super) fn page_changed(
+        &mut self,
+        there: &BTreeMap<String, String>,
+        key: &str,
+        value: &str,
+    ) -> bool {
+        let known = self.page_meta.get(key);
+        if known.map(String::as_str) == Some(value) {
+            return false;
+        }
+        if there.get(key).map(String::as_str) == Some(value) {
+            self.page_meta.insert(key.to_string(), value.to_string());
+            return false;
+        }
+        known.is_some() || !there.contains_key(key)
+    }
+
+    /// Writes `meta` entries the page holds.
+    pub(super) fn write_meta(&mut self, writes: Vec<(String, String)>) {
         if writes.is_empty() {
             return;
         }
@@ -89,6 +106,15 @@ impl Shelf {
         for file in std::mem::take(&mut meta.files) {
             arriving.remove(&file_key(&file.id));
             self.want(file);
+        }
+        // A removal the page may not follow (a note there shows the file): what the page holds
+        // under the key stays its own, not a change to write back.
+        for (id, _) in &meta.removed_files {
+            let key = file_key(id);
+            let held = self.files.page_files.iter().find(|f| f.id == *id);
+            if let Some(value) = held.and_then(|f| serde_json::to_string(f).ok()) {
+                arriving.insert(key, value);
+            }
         }
         if !meta.is_empty() {
             self.awaiting_meta = true;

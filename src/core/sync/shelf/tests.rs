@@ -165,10 +165,12 @@ impl Device {
             let mut meta = self.shelf.to_page_meta();
             if !meta.is_empty() {
                 // As the page does: a file removed elsewhere goes unless a note here shows it.
-                for key in std::mem::take(&mut meta.removed_files) {
+                for (key, hash) in std::mem::take(&mut meta.removed_files) {
                     let used = self.page.values().any(|n| n.body.contains(&key));
-                    if !used {
+                    let same = self.files.get(&key).is_some_and(|f| f.hash == hash);
+                    if same && !used {
                         self.files.remove(&key);
+                        self.tell_meta();
                     }
                 }
                 take_meta(
@@ -848,8 +850,11 @@ fn a_removed_file_goes_on_the_other_device_only_if_unused_there() {
         "a note there still shows it"
     );
     let entries = one.shelf.meta_entries();
-    assert_eq!(entries["file:old.png"], REMOVED);
-    // Not written back by the device that kept it, nor brought back to the one that removed it.
+    assert!(entries["file:old.png"].starts_with(REMOVED));
+    // Not written back by the device that kept it, even once it tells its settings again, nor
+    // brought back to the one that removed it.
+    two.settings.new_per_day = 4;
+    two.tell_meta();
     settle(&server, &mut one, &mut two);
     assert_eq!(one.files.get("kept.png"), None);
     let mut three = Device::new(13);
@@ -870,4 +875,86 @@ fn a_wiped_server_gets_every_file_again() {
     let mut three = Device::new(13);
     three.exchange(&wiped);
     assert_eq!(three.shows("map.png"), Some(&picture(3).0));
+}
+
+impl Device {
+    /// The worker starts again from its saved documents; the page tells it what it holds.
+    fn restart(&mut self, client: u64) {
+        let saved: Vec<Vec<u8>> = (0..doc_names().len())
+            .map(|d| self.shelf.encode(d))
+            .collect();
+        let mut restarted = Shelf::new(client);
+        for (doc, state) in saved.iter().enumerate() {
+            restarted.restore(doc, state).unwrap();
+        }
+        restarted.settle();
+        self.shelf = restarted;
+        self.tell_meta();
+    }
+}
+
+#[test]
+fn a_joining_device_with_a_file_never_brings_its_default_settings() {
+    let server = Server::new();
+    let mut one = Device::new(11);
+    one.settings.new_per_day = 3;
+    one.tell_meta();
+    one.exchange(&server);
+    let mut two = Device::new(99);
+    two.attach("map.png", 3);
+    settle(&server, &mut one, &mut two);
+    settle(&server, &mut one, &mut two);
+    assert_eq!(one.settings.new_per_day, 3);
+    assert_eq!(two.settings.new_per_day, 3);
+    assert!(one.shows("map.png").is_some());
+    // A settings change made elsewhere while a file goes up stands too.
+    two.attach("plan.png", 4);
+    one.settings.new_per_day = 8;
+    one.tell_meta();
+    one.exchange(&server);
+    two.exchange(&server);
+    settle(&server, &mut one, &mut two);
+    assert_eq!(two.settings.new_per_day, 8);
+    assert_eq!(one.settings.new_per_day, 8);
+}
+
+#[test]
+fn a_file_whose_contents_never_arrived_is_not_taken_for_removed_at_the_next_start() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.attach("map.png", 3);
+    one.exchange(&server);
+    // The server loses the contents before the other device fetches them.
+    server.files.borrow_mut().clear();
+    two.exchange(&server);
+    assert_eq!(two.files.get("map.png"), None);
+    two.restart(23);
+    settle(&server, &mut one, &mut two);
+    let entries = one.shelf.meta_entries();
+    assert!(
+        !entries["file:map.png"].starts_with(REMOVED),
+        "no removal written"
+    );
+    assert!(one.shows("map.png").is_some());
+}
+
+#[test]
+fn each_upload_is_asked_for_once() {
+    let (server, mut one, mut two) = two_devices("text");
+    one.online = false;
+    one.attach("a.png", 3);
+    one.attach("b.png", 4);
+    one.tell_meta();
+    let asked = one.shelf.take_uploads();
+    assert_eq!(asked.len(), 2);
+    one.shelf.uploaded(&asked[0]);
+    one.tell_meta();
+    assert!(
+        one.shelf.take_uploads().is_empty(),
+        "the other is still on its way"
+    );
+    one.online = true;
+    // Sent for real this time (the test's server never had them).
+    one.shelf.server_blank();
+    settle(&server, &mut one, &mut two);
+    assert!(two.shows("b.png").is_some());
 }
