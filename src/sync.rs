@@ -208,10 +208,12 @@ mod worker {
                 if let (Some(ToSync::Contents { hash }), Some(shared)) =
                     (message, sync.borrow().clone())
                 {
-                    if let Ok(blob) = pair.get(1).dyn_into::<web_sys::Blob>() {
-                        shared.borrow_mut().blobs.push_back((hash, blob));
-                        pump(&shared);
+                    match pair.get(1).dyn_into::<web_sys::Blob>() {
+                        Ok(blob) => shared.borrow_mut().blobs.push_back((hash, blob)),
+                        // The page no longer holds them.
+                        Err(_) => shared.borrow_mut().shelf.upload_failed(&hash),
                     }
+                    pump(&shared);
                 }
                 return;
             }
@@ -706,6 +708,7 @@ mod worker {
             }
             let waiting = sync.waiting
                 + sync.shelf.held()
+                + sync.shelf.waiting_uploads()
                 + sync.transfers.len()
                 + sync.waiting_transfers.len()
                 + sync.blobs.len()
@@ -806,12 +809,15 @@ mod worker {
         {
             let mut sync = shared.borrow_mut();
             sync.reading -= 1;
-            if let Ok(buffer) = read {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                let room = file_room(&sync.files_room, &hash);
-                let mut transfer = Transfer::new(room, hash, Some(bytes), Vec::new());
-                transfer.patient = sync.shelf.server_was_blank();
-                queue(&mut sync, transfer, true);
+            match read {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    let room = file_room(&sync.files_room, &hash);
+                    let mut transfer = Transfer::new(room, hash, Some(bytes), Vec::new());
+                    transfer.patient = sync.shelf.server_was_blank();
+                    queue(&mut sync, transfer, true);
+                }
+                Err(_) => sync.shelf.upload_failed(&hash),
             }
         }
         pump(&shared);
@@ -879,6 +885,8 @@ mod worker {
                     if let Some(at) = sync.transfers.iter().position(|t| t.attempt == attempt) {
                         let transfer = sync.transfers.remove(at);
                         try_again(&mut sync, transfer);
+                        drop(sync);
+                        pump(&shared);
                     }
                 }
             };
@@ -894,10 +902,12 @@ mod worker {
     fn queue(sync: &mut Sync, transfer: Transfer, first: bool) {
         let known = sync
             .transfers
-            .iter()
-            .chain(&sync.waiting_transfers)
-            .any(|t| t.room == transfer.room);
-        if known {
+            .iter_mut()
+            .chain(&mut sync.waiting_transfers)
+            .find(|t| t.room == transfer.room);
+        if let Some(known) = known {
+            // Another file of the same contents waits for the same fetch.
+            known.files.extend(transfer.files);
             return;
         }
         if first {
@@ -911,6 +921,8 @@ mod worker {
     fn try_again(sync: &mut Sync, transfer: Transfer) {
         if transfer.tries + 1 < TRANSFER_TRIES {
             sync.waiting_transfers.push_back(transfer.again());
+        } else if transfer.upload.is_some() {
+            sync.shelf.upload_failed(&transfer.hash);
         }
     }
 
@@ -939,7 +951,6 @@ mod worker {
         }
     }
 
-    /// Acts on what the server said of a transfer's document.
     /// Acts on what the server said of the document in `room`; on a socket of its own, only
     /// for the attempt that opened it.
     fn heard_transfer(shared: &Shared, room: &str, on: Option<u64>, messages: Vec<Heard>) {
@@ -1062,6 +1073,9 @@ mod worker {
                 Ended::Missing if transfer.probe => sync.shelf.server_blank(),
                 _ if transfer.probe => {}
                 Ended::Sent => sync.shelf.uploaded(&transfer.hash),
+                Ended::Failed if transfer.upload.is_some() => {
+                    sync.shelf.upload_failed(&transfer.hash)
+                }
                 Ended::Fetched(bytes) => tell_files(transfer.files, Some(bytes)),
                 Ended::Missing | Ended::Failed => {}
             }

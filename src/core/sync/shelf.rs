@@ -208,6 +208,9 @@ impl Shelf {
         for id in ids {
             self.awaiting.remove(id);
         }
+        if self.awaiting.is_empty() {
+            self.log_now = false;
+        }
     }
 
     /// The server answered document `doc` for the first time this session: notes new to the

@@ -18,7 +18,7 @@ pub(super) struct FileState {
     /// Contents asked of the page and not sent yet: asked once.
     asked_up: BTreeSet<String>,
     /// Records waiting for their contents to go up, by key: hash and value.
-    held_up: BTreeMap<String, (String, String)>,
+    pub(super) held_up: BTreeMap<String, (String, String)>,
     /// Arriving files, for the worker to fetch.
     downloads: Vec<Attachment>,
     /// Records handed out to fetch in this session (key and hash): each is fetched once.
@@ -67,6 +67,17 @@ impl Shelf {
             }
         }
         self.write_meta(writes);
+    }
+
+    /// Contents could not be sent (the page no longer had them, or every attempt failed):
+    /// asked for again with the page's next change.
+    pub fn upload_failed(&mut self, hash: &str) {
+        self.files.asked_up.remove(hash);
+    }
+
+    /// Records waiting for their contents to go up.
+    pub fn waiting_uploads(&self) -> usize {
+        self.files.held_up.len()
     }
 
     /// A record the page holds, written once its contents are up; they are asked of the page

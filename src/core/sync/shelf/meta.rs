@@ -22,6 +22,10 @@ impl Shelf {
         let there = self.meta_entries();
         let on_server = self.contents_on_server(&there);
         let entries = meta.entries();
+        // A record removed or replaced here while its contents went up is not written then.
+        self.files
+            .held_up
+            .retain(|key, (_, value)| entries.get(key) == Some(value));
         let mut writes = Vec::new();
         for (key, value) in &entries {
             if !self.page_changed(&there, key, value) {

@@ -125,19 +125,19 @@ impl Shelf {
         }
     }
 
-    /// Cards whose answers or events the documents have otherwise than the page: each with
-    /// everything the documents hold of it, for the page to store and replay.
     /// The log goes to the page now, even if notes told to it are not stored yet (their write
     /// failed, and is tried again later).
     pub fn deliver_log_anyway(&mut self) {
-        self.log_now = true;
+        self.log_now = !self.awaiting.is_empty();
     }
 
+    /// Cards whose answers or events the documents have otherwise than the page: each with
+    /// everything the documents hold of it, for the page to store and replay.
     pub fn to_page_log(&mut self) -> Vec<CardLog> {
         // Notes told to the page go first, stored: their cards are then there for the answers,
         // and the notes' write does not queue behind the log's (a joining device's 10,000 notes
         // waited 13 s behind 100,000 answers).
-        let after_notes = !self.awaiting.is_empty() && !std::mem::take(&mut self.log_now);
+        let after_notes = !self.awaiting.is_empty() && !self.log_now;
         if !self.answered.iter().all(|answered| *answered) || after_notes {
             return Vec::new();
         }

@@ -958,3 +958,16 @@ fn each_upload_is_asked_for_once() {
     settle(&server, &mut one, &mut two);
     assert!(two.shows("b.png").is_some());
 }
+
+#[test]
+fn a_file_removed_while_its_contents_go_up_is_not_written() {
+    let (server, mut one, _two) = two_devices("text");
+    one.attach("big.png", 3);
+    let asked = one.shelf.take_uploads();
+    assert_eq!(asked.len(), 1);
+    one.files.remove("big.png");
+    one.tell_meta();
+    one.shelf.uploaded(&asked[0]);
+    one.exchange(&server);
+    assert!(!one.shelf.meta_entries().contains_key("file:big.png"));
+}
