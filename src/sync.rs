@@ -561,17 +561,36 @@ mod worker {
 
     /// Sends `bytes` on document `doc`'s socket, counting them.
     fn send(sync: &mut Sync, doc: usize, bytes: &[u8]) -> bool {
+        let socket = sync.links[doc].socket.as_ref();
+        let hocuspocus = sync.token.is_some();
+        send_on(
+            &mut sync.traffic,
+            hocuspocus,
+            socket,
+            &sync.rooms[doc],
+            bytes,
+        )
+    }
+
+    /// Sends `bytes` of the document in `room` on `socket` (framed with the room's name for
+    /// Hocuspocus), counting them; whether they went.
+    fn send_on(
+        traffic: &mut Traffic,
+        hocuspocus: bool,
+        socket: Option<&WebSocket>,
+        room: &str,
+        bytes: &[u8],
+    ) -> bool {
         let framed;
-        let bytes = match &sync.token {
-            Some(_) => {
-                framed = wire::named(&sync.rooms[doc], bytes);
-                &framed
-            }
-            None => bytes,
+        let bytes = if hocuspocus {
+            framed = wire::named(room, bytes);
+            &framed
+        } else {
+            bytes
         };
-        match &sync.links[doc].socket {
+        match socket {
             Some(socket) if socket.send_with_u8_array(bytes).is_ok() => {
-                sync.traffic.sent += bytes.len() as f64;
+                traffic.sent += bytes.len() as f64;
                 true
             }
             _ => false,
@@ -928,27 +947,15 @@ mod worker {
 
     /// Sends `bytes` for the transfer in `room`, counting them.
     fn send_transfer(sync: &mut Sync, room: &str, bytes: &[u8]) {
-        let framed;
-        let bytes = match &sync.token {
-            Some(_) => {
-                framed = wire::named(room, bytes);
-                &framed
-            }
-            None => bytes,
-        };
         let socket = match sync.transfers.iter().find(|t| t.room == room) {
             Some(Transfer {
                 socket: Some(socket),
                 ..
-            }) => Some(socket.clone()),
-            Some(_) => sync.links[0].socket.clone(),
+            }) => Some(socket),
+            Some(_) => sync.links[0].socket.as_ref(),
             None => None,
         };
-        if let Some(socket) = socket {
-            if socket.send_with_u8_array(bytes).is_ok() {
-                sync.traffic.sent += bytes.len() as f64;
-            }
-        }
+        send_on(&mut sync.traffic, sync.token.is_some(), socket, room, bytes);
     }
 
     /// Acts on what the server said of the document in `room`; on a socket of its own, only

@@ -177,8 +177,7 @@ impl AppState {
         for (hash, range) in contents {
             let data = &bytes[range.clone()];
             let array = js_sys::Uint8Array::from(data);
-            let (kind, found) = identify(&array).await?;
-            if found != *hash {
+            let Some((kind, blob)) = checked(&array, hash).await? else {
                 let name = files
                     .iter()
                     .find(|f| f.hash == *hash)
@@ -189,11 +188,11 @@ impl AppState {
                     name,
                     reason: "is damaged: its contents do not match their fingerprint",
                 }));
-            }
+            };
             for file in files.iter_mut().filter(|f| f.hash == *hash) {
                 file.kind = kind;
             }
-            taken.push((hash.clone(), files::blob_of(&array, kind.mime())?));
+            taken.push((hash.clone(), blob));
         }
         self.keep_contents(taken);
         Ok(())
@@ -351,6 +350,20 @@ impl Shown {
 pub(super) async fn identify(bytes: &js_sys::Uint8Array) -> Result<(Kind, String), AppError> {
     let kind = Kind::sniff(&bytes.subarray(0, 1024).to_vec());
     Ok((kind, crypto::sha256_hex(bytes).await?))
+}
+
+/// Contents that came with their fingerprint (in a bundle or backup, from sync) checked
+/// against it: their kind, read again from the bytes, and a blob to store; `None` if they do
+/// not match.
+pub(super) async fn checked(
+    bytes: &js_sys::Uint8Array,
+    hash: &str,
+) -> Result<Option<(Kind, web_sys::Blob)>, AppError> {
+    let (kind, found) = identify(bytes).await?;
+    if found != hash {
+        return Ok(None);
+    }
+    Ok(Some((kind, files::blob_of(bytes, kind.mime())?)))
 }
 
 thread_local! {

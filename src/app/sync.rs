@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use wasm_bindgen::JsCast;
 
-use super::files::identify;
+use super::files::checked;
 use super::{now, AppError, AppState};
 use crate::browser::worker::{self, Message, Worker};
 use crate::browser::{crypto, lock, marks};
@@ -83,6 +83,18 @@ fn post(message: &ToSync) {
         WORKER.with(|w| {
             if let Some(worker) = w.borrow().as_ref() {
                 worker.post_text(&text);
+            }
+        });
+    }
+}
+
+/// Posts `message` with `value` beside it, as `[text, value]`: the browser copies the value
+/// without this page reading it.
+fn post_with(message: &ToSync, value: &wasm_bindgen::JsValue) {
+    if let Ok(text) = serde_json::to_string(message) {
+        WORKER.with(|w| {
+            if let Some(worker) = w.borrow().as_ref() {
+                worker.post(&text, value);
             }
         });
     }
@@ -283,15 +295,8 @@ impl AppState {
         };
         for hash in hashes {
             let blob = store.content(&hash).await.ok().flatten();
-            let Ok(text) = serde_json::to_string(&ToSync::Contents { hash }) else {
-                continue;
-            };
             let blob: wasm_bindgen::JsValue = blob.map(Into::into).unwrap_or_default();
-            WORKER.with(|w| {
-                if let Some(worker) = w.borrow().as_ref() {
-                    worker.post(&text, &blob);
-                }
-            });
+            post_with(&ToSync::Contents { hash }, &blob);
         }
     }
 
@@ -306,22 +311,19 @@ impl AppState {
         let Some(first) = files.first() else { return };
         let (hash, name) = (first.hash.clone(), first.name.clone());
         let kind = match bytes {
-            Some(bytes) => {
-                let Ok((kind, found)) = identify(&bytes).await else {
-                    return;
-                };
-                if found != hash {
+            Some(bytes) => match checked(&bytes, &hash).await {
+                Ok(Some((kind, blob))) => {
+                    self.keep_contents(vec![(hash.clone(), blob)]);
+                    kind
+                }
+                Ok(None) => {
                     self.view.notice.set(Some(format!(
                         "“{name}” came from sync damaged (its contents do not match their fingerprint) and was not kept."
                     )));
                     return;
                 }
-                let Ok(blob) = crate::browser::files::blob_of(&bytes, kind.mime()) else {
-                    return;
-                };
-                self.keep_contents(vec![(hash.clone(), blob)]);
-                kind
-            }
+                Err(_) => return,
+            },
             // The page holds these contents under another name.
             None => match self
                 .data

@@ -86,6 +86,11 @@ impl Shelf {
         self.files
             .held_up
             .insert(key.to_string(), (hash.to_string(), value.to_string()));
+        self.ask_for(hash);
+    }
+
+    /// Asks the page for contents to send, unless they were asked for already.
+    fn ask_for(&mut self, hash: &str) {
         if self.files.asked_up.insert(hash.to_string()) {
             self.files.uploads.insert(hash.to_string());
         }
@@ -107,8 +112,8 @@ impl Shelf {
         fetches.into_values().collect()
     }
 
-    /// The server answered the index with nothing though this device has written to it: it
-    /// was wiped, so every file the page holds goes up again.
+    /// The server lost what this device wrote to it (it answered the index with nothing and
+    /// lacks a file the index names): it was wiped, so every file the page holds goes up again.
     pub fn server_blank(&mut self) {
         if self.meta_entries().is_empty() {
             return;
@@ -118,9 +123,7 @@ impl Shelf {
         self.files.asked_up.clear();
         let hashes: Vec<String> = self.page_files().map(|f| f.hash.clone()).collect();
         for hash in hashes {
-            if self.files.asked_up.insert(hash.clone()) {
-                self.files.uploads.insert(hash);
-            }
+            self.ask_for(&hash);
         }
     }
 
