@@ -4,9 +4,13 @@
 // Modules fetched later (maths) are imported through this, relative to this script.
 window.loamImport = (path) => import(new URL(path, import.meta.url));
 
+// A first visit starts a smaller module without the rare pages (settings, statistics, import and
+// export, sharing, sync); it reloads into the whole app when one is opened, marking this tab.
+// Once the service worker has cached the files, and wherever sync is on, the whole app starts.
 const tag = document.querySelector("script[data-loam-wasm]");
-const { default: init } = await import(tag.dataset.loamJs);
-await init({ module_or_path: tag.dataset.loamWasm });
+const whole = wholeApp();
+const { default: init } = await import(whole ? "./loam_full.js" : tag.dataset.loamJs);
+await init({ module_or_path: whole ? new URL("loam_full_bg.wasm", import.meta.url) : tag.dataset.loamWasm });
 
 // Once per start: ask the browser not to clear Loam's storage under pressure. Settings shows
 // the answer.
@@ -14,6 +18,19 @@ navigator.storage?.persist?.().catch(() => {});
 
 if ("serviceWorker" in navigator) {
   startWorker().catch((error) => console.warn("Loam works online only: no service worker.", error));
+}
+
+function wholeApp() {
+  try {
+    return (
+      navigator.serviceWorker?.controller != null ||
+      sessionStorage.getItem("loam-whole") !== null ||
+      // The sync setup's mark (src/app/sync.rs).
+      localStorage.getItem("loam-sync") !== null
+    );
+  } catch {
+    return false;
+  }
 }
 
 // The app shows its "new version" banner on `loam-update-ready` and sends `loam-update-apply`

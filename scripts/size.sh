@@ -1,43 +1,46 @@
 #!/usr/bin/env bash
-# Prints the gzipped (-9) size of the built app in dist/: the first download (the page's wasm,
-# js and css, and boot.js) and, apart, the modules fetched only when needed (maths, converters,
-# optimizer, sync).
+# Prints the size of the built app in dist/, gzipped (-9) and with Brotli (-q 11): a first visit's
+# download (the page, the first visit's module, css and boot.js) and, apart, what comes later:
+# the whole app (fetched by the service worker after the first paint, or when a first visit opens
+# a rare page) and the modules fetched only when needed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 shopt -s nullglob
-later=(dist/maths* dist/converters* dist/optimizer* dist/sync*)
-first=()
-for file in dist/*.wasm dist/*.js dist/*.css; do
-  case "$file" in
-    dist/maths* | dist/converters* | dist/optimizer* | dist/sync* | dist/sw.js) ;;
-    *) first+=("$file") ;;
-  esac
-done
-if ((${#first[@]} == 0)); then
-  echo "no wasm, js or css files in dist/: build first" >&2
+first=(dist/index.html dist/boot.js dist/loam-*.js dist/loam-*.wasm dist/app-*.css)
+later=(dist/loam_full* dist/maths* dist/converters* dist/optimizer* dist/sync*)
+if ((${#first[@]} < 4)); then
+  echo "no app in dist/: build first" >&2
   exit 1
 fi
+
+brotli_size() {
+  node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
+    console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$1"
+}
 
 report() {
   local title=$1
   shift
-  local total_raw=0 total_gz=0
+  local total_raw=0 total_gz=0 total_br=0
   printf '%s\n' "$title"
   for file in "$@"; do
     [[ $file == *.gz || $file == *.br ]] && continue
     raw=$(wc -c <"$file")
     gz=$(gzip -9 -c "$file" | wc -c)
+    br=$(brotli_size "$file")
     total_raw=$((total_raw + raw))
     total_gz=$((total_gz + gz))
-    printf '  %-48s %10d %10d\n' "${file#dist/}" "$raw" "$gz"
+    total_br=$((total_br + br))
+    printf '  %-40s %10d %10d %10d\n' "${file#dist/}" "$raw" "$gz" "$br"
   done
-  printf '  %-48s %10d %10d  (%d KB gzipped)\n' "total" "$total_raw" "$total_gz" $(((total_gz + 1023) / 1024))
+  printf '  %-40s %10d %10d %10d  (%d KB gzipped, %d KB Brotli)\n' "total" "$total_raw" "$total_gz" "$total_br" \
+    $(((total_gz + 1023) / 1024)) $(((total_br + 1023) / 1024))
 }
 
-printf '%-50s %10s %10s\n' "" "bytes" "gzipped"
-report "First download (the app shell):" "${first[@]}"
+printf '%-42s %10s %10s %10s\n' "" "bytes" "gzipped" "Brotli"
+report "A first visit's download:" "${first[@]}"
 if ((${#later[@]} > 0)); then
-  report "Fetched when needed (maths when a formula shows, converters on import or export, the optimizer when asked, sync when turned on):" "${later[@]}"
+  report "Fetched later (the whole app after the first paint or for a rare page; maths when a formula shows, converters on import or export, the optimizer when asked, sync when turned on):" "${later[@]}"
 fi

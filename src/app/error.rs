@@ -46,6 +46,8 @@ pub enum AppError {
     NotRestored(Box<AppError>),
     /// A sync setup that cannot be used, with why.
     Sync(String),
+    /// The first visit's module could not hand this tab to the whole app.
+    WholeAppUnavailable,
 }
 
 impl AppError {
@@ -78,6 +80,9 @@ impl fmt::Display for AppError {
             Self::LibraryUnavailable => f.write_str("The library is not available."),
             Self::LibraryNotOpen => f.write_str("The library is not open."),
             Self::StorageUnavailable => f.write_str("Storage is not available."),
+            Self::WholeAppUnavailable => f.write_str(
+                "This page could not open: this browser keeps no session storage for Loam. Reload to try again.",
+            ),
             Self::Refused(e) => write!(f, "{e}"),
             Self::Store(e) => write!(f, "{e}"),
             Self::Browser(e) => write!(f, "{e}"),

@@ -218,8 +218,9 @@ impl AppState {
         }
     }
 
-    /// Opens storage and reads the library into memory.
-    pub fn load(self) {
+    /// Opens storage and reads the library into memory, then runs `after_read` (the whole app
+    /// starts sync there; the first visit's module has none).
+    pub fn load(self, after_read: fn(AppState)) {
         // Formulas are typeset wherever they appear, once the maths module is fetched.
         crate::browser::maths::watch();
         self.show_files();
@@ -240,7 +241,7 @@ impl AppState {
                     }
                     self.listen_to_tabs();
                     self.flush();
-                    self.start_sync();
+                    after_read(self);
                     self.index_links_later();
                     self.build_search_index();
                     self.check_followed_later();
@@ -394,6 +395,23 @@ impl AppState {
     /// Loads the page again (after another tab upgraded the database).
     pub fn reload(&self) {
         address::reload();
+    }
+
+    /// Goes on in the whole app, for a page the first visit's module leaves out: unsaved text
+    /// goes to the journal, and this tab reloads into the whole app at the same address, with
+    /// the share dialog of `share` (a note's id) open.
+    pub fn open_whole_app(&self, share: Option<&str>) -> Result<(), AppError> {
+        self.flush_before_leaving();
+        match crate::browser::whole_app::start(share) {
+            true => Ok(()),
+            false => Err(AppError::WholeAppUnavailable),
+        }
+    }
+
+    /// Whether the share dialog of note `id` was asked for before this tab went on in the whole
+    /// app (answered once).
+    pub fn share_asked_before(&self, id: &str) -> bool {
+        crate::browser::whole_app::take_share_request().is_some_and(|asked| asked == id)
     }
 
     /// Follows the address bar after the user or a link changed it.

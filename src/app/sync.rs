@@ -131,7 +131,7 @@ impl AppState {
 
     /// Starts the worker if sync is on (at start, once the library is read, or when turned
     /// on), in the one tab that holds the sync lock.
-    pub(super) fn start_sync(self) {
+    pub fn start_sync(self) {
         if self.view.sync.setup.get_untracked().is_none() {
             return;
         }

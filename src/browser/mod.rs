@@ -19,6 +19,7 @@ pub mod random;
 pub mod share_sheet;
 pub mod storage_estimate;
 pub mod update;
+pub mod whole_app;
 pub mod worker;
 
 pub use error::BrowserError;

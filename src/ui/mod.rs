@@ -16,6 +16,7 @@ mod not_found;
 mod note_cards;
 mod note_page;
 mod optimize;
+mod parts;
 mod qr;
 mod review;
 mod search;
@@ -38,6 +39,7 @@ use leptos::prelude::*;
 
 use crate::app::AppState;
 use crate::core::route::Route;
+pub use parts::Parts;
 
 /// Leptos's `<Show>` compiled once for the whole app: shows `children` while `when` holds, else
 /// `fallback`, and rebuilds only when the answer changes. It shadows `leptos::prelude::Show`
@@ -125,12 +127,14 @@ pub(crate) fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<Str
     Signal::derive(f)
 }
 
-/// The whole app: sidebar, page, and the listeners that tie them to the browser.
+/// The app: sidebar, page, and the listeners that tie them to the browser; `parts` says which
+/// parts this module holds.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(parts: Parts) -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    state.load();
+    provide_context(parts);
+    state.load(parts.after_read);
 
     // The page to show. The search page keeps its query in the address as it is typed; that must
     // not rebuild the page (and take the focus from its input), so all searches are one page.
@@ -259,8 +263,7 @@ pub fn App() -> impl IntoView {
                     }
                     Route::NewNote { title } => view! { <home::OpenByTitle title=title /> }.into_any(),
                     Route::Review(scope) => view! { <review::ReviewPage scope=scope /> }.into_any(),
-                    Route::Stats => view! { <stats::StatsPage /> }.into_any(),
-                    Route::Settings => view! { <settings::SettingsPage /> }.into_any(),
+                    route @ (Route::Stats | Route::Settings | Route::ImportExport) => (parts.rare_page)(route),
                     Route::Search { .. } => view! { <search::SearchPage /> }.into_any(),
                     Route::Import { payload } if payload.is_empty() => {
                         view! { <import::ImportPage source=import::Source::File /> }.into_any()
@@ -272,7 +275,6 @@ pub fn App() -> impl IntoView {
                         view! { <import::ImportPage source=import::Source::Hosted { url, key } /> }.into_any()
                     }
                     Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
-                    Route::ImportExport => view! { <import_export::ImportExportPage /> }.into_any(),
                     Route::Tag { name } => view! { <tag::TagPage name=name /> }.into_any(),
                     Route::Trash => view! { <trash::TrashPage /> }.into_any(),
                     Route::NotFound { address } => view! { <not_found::NotFound address=address /> }.into_any(),

@@ -133,7 +133,7 @@ pub fn Sidebar() -> impl IntoView {
                 </Show>
             </nav>
             <TagList />
-            <crate::ui::sync::SyncStatusLine />
+            {(expect_context::<crate::ui::Parts>().sync_status)()}
         </aside>
     }
 }

@@ -1,0 +1,16 @@
+//! The whole app's binary: mounts the UI with every part. `public/boot.js` starts it instead of
+//! the first visit's module (`main.rs`) once the files are cached, where sync is on, and when a
+//! first visit opens a page that module leaves out.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(
+        || leptos::view! { <loam::ui::App parts=loam::ui::Parts::WHOLE /> },
+    );
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("Loam runs in the browser: build it with `trunk build --release`.");
+}

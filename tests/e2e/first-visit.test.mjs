@@ -1,0 +1,91 @@
+// A first visit downloads a smaller module without the rare pages; opening one goes on in the
+// whole app in the same tab, keeping what was typed; a visit once the files are cached starts
+// the whole app at once.
+
+import assert from 'node:assert/strict';
+import {
+  describeApp,
+  studyNav,
+  textBox,
+  titleBox,
+  noteText,
+  noteHeading,
+  shareDialog,
+  showSidebar,
+  sidebar,
+  closeDrawer,
+  waitFor,
+  createNote,
+} from './harness.mjs';
+
+/** The app modules `page` has asked for, by name: `first` (loam-<hash>) and `whole` (loam_full). */
+function modulesAskedFor(page) {
+  const asked = new Set();
+  page.on('request', (request) => {
+    const name = new URL(request.url()).pathname.split('/').pop();
+    if (/^loam-.*_bg\.wasm$/.test(name)) asked.add('first');
+    if (name === 'loam_full_bg.wasm') asked.add('whole');
+  });
+  return asked;
+}
+
+describeApp('a first visit', (test) => {
+  let asked;
+  const listen = ({ page }) => {
+    asked = modulesAskedFor(page);
+  };
+
+  test('starts the smaller module and opens Settings in the whole app, keeping unsaved text', async ({ page, url }) => {
+    // Nothing controlled the first page, so the smaller module started.
+    assert.deepEqual([...asked], ['first']);
+
+    // Typed but not yet saved when Settings is opened.
+    await showSidebar(page);
+    await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
+    await titleBox(page).waitFor();
+    await closeDrawer(page);
+    await titleBox(page).fill('Draft');
+    await titleBox(page).press('Enter');
+    await textBox(page).fill('Written just before leaving');
+    await page.goto(url + '#/settings');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    assert.ok(asked.has('whole'), 'the whole app was fetched');
+
+    // Back to the note: its text was kept through the hand-over.
+    await page.goBack();
+    await noteHeading(page, 'Draft').or(titleBox(page)).first().waitFor();
+    await waitFor(async () => (await noteText(page).catch(() => '')) === 'Written just before leaving', {
+      message: 'the text typed before the hand-over',
+    });
+    // The tab stays in the whole app: Statistics opens with no second hand-over.
+    const loads = [];
+    page.on('load', () => loads.push(page.url()));
+    await studyNav(page).getByRole('link', { name: 'Statistics', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Statistics' }).waitFor();
+    assert.deepEqual(loads, []);
+  }, { beforeStart: listen });
+
+  test('opens the share dialog asked for in the whole app', async ({ page }) => {
+    assert.ok(!asked.has('whole'));
+    await createNote(page, 'Capitals', 'Capital of France :: Paris');
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await shareDialog(page).waitFor();
+    assert.ok(asked.has('whole'), 'the whole app was fetched');
+    await noteHeading(page, 'Capitals').waitFor();
+    const link = await shareDialog(page).getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
+    assert.match(link, /#\//);
+  }, { beforeStart: listen });
+
+  test('starts the whole app once the service worker serves the files', async ({ page, context, url }) => {
+    await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {
+      timeout: 15_000,
+      message: 'a service worker controlling the page',
+    });
+    const again = await context.newPage();
+    const whole = modulesAskedFor(again);
+    await again.goto(url + '#/settings');
+    await again.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    assert.ok(whole.has('whole'), 'the whole app started');
+    await again.close();
+  });
+});
