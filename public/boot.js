@@ -1,5 +1,6 @@
 // Starts the app. It lives in a file rather than inline so the Content-Security-Policy can forbid
 // inline scripts; Trunk writes the hashed module names into the script tag's data attributes.
+// Until the app is up, the page shows the shell written in index.html.
 // Once the app runs, it asks for persistent storage and registers the service worker (sw.js).
 // Modules fetched later (maths) are imported through this, relative to this script.
 window.loamImport = (path) => import(new URL(path, import.meta.url));
@@ -7,10 +8,31 @@ window.loamImport = (path) => import(new URL(path, import.meta.url));
 // A first visit starts a smaller module without the rare pages (settings, statistics, import and
 // export, sharing, sync); it reloads into the whole app when one is opened, marking this tab.
 // Once the service worker has cached the files, and wherever sync is on, the whole app starts.
+const shell = document.getElementById("shell");
+const startPage = ["", "#", "#/"].includes(location.hash);
+document.getElementById(startPage ? "shell-start" : "shell-opening")?.removeAttribute("hidden");
+
 const tag = document.querySelector("script[data-loam-wasm]");
 const whole = wholeApp();
-const { default: init } = await import(whole ? "./loam_full.js" : tag.dataset.loamJs);
-await init({ module_or_path: whole ? new URL("loam_full_bg.wasm", import.meta.url) : tag.dataset.loamWasm });
+// The shell paints before the module's download starts (the build drops Trunk's preloads): a
+// frame, or a moment where frames do not come (a tab opened in the background).
+await Promise.race([
+  new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+  new Promise((resolve) => setTimeout(resolve, 50)),
+]);
+try {
+  const { default: init } = await import(whole ? "./loam_full.js" : tag.dataset.loamJs);
+  await init({ module_or_path: whole ? new URL("loam_full_bg.wasm", import.meta.url) : tag.dataset.loamWasm });
+} catch (error) {
+  const line = document.getElementById("shell-opening");
+  document.getElementById("shell-start")?.setAttribute("hidden", "");
+  line?.removeAttribute("hidden");
+  if (line) line.textContent = "Loam could not start. Check the connection and reload the page.";
+  shell?.removeAttribute("aria-hidden");
+  throw error;
+}
+// The app is mounted now, in the same task: the shell goes before anything is painted twice.
+shell?.remove();
 
 // Once per start: ask the browser not to clear Loam's storage under pressure. Settings shows
 // the answer.

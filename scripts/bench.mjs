@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { serve, launchPersistent, freshProfileDir, distDir, startSyncServer } from '../tests/e2e/harness.mjs';
 import { generateLibrary, generateBundleNotes, searchQueries } from './bench/library.mjs';
 import { encodeBundle, linkPayload } from './bench/bundle.mjs';
+import { lighthouseScores, lighthouseLines } from './lighthouse.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -470,6 +471,18 @@ async function main() {
   }
   for (const run of results.imports) delete run.stored;
 
+  // Lighthouse on its own, once everything else has stopped: the median run by performance.
+  log('Lighthouse…');
+  const lighthouseRuns = [];
+  const gzipHost = await serve(distDir, new Map(), { encodings: ['gzip'] });
+  try {
+    for (let run = 0; run < Math.min(RUNS, 3); run++) lighthouseRuns.push(await lighthouseScores(gzipHost.url));
+  } finally {
+    await gzipHost.close();
+  }
+  lighthouseRuns.sort((a, b) => (a.performance ?? 0) - (b.performance ?? 0));
+  results.lighthouse = lighthouseRuns[(lighthouseRuns.length - 1) >> 1];
+
   report(results, size, queries);
   if (options.json) await writeFile(options.json, JSON.stringify({ results, size, queries }, null, 2));
 }
@@ -585,6 +598,8 @@ function report(results, size, queries) {
     out.push(`  (new device: notes first reached the page at ${ms(download.arrivals[0])}, the last at ${ms(download.arrivals[1])}, all stored at ${ms(download.notesMs)}; the review log reached it from ${ms(download.logs[0])} to ${ms(download.logs[1])})`);
     out.push('');
   }
+  out.push(...lighthouseLines(results.lighthouse));
+  out.push('');
   out.push('A first visit\'s download (gzip -9 and Brotli -q 11 of the page, its module, css and boot.js):');
   out.push(
     ...table([

@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 source scripts/env.sh
+# Lighthouse is for the benchmark only, so the tests' install does not carry it.
+if [[ ! -d node_modules/lighthouse ]]; then
+  npm install --no-save --no-audit --no-fund lighthouse@12.2.3
+fi
 
 printf '\n==> trunk build --release\n'
 trunk build --release --offline

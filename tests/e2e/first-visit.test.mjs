@@ -3,7 +3,10 @@
 // the whole app at once.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
+  distDir,
   describeApp,
   studyNav,
   textBox,
@@ -16,6 +19,8 @@ import {
   closeDrawer,
   waitFor,
   createNote,
+  watch,
+  assertNoProblems,
 } from './harness.mjs';
 
 /** The app modules `page` has asked for, by name: `first` (loam-<hash>) and `whole` (loam_full). */
@@ -75,6 +80,61 @@ describeApp('a first visit', (test) => {
     const link = await shareDialog(page).getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
     assert.match(link, /#\//);
   }, { beforeStart: listen });
+
+  test('paints the start page before its module arrives, and nothing of it stays', async ({ env, url }) => {
+    // Nothing in the page asks for the module before boot.js does, after the first paint.
+    const html = await readFile(path.join(distDir, 'index.html'), 'utf8');
+    assert.doesNotMatch(html, /rel="?(module)?preload/);
+
+    // Without a service worker, so every load asks the network (where the module is held).
+    const context = await env.browser.newContext({ serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      const problems = watch(page);
+      const held = async (address, check) => {
+        let release;
+        let passed;
+        const gate = new Promise((resolve) => {
+          release = resolve;
+        });
+        const through = new Promise((resolve) => {
+          passed = resolve;
+        });
+        await page.route(/_bg\.wasm$/, async (route) => {
+          await gate;
+          await route.continue();
+          passed();
+        });
+        await page.goto(url + address);
+        await check();
+        release();
+        await through;
+        await page.unroute(/_bg\.wasm$/);
+      };
+      const shell = page.locator('#shell');
+
+      await held('#/', async () => {
+        await shell.locator('h1', { hasText: 'Welcome to Loam' }).waitFor();
+        assert.ok(await shell.locator('.lede').isVisible());
+        // The shell is for the eyes only: nothing in it is in the accessibility tree.
+        assert.equal(await page.getByRole('heading', { name: 'Welcome to Loam' }).count(), 0);
+      });
+      await noteHeading(page, 'Welcome to Loam').waitFor();
+      assert.equal(await shell.count(), 0);
+      assert.equal(await page.locator('h1').count(), 1);
+
+      // Elsewhere than the start page, the shell says only that Loam is opening.
+      await page.goto('about:blank');
+      await held('#/review', async () => {
+        await shell.getByText('Opening Loam…').waitFor();
+        assert.equal(await shell.locator('h1').isVisible(), false);
+      });
+      await shell.waitFor({ state: 'detached' });
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
 
   test('starts the whole app once the service worker serves the files', async ({ page, context, url }) => {
     await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {

@@ -52,11 +52,14 @@ const mimeTypes = {
 /**
  * Serves `root` on 127.0.0.1 at a free port, under the path `base` (`/` by default; a site
  * published in a folder has `/some/folder/`), where index.html answers. `hosted` maps extra
- * paths to bytes (files a test puts "on a web host"). Resolves to { url, close }.
+ * paths to bytes (files a test puts "on a web host"). `encodings` (`['br', 'gzip']`, or one of
+ * them) sends a file's precompressed copy (`.br`, `.gz`) when the browser accepts it, as a host
+ * would. Resolves to
+ * { url, close }.
  * `root` may instead be a function giving the folder to serve now (to deploy a new version).
  * `close` also drops open connections, so the site is really gone.
  */
-export async function serve(root = distDir, hosted = new Map(), { base = '/' } = {}) {
+export async function serve(root = distDir, hosted = new Map(), { base = '/', encodings = [] } = {}) {
   const rootNow = typeof root === 'function' ? () => path.resolve(root()) : () => root;
   const server = createServer(async (request, response) => {
     const dir = rootNow();
@@ -78,8 +81,17 @@ export async function serve(root = distDir, hosted = new Map(), { base = '/' } =
       return;
     }
     try {
-      const body = await readFile(file);
       const type = mimeTypes[path.extname(file)] ?? 'application/octet-stream';
+      const accepted = String(request.headers['accept-encoding'] ?? '');
+      for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (!encodings.includes(encoding) || !accepted.includes(encoding)) continue;
+        const body = await readFile(file + suffix).catch(() => null);
+        if (!body) continue;
+        const headers = { 'Content-Type': type, 'Content-Encoding': encoding, 'Cache-Control': 'no-store', Vary: 'Accept-Encoding' };
+        response.writeHead(200, headers).end(body);
+        return;
+      }
+      const body = await readFile(file);
       response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
     } catch {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
