@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, distDir } from '../tests/e2e/harness.mjs';
+import { serve, distDir, chromiumPath, chromiumFlags } from '../tests/e2e/harness.mjs';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 
@@ -24,17 +24,8 @@ export async function lighthouseScores(url) {
     return { missing: 'Lighthouse is not installed (scripts/bench.sh installs it)' };
   }
   const chrome = await launcher.launch({
-    chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    chromeFlags: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    chromePath: process.env.CHROME_PATH ?? chromiumPath,
+    chromeFlags: chromiumFlags,
   });
   try {
     const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES });

@@ -2,15 +2,9 @@
 //! the first visit's module (`main.rs`) once the files are cached, where sync is on, and when a
 //! first visit opens a page that module leaves out.
 
-#[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(
-        || leptos::view! { <loam::ui::App parts=loam::ui::Parts::WHOLE /> },
-    );
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {
+    #[cfg(target_arch = "wasm32")]
+    loam::ui::mount(loam::ui::Parts::WHOLE);
+    #[cfg(not(target_arch = "wasm32"))]
     eprintln!("Loam runs in the browser: build it with `trunk build --release`.");
 }

@@ -127,6 +127,12 @@ pub(crate) fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<Str
     Signal::derive(f)
 }
 
+/// Mounts the app with `parts` into the page: what each app binary's `main` does.
+pub fn mount(parts: Parts) {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(move || view! { <App parts=parts /> });
+}
+
 /// The app: sidebar, page, and the listeners that tie them to the browser; `parts` says which
 /// parts this module holds.
 #[component]

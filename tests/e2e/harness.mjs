@@ -17,8 +17,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const distDir = path.resolve(repoRoot, process.env.LOAM_DIST ?? 'dist');
 export const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumFlags = [
+export const chromiumPath = '/usr/bin/chromium';
+/** Flags that keep the system Chromium quiet on a closed network (and run it as root). */
+export const chromiumFlags = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
