@@ -9,23 +9,23 @@ window.loamImport = (path) => import(new URL(path, import.meta.url));
 // export, sharing, sync); it reloads into the whole app when one is opened, marking this tab.
 // Once the service worker has cached the files, and wherever sync is on, the whole app starts.
 const shell = document.getElementById("shell");
-const startPage = ["", "#", "#/"].includes(location.hash);
-document.getElementById(startPage ? "shell-start" : "shell-opening")?.removeAttribute("hidden");
+const shown = ["", "#", "#/"].includes(location.hash)
+  ? "shell-start"
+  : /^#\/(import\/|open\?)/.test(location.hash)
+    ? "shell-shared"
+    : "shell-opening";
+document.getElementById(shown)?.removeAttribute("hidden");
 
 const tag = document.querySelector("script[data-loam-wasm]");
 const whole = wholeApp();
-// The shell paints before the module's download starts (the build drops Trunk's preloads): a
-// frame, or a moment where frames do not come (a tab opened in the background).
-await Promise.race([
-  new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
-  new Promise((resolve) => setTimeout(resolve, 50)),
-]);
+// The shell paints before the module's download starts (the build drops Trunk's preloads).
+if (document.visibilityState !== "hidden") await shellPainted();
 try {
   const { default: init } = await import(whole ? "./loam_full.js" : tag.dataset.loamJs);
   await init({ module_or_path: whole ? new URL("loam_full_bg.wasm", import.meta.url) : tag.dataset.loamWasm });
 } catch (error) {
   const line = document.getElementById("shell-opening");
-  document.getElementById("shell-start")?.setAttribute("hidden", "");
+  document.getElementById(shown)?.setAttribute("hidden", "");
   line?.removeAttribute("hidden");
   if (line) line.textContent = "Loam could not start. Check the connection and reload the page.";
   shell?.removeAttribute("aria-hidden");
@@ -40,6 +40,27 @@ navigator.storage?.persist?.().catch(() => {});
 
 if ("serviceWorker" in navigator) {
   startWorker().catch((error) => console.warn("Loam works online only: no service worker.", error));
+}
+
+// Resolves once the part of the shell shown is on screen, as the browser reports it (its largest
+// paint), or after a frame where the browser does not report paints. A tab opened in the
+// background paints nothing and does not wait; a second is the longest wait.
+function shellPainted() {
+  return new Promise((resolve) => {
+    setTimeout(resolve, 1000);
+    if (!PerformanceObserver.supportedEntryTypes?.includes("largest-contentful-paint")) {
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+      return;
+    }
+    const part = document.getElementById(shown);
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((entry) => part?.contains(entry.element))) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe({ type: "largest-contentful-paint", buffered: true });
+  });
 }
 
 function wholeApp() {

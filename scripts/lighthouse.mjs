@@ -56,12 +56,13 @@ export async function lighthouseScores(url) {
   }
 }
 
-/** The scores as lines of text. */
-export function lighthouseLines(scores) {
-  if (scores.missing) return [`Lighthouse: ${scores.missing}.`];
+/** The scores as lines of text: a heading, then what was measured on `page`. */
+export function lighthouseLines(scores, page = 'the start page') {
+  if (scores.missing) return [`Lighthouse: ${scores.missing}.`, ''];
   const ms = (v) => (v === null ? '—' : `${Math.round(v)} ms`);
   const lines = [
     'Lighthouse, mobile profile (simulated slow 4G, 4x slower CPU), first visit, served with gzip:',
+    `  ${page}:`,
     `  performance ${scores.performance} (target >= 95), accessibility ${scores.accessibility}, ` +
       `best practices ${scores.bestPractices}, SEO ${scores.seo} (targets 100)`,
     `  LCP ${ms(scores.lcp)} (target <= 2500 ms), FCP ${ms(scores.fcp)}, total blocking time ${ms(scores.tbt)}, ` +

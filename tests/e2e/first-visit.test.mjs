@@ -127,7 +127,15 @@ describeApp('a first visit', (test) => {
       await page.goto('about:blank');
       await held('#/review', async () => {
         await shell.getByText('Opening Loam…').waitFor();
-        assert.equal(await shell.locator('h1').isVisible(), false);
+        assert.equal(await shell.locator('#shell-start h1').isVisible(), false);
+      });
+      await shell.waitFor({ state: 'detached' });
+
+      // A shared link says what it opens.
+      await page.goto('about:blank');
+      await held('#/import/not-a-course', async () => {
+        await shell.locator('h1', { hasText: 'Opening what was shared with you…' }).waitFor();
+        assert.match(await shell.locator('#shell-shared p').innerText(), /^Cards are not added to your reviews/);
       });
       await shell.waitFor({ state: 'detached' });
       assertNoProblems(problems);
