@@ -19,6 +19,8 @@ pub fn Home() -> impl IntoView {
         })
     };
     view! {
+        // index.html paints this heading and first paragraph before the module arrives: keep
+        // the two alike.
         <section class="home">
             <h1>"Welcome to Loam"</h1>
             <p class="lede">

@@ -231,6 +231,7 @@ pub fn Preview(
             {if own {
                 "The cards in these notes go into your reviews. Notes you already imported from the same place are updated; your review history is never replaced."
             } else {
+                // index.html's shell shows these words while a shared link opens: keep them alike.
                 "Cards are not added to your reviews until you choose: all at once from the course page, or one by one on each note. Your review history is never replaced."
             }}
         </p>
