@@ -65,49 +65,53 @@ pub fn Home() -> impl IntoView {
                     </ul>
                 </Show>
             </Show>
-            <h2>"Writing"</h2>
-            <dl class="cheatsheet">
-                <dt><code>"[[Title]]"</code></dt>
-                <dd>"links to a note; a missing one is created when you follow the link"</dd>
-                <dt><code>"[[Title|shown text]]"</code></dt>
-                <dd>"shows other words for the link"</dd>
-                <dt><code>"[[Title#Heading]]"</code></dt>
-                <dd>"goes straight to a heading"</dd>
-                <dt><code>"#tag"</code></dt>
-                <dd>"tags a note; a tag lists every note that carries it"</dd>
-                <dt><code>"$x^2$"</code> " " <code>"$$…$$"</code></dt>
-                <dd>"maths, inline or as a block"</dd>
-            </dl>
-            <h2>"Cards"</h2>
-            <p>"Write cards anywhere in a note; they join your reviews."</p>
-            <dl class="cheatsheet">
-                <dt><code>"Question :: Answer"</code></dt>
-                <dd>"a card (spaces around the separator)"</dd>
-                <dt><code>"Word ::: Meaning"</code></dt>
-                <dd>"a card asked both ways"</dd>
-                <dt><code>"?"</code></dt>
-                <dd>"alone on a line, between question lines and answer lines: a card of several lines, ended by a blank line"</dd>
-                <dt><code>"Paris is the capital of {{c1::France}}"</code></dt>
-                <dd>"a cloze: the hidden part is asked"</dd>
-                <dt><code>"The ==mitochondria== make energy"</code></dt>
-                <dd>"a highlight is asked as a cloze too"</dd>
-                <dt><code>"Question :: Answer ^name"</code></dt>
-                <dd>"names a card, so " <code>"[[Title#^name]]"</code> " links to it"</dd>
-                <dt><code>"#flashcards"</code></dt>
-                <dd>"in a note, lets " <code>"Question::Answer"</code> " go without spaces"</dd>
-            </dl>
-            <h2>"Keys"</h2>
-            <dl class="cheatsheet">
-                <dt><kbd>"Ctrl"</kbd> "+" <kbd>"K"</kbd></dt>
-                <dd>"finds a note by title (" <kbd>"⌘"</kbd> "+" <kbd>"K"</kbd> " on a Mac)"</dd>
-                <dt><kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd></dt>
-                <dd>"switches a note between reading and editing"</dd>
-                <dt><kbd>"Space"</kbd> ", then " <kbd>"1"</kbd> "–" <kbd>"4"</kbd></dt>
-                <dd>"in review: shows the answer, then rates it (Again, Hard, Good, Easy)"</dd>
-            </dl>
-            <p class="muted">
-                "Renaming a note rewrites every link to it. Edits save as you type."
-            </p>
+            // The help comes with the library: the lines above change height as it opens, and
+            // nothing below them then moves.
+            <Show when=move || state.data.loaded.get()>
+                <h2>"Writing"</h2>
+                <dl class="cheatsheet">
+                    <dt><code>"[[Title]]"</code></dt>
+                    <dd>"links to a note; a missing one is created when you follow the link"</dd>
+                    <dt><code>"[[Title|shown text]]"</code></dt>
+                    <dd>"shows other words for the link"</dd>
+                    <dt><code>"[[Title#Heading]]"</code></dt>
+                    <dd>"goes straight to a heading"</dd>
+                    <dt><code>"#tag"</code></dt>
+                    <dd>"tags a note; a tag lists every note that carries it"</dd>
+                    <dt><code>"$x^2$"</code> " " <code>"$$…$$"</code></dt>
+                    <dd>"maths, inline or as a block"</dd>
+                </dl>
+                <h2>"Cards"</h2>
+                <p>"Write cards anywhere in a note; they join your reviews."</p>
+                <dl class="cheatsheet">
+                    <dt><code>"Question :: Answer"</code></dt>
+                    <dd>"a card (spaces around the separator)"</dd>
+                    <dt><code>"Word ::: Meaning"</code></dt>
+                    <dd>"a card asked both ways"</dd>
+                    <dt><code>"?"</code></dt>
+                    <dd>"alone on a line, between question lines and answer lines: a card of several lines, ended by a blank line"</dd>
+                    <dt><code>"Paris is the capital of {{c1::France}}"</code></dt>
+                    <dd>"a cloze: the hidden part is asked"</dd>
+                    <dt><code>"The ==mitochondria== make energy"</code></dt>
+                    <dd>"a highlight is asked as a cloze too"</dd>
+                    <dt><code>"Question :: Answer ^name"</code></dt>
+                    <dd>"names a card, so " <code>"[[Title#^name]]"</code> " links to it"</dd>
+                    <dt><code>"#flashcards"</code></dt>
+                    <dd>"in a note, lets " <code>"Question::Answer"</code> " go without spaces"</dd>
+                </dl>
+                <h2>"Keys"</h2>
+                <dl class="cheatsheet">
+                    <dt><kbd>"Ctrl"</kbd> "+" <kbd>"K"</kbd></dt>
+                    <dd>"finds a note by title (" <kbd>"⌘"</kbd> "+" <kbd>"K"</kbd> " on a Mac)"</dd>
+                    <dt><kbd>"Ctrl"</kbd> "+" <kbd>"E"</kbd></dt>
+                    <dd>"switches a note between reading and editing"</dd>
+                    <dt><kbd>"Space"</kbd> ", then " <kbd>"1"</kbd> "–" <kbd>"4"</kbd></dt>
+                    <dd>"in review: shows the answer, then rates it (Again, Hard, Good, Easy)"</dd>
+                </dl>
+                <p class="muted">
+                    "Renaming a note rewrites every link to it. Edits save as you type."
+                </p>
+            </Show>
         </section>
     }
 }
