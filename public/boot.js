@@ -18,8 +18,9 @@ document.getElementById(shown)?.removeAttribute("hidden");
 
 const tag = document.querySelector("script[data-loam-wasm]");
 const whole = wholeApp();
-// The shell paints before the module's download starts (the build drops Trunk's preloads).
-if (document.visibilityState !== "hidden") await shellPainted();
+// On a first visit the shell paints before the module's download starts (the build drops
+// Trunk's preloads). Where the service worker serves the files, nothing is downloaded: no wait.
+if (document.visibilityState !== "hidden" && !navigator.serviceWorker?.controller) await shellPainted();
 try {
   const { default: init } = await import(whole ? "./loam_full.js" : tag.dataset.loamJs);
   await init({ module_or_path: whole ? new URL("loam_full_bg.wasm", import.meta.url) : tag.dataset.loamWasm });
