@@ -30,9 +30,7 @@ impl AppState {
 
     /// When this browser last read the published file of `course`.
     pub fn last_checked(&self, course: &str) -> Option<Time> {
-        marks::get(&format!("{CHECKED}{course}"))
-            .and_then(|ms| ms.parse::<f64>().ok())
-            .map(Time::from_ms)
+        marks::get(&format!("{CHECKED}{course}")).and_then(|ms| Time::from_whole_ms_text(&ms))
     }
 
     /// Follows `course` from the encrypted file at `url` that `key` opens.
@@ -150,7 +148,7 @@ impl AppState {
 
 /// Notes, in this browser, that the file of `course` was read now.
 fn mark_checked(course: &str) {
-    marks::set(&format!("{CHECKED}{course}"), &now().ms().to_string());
+    marks::set(&format!("{CHECKED}{course}"), &now().to_whole_ms_text());
 }
 
 /// The link that opens the encrypted file at `url` with `key`.

@@ -21,6 +21,7 @@ pub mod sync;
 pub mod time;
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 /// A count in words: "1 note", "3 notes".
 pub fn plural(count: usize, noun: &str) -> String {
@@ -52,6 +53,23 @@ pub fn sort_by_cached_key<T, K: Ord>(items: &mut [T], key: impl FnMut(&T) -> K) 
     let keys: Vec<K> = items.iter().map(key).collect();
     let order = sorted_indices(keys.len(), &mut |a, b| keys[a].cmp(&keys[b]));
     permute(items, order);
+}
+
+/// Gathers `items` into a set one by one: `BTreeSet::from_iter` compiles a whole stable sort
+/// for each element type, as `slice::sort` does.
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
+/// Sorts `items` and drops repeats: the same as `slice::sort_unstable` then `Vec::dedup`,
+/// through the one shared sort.
+pub fn sort_dedup<T: Ord>(items: &mut Vec<T>) {
+    sort_by(items, |a, b| a.cmp(b));
+    items.dedup();
 }
 
 fn sorted_indices(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
@@ -99,6 +117,17 @@ mod tests {
             let mut sorted = items;
             sort_by_cached_key(&mut sorted, |(key, _)| key.to_string());
             prop_assert_eq!(sorted, expected);
+        }
+
+        #[test]
+        fn sorts_and_drops_repeats_like_the_standard_pair(items in proptest::collection::vec(0u8..16, 0..200)) {
+            let mut expected = items.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            let mut sorted = items.clone();
+            sort_dedup(&mut sorted);
+            prop_assert_eq!(&sorted, &expected);
+            prop_assert_eq!(set_of(items).into_iter().collect::<Vec<_>>(), expected);
         }
     }
 }

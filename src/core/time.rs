@@ -40,6 +40,17 @@ impl Time {
         self.0.is_finite()
     }
 
+    /// As whole milliseconds in decimal, for marks kept as text. Integers only, so the
+    /// page carries neither the float printer's nor the float parser's tables for them.
+    pub fn to_whole_ms_text(self) -> String {
+        (self.0 as i64).to_string()
+    }
+
+    /// Reads what [`Time::to_whole_ms_text`] wrote; anything else is `None`.
+    pub fn from_whole_ms_text(text: &str) -> Option<Time> {
+        text.parse::<i64>().ok().map(|ms| Time(ms as f64))
+    }
+
     /// A total order, NaN included, for sorting.
     pub fn total_cmp(&self, other: &Time) -> Ordering {
         self.0.total_cmp(&other.0)
@@ -151,6 +162,17 @@ mod tests {
         assert_eq!((t + Span::days(1.5) - t).whole_days(), 1);
         assert_eq!((t - (t + Span::DAY)).whole_days(), 0);
         assert_eq!(Span::HOUR * 24.0, Span::DAY);
+    }
+
+    #[test]
+    fn whole_milliseconds_round_trip_as_text() {
+        let t = Time::from_ms(1_767_225_600_123.0);
+        assert_eq!(t.to_whole_ms_text(), "1767225600123");
+        assert_eq!(Time::from_whole_ms_text("1767225600123"), Some(t));
+        // What the float printer wrote for `Date.now()` before is the same text.
+        assert_eq!(Time::from_whole_ms_text(&t.ms().to_string()), Some(t));
+        assert_eq!(Time::from_whole_ms_text("soon"), None);
+        assert_eq!(Time::from_whole_ms_text(""), None);
     }
 
     #[test]

@@ -148,8 +148,7 @@ impl Files {
                 .iter()
                 .filter_map(|r| self.position(&name::key(name::last_segment(r))).ok())
                 .collect();
-            named.sort_unstable();
-            named.dedup();
+            crate::core::sort_dedup(&mut named);
             for at in named {
                 users[at].push((note.id.clone(), note.title.clone()));
             }
@@ -257,7 +256,7 @@ pub fn rename_references(body: &str, old: &str, new: &str) -> Option<String> {
     if edits.is_empty() {
         return linked;
     }
-    edits.sort_by_key(|e| e.start);
+    crate::core::sort_by_key(&mut edits, |e| e.start);
     edits.dedup();
     let encoded = new
         .replace('%', "%25")

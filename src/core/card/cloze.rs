@@ -96,13 +96,11 @@ pub(super) fn paragraph_cards(md: &str, syn: &Syntax, lines: &[Line], out: &mut 
     // Each card carries the paragraph twice over: a hostile note with thousands of deletions
     // in one long paragraph must not cost seconds and gigabytes.
     let mut room = (PARAGRAPH_TEXT_BUDGET / region.len().max(1)).max(1);
-    let numbers: BTreeSet<u32> = deletions
-        .iter()
-        .filter_map(|d| match d.target {
+    let numbers: BTreeSet<u32> =
+        crate::core::set_of(deletions.iter().filter_map(|d| match d.target {
             Target::Cloze(n) => Some(n),
             Target::Highlight(_) => None,
-        })
-        .collect();
+        }));
     // `shown` is the highlighted text, part of a highlight's identity.
     let card = |kind: CardKind, target: Target, shown: Option<&str>, anchored: String| {
         let front = reveal(md, region.clone(), &deletions, target, false);

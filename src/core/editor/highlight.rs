@@ -92,7 +92,7 @@ fn inline(line: &str, compact: bool) -> String {
             kept.push((range, class));
         }
     }
-    kept.sort_by_key(|(r, _)| r.start);
+    crate::core::sort_by_key(&mut kept, |(r, _)| r.start);
     let mut html = String::with_capacity(line.len() + kept.len() * 32);
     let mut at = 0;
     for (range, class) in kept {

@@ -184,8 +184,7 @@ impl Library {
                 keys.extend(tag.match_indices('/').map(|(at, _)| &tag[..at]));
                 keys.push(tag);
             }
-            keys.sort_unstable();
-            keys.dedup();
+            crate::core::sort_dedup(&mut keys);
             for key in keys {
                 *under.entry(key.to_string()).or_default() += 1;
             }
@@ -484,7 +483,7 @@ fn index_targets(
 
 /// The title keys a note's links point to.
 pub fn link_targets(links: &[WikiLink]) -> BTreeSet<String> {
-    links.iter().map(|link| title_key(link.target)).collect()
+    crate::core::set_of(links.iter().map(|link| title_key(link.target)))
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub fn fuzzy_titles<S: AsRef<str>>(query: &str, titles: &[S]) -> Vec<TitleMatch>
             found: (index, score, ranges),
         });
     }
-    found.sort_by(|a, b| {
+    crate::core::sort_by(&mut found, |a, b| {
         (a.tier.cmp(&b.tier))
             .then(b.score.cmp(&a.score))
             .then(a.length.cmp(&b.length))

@@ -101,8 +101,7 @@ pub fn arrive(
         });
         arrived.notes.push(id);
     }
-    arrived.notes.sort();
-    arrived.notes.dedup();
+    crate::core::sort_dedup(&mut arrived.notes);
     arrived
 }
 

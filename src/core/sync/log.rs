@@ -281,12 +281,13 @@ pub fn take_logs(deck: &mut Deck, scheduler: &Scheduler, logs: Vec<CardLog>) -> 
         if let Some(card) = deck.get(&log.card) {
             let mut after = card.clone();
             let since = log.marks.reset.map_or(f64::NEG_INFINITY, Time::ms);
-            let counted: BTreeMap<i64, &ReviewLog> = log
-                .answers
-                .iter()
-                .filter(|a| !log.undone.contains(&a.id) && a.log.time.ms() > since)
-                .map(|a| (a.log.time.ms() as i64, &a.log))
-                .collect();
+            // Filled one by one: `collect` would compile a sort of its own.
+            let mut counted: BTreeMap<i64, &ReviewLog> = BTreeMap::new();
+            for a in &log.answers {
+                if !log.undone.contains(&a.id) && a.log.time.ms() > since {
+                    counted.insert(a.log.time.ms() as i64, &a.log);
+                }
+            }
             let latest = counted
                 .keys()
                 .next_back()
