@@ -4,14 +4,29 @@
 // `performance.now()` milliseconds, i.e. since this page's navigation started.
 (() => {
   const bench = (window.loamBench = {});
+  bench.start = {};
 
   // --- WebAssembly memory: keep the memory the app's module exports when it is instantiated.
   const keepMemory = (result) => {
     const instance = result instanceof WebAssembly.Instance ? result : result.instance;
     const memory = Object.values(instance?.exports ?? {}).find((v) => v instanceof WebAssembly.Memory);
-    if (memory) bench.wasmMemory = memory;
+    if (memory) {
+      bench.wasmMemory = memory;
+      bench.start.module ??= performance.now();
+    }
     return result;
   };
+  // --- When boot.js's early read of the library resolved (it sets `loamEarlyRead`; the app
+  // takes it and deletes it).
+  Object.defineProperty(window, 'loamEarlyRead', {
+    configurable: true,
+    set(promise) {
+      Object.defineProperty(window, 'loamEarlyRead', { configurable: true, writable: true, value: promise });
+      promise.then(() => {
+        bench.start.read = performance.now();
+      });
+    },
+  });
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
     if (typeof original !== 'function') continue;
@@ -87,7 +102,6 @@
     const complete = listed >= EXPECTED_NOTES || (more && listed > 0);
     return Boolean(button && !button.disabled && complete);
   };
-  bench.start = {};
   bench.started = new Promise((resolve) => {
     const observer = new MutationObserver(() => {
       if (bench.start.listed !== undefined || !notesListed()) return;

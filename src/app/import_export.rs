@@ -25,11 +25,6 @@ pub enum Step {
     Previewing { done: usize, total: usize },
 }
 
-/// Gives the browser a moment to paint.
-async fn next_frame() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
 impl AppState {
     /// Fetches the converters while the learner chooses files, so the first import or export
     /// does not wait for them. A failure here is met again, and said, when they are used.
@@ -59,7 +54,7 @@ impl AppState {
         while converters.step(SLICE)? {
             let (done, total) = converters.progress();
             progress(Step::Converting { done, total });
-            next_frame().await;
+            crate::browser::frame::yield_now().await;
         }
         let mut converted = converters.finish()?;
         reports.append(&mut converted.reports);
@@ -95,7 +90,7 @@ impl AppState {
         {
             let (done, total) = planning.progress();
             progress(Step::Previewing { done, total });
-            next_frame().await;
+            crate::browser::frame::yield_now().await;
         }
         planning.finish()
     }

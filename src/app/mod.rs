@@ -129,6 +129,9 @@ pub struct View {
     pub updates: RwSignal<Vec<String>>,
     /// The last step in review (an answer, a suspend, a bury), which Undo takes back.
     last_step: RwSignal<Option<review::Step>>,
+    /// The note whose share dialog the first visit's module was asked for before it handed
+    /// this tab to the whole app: taken at start, opened with that note.
+    share_asked: StoredValue<Option<String>>,
     /// Full-text index of the notes, updated as notes are saved.
     search_index: StoredValue<SearchIndex>,
     /// Bumped whenever the index changes, so search results follow.
@@ -199,6 +202,7 @@ impl AppState {
                 }),
                 updates: RwSignal::new(Vec::new()),
                 last_step: RwSignal::new(None),
+                share_asked: StoredValue::new(crate::browser::whole_app::take_share_request()),
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
                 optimizer: optimize::Optimizer::new(),
@@ -258,7 +262,7 @@ impl AppState {
     /// Reads notes, cards and settings into memory. Returns whether the library's cards were
     /// derived already (a library from before cards existed has not).
     async fn read_library(&self, store: &Store) -> Result<bool, AppError> {
-        let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
+        let (notes, cards) = store.load_notes_and_cards::<Note, Card>().await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
             self.view.notice.set(Some(format!(
@@ -341,8 +345,10 @@ impl AppState {
     fn index_links_later(&self) {
         let this = *self;
         spawn_local(async move {
+            // The notes' list is painted first.
+            crate::browser::frame::after_next_paint().await;
             loop {
-                gloo_timers::future::TimeoutFuture::new(0).await;
+                crate::browser::frame::yield_now().await;
                 let done = this
                     .data
                     .library
@@ -411,7 +417,11 @@ impl AppState {
     /// Whether the share dialog of note `id` was asked for before this tab went on in the whole
     /// app (answered once).
     pub fn share_asked_before(&self, id: &str) -> bool {
-        crate::browser::whole_app::take_share_request().is_some_and(|asked| asked == id)
+        self.view
+            .share_asked
+            .try_update_value(Option::take)
+            .flatten()
+            .is_some_and(|asked| asked == id)
     }
 
     /// Follows the address bar after the user or a link changed it.

@@ -232,7 +232,7 @@ async fn send_log(state: AppState, slot: Slot) -> Result<(), AppError> {
         if count < LOG_SLICE || after.is_none() {
             return Ok(());
         }
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        crate::browser::frame::yield_now().await;
     }
 }
 

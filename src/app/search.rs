@@ -26,12 +26,14 @@ impl AppState {
     pub(super) fn build_search_index(&self) {
         let this = *self;
         spawn_local(async move {
+            // The notes' list is painted first.
+            crate::browser::frame::after_next_paint().await;
             let ids: Vec<NoteId> = this
                 .data
                 .library
                 .with_untracked(|lib| lib.iter().map(|n| n.id.clone()).collect());
             for chunk in ids.chunks(INDEX_SLICE) {
-                gloo_timers::future::TimeoutFuture::new(0).await;
+                crate::browser::frame::yield_now().await;
                 this.data.library.with_untracked(|lib| {
                     // A note deleted meanwhile is skipped; one edited meanwhile is indexed as it is now.
                     let notes = chunk.iter().filter_map(|id| lib.get(id));
@@ -66,7 +68,7 @@ impl AppState {
         let ids: Vec<NoteId> = notes.iter().map(|n| n.id.clone()).collect();
         spawn_local(async move {
             for chunk in ids.chunks(INDEX_SLICE) {
-                gloo_timers::future::TimeoutFuture::new(0).await;
+                crate::browser::frame::yield_now().await;
                 this.data.library.with_untracked(|lib| {
                     this.view.search_index.update_value(|index| {
                         for note in chunk.iter().filter_map(|id| lib.get(id)) {

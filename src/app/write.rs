@@ -432,11 +432,11 @@ async fn write_of(
     bulk: bool,
 ) -> Result<Write, StoreError> {
     if bulk {
-        next_frame().await;
+        crate::browser::frame::yield_now().await;
     }
     let mut write = Write::new().put(NOTES, &records.notes)?;
     if bulk && records.notes.len() > 1_000 {
-        next_frame().await;
+        crate::browser::frame::yield_now().await;
     }
     for id in &records.deleted_notes {
         write = write.delete(NOTES, id);
@@ -481,9 +481,4 @@ async fn write_of(
         write = write.delete(CONTENTS, hash);
     }
     Ok(write)
-}
-
-/// Gives the browser a moment to paint.
-async fn next_frame() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
 }

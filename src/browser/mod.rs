@@ -11,6 +11,7 @@ pub mod download;
 mod error;
 pub mod fetch;
 pub mod files;
+pub mod frame;
 pub mod lock;
 pub mod marks;
 pub mod maths;

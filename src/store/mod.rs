@@ -1,6 +1,7 @@
 //! IndexedDB through the idb crate: the schema, its migrations and every read and write. The only
 //! code in Loam that touches IndexedDB.
 
+mod early;
 pub mod journal;
 pub mod sync_docs;
 
@@ -345,6 +346,19 @@ impl Store {
         Ok((read_records(&a).await?, read_records(&b).await?))
     }
 
+    /// The notes and cards, from the read `boot.js` began before the module was up when it
+    /// read this schema's data as it stands now (no migration ran since); else read here.
+    pub async fn load_notes_and_cards<A: DeserializeOwned, B: DeserializeOwned>(
+        &self,
+    ) -> Result<(Loaded<A>, Loaded<B>), StoreError> {
+        if let Some(read) = early::take().await {
+            if read.schema == SCHEMA_VERSION && read.data == DATA_VERSION {
+                return Ok((parse_records(read.notes), parse_records(read.cards)));
+            }
+        }
+        self.load_both(NOTES, CARDS).await
+    }
+
     /// `getAll` requests on these stores, all in one read-only transaction.
     fn get_all<const N: usize>(
         &self,
@@ -502,6 +516,11 @@ async fn read_records<T: DeserializeOwned>(
     let values = request_result(request)
         .await
         .map_err(|_| StoreError::plain("Could not read your library."))?;
+    Ok(parse_records(values))
+}
+
+/// Records from the array a `getAll` gave.
+fn parse_records<T: DeserializeOwned>(values: JsValue) -> Loaded<T> {
     // The browser writes all records as one JSON text natively, and serde_json reads it far
     // faster than each field could be fetched across the wasm boundary.
     let json: Option<String> = js_sys::JSON::stringify(&values)
@@ -523,10 +542,10 @@ async fn read_records<T: DeserializeOwned>(
             (records, unreadable)
         }
     };
-    Ok(Loaded {
+    Loaded {
         records,
         unreadable,
-    })
+    }
 }
 
 /// The result of a request, once it has one.
