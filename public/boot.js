@@ -16,10 +16,6 @@ const shown = ["", "#", "#/"].includes(location.hash)
     : "shell-opening";
 document.getElementById(shown)?.removeAttribute("hidden");
 
-// A returning visitor's notes and cards are read while the module downloads and compiles; the
-// app takes the read (src/store/early.rs) instead of starting its own once it is up.
-window.loamEarlyRead = readLibraryEarly();
-
 const tag = document.querySelector("script[data-loam-wasm]");
 const whole = wholeApp();
 // On a first visit the shell paints before the module's download starts (the build drops
@@ -65,46 +61,6 @@ function shellPainted() {
       }
     });
     observer.observe({ type: "largest-contentful-paint", buffered: true });
-  });
-}
-
-// Resolves with the stored notes and cards, the schema's version and the data's version, or
-// with null where there is no library yet or it cannot be read. A first visit creates no
-// database here: the app creates it, with its stores, at the version it needs.
-function readLibraryEarly() {
-  return new Promise((resolve) => {
-    let open;
-    try {
-      open = indexedDB.open("loam");
-    } catch {
-      resolve(null);
-      return;
-    }
-    open.onupgradeneeded = () => open.transaction.abort();
-    open.onerror = () => resolve(null);
-    open.onblocked = () => resolve(null);
-    open.onsuccess = () => {
-      const db = open.result;
-      // A newer Loam in another tab upgrading the schema never waits on this connection.
-      db.onversionchange = () => db.close();
-      try {
-        const tx = db.transaction(["notes", "cards", "meta"], "readonly");
-        const notes = tx.objectStore("notes").getAll();
-        const cards = tx.objectStore("cards").getAll();
-        const data = tx.objectStore("meta").get("data_version");
-        tx.oncomplete = () => {
-          db.close();
-          resolve({ schema: db.version, data: data.result?.value ?? 0, notes: notes.result, cards: cards.result });
-        };
-        tx.onerror = tx.onabort = () => {
-          db.close();
-          resolve(null);
-        };
-      } catch {
-        db.close();
-        resolve(null);
-      }
-    };
   });
 }
 

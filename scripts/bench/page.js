@@ -16,17 +16,7 @@
     }
     return result;
   };
-  // --- When boot.js's early read of the library resolved (it sets `loamEarlyRead`; the app
-  // takes it and deletes it).
-  Object.defineProperty(window, 'loamEarlyRead', {
-    configurable: true,
-    set(promise) {
-      Object.defineProperty(window, 'loamEarlyRead', { configurable: true, writable: true, value: promise });
-      promise.then(() => {
-        bench.start.read = performance.now();
-      });
-    },
-  });
+
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
     if (typeof original !== 'function') continue;

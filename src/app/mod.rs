@@ -262,7 +262,7 @@ impl AppState {
     /// Reads notes, cards and settings into memory. Returns whether the library's cards were
     /// derived already (a library from before cards existed has not).
     async fn read_library(&self, store: &Store) -> Result<bool, AppError> {
-        let (notes, cards) = store.load_notes_and_cards::<Note, Card>().await?;
+        let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
             self.view.notice.set(Some(format!(

@@ -1,7 +1,6 @@
 //! IndexedDB through the idb crate: the schema, its migrations and every read and write. The only
 //! code in Loam that touches IndexedDB.
 
-mod early;
 pub mod journal;
 pub mod sync_docs;
 
@@ -344,19 +343,6 @@ impl Store {
     ) -> Result<(Loaded<A>, Loaded<B>), StoreError> {
         let [a, b] = self.get_all(&[first, second])?;
         Ok((read_records(&a).await?, read_records(&b).await?))
-    }
-
-    /// The notes and cards, from the read `boot.js` began before the module was up when it
-    /// read this schema's data as it stands now (no migration ran since); else read here.
-    pub async fn load_notes_and_cards<A: DeserializeOwned, B: DeserializeOwned>(
-        &self,
-    ) -> Result<(Loaded<A>, Loaded<B>), StoreError> {
-        if let Some(read) = early::take().await {
-            if read.schema == SCHEMA_VERSION && read.data == DATA_VERSION {
-                return Ok((parse_records(read.notes), parse_records(read.cards)));
-            }
-        }
-        self.load_both(NOTES, CARDS).await
     }
 
     /// `getAll` requests on these stores, all in one read-only transaction.

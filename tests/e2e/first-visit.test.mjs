@@ -21,7 +21,6 @@ import {
   createNote,
   watch,
   assertNoProblems,
-  dumpDatabase,
 } from './harness.mjs';
 
 /** The app modules `page` has asked for, by name: `first` (loam-<hash>) and `whole` (loam_full). */
@@ -119,33 +118,18 @@ describeApp('a first visit', (test) => {
         assert.ok(await shell.locator('.lede').isVisible());
         // The shell is for the eyes only: nothing in it is in the accessibility tree.
         assert.equal(await page.getByRole('heading', { name: 'Welcome to Loam' }).count(), 0);
-        // boot.js's early read of the library finds none and creates no database: the app
-        // creates it, at the version it needs.
-        assert.equal(await page.evaluate(() => window.loamEarlyRead), null);
-        assert.deepEqual(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), []);
       });
       await noteHeading(page, 'Welcome to Loam').waitFor();
       assert.equal(await shell.count(), 0);
       assert.equal(await page.locator('h1').count(), 1);
-      await createNote(page, 'Read early');
-      await waitFor(async () => JSON.parse(await dumpDatabase(page)).notes.length === 1, {
-        message: 'the note stored',
-      });
 
       // Elsewhere than the start page, the shell says only that Loam is opening.
       await page.goto('about:blank');
       await held('#/review', async () => {
         await shell.getByText('Opening Loam…').waitFor();
         assert.equal(await shell.locator('#shell-start h1').isVisible(), false);
-        // A returning visit's notes are read while the module is on its way.
-        const read = await page.evaluate(() => window.loamEarlyRead);
-        assert.equal(read.schema, 3);
-        assert.deepEqual(read.notes.map((n) => n.title), ['Read early']);
       });
       await shell.waitFor({ state: 'detached' });
-      // The app took that read (and leaves none behind for a later one to take).
-      await page.getByRole('link', { name: 'Read early' }).first().waitFor();
-      assert.equal(await page.evaluate(() => 'loamEarlyRead' in window), false);
 
       // A shared link says what it opens.
       await page.goto('about:blank');
