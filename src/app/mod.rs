@@ -32,7 +32,6 @@ use leptos::task::spawn_local;
 
 use crate::browser::{address, clock, marks, random};
 use crate::core::attachment::{Attachment, Files};
-use crate::core::card::deck::{Card, Deck};
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
@@ -40,6 +39,7 @@ use crate::core::note::library::Library;
 use crate::core::note::trash::{self, Trashed};
 use crate::core::note::tree::Order;
 use crate::core::note::{Note, NoteId};
+use crate::core::review::deck::{Card, Deck};
 use crate::core::review::ReviewSettings;
 use crate::core::route::Route;
 use crate::core::search::SearchIndex;

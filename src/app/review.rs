@@ -13,10 +13,10 @@ use crate::core::change::Change;
 use crate::core::id::CardId;
 use crate::core::note::NoteId;
 use crate::core::review::schedule::{Rating, Scheduler};
-use crate::core::review::scope::Scope;
 use crate::core::review::stats::Calendar;
 use crate::core::review::{self, Answer, Queue, ReviewRecord, ReviewSettings};
 use crate::core::route::Route;
+use crate::core::study::Scope;
 use crate::core::time::Time;
 use crate::store::{journal, Store, REVIEWS};
 

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 use super::{now, AppError, AppState};
 use crate::browser::address::app_address;
 use crate::browser::{clipboard, crypto, download, fetch, files, share_sheet};
-use crate::core::card::deck::CardId;
 use crate::core::change::Change;
 use crate::core::exchange::bundle::{self, Bundle};
 use crate::core::exchange::merge::{self, Choice, CourseProgress, ImportPlan};
 use crate::core::exchange::Reading;
 use crate::core::note::NoteId;
+use crate::core::review::deck::CardId;
 use crate::core::route::Route;
 
 /// Meta key of the name an author signs courses with.
@@ -111,7 +111,7 @@ impl AppState {
             let note = lib.get(root)?;
             let ids = match scope {
                 ShareScope::Note => vec![note.id.clone()],
-                ShareScope::Course(depth) => bundle::collect(lib, root, depth),
+                ShareScope::Course(depth) => lib.reachable(root, depth),
                 ShareScope::Library => lib.notes_by_recent().iter().map(|n| n.id.clone()).collect(),
             };
             let course = match scope {

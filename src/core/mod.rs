@@ -13,10 +13,12 @@ pub mod interop;
 pub mod markdown;
 pub mod note;
 pub mod qr;
+pub mod records;
 pub mod review;
 pub mod route;
 pub mod search;
 pub mod storage;
+pub mod study;
 pub mod sync;
 pub mod time;
 

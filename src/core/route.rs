@@ -1,7 +1,7 @@
 //! Where the app is, kept in the URL fragment so a static host serves every page and
 //! back/forward work.
 
-use crate::core::review::scope::Scope;
+use crate::core::study::Scope;
 
 /// A page of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]

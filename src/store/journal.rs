@@ -4,8 +4,8 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::core::card::deck::Card;
 use crate::core::note::Note;
+use crate::core::review::deck::Card;
 use crate::core::review::ReviewRecord;
 
 const KEY: &str = "loam.unsaved";

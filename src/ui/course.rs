@@ -9,8 +9,8 @@ use super::study::StudyLink;
 use crate::app::{local_date, AppError, AppState};
 use crate::core::exchange::hosting::NoUpdate;
 use crate::core::plural;
-use crate::core::review::scope::Scope;
 use crate::core::route::Route;
+use crate::core::study::Scope;
 use leptos::task::spawn_local;
 
 #[component]

@@ -7,10 +7,10 @@ use super::{dynamic, Show};
 
 use super::study::StudyLink;
 use crate::app::AppState;
-use crate::core::card::linked::linked_cards;
 use crate::core::id::CardId;
-use crate::core::review::scope::Scope;
+use crate::core::review::linked::linked_cards;
 use crate::core::review::{average_recall, card_status};
+use crate::core::study::Scope;
 
 /// One card of the note, as its row shows it.
 #[derive(Debug, Clone, PartialEq)]

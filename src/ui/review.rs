@@ -11,12 +11,12 @@ use super::{dynamic, text, Show};
 use crate::app::AppState;
 use std::collections::HashSet;
 
-use crate::core::card::deck::Card;
 use crate::core::note::NoteId;
+use crate::core::review::deck::Card;
 use crate::core::review::schedule::Rating;
-use crate::core::review::scope::{covers, Scope};
 use crate::core::review::{format_interval, fuzz_draw};
 use crate::core::route::Route;
+use crate::core::study::{covers, Scope};
 use crate::core::time::Time;
 
 #[component]

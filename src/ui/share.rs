@@ -26,7 +26,7 @@ pub fn ShareDialog(id: String, on_close: Callback<()>) -> impl IntoView {
     let links_out = state
         .data
         .library
-        .with_untracked(|lib| id.with_value(|id| bundle::collect(lib, id, 1).len() > 1));
+        .with_untracked(|lib| id.with_value(|id| lib.reachable(id, 1).len() > 1));
     let scope = RwSignal::new(if links_out {
         ShareScope::Course(1)
     } else {

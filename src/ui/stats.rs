@@ -10,9 +10,9 @@ use crate::app::{calendar, AppState};
 
 use crate::core::chart::{self, Bar};
 use crate::core::review::schedule::ReviewLog;
-use crate::core::review::scope::{covers, Scope};
 use crate::core::review::stats::{self, CardStanding};
 use crate::core::review::ReviewRecord;
+use crate::core::study::{covers, Scope};
 use crate::core::time::{Span, Time};
 
 const CHART_WIDTH: f64 = 600.0;

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::text;
 
 use crate::app::AppState;
-use crate::core::review::scope::Scope;
 use crate::core::route::Route;
+use crate::core::study::Scope;
 
 #[component]
 pub fn StudyLink(scope: Scope, label: String) -> impl IntoView {

@@ -6,8 +6,8 @@ use super::dynamic;
 
 use super::study::StudyLink;
 use crate::app::AppState;
-use crate::core::review::scope::Scope;
 use crate::core::route::Route;
+use crate::core::study::Scope;
 
 #[component]
 pub fn TagPage(name: String) -> impl IntoView {

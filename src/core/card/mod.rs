@@ -2,9 +2,7 @@
 //! Markdown, each card's stable identity, and matching an edited note's cards to the stored ones.
 
 mod cloze;
-pub mod deck;
 pub mod identity;
-pub mod linked;
 mod marks;
 mod parse;
 mod reconcile;

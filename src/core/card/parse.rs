@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::cloze::find_deletions;
 use super::{has_pair, syntax, CardKind, ParsedCard};
-use crate::core::markdown::front_matter_end;
+use crate::core::note::front_matter::front_matter_end;
 use crate::core::note::link::{markdown_options, parse_links, WikiLink};
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::attachment::{Attachment, Files};
-use crate::core::card::deck::{Card, Deck};
 use crate::core::date::dated_file_name;
 use crate::core::exchange::bundle::{self, valid_id, Course, Elsewhere};
 use crate::core::exchange::carried;
@@ -17,6 +16,7 @@ use crate::core::exchange::merge::{sync_cards, Choice, Merging};
 use crate::core::exchange::plan::{free_title, rename_clashes, Change, ImportPlan, PlanItem};
 use crate::core::note::library::Library;
 use crate::core::note::{clean_title, title_key, Note, NoteId};
+use crate::core::review::deck::{Card, Deck};
 use crate::core::review::schedule::Scheduler;
 
 use crate::core::review::{ReviewRecord, ReviewSettings};

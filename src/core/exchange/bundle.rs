@@ -11,7 +11,7 @@ use crate::core::exchange::frame::{json_detail, valid_time};
 use crate::core::note::{clean_title, title_key, NoteId};
 use crate::core::time::Time;
 
-pub use crate::core::exchange::course::{build, collect, course_of, Course, Elsewhere};
+pub use crate::core::exchange::course::{build, course_of, Course, Elsewhere};
 pub use crate::core::exchange::frame::{
     is_sealed, open_frame, seal_frame, valid_id, IV_BYTES, MAX_ID_CHARS, SEALED_MAGIC,
 };

@@ -5,11 +5,11 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::card::deck::{CardId, Deck};
 use crate::core::exchange::bundle::{Bundle, BundleNote};
 use crate::core::note::library::Library;
 use crate::core::note::link::parse_links;
 use crate::core::note::{Note, NoteId};
+use crate::core::review::deck::{CardId, Deck};
 use crate::core::review::schedule::Scheduler;
 
 use crate::core::review::{average_recall, Recall};
@@ -50,37 +50,6 @@ pub fn sample(id: &str, version: u64) -> Course {
 pub struct Elsewhere {
     pub title: String,
     pub course: String,
-}
-
-/// The notes to share from `root`: the root, then breadth-first the notes its links reach, up
-/// to `depth` hops (0: the root alone), each once, in link order. Empty if `root` is unknown.
-pub fn collect(library: &Library, root: &str, depth: u32) -> Vec<NoteId> {
-    let Some(root) = library.get(root) else {
-        return Vec::new();
-    };
-    let mut ids = vec![root.id.clone()];
-    let mut seen: HashSet<NoteId> = ids.iter().cloned().collect();
-    let mut level = 0..1;
-    for _ in 0..depth {
-        let start = ids.len();
-        for at in level.clone() {
-            let Some(note) = ids.get(at).and_then(|id| library.get(id)) else {
-                continue;
-            };
-            for link in parse_links(&note.body) {
-                if let Some(target) = library.resolve(link.target) {
-                    if seen.insert(NoteId::from(target)) {
-                        ids.push(NoteId::from(target));
-                    }
-                }
-            }
-        }
-        if ids.len() == start {
-            break;
-        }
-        level = start..ids.len();
-    }
-    ids
 }
 
 /// The course an author shares from note `root` with the notes `ids`: it takes the root's id
@@ -250,28 +219,6 @@ mod tests {
                 })
                 .collect(),
         )
-    }
-
-    #[test]
-    fn collect_walks_links_breadth_first() {
-        let lib = library(&[
-            (
-                "r",
-                "Root",
-                "[[B]] then [[a]] and [[a#x]], [[Missing]], `[[C]]`",
-            ),
-            ("a", "A", "[[C]] [[Root]]"),
-            ("b", "B", "[[D]] [[A]]"),
-            ("c", "C", "[[Root]]"),
-            ("d", "D", "[[E]]"),
-            ("e", "E", ""),
-        ]);
-        assert_eq!(collect(&lib, "r", 0), ["r"]);
-        assert_eq!(collect(&lib, "r", 1), ["r", "b", "a"]);
-        assert_eq!(collect(&lib, "r", 2), ["r", "b", "a", "d", "c"]);
-        assert_eq!(collect(&lib, "r", 3), ["r", "b", "a", "d", "c", "e"]);
-        assert_eq!(collect(&lib, "r", u32::MAX), collect(&lib, "r", 3));
-        assert!(collect(&lib, "nothing", 2).is_empty());
     }
 
     #[test]

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::collections::HashSet;
 
-use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::exchange::bundle::BundleNote;
 use crate::core::note::library::Library;
 use crate::core::note::link::rewrite_links;
 use crate::core::note::{content_hash, title_key, Note, NoteId, Origin};
+use crate::core::review::deck::{Card, CardId, Deck};
 use crate::core::time::Time;
 
 pub use crate::core::exchange::course::{cards_to_add, course_progress, CourseProgress};

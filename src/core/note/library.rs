@@ -2,7 +2,7 @@
 //! notes linking to it. Both are updated on every change, never rebuilt.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::core::note::link::{link_line, parse_links, rewrite_links, WikiLink};
 use crate::core::note::tag::{note_tags, tag_key};
@@ -134,6 +134,37 @@ impl Library {
     /// The id of the note a link target points to, if that note exists.
     pub fn resolve(&self, target: &str) -> Option<&str> {
         self.titles.get(&title_key(target)).map(NoteId::as_str)
+    }
+
+    /// The notes `root` leads to: the root, then breadth-first the notes its links reach, up
+    /// to `depth` hops (0: the root alone), each once, in link order. Empty if `root` is unknown.
+    pub fn reachable(&self, root: &str, depth: u32) -> Vec<NoteId> {
+        let Some(root) = self.get(root) else {
+            return Vec::new();
+        };
+        let mut ids = vec![root.id.clone()];
+        let mut seen: HashSet<NoteId> = ids.iter().cloned().collect();
+        let mut level = 0..1;
+        for _ in 0..depth {
+            let start = ids.len();
+            for at in level.clone() {
+                let Some(note) = ids.get(at).and_then(|id| self.get(id)) else {
+                    continue;
+                };
+                for link in parse_links(&note.body) {
+                    if let Some(target) = self.resolve(link.target) {
+                        if seen.insert(NoteId::from(target)) {
+                            ids.push(NoteId::from(target));
+                        }
+                    }
+                }
+            }
+            if ids.len() == start {
+                break;
+            }
+            level = start..ids.len();
+        }
+        ids
     }
 
     /// Notes most recently updated first; equal times by title.
@@ -498,6 +529,29 @@ mod tests {
 
     fn sources(backlinks: &[Backlink]) -> Vec<&str> {
         backlinks.iter().map(|b| b.source.as_str()).collect()
+    }
+
+    #[test]
+    fn reachable_walks_links_breadth_first() {
+        let lib = Library::from_notes(vec![
+            note(
+                "r",
+                "Root",
+                "[[B]] then [[a]] and [[a#x]], [[Missing]], `[[C]]`",
+                1.0,
+            ),
+            note("a", "A", "[[C]] [[Root]]", 1.0),
+            note("b", "B", "[[D]] [[A]]", 1.0),
+            note("c", "C", "[[Root]]", 1.0),
+            note("d", "D", "[[E]]", 1.0),
+            note("e", "E", "", 1.0),
+        ]);
+        assert_eq!(lib.reachable("r", 0), ["r"]);
+        assert_eq!(lib.reachable("r", 1), ["r", "b", "a"]);
+        assert_eq!(lib.reachable("r", 2), ["r", "b", "a", "d", "c"]);
+        assert_eq!(lib.reachable("r", 3), ["r", "b", "a", "d", "c", "e"]);
+        assert_eq!(lib.reachable("r", u32::MAX), lib.reachable("r", 3));
+        assert!(lib.reachable("nothing", 2).is_empty());
     }
 
     #[test]

@@ -1,18 +1,19 @@
 //! The review session: which card comes next, answering it (new schedule plus a review-log entry)
 //! and undoing the last answer.
 
+pub mod deck;
 pub mod fit;
 pub mod history;
+pub mod linked;
 pub mod schedule;
-pub mod scope;
 pub mod stats;
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::card::deck::{Card, CardId, Deck};
 use crate::core::note::NoteId;
+use crate::core::review::deck::{Card, CardId, Deck};
 use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Scheduler, Settings};
 
 use crate::core::review::stats::Calendar;
@@ -369,7 +370,7 @@ pub fn queue(deck: &Deck, now: Time, new_per_day: u32, calendar: Calendar) -> Qu
 }
 
 /// [`queue`] of the cards written in `notes` only (all cards when `None`; see
-/// [`scope::Scope`]). The new-card limit is the day's, whichever notes are studied.
+/// [`crate::core::study::Scope`]). The new-card limit is the day's, whichever notes are studied.
 pub fn queue_in(
     deck: &Deck,
     now: Time,
@@ -381,7 +382,7 @@ pub fn queue_in(
     let mut due: Vec<&Card> = Vec::new();
     let mut new: Vec<&Card> = Vec::new();
     let mut ahead: Vec<&Card> = Vec::new();
-    let in_scope = |card: &&Card| scope::covers(notes, &card.note_id);
+    let in_scope = |card: &&Card| crate::core::study::covers(notes, &card.note_id);
     for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new.push(card),
@@ -428,7 +429,7 @@ pub fn waiting_in(
     notes: Option<&HashSet<NoteId>>,
 ) -> usize {
     let (mut due, mut new) = (0, 0);
-    let in_scope = |card: &&Card| scope::covers(notes, &card.note_id);
+    let in_scope = |card: &&Card| crate::core::study::covers(notes, &card.note_id);
     for card in deck.cards().filter(in_scope) {
         match standing(card, now) {
             Some(Standing::New) => new += 1,
@@ -620,7 +621,7 @@ fn double(digits: &mut [u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::card::deck::tests::card;
+    use crate::core::review::deck::tests::card;
     use crate::core::review::schedule::CardState;
 
     use crate::core::time::Span;

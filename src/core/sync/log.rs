@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::card::deck::{Card, Deck};
-use crate::core::change::Records;
 use crate::core::id::CardId;
+use crate::core::records::Records;
+use crate::core::review::deck::{Card, Deck};
 use crate::core::review::schedule::{CardState, Rating, ReviewLog, Schedule, Scheduler};
 use crate::core::review::{replay_answers, ReviewRecord};
 use crate::core::time::{Span, Time};

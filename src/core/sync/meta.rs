@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::attachment::{name, Attachment, Files, MAX_FILE_BYTES};
-use crate::core::change::Records;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::hosting::{Hosting, Place};
 use crate::core::note::title_key;
+use crate::core::records::Records;
 use crate::core::review::ReviewSettings;
 
 /// Settings and courses: all the page holds (to sync), or the entries sync brought (to the

@@ -9,10 +9,10 @@ use yrs::{ReadTxn, StateVector, Transact};
 
 use super::*;
 use crate::core::attachment::{Attachment, Files, Kind};
-use crate::core::card::deck::Deck;
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::course::sample as sample_course;
 use crate::core::exchange::hosting::Hosting;
+use crate::core::review::deck::Deck;
 use crate::core::review::schedule::{Rating, Scheduler};
 use crate::core::review::ReviewSettings;
 use crate::core::review::{answer_card, replay_answers, ReviewRecord};
@@ -492,7 +492,7 @@ const DAY: f64 = 86_400_000.0;
 
 impl Device {
     /// The note `a` holds one card; the page derived it.
-    fn the_card(&self) -> crate::core::card::deck::Card {
+    fn the_card(&self) -> crate::core::review::deck::Card {
         self.deck.cards().next().unwrap().clone()
     }
 

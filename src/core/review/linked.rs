@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use crate::core::card::deck::Deck;
 use crate::core::note::library::Library;
 use crate::core::note::link;
+use crate::core::review::deck::Deck;
 use crate::core::review::schedule::Scheduler;
 
 use crate::core::review::Recall;

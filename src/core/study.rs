@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 
-use crate::core::exchange::course;
 use crate::core::note::front_matter::folder_of;
 use crate::core::note::library::Library;
 use crate::core::note::NoteId;
@@ -47,7 +46,7 @@ impl Scope {
                 .iter()
                 .filter(|n| n.origin.as_ref().and_then(|o| o.course.as_deref()) == Some(id))
                 .collect()),
-            Scope::Note(id) => course::collect(library, id, 1).into_iter().collect(),
+            Scope::Note(id) => library.reachable(id, 1).into_iter().collect(),
             Scope::Folder(folder) => {
                 let nested = format!("{folder}/");
                 ids(library
