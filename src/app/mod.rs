@@ -23,7 +23,7 @@ pub use files::Attached;
 pub use review::calendar;
 pub use share::{LinkOffer, Outgoing, ShareScope};
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -151,6 +151,9 @@ pub struct Saving {
     typed: StoredValue<Option<(NoteId, String)>, LocalStorage>,
     /// Notes changed in memory and not yet written.
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
+    /// Notes in text writes started and not landed yet, with how many such writes hold each:
+    /// a page left meanwhile may abort the write, so they go to the journal as dirty ones do.
+    writing: StoredValue<BTreeMap<NoteId, usize>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
     edit_generation: StoredValue<u64, LocalStorage>,
     /// Review settings were stored (not just the defaults), so a backup carries them.
@@ -212,6 +215,7 @@ impl AppState {
                 store: StoredValue::new_local(None),
                 typed: StoredValue::new_local(None),
                 dirty: StoredValue::new_local(BTreeSet::new()),
+                writing: StoredValue::new_local(BTreeMap::new()),
                 edit_generation: StoredValue::new_local(0),
                 settings_stored: StoredValue::new_local(false),
                 known: StoredValue::new_local(Default::default()),
@@ -577,14 +581,18 @@ impl AppState {
         self.flush();
     }
 
-    /// Copies notes not yet written to the journal, which the next start reads.
+    /// Copies notes not yet written, or whose write has not landed, to the journal, which the
+    /// next start reads.
     fn journal_unsaved(&self) {
         self.take_typed();
-        let notes: Vec<Note> = self.saving.dirty.with_value(|ids| {
-            self.data
-                .library
-                .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect())
-        });
+        let mut ids: BTreeSet<NoteId> = self.saving.dirty.get_value();
+        self.saving
+            .writing
+            .with_value(|writing| ids.extend(writing.keys().cloned()));
+        let notes: Vec<Note> = self
+            .data
+            .library
+            .with_untracked(|lib| ids.iter().filter_map(|id| lib.get(id).cloned()).collect());
         journal::keep(&notes);
     }
 

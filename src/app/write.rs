@@ -1,7 +1,7 @@
 //! The one write path: [`AppState::commit`] makes every [`Change`] in memory, stores it in one
 //! IndexedDB transaction, announces it to other tabs and (later) to sync, then reindexes it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -112,6 +112,16 @@ impl AppState {
         };
         let generation = self.saving.edit_generation.get_value();
         let store = self.saving.store.get_value();
+        let written: Vec<NoteId> = if text {
+            records.notes.iter().map(|n| n.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        self.saving.writing.update_value(|writing| {
+            for id in &written {
+                *writing.entry(id.clone()).or_default() += 1;
+            }
+        });
 
         Ok(async move {
             // 2. One transaction.
@@ -122,6 +132,17 @@ impl AppState {
                     .map_err(AppError::Store),
                 None => Err(AppError::StorageUnavailable),
             };
+            // Landed or failed: a failed write's notes are dirty again (`not_stored`).
+            self.saving.writing.update_value(|writing| {
+                for id in &written {
+                    if let Some(count) = writing.get_mut(id) {
+                        *count -= 1;
+                        if *count == 0 {
+                            writing.remove(id);
+                        }
+                    }
+                }
+            });
             let (mut changes, copies) = match stored {
                 Ok(stored) => stored,
                 Err(problem) => {
@@ -173,7 +194,8 @@ impl AppState {
             }
             if text && !records.is_empty() {
                 let more = self.saving.dirty.with_value(|d| !d.is_empty());
-                if !more {
+                // Another write still on its way may hold notes only the journal keeps.
+                if !more && self.saving.writing.with_value(BTreeMap::is_empty) {
                     journal::clear();
                 }
                 if !more && self.saving.edit_generation.get_value() == generation {

@@ -21,6 +21,7 @@ import {
   createNote,
   watch,
   assertNoProblems,
+  edit,
 } from './harness.mjs';
 
 /** The app modules `page` has asked for, by name: `first` (loam-<hash>) and `whole` (loam_full). */
@@ -69,6 +70,51 @@ describeApp('a first visit', (test) => {
     await page.getByRole('heading', { level: 1, name: 'Statistics' }).waitFor();
     assert.deepEqual(loads, []);
   }, { beforeStart: listen });
+
+  test('keeps text whose write is still on its way when the tab goes on in the whole app', async ({ page, url }) => {
+    await createNote(page, 'Held');
+    // From here on, every write transaction stays open for seconds, as a slow disk would keep
+    // it: the tab reloads into the whole app while the text's write has not landed.
+    await page.evaluate(() => {
+      window.holdWrites = true;
+    });
+    if (!(await textBox(page).isVisible())) await edit(page);
+    await textBox(page).fill('Kept through an aborted write');
+    // The autosave took the note out of the unsaved ones and its write began.
+    await waitFor(() => page.evaluate(() => window.heldWrites > 0), { message: 'a write under way' });
+    await page.goto(url + '#/settings');
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.goBack();
+    await noteHeading(page, 'Held').or(titleBox(page)).first().waitFor();
+    await waitFor(async () => (await noteText(page).catch(() => '')) === 'Kept through an aborted write', {
+      message: 'the text whose write was under way',
+    });
+  }, {
+    beforeStart: async ({ page }) => {
+      await page.addInitScript(() => {
+        // The app ends its transactions with commit(): a held one ends when its requests do.
+        const commit = IDBTransaction.prototype.commit;
+        IDBTransaction.prototype.commit = function () {
+          if (!this.held) commit.call(this);
+        };
+        const open = IDBDatabase.prototype.transaction;
+        IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+          const tx = open.call(this, stores, mode, ...rest);
+          if (mode === 'readwrite' && window.holdWrites) {
+            window.heldWrites = (window.heldWrites ?? 0) + 1;
+            tx.held = true;
+            const store = tx.objectStore(tx.objectStoreNames[0]);
+            const until = performance.now() + 4_000;
+            const hold = () => {
+              if (performance.now() < until) store.count().onsuccess = hold;
+            };
+            hold();
+          }
+          return tx;
+        };
+      });
+    },
+  });
 
   test('opens the share dialog asked for in the whole app', async ({ page }) => {
     assert.ok(!asked.has('whole'));
