@@ -23,7 +23,7 @@ pub use files::Attached;
 pub use review::calendar;
 pub use share::{LinkOffer, Outgoing, ShareScope};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -151,9 +151,9 @@ pub struct Saving {
     typed: StoredValue<Option<(NoteId, String)>, LocalStorage>,
     /// Notes changed in memory and not yet written.
     dirty: StoredValue<BTreeSet<NoteId>, LocalStorage>,
-    /// Notes in text writes started and not landed yet, with how many such writes hold each:
-    /// a page left meanwhile may abort the write, so they go to the journal as dirty ones do.
-    writing: StoredValue<BTreeMap<NoteId, usize>, LocalStorage>,
+    /// Notes in text writes started and not landed yet, once per write that holds them: a page
+    /// left meanwhile may abort the write, so they go to the journal as dirty ones do.
+    writing: StoredValue<Vec<NoteId>, LocalStorage>,
     /// Bumped on every edit, so only the last scheduled autosave runs.
     edit_generation: StoredValue<u64, LocalStorage>,
     /// Review settings were stored (not just the defaults), so a backup carries them.
@@ -215,7 +215,7 @@ impl AppState {
                 store: StoredValue::new_local(None),
                 typed: StoredValue::new_local(None),
                 dirty: StoredValue::new_local(BTreeSet::new()),
-                writing: StoredValue::new_local(BTreeMap::new()),
+                writing: StoredValue::new_local(Vec::new()),
                 edit_generation: StoredValue::new_local(0),
                 settings_stored: StoredValue::new_local(false),
                 known: StoredValue::new_local(Default::default()),
@@ -588,7 +588,7 @@ impl AppState {
         let mut ids: BTreeSet<NoteId> = self.saving.dirty.get_value();
         self.saving
             .writing
-            .with_value(|writing| ids.extend(writing.keys().cloned()));
+            .with_value(|writing| ids.extend(writing.iter().cloned()));
         let notes: Vec<Note> = self
             .data
             .library

@@ -1,7 +1,7 @@
 //! The one write path: [`AppState::commit`] makes every [`Change`] in memory, stores it in one
 //! IndexedDB transaction, announces it to other tabs and (later) to sync, then reindexes it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -117,11 +117,9 @@ impl AppState {
         } else {
             Vec::new()
         };
-        self.saving.writing.update_value(|writing| {
-            for id in &written {
-                *writing.entry(id.clone()).or_default() += 1;
-            }
-        });
+        self.saving
+            .writing
+            .update_value(|writing| writing.extend(written.iter().cloned()));
 
         Ok(async move {
             // 2. One transaction.
@@ -135,11 +133,8 @@ impl AppState {
             // Landed or failed: a failed write's notes are dirty again (`not_stored`).
             self.saving.writing.update_value(|writing| {
                 for id in &written {
-                    if let Some(count) = writing.get_mut(id) {
-                        *count -= 1;
-                        if *count == 0 {
-                            writing.remove(id);
-                        }
+                    if let Some(at) = writing.iter().position(|w| w == id) {
+                        writing.swap_remove(at);
                     }
                 }
             });
@@ -195,7 +190,7 @@ impl AppState {
             if text && !records.is_empty() {
                 let more = self.saving.dirty.with_value(|d| !d.is_empty());
                 // Another write still on its way may hold notes only the journal keeps.
-                if !more && self.saving.writing.with_value(BTreeMap::is_empty) {
+                if !more && self.saving.writing.with_value(Vec::is_empty) {
                     journal::clear();
                 }
                 if !more && self.saving.edit_generation.get_value() == generation {
