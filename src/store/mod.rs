@@ -502,11 +502,6 @@ async fn read_records<T: DeserializeOwned>(
     let values = request_result(request)
         .await
         .map_err(|_| StoreError::plain("Could not read your library."))?;
-    Ok(parse_records(values))
-}
-
-/// Records from the array a `getAll` gave.
-fn parse_records<T: DeserializeOwned>(values: JsValue) -> Loaded<T> {
     // The browser writes all records as one JSON text natively, and serde_json reads it far
     // faster than each field could be fetched across the wasm boundary.
     let json: Option<String> = js_sys::JSON::stringify(&values)
@@ -528,10 +523,10 @@ fn parse_records<T: DeserializeOwned>(values: JsValue) -> Loaded<T> {
             (records, unreadable)
         }
     };
-    Loaded {
+    Ok(Loaded {
         records,
         unreadable,
-    }
+    })
 }
 
 /// The result of a request, once it has one.
