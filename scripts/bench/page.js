@@ -110,6 +110,21 @@
     });
   });
 
+  // --- Waiting for the page to settle: the work the app does after its first paint (the links'
+  // and the search index's slices) runs as a chain of tasks, and search answers from the part
+  // indexed so far. The browser grants an idle period of nearly 50 ms only when no task waits.
+  /** Resolves with performance.now() once two idle periods in a row are (nearly) 50 ms long. */
+  bench.settled = () =>
+    new Promise((resolve) => {
+      let quiet = 0;
+      const check = (deadline) => {
+        quiet = deadline.timeRemaining() >= 45 ? quiet + 1 : 0;
+        if (quiet >= 2) resolve(performance.now());
+        else requestIdleCallback(check);
+      };
+      requestIdleCallback(check);
+    });
+
   // --- Waiting for the DOM.
   /** Resolves with performance.now() once `check()` holds, checked on every DOM change. */
   bench.when = (check, root = document) =>
