@@ -63,10 +63,12 @@ impl AppState {
             self.view.search_version.update(|v| *v += 1);
             return;
         }
-        // Many notes at once (an import): a slice per task, as at start.
+        // Many notes at once (an import): a slice per task, as at start, once the page the
+        // change leads to is painted.
         let this = *self;
         let ids: Vec<NoteId> = notes.iter().map(|n| n.id.clone()).collect();
         spawn_local(async move {
+            crate::browser::frame::after_next_paint().await;
             for chunk in ids.chunks(INDEX_SLICE) {
                 crate::browser::frame::yield_now().await;
                 this.data.library.with_untracked(|lib| {

@@ -67,13 +67,16 @@ pub fn separator_len(bytes: &[u8], at: usize, compact: bool) -> Option<usize> {
 pub fn allows_compact_cards(markdown: &str, front_matter_end: usize) -> bool {
     // Most notes never name it: a plain search (any case, as tags compare) spares reading every line for tags (the editor
     // asks on each keystroke).
-    markdown
-        .as_bytes()
-        .windows(10)
-        .any(|w| w.eq_ignore_ascii_case(b"flashcards"))
-        && tags_of(markdown, front_matter_end)
-            .iter()
-            .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
+    let bytes = markdown.as_bytes();
+    // Only where an `f` or `F` starts is the word compared.
+    (0..bytes.len()).any(|at| {
+        bytes[at] | 0x20 == b'f'
+            && bytes
+                .get(at..at + 10)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"flashcards"))
+    }) && tags_of(markdown, front_matter_end)
+        .iter()
+        .any(|tag| tag == "flashcards" || tag.starts_with("flashcards/"))
 }
 
 /// How many `:` follow from `at`.

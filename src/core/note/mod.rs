@@ -56,11 +56,17 @@ pub struct Origin {
 /// A stable fingerprint of a note's title and body (FNV-1a, 64 bits, hex): the same on every
 /// platform and in every version, since it is stored.
 pub fn content_hash(title: &str, body: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in title.bytes().chain([0u8]).chain(body.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    // FNV-1a over the title, a zero byte, then the body. Plain loops over each slice: a
+    // chained iterator costs several times as much per byte in the size-optimised build.
+    fn fold(mut hash: u64, bytes: &[u8]) -> u64 {
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        hash
     }
+    let hash = fold(fold(0xcbf2_9ce4_8422_2325, title.as_bytes()), &[0]);
+    let hash = fold(hash, body.as_bytes());
     format!("{hash:016x}")
 }
 
@@ -129,6 +135,17 @@ pub fn title_key(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_hash_is_the_stored_fnv1a() {
+        // Values of FNV-1a over title, a zero byte and body, as stored by earlier versions.
+        assert_eq!(
+            content_hash("France", "France :: Paris ^fr"),
+            "a3491df37d0fb64e"
+        );
+        assert_eq!(content_hash("", ""), "af63bd4c8601b7df");
+        assert_eq!(content_hash("Été", "**é** ::: x"), "d6b8474a6ae4983b");
+    }
 
     #[test]
     fn clean_title_trims_and_keeps_punctuation() {
