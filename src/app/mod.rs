@@ -266,35 +266,36 @@ impl AppState {
     /// Reads notes, cards and settings into memory. Returns whether the library's cards were
     /// derived already (a library from before cards existed has not).
     async fn read_library(&self, store: &Store) -> Result<bool, AppError> {
-        let (notes, cards) = store.load_both::<Note, Card>(NOTES, CARDS).await?;
+        let read = store.load_library().await?;
+        let (notes, cards, meta) = (read.notes, read.cards, read.meta);
         let unreadable = notes.unreadable + cards.unreadable;
         if unreadable > 0 {
             self.view.notice.set(Some(format!(
                 "{unreadable} stored notes or cards could not be read and are not shown."
             )));
         }
-        if let Ok(Some(settings)) = store.get_meta::<ReviewSettings>(REVIEW_SETTINGS).await {
+        if let Some(settings) = meta.get::<ReviewSettings>(REVIEW_SETTINGS) {
             self.data.settings.set(settings);
             self.saving.settings_stored.set_value(true);
         }
-        if let Ok(Some(courses)) = store.get_meta::<Vec<Course>>(COURSES).await {
+        if let Some(courses) = meta.get::<Vec<Course>>(COURSES) {
             self.data.courses.set(courses);
         }
-        if let Ok(Some(elsewhere)) = store.get_meta::<Vec<Elsewhere>>(ELSEWHERE).await {
+        if let Some(elsewhere) = meta.get::<Vec<Elsewhere>>(ELSEWHERE) {
             self.data.elsewhere.set(elsewhere);
         }
-        if let Ok(Some(author)) = store.get_meta::<String>(share::AUTHOR).await {
+        if let Some(author) = meta.get::<String>(share::AUTHOR) {
             self.data.author.set(author);
         }
-        if let Ok(Some(hosting)) = store.get_meta::<Hosting>(HOSTING).await {
+        if let Some(hosting) = meta.get::<Hosting>(HOSTING) {
             self.data.hosting.set(hosting);
         }
-        if let Ok(Some(trash)) = store.get_meta::<Vec<Trashed>>(TRASH).await {
+        if let Some(trash) = meta.get::<Vec<Trashed>>(TRASH) {
             self.data.trash.set(trash);
         }
-        if let Ok(files) = store.load_all::<Attachment>(FILES).await {
-            self.data.files.set(Files::from_records(files.records));
-        }
+        self.data
+            .files
+            .set(Files::from_records(read.files.records));
         self.saving.known.set_value(
             notes
                 .records
@@ -304,12 +305,7 @@ impl AppState {
         );
         let mut library = Library::from_notes_unlinked(notes.records);
         let recovered = recover_journal(&mut library);
-        let derived = store
-            .get_meta::<bool>(CARDS_DERIVED)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(false);
+        let derived = meta.get::<bool>(CARDS_DERIVED).unwrap_or(false);
         self.data.library.set(library);
         self.data.deck.set(Deck::from_cards(cards.records));
         self.mark_dirty(recovered);

@@ -4,7 +4,9 @@
 pub mod journal;
 pub mod sync_docs;
 
+use crate::core::attachment::Attachment;
 use crate::core::note::{Note, NoteId};
+use crate::core::review::deck::Card;
 use crate::core::storage::{refusal, Refusal};
 use crate::core::time::Time;
 
@@ -119,6 +121,25 @@ pub struct Loaded<T> {
     pub records: Vec<T>,
     /// Records that could not be read (left untouched in the database).
     pub unreadable: usize,
+}
+
+/// The library as start reads it (see [`Store::load_library`]).
+pub struct LibraryRead {
+    pub notes: Loaded<Note>,
+    pub cards: Loaded<Card>,
+    pub files: Loaded<Attachment>,
+    pub meta: Meta,
+}
+
+/// The meta store's records as read, each parsed only when asked for by its key.
+pub struct Meta(Vec<(String, JsValue)>);
+
+impl Meta {
+    /// The value under `key`; `None` when absent or unreadable.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let (_, value) = self.0.iter().find(|(k, _)| k == key)?;
+        from_js::<MetaRecord<T>>(value).map(|record| record.value)
+    }
 }
 
 /// Writes that belong together: applied in one transaction, so all land or none do.
@@ -334,6 +355,19 @@ impl Store {
             .unchecked_into())
     }
 
+    /// What start reads, all in one transaction: notes, cards, attached files' records and the
+    /// settings and markers of the meta store. The browser reads each store while the one
+    /// before is being parsed.
+    pub async fn load_library(&self) -> Result<LibraryRead, StoreError> {
+        let [notes, cards, files, meta] = self.get_all(&[NOTES, CARDS, FILES, META])?;
+        Ok(LibraryRead {
+            notes: read_records(&notes).await?,
+            cards: read_records(&cards).await?,
+            files: read_records(&files).await?,
+            meta: read_meta(&meta).await?,
+        })
+    }
+
     /// Every record of two object stores, read in one transaction: the browser reads the
     /// second while the first is being parsed.
     pub async fn load_both<A: DeserializeOwned, B: DeserializeOwned>(
@@ -527,6 +561,22 @@ async fn read_records<T: DeserializeOwned>(
         records,
         unreadable,
     })
+}
+
+/// The meta store's records a `getAll` request read, by key.
+async fn read_meta(request: &web_sys::IdbRequest) -> Result<Meta, StoreError> {
+    let values = request_result(request)
+        .await
+        .map_err(|_| StoreError::plain("Could not read your settings."))?;
+    let values: js_sys::Array = values.unchecked_into();
+    let records = values
+        .iter()
+        .filter_map(|value| {
+            let key = js_sys::Reflect::get(&value, &"key".into()).ok()?.as_string()?;
+            Some((key, value))
+        })
+        .collect();
+    Ok(Meta(records))
 }
 
 /// The result of a request, once it has one.
