@@ -293,9 +293,7 @@ impl AppState {
         if let Some(trash) = meta.get::<Vec<Trashed>>(TRASH) {
             self.data.trash.set(trash);
         }
-        self.data
-            .files
-            .set(Files::from_records(read.files.records));
+        self.data.files.set(Files::from_records(read.files.records));
         self.saving.known.set_value(
             notes
                 .records

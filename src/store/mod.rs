@@ -572,7 +572,9 @@ async fn read_meta(request: &web_sys::IdbRequest) -> Result<Meta, StoreError> {
     let records = values
         .iter()
         .filter_map(|value| {
-            let key = js_sys::Reflect::get(&value, &"key".into()).ok()?.as_string()?;
+            let key = js_sys::Reflect::get(&value, &"key".into())
+                .ok()?
+                .as_string()?;
             Some((key, value))
         })
         .collect();
