@@ -25,8 +25,10 @@ impl AppState {
         let this = *self;
         let store = Rc::clone(store);
         if !self.data.loaded.get_untracked() {
+            // Asked for before the library's read, which would otherwise answer first.
+            let kept = store.get_meta_first::<FirstScreen>(FIRST_SCREEN);
             spawn_local(async move {
-                let Ok(Some(first)) = store.get_meta::<FirstScreen>(FIRST_SCREEN).await else {
+                let Some(first) = kept.await else {
                     return;
                 };
                 let order = this.view.note_order.get_untracked();
