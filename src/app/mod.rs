@@ -232,7 +232,7 @@ impl AppState {
                 known: StoredValue::new_local(Default::default()),
                 unsaved_cards: StoredValue::new_local(Vec::new()),
                 contents: StoredValue::new_local(HashMap::new()),
-                first_screen: StoredValue::new(|_| {}),
+                first_screen: StoredValue::new(|_, _| {}),
                 save_state: RwSignal::new(SaveState::Idle),
             },
         }
@@ -243,8 +243,6 @@ impl AppState {
     /// [`AppState::first_screen`] (a first visit has no library to list before it is read).
     pub fn load(self, after_read: fn(AppState), first_screen: FirstScreenPart) {
         self.saving.first_screen.set_value(first_screen);
-        // The notes listed last time show while the library is read.
-        first_screen(&self);
         // Formulas are typeset wherever they appear, once the maths module is fetched.
         crate::browser::maths::watch();
         self.show_files();
@@ -258,6 +256,8 @@ impl AppState {
             match Store::open(replaced).await {
                 Ok(store) => {
                     let store = Rc::new(store);
+                    // The notes listed last time show while the whole library is read.
+                    first_screen(&self, &store);
                     let read = self.read_library(&store).await;
                     self.saving.store.set_value(Some(store));
                     match read {
@@ -606,7 +606,6 @@ impl AppState {
     pub fn flush_before_leaving(&self) {
         self.journal_unsaved();
         self.flush();
-        self.keep_first_screen();
     }
 
     /// Copies notes not yet written, or whose write has not landed, to the journal, which the

@@ -42,7 +42,7 @@ impl Parts {
         // Sync never runs here: boot.js starts the whole app where sync is on.
         after_read: |_| {},
         // A first visit has no library to list before it is read.
-        first_screen: |_| {},
+        first_screen: |_, _| {},
     };
 }
 

@@ -52,11 +52,24 @@ const SLOW_READ = (ms) => `(() => {
   });
 })();`;
 
-/** The titles of the sidebar's first notes as kept for the next start (a mark), if any. */
-const storedFirstScreen = async (page) => {
-  const kept = await page.evaluate(() => localStorage.getItem('loam-first-screen'));
-  return kept ? JSON.parse(kept).notes.map((n) => n.title) : null;
-};
+/** The sidebar's first notes as stored for the next start (their titles), if any. */
+const storedFirstScreen = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loam');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction('meta').objectStore('meta').get('first_screen');
+          get.onsuccess = () => {
+            db.close();
+            resolve(get.result ? get.result.value.notes.map((n) => n.title) : null);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
 
 const folder = (page, name) => sidebar(page).locator('details').filter({ has: page.locator(`summary .folder-name`, { hasText: name }) }).first();
 
