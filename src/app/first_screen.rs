@@ -25,10 +25,8 @@ impl AppState {
         let this = *self;
         let store = Rc::clone(store);
         if !self.data.loaded.get_untracked() {
-            // Asked for before the library's read, which would otherwise answer first.
-            let kept = store.get_meta_first::<FirstScreen>(FIRST_SCREEN);
             spawn_local(async move {
-                let Some(first) = kept.await else {
+                let Ok(Some(first)) = store.get_meta::<FirstScreen>(FIRST_SCREEN).await else {
                     return;
                 };
                 let order = this.view.note_order.get_untracked();

@@ -511,28 +511,6 @@ impl Store {
             .map(|record| record.value))
     }
 
-    /// Like [`Store::get_meta`], but asked for now, before any request the caller makes next,
-    /// so its answer comes before theirs (a large read asked for after it does not hold it up).
-    pub fn get_meta_first<T: DeserializeOwned>(
-        &self,
-        key: &str,
-    ) -> impl std::future::Future<Output = Option<T>> + 'static {
-        let request = self
-            .db
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .ok()
-            .and_then(|tx| tx.object_store(META).ok())
-            .and_then(|store| {
-                web_sys::IdbObjectStore::from(store)
-                    .get(&JsValue::from_str(key))
-                    .ok()
-            });
-        async move {
-            let value = request_result(&request?).await.ok()?;
-            from_js::<MetaRecord<T>>(&value).map(|record| record.value)
-        }
-    }
-
     /// The meta store's record under `key`, unread: one reading for every type of value.
     async fn meta_record(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
         let fail = |e| StoreError::from_idb("read settings", e);
