@@ -48,13 +48,23 @@ impl AppState {
         let Some(store) = self.saving.store.get_value() else {
             return;
         };
-        let dirty = |id: &str| self.saving.dirty.with_value(|d| d.contains(id));
         let mut notes = Vec::new();
         for id in &changes.notes {
             if let Ok(Some(note)) = store.get::<Note>(NOTES, id).await {
                 notes.push(note);
             }
         }
+        let mut cards = Vec::new();
+        for id in &changes.cards {
+            if let Ok(Some(card)) = store.get::<Card>(CARDS, id).await {
+                cards.push(card);
+            }
+        }
+        // Keys typed here and not taken yet (they wait for a frame, which a tab in the
+        // background may not get for long) make their note unsaved too. Taken and checked with
+        // no wait before the library changes, so no keystroke falls between the two.
+        self.take_typed();
+        let dirty = |id: &str| self.saving.dirty.with_value(|d| d.contains(id));
         notes.retain(|n| !dirty(&n.id));
         let deleted: Vec<&String> = changes
             .deleted_notes
@@ -66,12 +76,6 @@ impl AppState {
             .map(|n| n.id.to_string())
             .chain(deleted.iter().map(|id| id.to_string()))
             .collect();
-        let mut cards = Vec::new();
-        for id in &changes.cards {
-            if let Ok(Some(card)) = store.get::<Card>(CARDS, id).await {
-                cards.push(card);
-            }
-        }
         self.saving.known.update_value(|known| {
             for note in &notes {
                 known.insert(note.id.clone(), note.updated);

@@ -1,6 +1,7 @@
 // Several tabs of one profile: edits, new notes and deletions show in the other tab within a
-// second; two tabs saving the same note keep both versions; a newer Loam upgrading the database
-// in another tab is not blocked by this one, which asks to be reloaded.
+// second; two tabs saving the same note keep both versions, also when one tab's keys wait for a
+// frame; a newer Loam upgrading the database in another tab is not blocked by this one, which asks
+// to be reloaded.
 
 import assert from 'node:assert/strict';
 import {
@@ -86,6 +87,45 @@ describeApp('several tabs', (test) => {
       tab.getByRole('alert').filter({ hasText: 'Both versions are kept' }),
     );
     assert.equal((await notices[0].count()) + (await notices[1].count()), 1, 'the tab that saved second says so');
+    assertNoProblems(other.problems, 'the other tab');
+  });
+
+  test('keys a background tab has not taken yet are kept when another tab saves the same note', async ({ page, context, url }) => {
+    await createNote(page, 'Shared', 'original');
+    const other = await secondTab(context, url);
+    await openNote(other.page, 'Shared');
+    await edit(other.page);
+    // A tab in the background gets few frames: the second tab's keys wait for one.
+    await other.page.evaluate(() => {
+      window.heldFrames = [];
+      window.requestAnimationFrame = (callback) => window.heldFrames.push(callback);
+    });
+    await textBox(other.page).fill('typed in the second tab');
+    await edit(page);
+    await textBox(page).fill('typed in the first tab');
+    await waitForSaved(page, { sawSaving: true });
+    // The first tab's save reaches the second while its keys still wait.
+    await other.page.waitForTimeout(300);
+    assert.equal(await textBox(other.page).inputValue(), 'typed in the second tab', 'the keys stay on screen');
+    await other.page.evaluate(() => {
+      const held = window.heldFrames;
+      window.heldFrames = [];
+      for (const callback of held) callback(performance.now());
+    });
+    const copy = 'Shared (from another tab)';
+    for (const tab of [page, other.page]) {
+      await waitFor(async () => (await sidebarTitles(tab)).includes(copy), {
+        timeout: 3_000,
+        message: 'the other version kept as its own note',
+      });
+    }
+    await other.page.getByRole('button', { name: 'Done', exact: true }).click();
+    const texts = [];
+    for (const title of ['Shared', copy]) {
+      await openNote(other.page, title);
+      texts.push(await bodyOf(other.page));
+    }
+    assert.deepEqual(texts.sort(), ['typed in the first tab', 'typed in the second tab']);
     assertNoProblems(other.problems, 'the other tab');
   });
 
