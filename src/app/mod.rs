@@ -5,6 +5,8 @@
 mod backup;
 mod error;
 mod files;
+mod first_screen;
+pub use first_screen::FirstScreenPart;
 mod follow;
 pub mod import_export;
 pub mod optimize;
@@ -37,7 +39,7 @@ use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
 use crate::core::note::trash::{self, Trashed};
-use crate::core::note::tree::Order;
+use crate::core::note::tree::{FirstScreen, Order};
 use crate::core::note::{Note, NoteId};
 use crate::core::review::deck::{Card, Deck};
 use crate::core::review::ReviewSettings;
@@ -119,6 +121,11 @@ pub struct View {
     pub replaced: RwSignal<bool>,
     /// How the sidebar orders the notes (kept by this browser).
     pub note_order: RwSignal<Order>,
+    /// The sidebar's first notes as the last visit left them: listed while the library is
+    /// read, then kept as the library lists them, for the next start.
+    pub first_screen: RwSignal<Option<FirstScreen>>,
+    /// "New note" was pressed before the library was read: the note is made once it is.
+    new_note_asked: StoredValue<bool>,
     /// The note just moved to the Trash (id, title), which Undo or Ctrl/Cmd+Z brings back.
     pub just_deleted: RwSignal<Option<(NoteId, String)>>,
     /// The review a card's note was opened from for editing, to go back to.
@@ -164,6 +171,8 @@ pub struct Saving {
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
     /// Contents of files being attached, by hash, until their write lands.
     contents: StoredValue<HashMap<String, web_sys::Blob>, LocalStorage>,
+    /// Keeps the sidebar's first notes for the next start (see `load`).
+    first_screen: StoredValue<FirstScreenPart>,
     pub save_state: RwSignal<SaveState>,
 }
 
@@ -203,6 +212,8 @@ impl AppState {
                     Some("title") => Order::Title,
                     _ => Order::Recent,
                 }),
+                first_screen: RwSignal::new(None),
+                new_note_asked: StoredValue::new(false),
                 updates: RwSignal::new(Vec::new()),
                 last_step: RwSignal::new(None),
                 share_asked: StoredValue::new(crate::browser::whole_app::take_share_request()),
@@ -221,14 +232,19 @@ impl AppState {
                 known: StoredValue::new_local(Default::default()),
                 unsaved_cards: StoredValue::new_local(Vec::new()),
                 contents: StoredValue::new_local(HashMap::new()),
+                first_screen: StoredValue::new(|_| {}),
                 save_state: RwSignal::new(SaveState::Idle),
             },
         }
     }
 
     /// Opens storage and reads the library into memory, then runs `after_read` (the whole app
-    /// starts sync there; the first visit's module has none).
-    pub fn load(self, after_read: fn(AppState)) {
+    /// starts sync there; the first visit's module has none). `first_screen` is the whole app's
+    /// [`AppState::first_screen`] (a first visit has no library to list before it is read).
+    pub fn load(self, after_read: fn(AppState), first_screen: FirstScreenPart) {
+        self.saving.first_screen.set_value(first_screen);
+        // The notes listed last time show while the library is read.
+        first_screen(&self);
         // Formulas are typeset wherever they appear, once the maths module is fetched.
         crate::browser::maths::watch();
         self.show_files();
@@ -241,8 +257,9 @@ impl AppState {
             };
             match Store::open(replaced).await {
                 Ok(store) => {
+                    let store = Rc::new(store);
                     let read = self.read_library(&store).await;
-                    self.saving.store.set_value(Some(Rc::new(store)));
+                    self.saving.store.set_value(Some(store));
                     match read {
                         Ok(derived) => self.finish_last_visit(derived).await,
                         Err(problem) => self.view.notice.set(Some(problem.to_string())),
@@ -260,7 +277,22 @@ impl AppState {
                 ))),
             }
             self.data.loaded.set(true);
+            self.keep_first_screen();
+            if self.view.new_note_asked.get_value() {
+                self.view.new_note_asked.set_value(false);
+                self.start_new_note();
+            }
         });
+    }
+
+    /// "New note": made at once, or as soon as the library is read when the list the last
+    /// visit left is all there is yet (a note made before would not know the others' titles).
+    pub fn ask_new_note(&self) {
+        if self.data.loaded.get_untracked() {
+            self.start_new_note();
+        } else {
+            self.view.new_note_asked.set_value(true);
+        }
     }
 
     /// Reads notes, cards and settings into memory. Returns whether the library's cards were
@@ -444,6 +476,7 @@ impl AppState {
     /// Orders the sidebar's notes, and remembers it in this browser.
     pub fn set_note_order(&self, order: Order) {
         self.view.note_order.set(order);
+        self.keep_first_screen();
         marks::set(
             NOTE_ORDER,
             match order {
@@ -573,6 +606,7 @@ impl AppState {
     pub fn flush_before_leaving(&self) {
         self.journal_unsaved();
         self.flush();
+        self.keep_first_screen();
     }
 
     /// Copies notes not yet written, or whose write has not landed, to the journal, which the

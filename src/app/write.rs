@@ -187,6 +187,9 @@ impl AppState {
             if bulk {
                 self.show(&records, touches_notes);
             }
+            if touches_notes {
+                self.keep_first_screen();
+            }
             if text && !records.is_empty() {
                 let more = self.saving.dirty.with_value(|d| !d.is_empty());
                 // Another write still on its way may hold notes only the journal keeps.

@@ -5,18 +5,62 @@ use leptos::prelude::*;
 use super::{dynamic, Show};
 
 use crate::app::AppState;
+use crate::core::note::tree::RECENT_ON_START;
+use crate::core::note::NoteId;
 use crate::core::route::Route;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let recent = move || {
-        state.data.library.with(|lib| {
-            lib.recent(8)
-                .into_iter()
-                .map(|n| (n.id.clone(), n.title.clone()))
-                .collect::<Vec<_>>()
-        })
+    let loaded = move || state.data.loaded.get();
+    // Until the library is read, the lists the last visit left, where this browser kept them.
+    let kept = move || !loaded() && state.view.first_screen.with(Option::is_some);
+    let has_notes = move || {
+        if loaded() {
+            state.data.library.with(|lib| !lib.is_empty())
+        } else {
+            state
+                .view
+                .first_screen
+                .with(|first| first.as_ref().is_some_and(|f| f.total > 0))
+        }
+    };
+    let recent = move || -> Vec<(NoteId, String)> {
+        if loaded() {
+            state.data.library.with(|lib| {
+                lib.recent(RECENT_ON_START)
+                    .into_iter()
+                    .map(|n| (n.id.clone(), n.title.clone()))
+                    .collect()
+            })
+        } else {
+            state
+                .view
+                .first_screen
+                .with(|first| first.as_ref().map(|f| f.recent.clone()).unwrap_or_default())
+        }
+    };
+    // Each course with whether its author published a newer version (known once read).
+    let courses = move || -> Vec<(String, String, bool)> {
+        if loaded() {
+            state.data.courses.with(|courses| {
+                courses
+                    .iter()
+                    .map(|c| {
+                        let update = state.view.updates.with(|u| u.contains(&c.id));
+                        (c.id.clone(), c.title.clone(), update)
+                    })
+                    .collect()
+            })
+        } else {
+            state.view.first_screen.with(|first| {
+                first
+                    .iter()
+                    .flat_map(|f| f.courses.iter())
+                    .map(|(id, title)| (id.clone(), title.clone(), false))
+                    .collect()
+            })
+        }
     };
     view! {
         // index.html paints this heading and first paragraph before the module arrives: keep
@@ -28,28 +72,26 @@ pub fn Home() -> impl IntoView {
                 ". Everything stays in this browser."
             </p>
             <Show
-                when=move || state.data.loaded.get()
+                when=move || loaded() || kept()
                 fallback=|| view! { <p class="muted">"Opening your library…"</p> }
             >
                 <Show
-                    when=move || state.data.library.with(|l| !l.is_empty())
+                    when=has_notes
                     fallback=move || view! {
                         <p class="muted">"You have no notes yet."</p>
-                        <button class="primary" on:click=move |_| state.start_new_note()>
+                        <button class="primary" on:click=move |_| state.ask_new_note()>
                             "Write your first note"
                         </button>
                     }
                 >
-                    <Show when=move || state.data.courses.with(|c| !c.is_empty())>
+                    <Show when=move || !courses().is_empty()>
                         <h2 id="courses-heading">"Your courses"</h2>
                         <ul class="recent" aria-labelledby="courses-heading">
-                            {dynamic(move || state.data.courses.get().into_iter().map(|course| {
-                                // A followed course whose author published a newer version.
-                                let update = state.view.updates.with(|u| u.contains(&course.id));
-                                let href = Route::Course { id: course.id }.to_fragment();
+                            {dynamic(move || courses().into_iter().map(|(id, title, update)| {
+                                let href = Route::Course { id }.to_fragment();
                                 view! {
                                     <li>
-                                        <a href=href>{course.title}</a>
+                                        <a href=href>{title}</a>
                                         {update.then(|| view! { <span class="muted">" · update published"</span> })}
                                     </li>
                                 }
@@ -63,6 +105,9 @@ pub fn Home() -> impl IntoView {
                             view! { <li><a href=href>{title}</a></li> }
                         }).collect_view())}
                     </ul>
+                </Show>
+                <Show when=move || !loaded()>
+                    <p class="muted">"Opening your library…"</p>
                 </Show>
             </Show>
             // The help comes with the library: the lines above change height as it opens, and

@@ -140,7 +140,7 @@ pub fn App(parts: Parts) -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     provide_context(parts);
-    state.load(parts.after_read);
+    state.load(parts.after_read, parts.first_screen);
 
     // The page to show. The search page keeps its query in the address as it is typed; that must
     // not rebuild the page (and take the focus from its input), so all searches are one page.

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::AppState;
+use crate::app::{AppState, FirstScreenPart};
 use crate::core::route::Route;
 
 #[derive(Clone, Copy)]
@@ -18,6 +18,8 @@ pub struct Parts {
     pub sync_status: fn() -> AnyView,
     /// What starts once the library is read.
     pub after_read: fn(AppState),
+    /// Lists the notes listed last time while the library is read, and keeps them.
+    pub first_screen: FirstScreenPart,
 }
 
 impl Parts {
@@ -29,6 +31,7 @@ impl Parts {
         },
         sync_status: || view! { <super::sync::SyncStatusLine /> }.into_any(),
         after_read: AppState::start_sync,
+        first_screen: AppState::first_screen,
     };
 
     /// A first visit: the rare parts go on in the whole app.
@@ -38,6 +41,8 @@ impl Parts {
         sync_status: || ().into_any(),
         // Sync never runs here: boot.js starts the whole app where sync is on.
         after_read: |_| {},
+        // A first visit has no library to list before it is read.
+        first_screen: |_| {},
     };
 }
 

@@ -8,13 +8,9 @@ use super::{details_open, dynamic, Details, Show};
 use std::collections::HashSet;
 
 use crate::app::AppState;
-use crate::core::note::front_matter::folder_of;
-use crate::core::note::tree::{self, Folder, Order};
+use crate::core::note::tree::{self, Folder, Listed, Order, LISTED_AT_FIRST};
 use crate::core::note::NoteId;
 use crate::core::route::Route;
-
-/// Notes listed before "Show more"; search and the quick switcher reach every note.
-const SHOWN_AT_FIRST: usize = 200;
 
 #[component]
 pub fn Sidebar() -> impl IntoView {
@@ -34,14 +30,21 @@ pub fn Sidebar() -> impl IntoView {
     };
     // A large library lists its most recent notes first and the rest on request: thousands of
     // links would make every edit re-order and every layout walk them all.
-    let shown = RwSignal::new(SHOWN_AT_FIRST);
+    let shown = RwSignal::new(LISTED_AT_FIRST);
     let order = state.view.note_order;
+    // Until the library is read, the notes the last visit listed.
     let tree = Memo::new(move |_| {
+        if !state.data.loaded.get() {
+            return state
+                .view
+                .first_screen
+                .with(|first| tree::tree(first.iter().flat_map(|f| f.notes.iter().cloned())));
+        }
         state.data.library.with(|lib| {
             tree::tree(
                 tree::listed(lib, order.get(), shown.get())
                     .into_iter()
-                    .map(|n| (n, folder_of(&n.body))),
+                    .map(Listed::of),
             )
         })
     });
@@ -50,11 +53,15 @@ pub fn Sidebar() -> impl IntoView {
     // Folders start open (every note in reach); the learner closes the ones they like.
     let collapsed = RwSignal::new(HashSet::<String>::new());
     let hidden = move || {
-        state
-            .data
-            .library
-            .with(|lib| lib.len())
-            .saturating_sub(shown.get())
+        let total = if state.data.loaded.get() {
+            state.data.library.with(|lib| lib.len())
+        } else {
+            state
+                .view
+                .first_screen
+                .with(|first| first.as_ref().map_or(0, |f| f.total))
+        };
+        total.saturating_sub(shown.get())
     };
 
     view! {
@@ -93,11 +100,13 @@ pub fn Sidebar() -> impl IntoView {
                 </a>
             </nav>
             <nav aria-label="Notes">
-                // Until the library is read, a new note would be lost when it arrives.
+                // Pressed while the library is read, the note is made once it is.
                 <button
                     class="new-note"
-                    disabled=move || !state.data.loaded.get()
-                    on:click=move |_| state.start_new_note()
+                    disabled=move || {
+                        !state.data.loaded.get() && state.view.first_screen.with(Option::is_none)
+                    }
+                    on:click=move |_| state.ask_new_note()
                 >
                     "New note"
                 </button>
@@ -124,7 +133,7 @@ pub fn Sidebar() -> impl IntoView {
                     />
                 </ul>
                 <Show when=move || hidden() != 0>
-                    <button class="show-more" on:click=move |_| shown.update(|n| *n += SHOWN_AT_FIRST)>
+                    <button class="show-more" on:click=move |_| shown.update(|n| *n += LISTED_AT_FIRST)>
                         {move || format!("Show more ({} not listed)", hidden())}
                     </button>
                 </Show>

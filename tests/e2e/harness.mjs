@@ -347,6 +347,27 @@ export async function waitForSaved(page, { sawSaving = false, timeout = 5_000 } 
   await waitForText(saveStatus(page), 'Saved', { timeout });
 }
 
+/** The value stored under `key` in Loam's meta store (settings, courses, markers), or null. */
+export function storedMeta(page, key) {
+  return page.evaluate(
+    (key) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('loam');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('meta').objectStore('meta').get(key);
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result?.value ?? null);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    key,
+  );
+}
+
 /**
  * Creates a note through "New note": types the title, commits it with Enter, types the body, waits
  * until it is saved and leaves edit mode. Returns the new note's id (from the URL).

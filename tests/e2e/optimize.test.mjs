@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   describeApp,
+  storedMeta,
   createNote,
   openReview,
   answerCard,
@@ -98,26 +99,6 @@ function generatedReviews(count) {
   return reviews;
 }
 
-/** The review settings as stored. */
-function storedSettings(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('loam');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const request = db.transaction('meta').objectStore('meta').get('review_settings');
-          request.onsuccess = () => {
-            db.close();
-            resolve(request.result?.value ?? null);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
-}
-
 /** The wait the Easy button offers for the new card on screen, in days: the first stability
  * the parameters give an Easy answer. Fuzzing moves review intervals by a few percent each time
  * the buttons are drawn, so callers compare loosely. */
@@ -177,7 +158,7 @@ describeApp('scheduling fitted to you', (test) => {
     await page.getByRole('button', { name: 'Use the fitted parameters', exact: true }).click();
     await page.getByText('In use: parameters fitted to your own answers.').waitFor();
     const stored = await waitFor(async () => {
-      const settings = await storedSettings(page);
+      const settings = await storedMeta(page, 'review_settings');
       return settings?.earlier_params?.length === 1 && settings;
     }, { message: 'the fitted parameters stored' });
     // Fitted in the browser as natively: the same parameters, to float rounding.

@@ -3,13 +3,60 @@
 // the choice is kept), and the tags are listed with their notes' counts. Desktop and phone.
 
 import assert from 'node:assert/strict';
-import { describeApp, createNote, sidebar, showSidebar, axeViolations, phone, desktop, goToRoute } from './harness.mjs';
+import {
+  describeApp,
+  createNote,
+  sidebar,
+  showSidebar,
+  axeViolations,
+  phone,
+  desktop,
+  goToRoute,
+  titleBox,
+  waitFor,
+  waitForSaved,
+  sidebarTitles,
+} from './harness.mjs';
 
 /** The titles of the notes listed outside any folder, in order. */
 const looseTitles = (page) =>
   sidebar(page)
     .locator('.note-list:not(.folder-list) > li > a')
     .evaluateAll((links) => links.map((a) => a.textContent.trim()));
+
+/**
+ * Holds back, on the next load of the page only, every answer of the transaction that reads
+ * the notes, for `ms`: the library then takes that long to be read, as on a slow phone.
+ */
+const SLOW_READ = (ms) => `(() => {
+  if (sessionStorage.getItem('loam-test-slow-read') !== '1') return;
+  sessionStorage.removeItem('loam-test-slow-read');
+  const until = new WeakMap();
+  const getAll = IDBObjectStore.prototype.getAll;
+  IDBObjectStore.prototype.getAll = function (...args) {
+    if (this.name === 'notes' && !until.has(this.transaction)) until.set(this.transaction, performance.now() + ${ms});
+    return getAll.apply(this, args);
+  };
+  const onsuccess = Object.getOwnPropertyDescriptor(IDBRequest.prototype, 'onsuccess');
+  Object.defineProperty(IDBRequest.prototype, 'onsuccess', {
+    configurable: true,
+    get() { return onsuccess.get.call(this); },
+    set(handler) {
+      const at = this.transaction && until.get(this.transaction);
+      if (!at || typeof handler !== 'function') return onsuccess.set.call(this, handler);
+      const later = (event) => setTimeout(() => handler.call(this, event), Math.max(0, at - performance.now()));
+      // A request of the held transaction may have answered before its handler was set.
+      if (this.readyState === 'done') later(new Event('success'));
+      else onsuccess.set.call(this, later);
+    },
+  });
+})();`;
+
+/** The titles of the sidebar's first notes as kept for the next start (a mark), if any. */
+const storedFirstScreen = async (page) => {
+  const kept = await page.evaluate(() => localStorage.getItem('loam-first-screen'));
+  return kept ? JSON.parse(kept).notes.map((n) => n.title) : null;
+};
 
 const folder = (page, name) => sidebar(page).locator('details').filter({ has: page.locator(`summary .folder-name`, { hasText: name }) }).first();
 
@@ -56,4 +103,44 @@ describeApp('the sidebar', (test) => {
       await goToRoute(page, '/');
     }, { viewport });
   }
+
+  test('the notes listed last time show in the sidebar and on the start page while the library is read, and New note works then', async ({ page, context }) => {
+    // The whole app keeps them (a first visit's module has no library to list before it is read).
+    await page.evaluate(() => sessionStorage.setItem('loam-whole', '1'));
+    await page.reload();
+    await createNote(page, 'Rivers', '---\nfolder: "Geo"\n---\nThe Loire.');
+    await createNote(page, 'Zebra', 'Stripes.');
+    await waitFor(async () => (await storedFirstScreen(page))?.includes('Zebra'), {
+      message: 'the first screen stored with "Zebra"',
+    });
+    assert.deepEqual(await storedFirstScreen(page), ['Zebra', 'Rivers']);
+
+    // The next load reads the library slowly: the list shows before it is read.
+    await context.addInitScript({ content: SLOW_READ(2500) });
+    await page.evaluate(() => sessionStorage.setItem('loam-test-slow-read', '1'));
+    await goToRoute(page, '/');
+    await page.reload();
+    // The start page lists the recently edited notes too (the first screen on a phone).
+    const start = page.locator('section.home');
+    await start.getByRole('link', { name: 'Zebra', exact: true }).waitFor();
+    assert.deepEqual(await start.getByRole('link').allInnerTexts(), ['Zebra', 'Rivers']);
+    await showSidebar(page);
+    await sidebar(page).getByRole('link', { name: 'Zebra', exact: true }).waitFor();
+    await folder(page, 'Geo').getByRole('link', { name: 'Rivers', exact: true }).waitFor();
+    assert.ok(await page.getByText('Opening your library…').isVisible(), 'the library is still being read');
+
+    // New note, pressed now, opens a new note once the library is read; nothing is lost.
+    await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
+    await titleBox(page).waitFor({ timeout: 10_000 });
+    await titleBox(page).fill('Fresh');
+    await titleBox(page).press('Enter');
+    await waitForSaved(page);
+    await page.reload();
+    await showSidebar(page);
+    await waitFor(async () => (await sidebarTitles(page)).length === 3, { message: 'three notes listed' });
+    assert.deepEqual((await sidebarTitles(page)).sort(), ['Fresh', 'Rivers', 'Zebra']);
+    await waitFor(async () => (await storedFirstScreen(page))?.includes('Fresh'), {
+      message: 'the first screen stored with "Fresh"',
+    });
+  });
 });

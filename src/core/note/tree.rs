@@ -3,11 +3,18 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
+use crate::core::note::front_matter::folder_of;
 use crate::core::note::library::Library;
 use crate::core::note::{title_key, Note, NoteId};
 
+/// Notes the sidebar lists before "Show more"; search and the quick switcher reach every note.
+pub const LISTED_AT_FIRST: usize = 200;
+
 /// How the notes of each folder are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Order {
     /// The most recently edited first.
     #[default]
@@ -33,6 +40,61 @@ impl Folder {
     }
 }
 
+/// A note as the sidebar lists it: its id, its title and the folder it names, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listed {
+    pub id: NoteId,
+    pub title: String,
+    pub folder: Option<String>,
+}
+
+impl Listed {
+    pub fn of(note: &Note) -> Listed {
+        Listed {
+            id: note.id.clone(),
+            title: note.title.clone(),
+            folder: folder_of(&note.body),
+        }
+    }
+}
+
+/// Notes the start page lists as recently edited.
+pub const RECENT_ON_START: usize = 8;
+
+/// What the sidebar and the start page list first, and how many notes there are in all: kept
+/// so the next start lists them while the whole library is still being read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FirstScreen {
+    pub order: Order,
+    pub notes: Vec<Listed>,
+    pub total: usize,
+    /// The start page's recently edited notes (id, title).
+    #[serde(default)]
+    pub recent: Vec<(NoteId, String)>,
+    /// The start page's courses (id, title), which the caller fills in.
+    #[serde(default)]
+    pub courses: Vec<(String, String)>,
+}
+
+impl FirstScreen {
+    pub fn of(library: &Library, order: Order) -> FirstScreen {
+        FirstScreen {
+            order,
+            notes: listed(library, order, LISTED_AT_FIRST)
+                .into_iter()
+                .map(Listed::of)
+                .collect(),
+            total: library.len(),
+            recent: library
+                .recent(RECENT_ON_START)
+                .into_iter()
+                .map(|n| (n.id.clone(), n.title.clone()))
+                .collect(),
+            courses: Vec::new(),
+        }
+    }
+}
+
 /// The first `limit` notes of the library in `order`: the sidebar lists these.
 pub fn listed(library: &Library, order: Order, limit: usize) -> Vec<&Note> {
     match order {
@@ -46,11 +108,11 @@ pub fn listed(library: &Library, order: Order, limit: usize) -> Vec<&Note> {
     }
 }
 
-/// The tree of `notes` (in the order they are given), each with the folder it names, if any.
-/// The root has no name; folders are ordered by name.
-pub fn tree<'a>(notes: impl IntoIterator<Item = (&'a Note, Option<String>)>) -> Folder {
+/// The tree of `notes` (in the order they are given) under the folders they name. The root
+/// has no name; folders are ordered by name.
+pub fn tree(notes: impl IntoIterator<Item = Listed>) -> Folder {
     let mut root = Building::default();
-    for (note, folder) in notes {
+    for Listed { id, title, folder } in notes {
         let mut at = &mut root;
         for part in folder
             .iter()
@@ -59,7 +121,7 @@ pub fn tree<'a>(notes: impl IntoIterator<Item = (&'a Note, Option<String>)>) -> 
         {
             at = at.folders.entry(part.trim().to_string()).or_default();
         }
-        at.notes.push((note.id.clone(), note.title.clone()));
+        at.notes.push((id, title));
     }
     root.finish(String::new(), String::new())
 }
@@ -143,13 +205,7 @@ mod tests {
                 })
                 .collect(),
         );
-        let in_order = |order| {
-            tree(
-                listed(&library, order, 10)
-                    .into_iter()
-                    .map(|n| (n, crate::core::note::front_matter::folder_of(&n.body))),
-            )
-        };
+        let in_order = |order| tree(listed(&library, order, 10).into_iter().map(Listed::of));
         let recent = in_order(Order::Recent);
         assert_eq!(titles(&recent.notes), ["Another", "Loose"]);
         assert_eq!(recent.folders.len(), 1);
@@ -188,9 +244,58 @@ mod tests {
 
     #[test]
     fn empty_parts_of_a_folder_path_are_skipped() {
-        let n = note("a", "A", 0.0);
-        let root = tree([(&n, Some("/Geo//".to_string()))]);
+        let root = tree([Listed {
+            id: "a".into(),
+            title: "A".into(),
+            folder: Some("/Geo//".to_string()),
+        }]);
         assert_eq!(root.folders[0].path, "Geo");
         assert_eq!(titles(&root.folders[0].notes), ["A"]);
+    }
+
+    #[test]
+    fn the_first_screen_is_the_first_listed_with_folders_and_the_total() {
+        let mut notes: Vec<Note> = (0..LISTED_AT_FIRST + 5)
+            .map(|i| note(&format!("n{i}"), &format!("Note {i}"), i as f64))
+            .collect();
+        notes[LISTED_AT_FIRST + 4].body = "---\nfolder: \"Geo\"\n---\nBody".into();
+        let library = Library::from_notes(notes);
+        let first = FirstScreen::of(&library, Order::Recent);
+        assert_eq!(first.total, LISTED_AT_FIRST + 5);
+        assert_eq!(first.notes.len(), LISTED_AT_FIRST);
+        // The most recent first, with the folder its front matter names.
+        assert_eq!(
+            first.notes[0].title,
+            format!("Note {}", LISTED_AT_FIRST + 4)
+        );
+        assert_eq!(first.notes[0].folder.as_deref(), Some("Geo"));
+        assert_eq!(first.notes[1].folder, None);
+        // Kept as JSON in storage and read back the same.
+        let text = serde_json::to_string(&first).unwrap();
+        assert!(text.contains("\"order\":\"recent\""));
+        assert_eq!(serde_json::from_str::<FirstScreen>(&text).unwrap(), first);
+        // The same tree as from the library itself.
+        let from_library = tree(
+            listed(&library, Order::Recent, LISTED_AT_FIRST)
+                .into_iter()
+                .map(Listed::of),
+        );
+        assert_eq!(tree(first.notes.clone()), from_library);
+        assert_eq!(FirstScreen::of(&library, Order::Title).order, Order::Title);
+        // The start page's recent notes, whatever the sidebar's order.
+        let by_title = FirstScreen::of(&library, Order::Title);
+        assert_eq!(by_title.recent.len(), RECENT_ON_START);
+        assert_eq!(
+            by_title.recent,
+            library
+                .recent(RECENT_ON_START)
+                .into_iter()
+                .map(|n| (n.id.clone(), n.title.clone()))
+                .collect::<Vec<_>>()
+        );
+        // A copy kept before the start page's lists were kept still reads.
+        let older = r#"{"order":"title","notes":[],"total":3}"#;
+        let older = serde_json::from_str::<FirstScreen>(older).unwrap();
+        assert_eq!((older.total, older.recent.len()), (3, 0));
     }
 }

@@ -1,0 +1,67 @@
+//! The sidebar's first notes and the start page's lists, kept by this browser so the next
+//! start lists them while the library is still being read. The whole app's part: a first
+//! visit has no library to list.
+//!
+//! Only a copy, and apart from the learner's data (a mark in localStorage, not IndexedDB):
+//! nothing reads a note from it, and a lost or stale copy costs one start its head start.
+
+use leptos::prelude::*;
+
+use super::AppState;
+use crate::browser::marks;
+use crate::core::note::tree::FirstScreen;
+
+/// What lists and keeps the sidebar's first notes: [`AppState::first_screen`] in the whole app,
+/// nothing in the first visit's module.
+pub type FirstScreenPart = fn(&AppState);
+
+/// Mark (in this browser) of the sidebar's first notes as last listed.
+const FIRST_SCREEN: &str = "loam-first-screen";
+
+impl AppState {
+    /// Before the library is read: shows the notes the last visit listed, if they were listed
+    /// in the order chosen now. Once it is read: keeps them if they changed.
+    pub fn first_screen(&self) {
+        let order = self.view.note_order.get_untracked();
+        if !self.data.loaded.get_untracked() {
+            let kept = marks::get(FIRST_SCREEN)
+                .and_then(|text| serde_json::from_str::<FirstScreen>(&text).ok())
+                .filter(|first| first.order == order);
+            if kept.is_some() {
+                self.view.first_screen.set(kept);
+            }
+            return;
+        }
+        let mut now = self
+            .data
+            .library
+            .with_untracked(|lib| FirstScreen::of(lib, order));
+        now.courses = self.data.courses.with_untracked(|courses| {
+            courses
+                .iter()
+                .map(|c| (c.id.clone(), c.title.clone()))
+                .collect()
+        });
+        // Nothing changed, or nothing to list and nothing kept yet.
+        let unchanged = self.view.first_screen.with_untracked(|kept| match kept {
+            Some(kept) => *kept == now,
+            None => now.total == 0,
+        });
+        if unchanged {
+            return;
+        }
+        if let Ok(text) = serde_json::to_string(&now) {
+            marks::set(FIRST_SCREEN, &text);
+        }
+        self.view.first_screen.set(Some(now));
+    }
+
+    /// Once the library is read, after a change is stored, when the order changes and when the
+    /// page is hidden or left: the first notes are kept again if they changed (where this
+    /// module keeps them at all).
+    pub(super) fn keep_first_screen(&self) {
+        if self.data.loaded.get_untracked() {
+            (self.saving.first_screen.get_value())(self);
+        }
+    }
+}
