@@ -28,6 +28,27 @@ async function secondTab(context, url) {
 
 const bodyOf = async (page) => (await article(page).innerText()).trim();
 
+/**
+ * After both tabs saved "Shared": whichever saved second kept the other version as its own note,
+ * both tabs list it, and together the two notes hold both tabs' texts.
+ */
+async function bothVersionsKept(page, otherPage) {
+  const copy = 'Shared (from another tab)';
+  for (const tab of [page, otherPage]) {
+    await waitFor(async () => (await sidebarTitles(tab)).includes(copy), {
+      timeout: 3_000,
+      message: 'the other version kept as its own note',
+    });
+  }
+  await otherPage.getByRole('button', { name: 'Done', exact: true }).click();
+  const texts = [];
+  for (const title of ['Shared', copy]) {
+    await openNote(otherPage, title);
+    texts.push(await bodyOf(otherPage));
+  }
+  assert.deepEqual(texts.sort(), ['typed in the first tab', 'typed in the second tab']);
+}
+
 describeApp('several tabs', (test) => {
   test('an edit, a new note and a deletion in one tab show in the other within a second', async ({ page, context, url }) => {
     await createNote(page, 'Shared', 'first text');
@@ -68,21 +89,7 @@ describeApp('several tabs', (test) => {
     // Both type before either autosave fires.
     await textBox(page).fill('typed in the first tab');
     await textBox(other.page).fill('typed in the second tab');
-    const copy = 'Shared (from another tab)';
-    for (const tab of [page, other.page]) {
-      await waitFor(async () => (await sidebarTitles(tab)).includes(copy), {
-        timeout: 3_000,
-        message: 'the other version kept as its own note',
-      });
-    }
-    // Whichever saved second made the copy: together the two notes hold both texts.
-    await other.page.getByRole('button', { name: 'Done', exact: true }).click();
-    const texts = [];
-    for (const title of ['Shared', copy]) {
-      await openNote(other.page, title);
-      texts.push(await bodyOf(other.page));
-    }
-    assert.deepEqual(texts.sort(), ['typed in the first tab', 'typed in the second tab']);
+    await bothVersionsKept(page, other.page);
     const notices = [page, other.page].map((tab) =>
       tab.getByRole('alert').filter({ hasText: 'Both versions are kept' }),
     );
@@ -112,20 +119,7 @@ describeApp('several tabs', (test) => {
       window.heldFrames = [];
       for (const callback of held) callback(performance.now());
     });
-    const copy = 'Shared (from another tab)';
-    for (const tab of [page, other.page]) {
-      await waitFor(async () => (await sidebarTitles(tab)).includes(copy), {
-        timeout: 3_000,
-        message: 'the other version kept as its own note',
-      });
-    }
-    await other.page.getByRole('button', { name: 'Done', exact: true }).click();
-    const texts = [];
-    for (const title of ['Shared', copy]) {
-      await openNote(other.page, title);
-      texts.push(await bodyOf(other.page));
-    }
-    assert.deepEqual(texts.sort(), ['typed in the first tab', 'typed in the second tab']);
+    await bothVersionsKept(page, other.page);
     assertNoProblems(other.problems, 'the other tab');
   });
 
