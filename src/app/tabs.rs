@@ -48,6 +48,15 @@ impl AppState {
         let Some(store) = self.saving.store.get_value() else {
             return;
         };
+        // What this tab knew of each note before reading: a write of its own that lands while
+        // the note is read makes what was read older than this tab's memory.
+        let known_before: Vec<Option<Time>> = self.saving.known.with_value(|known| {
+            changes
+                .notes
+                .iter()
+                .map(|id| known.get(id.as_str()).copied())
+                .collect()
+        });
         let mut notes = Vec::new();
         for id in &changes.notes {
             if let Ok(Some(note)) = store.get::<Note>(NOTES, id).await {
@@ -66,6 +75,28 @@ impl AppState {
         self.take_typed();
         let dirty = |id: &str| self.saving.dirty.with_value(|d| d.contains(id));
         notes.retain(|n| !dirty(&n.id));
+        // A note this tab is writing, or wrote while it was read, is read again once its write
+        // has landed: what was read may be older than that write, and taking it would show the
+        // other tab's text where this tab's is stored.
+        let ours: Vec<String> = self.saving.known.with_value(|known| {
+            self.saving.writing.with_value(|writing| {
+                changes
+                    .notes
+                    .iter()
+                    .zip(&known_before)
+                    .filter(|(id, before)| {
+                        !dirty(id)
+                            && (writing.iter().any(|w| w.as_str() == id.as_str())
+                                || known.get(id.as_str()).copied() != **before)
+                    })
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            })
+        });
+        notes.retain(|n| !ours.iter().any(|id| id.as_str() == n.id.as_str()));
+        if !ours.is_empty() {
+            self.read_again_once_written(ours);
+        }
         let deleted: Vec<&String> = changes
             .deleted_notes
             .iter()
@@ -163,6 +194,29 @@ impl AppState {
         if !changes.meta.is_empty() {
             self.hand_meta_to_sync();
         }
+    }
+
+    /// Takes these notes from storage again once no write of this tab holds them.
+    fn read_again_once_written(self, notes: Vec<String>) {
+        spawn_local(async move {
+            // A write lands within moments; past a few seconds the note is read regardless.
+            for _ in 0..100 {
+                let writing = self.saving.writing.with_value(|writing| {
+                    writing
+                        .iter()
+                        .any(|w| notes.iter().any(|id| id.as_str() == w.as_str()))
+                });
+                if !writing {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(50).await;
+            }
+            let changes = Changes {
+                notes,
+                ..Changes::default()
+            };
+            self.take_changes(changes).await;
+        });
     }
 
     /// What another tab changed of the review log, as sync takes it: the answers it stored or
