@@ -504,26 +504,21 @@ impl Store {
 
     /// A setting or marker from the meta store; `None` when absent or unreadable.
     pub async fn get_meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        Ok(self
-            .meta_record(key)
-            .await?
-            .and_then(|v| from_js::<MetaRecord<T>>(&v))
-            .map(|record| record.value))
-    }
-
-    /// The meta store's record under `key`, unread: one reading for every type of value.
-    async fn meta_record(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
         let fail = |e| StoreError::from_idb("read settings", e);
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadOnly)
             .map_err(fail)?;
-        tx.object_store(META)
+        let value = tx
+            .object_store(META)
             .map_err(fail)?
             .get(JsValue::from_str(key))
             .map_err(fail)?
             .await
-            .map_err(fail)
+            .map_err(fail)?;
+        Ok(value
+            .and_then(|v| from_js::<MetaRecord<T>>(&v))
+            .map(|record| record.value))
     }
 }
 

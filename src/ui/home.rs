@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{dynamic, Show};
 
 use crate::app::AppState;
-use crate::core::note::tree::RECENT_ON_START;
+use crate::core::note::tree::recent_on_start;
 use crate::core::note::NoteId;
 use crate::core::route::Route;
 
@@ -27,12 +27,7 @@ pub fn Home() -> impl IntoView {
     };
     let recent = move || -> Vec<(NoteId, String)> {
         if loaded() {
-            state.data.library.with(|lib| {
-                lib.recent(RECENT_ON_START)
-                    .into_iter()
-                    .map(|n| (n.id.clone(), n.title.clone()))
-                    .collect()
-            })
+            state.data.library.with(recent_on_start)
         } else {
             state
                 .view

@@ -59,7 +59,16 @@ impl Listed {
 }
 
 /// Notes the start page lists as recently edited.
-pub const RECENT_ON_START: usize = 8;
+const RECENT_ON_START: usize = 8;
+
+/// The start page's recently edited notes (id, title), the most recent first.
+pub fn recent_on_start(library: &Library) -> Vec<(NoteId, String)> {
+    library
+        .recent(RECENT_ON_START)
+        .into_iter()
+        .map(|n| (n.id.clone(), n.title.clone()))
+        .collect()
+}
 
 /// What the sidebar and the start page list first, and how many notes there are in all: kept
 /// so the next start lists them while the whole library is still being read.
@@ -85,11 +94,7 @@ impl FirstScreen {
                 .map(Listed::of)
                 .collect(),
             total: library.len(),
-            recent: library
-                .recent(RECENT_ON_START)
-                .into_iter()
-                .map(|n| (n.id.clone(), n.title.clone()))
-                .collect(),
+            recent: recent_on_start(library),
             courses: Vec::new(),
         }
     }
