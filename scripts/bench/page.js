@@ -236,6 +236,33 @@
    * offers it, and waits until the address leaves `#/import/`. Returns { preview, commit,
    * total } in ms.
    */
+  // Times the import's IndexedDB writes: when its puts ran and when its transaction completed.
+  const watchWrites = () => {
+    const put = IDBObjectStore.prototype.put;
+    const seen = { firstPut: NaN, lastPut: NaN, complete: NaN, puts: 0 };
+    const watched = new WeakSet();
+    IDBObjectStore.prototype.put = function (...args) {
+      if (!seen.puts) seen.firstPut = performance.now();
+      seen.puts += 1;
+      const tx = this.transaction;
+      if (!watched.has(tx)) {
+        watched.add(tx);
+        tx.addEventListener('complete', () => {
+          seen.complete = performance.now();
+        });
+      }
+      try {
+        return put.apply(this, args);
+      } finally {
+        seen.lastPut = performance.now();
+      }
+    };
+    seen.stop = () => {
+      IDBObjectStore.prototype.put = put;
+    };
+    return seen;
+  };
+
   bench.importLink = async (payload) => {
     const importButton = () =>
       [...document.querySelectorAll('.import-actions button, button')].find(
@@ -257,10 +284,19 @@
       check();
     });
     const tClick = performance.now();
+    const idb = watchWrites();
     importButton().click();
     const tDone = await left;
+    idb.stop();
     const failure = document.querySelector('.import-page [role="alert"]')?.textContent ?? null;
-    return { preview: tPreview - t0, commit: tDone - tClick, total: tDone - t0, failure };
+    return {
+      preview: tPreview - t0,
+      commit: tDone - tClick,
+      total: tDone - t0,
+      // From the click: the first put, the last put returned, the transaction complete.
+      idb: { firstPut: idb.firstPut - tClick, lastPut: idb.lastPut - tClick, complete: idb.complete - tClick, puts: idb.puts },
+      failure,
+    };
   };
 
   // --- Plain IndexedDB, for loading the library and for the baselines.
@@ -393,10 +429,11 @@
     const tx = db.transaction(['notes', 'cards'], 'readwrite');
     for (const note of notes) tx.objectStore('notes').put(note);
     for (const card of cards) tx.objectStore('cards').put(card);
+    const puts = performance.now() - t0;
     await done(tx);
     const ms = performance.now() - t0;
     db.close();
-    return { ms };
+    return { ms, puts };
   };
 
   /**
