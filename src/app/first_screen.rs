@@ -6,6 +6,7 @@
 //! nothing reads a note from it, and a lost or stale copy costs one start its head start.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::AppState;
 use crate::browser::marks;
@@ -17,6 +18,12 @@ pub type FirstScreenPart = fn(&AppState);
 
 /// Mark (in this browser) of the sidebar's first notes as last listed.
 const FIRST_SCREEN: &str = "loam-first-screen";
+
+/// How long after the last stored change the first notes are kept again. Typing stores a change
+/// every second or so, and listing the first notes passes over the whole library (in title
+/// order it sorts every title); the copy only matters at the next start, and leaving the page
+/// keeps it at once.
+const KEEP_AFTER_MS: u32 = 1_000;
 
 impl AppState {
     /// Before the library is read: shows the notes the last visit listed, if they were listed
@@ -56,9 +63,23 @@ impl AppState {
         self.view.first_screen.set(Some(now));
     }
 
-    /// Once the library is read, after a change is stored, when the order changes and when the
-    /// page is hidden or left: the first notes are kept again if they changed (where this
-    /// module keeps them at all).
+    /// After a change is stored: the first notes are kept again once no other change has been
+    /// stored for a moment.
+    pub(super) fn keep_first_screen_soon(&self) {
+        let round = self.saving.first_screen_round.get_value().wrapping_add(1);
+        self.saving.first_screen_round.set_value(round);
+        let this = *self;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(KEEP_AFTER_MS).await;
+            if this.saving.first_screen_round.get_value() == round {
+                this.keep_first_screen();
+            }
+        });
+    }
+
+    /// Once the library is read, when the order changes, when the page is hidden or left, and
+    /// soon after changes are stored: the first notes are kept again if they changed (where
+    /// this module keeps them at all).
     pub(super) fn keep_first_screen(&self) {
         if self.data.loaded.get_untracked() {
             (self.saving.first_screen.get_value())(self);

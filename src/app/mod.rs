@@ -173,6 +173,8 @@ pub struct Saving {
     contents: StoredValue<HashMap<String, web_sys::Blob>, LocalStorage>,
     /// Keeps the sidebar's first notes for the next start (see `load`).
     first_screen: StoredValue<FirstScreenPart>,
+    /// Counts stored changes, so only the last one's wait keeps the first notes.
+    first_screen_round: StoredValue<u64, LocalStorage>,
     pub save_state: RwSignal<SaveState>,
 }
 
@@ -233,6 +235,7 @@ impl AppState {
                 unsaved_cards: StoredValue::new_local(Vec::new()),
                 contents: StoredValue::new_local(HashMap::new()),
                 first_screen: StoredValue::new(|_| {}),
+                first_screen_round: StoredValue::new_local(0),
                 save_state: RwSignal::new(SaveState::Idle),
             },
         }

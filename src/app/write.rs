@@ -188,7 +188,7 @@ impl AppState {
                 self.show(&records, touches_notes);
             }
             if touches_notes {
-                self.keep_first_screen();
+                self.keep_first_screen_soon();
             }
             if text && !records.is_empty() {
                 let more = self.saving.dirty.with_value(|d| !d.is_empty());
