@@ -92,6 +92,22 @@ pub enum Change {
 }
 
 impl Change {
+    /// Made by the pages of the first visit's module (the start page, a shared course's
+    /// preview and import) or as the library is read; the whole app's other pages make the
+    /// others.
+    pub fn made_on_first_visit(&self) -> bool {
+        matches!(
+            self,
+            Change::CreateNote { .. }
+                | Change::Typed(_)
+                | Change::Import { .. }
+                | Change::Hosting(_)
+                | Change::EmptyTrash(_)
+                | Change::DeriveCards
+                | Change::RecoverAnswers(_)
+        )
+    }
+
     /// Whether the change edits notes' text or titles (as opposed to only reading them).
     pub fn touches_notes(&self) -> bool {
         matches!(
@@ -153,6 +169,8 @@ pub enum Refusal {
     Title(TitleError),
     /// A rename was refused.
     Rename(RenameError),
+    /// A change only the whole app makes, asked of the first visit's module.
+    WholeAppOnly,
 }
 
 impl fmt::Display for Refusal {
@@ -160,6 +178,10 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::Title(e) => write!(f, "{e}"),
             Refusal::Rename(e) => write!(f, "{e}"),
+            Refusal::WholeAppOnly => write!(
+                f,
+                "Loam could not do this here. Reload the page and try again."
+            ),
         }
     }
 }
@@ -220,6 +242,9 @@ fn unused_files(
         .collect()
 }
 
+/// [`apply`], or [`apply_first_visit`] for a module that makes only some changes.
+pub type Apply = fn(Change, Memory<'_>, Time, &mut dyn FnMut() -> NoteId) -> Result<Made, Refusal>;
+
 /// Makes `change` in `memory` at time `now` (`new_id` names copies an import or restore makes)
 /// and returns what to store. A refused change leaves memory as it was.
 pub fn apply(
@@ -228,13 +253,28 @@ pub fn apply(
     now: Time,
     new_id: &mut dyn FnMut() -> NoteId,
 ) -> Result<Made, Refusal> {
+    if change.made_on_first_visit() {
+        apply_first_visit(change, memory, now, new_id)
+    } else {
+        apply_rest(change, memory, now, new_id)
+    }
+}
+
+/// [`apply`] for the first visit's module: the changes its pages make
+/// ([`Change::made_on_first_visit`]); it refuses the others, whose code stays out of it.
+pub fn apply_first_visit(
+    change: Change,
+    memory: Memory<'_>,
+    now: Time,
+    new_id: &mut dyn FnMut() -> NoteId,
+) -> Result<Made, Refusal> {
     let Memory {
         library,
         deck,
-        settings,
+        settings: _,
         courses,
         elsewhere,
-        author,
+        author: _,
         hosting,
         trash,
         files,
@@ -252,98 +292,12 @@ pub fn apply(
             debug_assert_eq!(records.notes.first(), Some(&note));
         }
         Change::Typed(ids) => records = text_records(library, deck, &ids, now),
-        Change::Rename { id, title } => {
-            let changed = library.rename(&id, &title, now).map_err(Refusal::Rename)?;
-            records = text_records(library, deck, &changed, now);
-        }
-        Change::Delete(id) => {
-            if let Some(note) = library.delete(&id) {
-                records.cards = deck.retire_note(&id);
-                records.deleted_notes.push(id);
-                trash.retain(|t| t.note.id != note.id);
-                trash.push(Trashed { note, deleted: now });
-                records.trash = Some(trash.clone());
-            }
-        }
-        Change::RestoreNote(id) => {
-            if let Some(at) = trash.iter().position(|t| t.note.id == id) {
-                let mut note = trash.remove(at).note;
-                if library.by_title(&note.title).is_some() {
-                    note.title =
-                        free_title(&note.title, "restored", |t| library.by_title(t).is_none());
-                }
-                library.put(note);
-                records = text_records(library, deck, std::slice::from_ref(&id), now);
-                records.trash = Some(trash.clone());
-                root = Some(id);
-            }
-        }
-        Change::Synced(arrivals) => {
-            let arrived = arrive(arrivals, library, trash, now);
-            records = text_records(library, deck, &arrived.notes, now);
-            for id in arrived.trashed {
-                records.cards.extend(deck.retire_note(&id));
-                records.deleted_notes.push(id);
-            }
-            if arrived.trash_changed {
-                records.trash = Some(trash.clone());
-            }
-        }
-        Change::SyncedMeta(mut meta) => {
-            // A file removed elsewhere goes here too, unless a note here still shows it.
-            let removed = std::mem::take(&mut meta.removed_files);
-            let unused = unused_files(files, library, trash, &removed);
-            remove_files(files, unused, &mut records);
-            let held = Held {
-                settings,
-                author,
-                courses,
-                elsewhere,
-                hosting,
-            };
-            records.absorb(take_meta(meta, held));
-        }
-        Change::SyncedLog(logs) => {
-            let scheduler = Scheduler::new(settings.scheduler.clone()).unwrap_or_default();
-            records = take_logs(deck, &scheduler, logs);
-        }
         Change::EmptyTrash(ids) => {
             let before = trash.len();
             trash.retain(|t| !ids.contains(&t.note.id));
             if trash.len() != before {
                 records.trash = Some(trash.clone());
             }
-        }
-        Change::Answer(answer) => {
-            deck.put(answer.after.clone());
-            records.cards.push(answer.after);
-            records.reviews.push(answer.record);
-        }
-        Change::Undo(answer) => {
-            deck.put(answer.before.clone());
-            records.cards.push(answer.before);
-            records.deleted_reviews.push(answer.record.id);
-        }
-        Change::Suspend { card, suspended } => {
-            records.cards = edit_card(deck, &card, |c| c.suspended = suspended);
-        }
-        Change::Bury { card, until } => {
-            records.cards = edit_card(deck, &card, |c| c.buried_until = until);
-        }
-        Change::Reset(card) => {
-            records.cards = edit_card(deck, &card, |c| {
-                c.schedule = Schedule::new(now);
-                c.introduced = None;
-            });
-        }
-        Change::AddToReviews(ids) => records.cards = deck.add_to_reviews(&ids),
-        Change::Settings(new) => {
-            *settings = new.clone();
-            records.settings = Some(new);
-        }
-        Change::Author(name) => {
-            *author = name.clone();
-            records.author = Some(name);
         }
         Change::Hosting(new) => {
             *hosting = new.clone();
@@ -404,6 +358,81 @@ pub fn apply(
                 records.reviews.push(record);
             }
         }
+        _ => return Err(Refusal::WholeAppOnly),
+    }
+    Ok(Made { records, root })
+}
+
+/// The changes only the whole app's pages make.
+fn apply_rest(
+    change: Change,
+    memory: Memory<'_>,
+    now: Time,
+    new_id: &mut dyn FnMut() -> NoteId,
+) -> Result<Made, Refusal> {
+    let Memory {
+        library,
+        deck,
+        settings,
+        courses,
+        elsewhere,
+        author,
+        hosting,
+        trash,
+        files,
+    } = memory;
+    let mut records = Records::default();
+    let mut root = None;
+    match change {
+        Change::Rename { id, title } => {
+            let changed = library.rename(&id, &title, now).map_err(Refusal::Rename)?;
+            records = text_records(library, deck, &changed, now);
+        }
+        Change::Delete(id) => {
+            if let Some(note) = library.delete(&id) {
+                records.cards = deck.retire_note(&id);
+                records.deleted_notes.push(id);
+                trash.retain(|t| t.note.id != note.id);
+                trash.push(Trashed { note, deleted: now });
+                records.trash = Some(trash.clone());
+            }
+        }
+        Change::RestoreNote(id) => {
+            if let Some(at) = trash.iter().position(|t| t.note.id == id) {
+                let mut note = trash.remove(at).note;
+                if library.by_title(&note.title).is_some() {
+                    note.title =
+                        free_title(&note.title, "restored", |t| library.by_title(t).is_none());
+                }
+                library.put(note);
+                records = text_records(library, deck, std::slice::from_ref(&id), now);
+                records.trash = Some(trash.clone());
+                root = Some(id);
+            }
+        }
+        Change::Answer(answer) => {
+            deck.put(answer.after.clone());
+            records.cards.push(answer.after);
+            records.reviews.push(answer.record);
+        }
+        Change::Undo(answer) => {
+            deck.put(answer.before.clone());
+            records.cards.push(answer.before);
+            records.deleted_reviews.push(answer.record.id);
+        }
+        Change::Suspend { card, suspended } => {
+            records.cards = edit_card(deck, &card, |c| c.suspended = suspended);
+        }
+        Change::Bury { card, until } => {
+            records.cards = edit_card(deck, &card, |c| c.buried_until = until);
+        }
+        Change::Reset(card) => {
+            records.cards = edit_card(deck, &card, |c| {
+                c.schedule = Schedule::new(now);
+                c.introduced = None;
+            });
+        }
+        Change::AddToReviews(ids) => records.cards = deck.add_to_reviews(&ids),
         Change::Attach(attached) => {
             for file in attached {
                 // Another attach may have taken the name meanwhile (two pastes in one second).
@@ -423,6 +452,43 @@ pub fn apply(
             }
         }
         Change::RemoveFiles(names) => remove_files(files, names, &mut records),
+        Change::Synced(arrivals) => {
+            let arrived = arrive(arrivals, library, trash, now);
+            records = text_records(library, deck, &arrived.notes, now);
+            for id in arrived.trashed {
+                records.cards.extend(deck.retire_note(&id));
+                records.deleted_notes.push(id);
+            }
+            if arrived.trash_changed {
+                records.trash = Some(trash.clone());
+            }
+        }
+        Change::SyncedMeta(mut meta) => {
+            // A file removed elsewhere goes here too, unless a note here still shows it.
+            let removed = std::mem::take(&mut meta.removed_files);
+            let unused = unused_files(files, library, trash, &removed);
+            remove_files(files, unused, &mut records);
+            let held = Held {
+                settings,
+                author,
+                courses,
+                elsewhere,
+                hosting,
+            };
+            records.absorb(take_meta(meta, held));
+        }
+        Change::SyncedLog(logs) => {
+            let scheduler = Scheduler::new(settings.scheduler.clone()).unwrap_or_default();
+            records = take_logs(deck, &scheduler, logs);
+        }
+        Change::Settings(new) => {
+            *settings = new.clone();
+            records.settings = Some(new);
+        }
+        Change::Author(name) => {
+            *author = name.clone();
+            records.author = Some(name);
+        }
         Change::Restore {
             mut plan,
             mut backup,
@@ -464,6 +530,24 @@ pub fn apply(
                 files: merged.stored,
                 ..Records::default()
             };
+        }
+        first_visit => {
+            return apply_first_visit(
+                first_visit,
+                Memory {
+                    library,
+                    deck,
+                    settings,
+                    courses,
+                    elsewhere,
+                    author,
+                    hosting,
+                    trash,
+                    files,
+                },
+                now,
+                new_id,
+            )
         }
     }
     Ok(Made { records, root })
@@ -528,6 +612,11 @@ mod tests {
         }
 
         fn apply(&mut self, change: Change) -> Result<Made, Refusal> {
+            self.apply_with(apply, change)
+        }
+
+        /// Applies `change` with `apply` (the whole app's or the first visit's).
+        fn apply_with(&mut self, apply: Apply, change: Change) -> Result<Made, Refusal> {
             let mut n = 0;
             let memory = Memory {
                 library: &mut self.library,
@@ -746,6 +835,60 @@ mod tests {
         assert_eq!(records.notes.len(), 1);
         assert_eq!(records.cards.len(), 1);
         assert_eq!(data.deck.cards_of_note("a").len(), 1);
+    }
+
+    #[test]
+    fn the_first_visits_module_refuses_the_other_pages_changes_and_leaves_memory_as_it_was() {
+        let mut data = france();
+        typed(&mut data, "a", "Capital of France :: Paris");
+        let before = snapshot(&data);
+        for change in [
+            Change::Rename {
+                id: "a".into(),
+                title: "Paris".into(),
+            },
+            Change::Delete("a".into()),
+            Change::Settings(ReviewSettings::default()),
+            Change::Author("Ada".into()),
+        ] {
+            assert!(!change.made_on_first_visit());
+            assert!(matches!(
+                data.apply_with(apply_first_visit, change),
+                Err(Refusal::WholeAppOnly)
+            ));
+            assert_eq!(snapshot(&data), before);
+        }
+    }
+
+    #[test]
+    fn the_first_visits_module_makes_its_changes_as_the_whole_app_does() {
+        let mut whole = Data::new();
+        let mut first = Data::new();
+        let changes = || {
+            [
+                Change::CreateNote {
+                    id: "a".into(),
+                    title: Some("France".into()),
+                },
+                Change::EmptyTrash(vec!["gone".into()]),
+            ]
+        };
+        for (mine, theirs) in changes().into_iter().zip(changes()) {
+            assert!(mine.made_on_first_visit());
+            let made = first.apply_with(apply_first_visit, mine).unwrap();
+            let expected = whole.apply(theirs).unwrap();
+            assert_eq!(format!("{made:?}"), format!("{expected:?}"));
+        }
+        assert_eq!(snapshot(&first), snapshot(&whole));
+    }
+
+    /// The notes, cards and Trash of `data`, in a stable order, to compare.
+    fn snapshot(data: &Data) -> String {
+        let mut notes: Vec<&Note> = data.library.iter().collect();
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut cards: Vec<&Card> = data.deck.cards().collect();
+        cards.sort_by(|a, b| a.id.cmp(&b.id));
+        format!("{notes:?} {cards:?} {:?}", data.trash)
     }
 
     #[test]
