@@ -5,8 +5,8 @@
 // Modules fetched later (maths) are imported through this, relative to this script.
 window.loamImport = (path) => import(new URL(path, import.meta.url));
 
-// A first visit starts a smaller module without the rare pages (settings, statistics, import and
-// export, sharing, sync); it reloads into the whole app when one is opened, marking this tab.
+// A first visit starts a small module with the start page and a shared course's preview and
+// import; it reloads into the whole app when any other page is opened, marking this tab.
 // Once the service worker has cached the files, and wherever sync is on, the whole app starts.
 const shell = document.getElementById("shell");
 const shown = ["", "#", "#/"].includes(location.hash)
@@ -17,7 +17,9 @@ const shown = ["", "#", "#/"].includes(location.hash)
 document.getElementById(shown)?.removeAttribute("hidden");
 
 const tag = document.querySelector("script[data-loam-wasm]");
-const whole = wholeApp();
+// The first visit's module holds only the start page and a shared course's preview: an address
+// of any other page starts the whole app at once rather than after a hand-over.
+const whole = shown === "shell-opening" || wholeApp();
 // On a first visit the shell paints before the module's download starts (the build drops
 // Trunk's preloads). Where the service worker serves the files, nothing is downloaded: no wait.
 if (document.visibilityState !== "hidden" && !navigator.serviceWorker?.controller) await shellPainted();

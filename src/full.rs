@@ -1,6 +1,6 @@
 //! The whole app's binary: mounts the UI with every part. `public/boot.js` starts it instead of
 //! the first visit's module (`main.rs`) once the files are cached, where sync is on, and when a
-//! first visit opens a page that module leaves out.
+//! first visit opens any page but the start page and a shared course's preview.
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,6 @@
-//! The first visit's binary: mounts the UI without the parts most visits never open (see
-//! `ui::Parts`), so a new visitor downloads less. The whole app is `full.rs`.
+//! The first visit's binary: mounts the UI with the start page and a shared course's preview
+//! and import only (see `ui::Parts`), so a new visitor downloads little. The whole app is
+//! `full.rs`.
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

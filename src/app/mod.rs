@@ -7,6 +7,7 @@ mod error;
 mod files;
 mod first_screen;
 pub use first_screen::FirstScreenPart;
+pub use search::SearchPart;
 mod follow;
 pub mod import_export;
 pub mod optimize;
@@ -34,7 +35,7 @@ use leptos::task::spawn_local;
 
 use crate::browser::{address, clock, marks, random};
 use crate::core::attachment::{Attachment, Files};
-use crate::core::change::Change;
+use crate::core::change::{self, Change};
 use crate::core::exchange::bundle::{Bundle, Course, Elsewhere};
 use crate::core::exchange::Hosting;
 use crate::core::note::library::Library;
@@ -136,9 +137,6 @@ pub struct View {
     pub updates: RwSignal<Vec<String>>,
     /// The last step in review (an answer, a suspend, a bury), which Undo takes back.
     last_step: RwSignal<Option<review::Step>>,
-    /// The note whose share dialog the first visit's module was asked for before it handed
-    /// this tab to the whole app: taken at start, opened with that note.
-    share_asked: StoredValue<Option<String>>,
     /// Full-text index of the notes, updated as notes are saved.
     search_index: StoredValue<SearchIndex>,
     /// Bumped whenever the index changes, so search results follow.
@@ -173,9 +171,52 @@ pub struct Saving {
     contents: StoredValue<HashMap<String, web_sys::Blob>, LocalStorage>,
     /// Keeps the sidebar's first notes for the next start (see `load`).
     first_screen: StoredValue<FirstScreenPart>,
+    /// Makes a change in memory (see `load`).
+    apply: StoredValue<change::Apply>,
+    /// Keeps the search index in step (see `load`).
+    search: StoredValue<SearchPart>,
     /// Counts stored changes, so only the last one's wait keeps the first notes.
     first_screen_round: StoredValue<u64, LocalStorage>,
     pub save_state: RwSignal<SaveState>,
+}
+
+/// The whole app's share of the state's work, which the first visit's module leaves out (see
+/// `ui::Parts`). Each is a function, so a module links only the ones it names.
+#[derive(Clone, Copy)]
+pub struct StateParts {
+    /// What starts once the library is read: the search index, the check of followed courses
+    /// and sync in the whole app.
+    pub after_read: fn(AppState),
+    /// Lists the notes listed last time while the library is read, and keeps them.
+    pub first_screen: FirstScreenPart,
+    pub search: SearchPart,
+    /// Makes a change in memory: [`change::apply`] in the whole app, and in the first visit's
+    /// module [`change::apply_first_visit`], without the code of the changes only the whole
+    /// app's pages make.
+    pub apply: change::Apply,
+}
+
+impl StateParts {
+    pub const WHOLE: StateParts = StateParts {
+        after_read: |state| {
+            state.build_search_index();
+            state.check_followed_later();
+            state.start_sync();
+        },
+        first_screen: AppState::first_screen,
+        search: AppState::keep_search_index,
+        apply: change::apply,
+    };
+
+    /// A first visit has no search, no followed courses, no sync (boot.js starts the whole app
+    /// where sync is on), no library to list before it is read, and makes only the changes of
+    /// its pages.
+    pub const FIRST_VISIT: StateParts = StateParts {
+        after_read: |_| {},
+        first_screen: |_| {},
+        search: |_, _, _| {},
+        apply: change::apply_first_visit,
+    };
 }
 
 /// Shared by every component through context; cheap to copy.
@@ -188,6 +229,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new() -> Self {
+        // A new note made by the first visit's module opens for editing here.
+        let edit = crate::browser::whole_app::take_edit_request();
         AppState {
             data: Data {
                 library: RwSignal::new(Library::new()),
@@ -203,8 +246,8 @@ impl AppState {
             },
             view: View {
                 route: RwSignal::new(address::current_route()),
-                editing: RwSignal::new(None),
-                focus_title: RwSignal::new(false),
+                focus_title: RwSignal::new(edit.is_some()),
+                editing: RwSignal::new(edit.map(NoteId::from)),
                 notice: RwSignal::new(None),
                 replaced: RwSignal::new(false),
                 opened_bundle: RwSignal::new(None),
@@ -218,7 +261,6 @@ impl AppState {
                 new_note_asked: StoredValue::new(false),
                 updates: RwSignal::new(Vec::new()),
                 last_step: RwSignal::new(None),
-                share_asked: StoredValue::new(crate::browser::whole_app::take_share_request()),
                 search_index: StoredValue::new(SearchIndex::new()),
                 search_version: RwSignal::new(0),
                 optimizer: optimize::Optimizer::new(),
@@ -235,19 +277,21 @@ impl AppState {
                 unsaved_cards: StoredValue::new_local(Vec::new()),
                 contents: StoredValue::new_local(HashMap::new()),
                 first_screen: StoredValue::new(|_| {}),
+                apply: StoredValue::new(change::apply_first_visit),
+                search: StoredValue::new(|_, _, _| {}),
                 first_screen_round: StoredValue::new_local(0),
                 save_state: RwSignal::new(SaveState::Idle),
             },
         }
     }
 
-    /// Opens storage and reads the library into memory, then runs `after_read` (the whole app
-    /// starts sync there; the first visit's module has none). `first_screen` is the whole app's
-    /// [`AppState::first_screen`] (a first visit has no library to list before it is read).
-    pub fn load(self, after_read: fn(AppState), first_screen: FirstScreenPart) {
-        self.saving.first_screen.set_value(first_screen);
+    /// Opens storage and reads the library into memory, then starts what `parts` names.
+    pub fn load(self, parts: StateParts) {
+        self.saving.first_screen.set_value(parts.first_screen);
+        self.saving.apply.set_value(parts.apply);
+        self.saving.search.set_value(parts.search);
         // The notes listed last time show while the library is read.
-        first_screen(&self);
+        (parts.first_screen)(&self);
         // Formulas are typeset wherever they appear, once the maths module is fetched.
         crate::browser::maths::watch();
         self.show_files();
@@ -269,10 +313,8 @@ impl AppState {
                     }
                     self.listen_to_tabs();
                     self.flush();
-                    after_read(self);
                     self.index_links_later();
-                    self.build_search_index();
-                    self.check_followed_later();
+                    (parts.after_read)(self);
                 }
                 Err(e) => self.view.notice.set(Some(format!(
                     "{} Notes you write now will not be kept.",
@@ -373,6 +415,11 @@ impl AppState {
         }
     }
 
+    /// The search index follows notes stored and removed, where the module has search.
+    fn search_follows(&self, stored: &[Note], removed: &[&str]) {
+        (self.saving.search.get_value())(self, stored, removed);
+    }
+
     /// Reads the notes' links after the first paint, a slice per task; backlinks fill in
     /// once all are read.
     fn index_links_later(&self) {
@@ -437,24 +484,18 @@ impl AppState {
     }
 
     /// Goes on in the whole app, for a page the first visit's module leaves out: unsaved text
-    /// goes to the journal, and this tab reloads into the whole app at the same address, with
-    /// the share dialog of `share` (a note's id) open.
-    pub fn open_whole_app(&self, share: Option<&str>) -> Result<(), AppError> {
+    /// goes to the journal, text writes on their way may land (a note just made), and this tab
+    /// reloads into the whole app at the same address, with the note being edited open for
+    /// editing.
+    pub async fn open_whole_app(&self) -> Result<(), AppError> {
         self.flush_before_leaving();
-        match crate::browser::whole_app::start(share) {
+        // Past a few seconds the journal keeps the note for the whole app.
+        self.until_written().await;
+        let edit = self.view.editing.get_untracked();
+        match crate::browser::whole_app::start(edit.as_deref()) {
             true => Ok(()),
             false => Err(AppError::WholeAppUnavailable),
         }
-    }
-
-    /// Whether the share dialog of note `id` was asked for before this tab went on in the whole
-    /// app (answered once).
-    pub fn share_asked_before(&self, id: &str) -> bool {
-        self.view
-            .share_asked
-            .try_update_value(Option::take)
-            .flatten()
-            .is_some_and(|asked| asked == id)
     }
 
     /// Follows the address bar after the user or a link changed it.

@@ -12,6 +12,11 @@ use crate::core::search::{fuzzy_titles, Hit};
 /// Notes indexed per task while the index is built at start: about 15 ms of work each.
 const INDEX_SLICE: usize = 300;
 
+/// What keeps the search index in step with the notes stored and removed:
+/// [`AppState::keep_search_index`] in the whole app, nothing in the first visit's module (it has
+/// no search).
+pub type SearchPart = fn(&AppState, &[Note], &[&str]);
+
 /// One quick-switcher suggestion: a note, and the matched characters of its title.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TitleSuggestion {
@@ -49,8 +54,16 @@ impl AppState {
         });
     }
 
+    /// The search index follows notes just stored and removed.
+    pub fn keep_search_index(&self, stored: &[Note], removed: &[&str]) {
+        self.index_notes(stored);
+        for id in removed.iter().copied() {
+            self.unindex(id);
+        }
+    }
+
     /// Re-indexes notes that were just saved.
-    pub(super) fn index_notes(&self, notes: &[Note]) {
+    fn index_notes(&self, notes: &[Note]) {
         if notes.is_empty() {
             return;
         }
@@ -83,7 +96,7 @@ impl AppState {
         });
     }
 
-    pub(super) fn unindex(&self, id: &str) {
+    fn unindex(&self, id: &str) {
         self.view
             .search_index
             .update_value(|index| index.remove(id));

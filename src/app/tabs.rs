@@ -124,10 +124,8 @@ impl AppState {
                     lib.delete(id);
                 }
             });
-            self.index_notes(&notes);
-            for id in &deleted {
-                self.unindex(id);
-            }
+            let removed: Vec<&str> = deleted.iter().map(|id| id.as_str()).collect();
+            self.search_follows(&notes, &removed);
         }
         let log = if super::sync::running() {
             self.other_tabs_log(&store, &changes, &cards).await
@@ -199,24 +197,34 @@ impl AppState {
     /// Takes these notes from storage again once no write of this tab holds them.
     fn read_again_once_written(self, notes: Vec<String>) {
         spawn_local(async move {
-            // A write lands within moments; past a few seconds the note is read regardless.
-            for _ in 0..100 {
-                let writing = self.saving.writing.with_value(|writing| {
-                    writing
-                        .iter()
-                        .any(|w| notes.iter().any(|id| id.as_str() == w.as_str()))
-                });
-                if !writing {
-                    break;
-                }
-                gloo_timers::future::TimeoutFuture::new(50).await;
-            }
+            self.until_written_where(|id| notes.iter().any(|n| n.as_str() == id))
+                .await;
             let changes = Changes {
                 notes,
                 ..Changes::default()
             };
             self.take_changes(changes).await;
         });
+    }
+
+    /// Resolves once no text write of this tab is on its way.
+    pub(super) async fn until_written(&self) {
+        self.until_written_where(|_| true).await;
+    }
+
+    /// Resolves once no text write of this tab holds a note that `held` picks. A write lands
+    /// within moments; past five seconds this resolves regardless.
+    async fn until_written_where(&self, held: impl Fn(&str) -> bool) {
+        for _ in 0..100 {
+            let writing = self
+                .saving
+                .writing
+                .with_value(|writing| writing.iter().any(|w| held(w.as_str())));
+            if !writing {
+                return;
+            }
+            gloo_timers::future::TimeoutFuture::new(50).await;
+        }
     }
 
     /// What another tab changed of the review log, as sync takes it: the answers it stored or

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use super::{new_id, now, share, AppError, AppState, SaveState};
 use super::{CARDS_DERIVED, COURSES, ELSEWHERE, HOSTING, RETRY_DELAY_MS, REVIEW_SETTINGS, TRASH};
-use crate::core::change::{self, Change, Made, Memory, Records};
+use crate::core::change::{Change, Made, Memory, Records};
 use crate::core::exchange::bundle::{Course, Elsewhere};
 use crate::core::exchange::merge::free_title;
 use crate::core::exchange::Hosting;
@@ -256,7 +256,8 @@ impl AppState {
                                                 trash,
                                                 files,
                                             };
-                                            change::apply(change, memory, now(), &mut || new_id())
+                                            let apply = self.saving.apply.get_value();
+                                            apply(change, memory, now(), &mut || new_id())
                                         })
                                     })
                                 })
@@ -406,10 +407,8 @@ impl AppState {
 
     /// The search index follows the notes a change stored or removed.
     fn reindex(&self, records: &Records) {
-        self.index_notes(&records.notes);
-        for id in &records.deleted_notes {
-            self.unindex(id);
-        }
+        let removed: Vec<&str> = records.deleted_notes.iter().map(|id| id.as_str()).collect();
+        self.search_follows(&records.notes, &removed);
     }
 
     /// Another tab saved this note since this tab last read it: its version becomes a note of
@@ -435,7 +434,7 @@ impl AppState {
                 lib.put(note.clone());
             }
         });
-        self.index_notes(copies);
+        self.search_follows(copies, &[]);
         let titles: Vec<String> = copies.iter().map(|n| format!("“{}”", n.title)).collect();
         self.view.notice.set(Some(format!(
             "This note was also changed in another tab. Both versions are kept: the other one is {}.",

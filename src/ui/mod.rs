@@ -140,7 +140,7 @@ pub fn App(parts: Parts) -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     provide_context(parts);
-    state.load(parts.after_read, parts.first_screen);
+    state.load(parts.state);
 
     // The page to show. The search page keeps its query in the address as it is typed; that must
     // not rebuild the page (and take the focus from its input), so all searches are one page.
@@ -164,33 +164,11 @@ pub fn App(parts: Parts) -> impl IntoView {
         }
     });
     let key_listener = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
-        if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("k") {
-            e.prevent_default();
-            switcher_open.update(|open| *open = !*open);
-            return;
-        }
         if e.key() == "Escape" && sidebar_open.get_untracked() {
             sidebar_open.set(false);
             return;
         }
-        let command = e.ctrl_key() || e.meta_key();
-        // Right after a delete, Ctrl/Cmd+Z outside a text field brings the note back.
-        if command
-            && !e.shift_key()
-            && e.key().eq_ignore_ascii_case("z")
-            && !typing_in_field()
-            && state.view.just_deleted.with_untracked(Option::is_some)
-        {
-            e.prevent_default();
-            state.undo_delete();
-            return;
-        }
-        if command && e.key().eq_ignore_ascii_case("e") {
-            if let Route::Note { id, .. } = state.view.route.get_untracked() {
-                e.prevent_default();
-                state.toggle_editing(&id);
-            }
-        }
+        (parts.shortcuts)(&e, state, switcher_open);
     });
     on_cleanup(move || {
         hash_listener.remove();
@@ -235,13 +213,13 @@ pub fn App(parts: Parts) -> impl IntoView {
                 </button>
                 <a class="brand" href="#/">"Loam"</a>
             </header>
-            <sidebar::Sidebar />
+            {(parts.sidebar)()}
             // On a phone the open sidebar covers the page; a tap beside it closes it.
             <Show when=move || sidebar_open.get()>
                 <div class="drawer-backdrop" on:click=move |_| sidebar_open.set(false)></div>
             </Show>
             <Show when=move || switcher_open.get()>
-                <switcher::Switcher on_close=Callback::new(move |_| switcher_open.set(false)) />
+                {(parts.switcher)(Callback::new(move |_| switcher_open.set(false)))}
             </Show>
             <update::UpdateBanner />
             <main class="page" id="main" tabindex="-1">
@@ -264,13 +242,6 @@ pub fn App(parts: Parts) -> impl IntoView {
                 </Show>
                 {dynamic(move || match page.get() {
                     Route::Home => view! { <home::Home /> }.into_any(),
-                    Route::Note { id, heading } => {
-                        view! { <note_page::NotePage id=id heading=heading /> }.into_any()
-                    }
-                    Route::NewNote { title } => view! { <home::OpenByTitle title=title /> }.into_any(),
-                    Route::Review(scope) => view! { <review::ReviewPage scope=scope /> }.into_any(),
-                    route @ (Route::Stats | Route::Settings | Route::ImportExport) => (parts.rare_page)(route),
-                    Route::Search { .. } => view! { <search::SearchPage /> }.into_any(),
                     Route::Import { payload } if payload.is_empty() => {
                         view! { <import::ImportPage source=import::Source::File /> }.into_any()
                     }
@@ -280,10 +251,7 @@ pub fn App(parts: Parts) -> impl IntoView {
                     Route::Open { url, key } => {
                         view! { <import::ImportPage source=import::Source::Hosted { url, key } /> }.into_any()
                     }
-                    Route::Course { id } => view! { <course::CoursePage id=id /> }.into_any(),
-                    Route::Tag { name } => view! { <tag::TagPage name=name /> }.into_any(),
-                    Route::Trash => view! { <trash::TrashPage /> }.into_any(),
-                    Route::NotFound { address } => view! { <not_found::NotFound address=address /> }.into_any(),
+                    route => (parts.page)(route),
                 })}
             </main>
         </div>

@@ -17,7 +17,7 @@ use crate::ui::backlinks::Backlinks;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::editor::Editor;
 use crate::ui::note_cards::{LinkedCards, NoteCards};
-use crate::ui::Parts;
+use crate::ui::share::ShareDialog;
 
 #[component]
 pub fn NotePage(id: String, heading: Option<String>) -> impl IntoView {
@@ -61,7 +61,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
         })
     });
     let confirming_delete = RwSignal::new(false);
-    let sharing = RwSignal::new(id.with_value(|id| state.share_asked_before(id)));
+    let sharing = RwSignal::new(false);
     let course = move || {
         let course_id = state.data.library.with(|lib| {
             id.with_value(|id| lib.get(id).and_then(|n| n.origin.as_ref()?.course.clone()))
@@ -136,7 +136,7 @@ fn NoteShown(id: String, heading: Option<String>) -> impl IntoView {
             <Backlinks id=id.get_value() />
         </div>
         <Show when=move || sharing.get()>
-            {(expect_context::<Parts>().share_dialog)(id.get_value(), Callback::new(move |_| sharing.set(false)))}
+            <ShareDialog id=id.get_value() on_close=Callback::new(move |_| sharing.set(false)) />
         </Show>
         <Show when=move || confirming_delete.get()>
             <ConfirmDialog

@@ -1,5 +1,6 @@
 //! The notes, most recently edited first or by title, the ones that name a folder under their
-//! folders (collapsible), with the "New note" button; the tags, on request.
+//! folders (collapsible), with the "New note" button; the tags, on request. A first visit's
+//! sidebar is smaller: its links go on in the whole app.
 
 use leptos::prelude::*;
 
@@ -142,7 +143,38 @@ pub fn Sidebar() -> impl IntoView {
                 </Show>
             </nav>
             <TagList />
-            {(expect_context::<crate::ui::Parts>().sync_status)()}
+            <crate::ui::sync::SyncStatusLine />
+        </aside>
+    }
+}
+
+/// The sidebar of a first visit's module: the same places, each opening in the whole app, and
+/// the most recently edited notes (a first visit has none, or the course it just opened).
+#[component]
+pub fn FirstVisitSidebar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let recent = move || state.data.library.with(tree::recent_on_start);
+    let nowhere = Memo::new(|_| None::<String>);
+    view! {
+        <aside class="sidebar" id="sidebar">
+            <a class="brand sidebar-brand" href="#/">"Loam"</a>
+            <nav aria-label="Study" class="study-nav">
+                <a href="#/review">"Review"</a>
+                <a href="#/stats">"Statistics"</a>
+                <a href="#/settings">"Settings"</a>
+                <a href="#/import">"Open a shared file"</a>
+                <a href="#/import-export">"Import and export"</a>
+                <a href="#/trash">"Trash"</a>
+            </nav>
+            <nav aria-label="Notes">
+                <button class="new-note" on:click=move |_| state.ask_new_note()>"New note"</button>
+                <ul class="note-list">
+                    {move || recent().into_iter().map(|(id, title)| note_link(id, title, nowhere)).collect_view()}
+                </ul>
+                <Show when=move || state.data.loaded.get() && state.data.library.with(|l| l.is_empty())>
+                    <p class="sidebar-empty">"No notes yet."</p>
+                </Show>
+            </nav>
         </aside>
     }
 }

@@ -1,6 +1,6 @@
-// A first visit downloads a smaller module without the rare pages; opening one goes on in the
-// whole app in the same tab, keeping what was typed; a visit once the files are cached starts
-// the whole app at once.
+// A first visit downloads a small module with the start page and a shared course's preview and
+// import; any other page goes on in the whole app in the same tab, keeping what was made; a
+// visit once the files are cached starts the whole app at once.
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -13,15 +13,14 @@ import {
   titleBox,
   noteText,
   noteHeading,
-  shareDialog,
   showSidebar,
   sidebar,
+  sidebarTitles,
   closeDrawer,
+  waitForSaved,
   waitFor,
-  createNote,
   watch,
   assertNoProblems,
-  edit,
 } from './harness.mjs';
 
 /** The app modules `page` has asked for, by name: `first` (loam-<hash>) and `whole` (loam_full). */
@@ -41,54 +40,54 @@ describeApp('a first visit', (test) => {
     asked = modulesAskedFor(page);
   };
 
-  test('starts the smaller module and opens Settings in the whole app, keeping unsaved text', async ({ page, url }) => {
-    // Nothing controlled the first page, so the smaller module started.
+  test('starts the small module; a new note opens for editing in the whole app, where the tab stays', async ({ page }) => {
+    // Nothing controlled the first page, so the small module started.
     assert.deepEqual([...asked], ['first']);
 
-    // Typed but not yet saved when Settings is opened.
     await showSidebar(page);
     await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
     await titleBox(page).waitFor();
-    await closeDrawer(page);
-    await titleBox(page).fill('Draft');
-    await titleBox(page).press('Enter');
-    await textBox(page).fill('Written just before leaving');
-    await page.goto(url + '#/settings');
-    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     assert.ok(asked.has('whole'), 'the whole app was fetched');
-
-    // Back to the note: its text was kept through the hand-over.
-    await page.goBack();
-    await noteHeading(page, 'Draft').or(titleBox(page)).first().waitFor();
-    await waitFor(async () => (await noteText(page).catch(() => '')) === 'Written just before leaving', {
-      message: 'the text typed before the hand-over',
+    // Open for editing with its title box focused, as a note made in the whole app is.
+    await waitFor(() => titleBox(page).evaluate((box) => box === document.activeElement), {
+      message: 'the title box focused',
     });
+    await page.keyboard.type('Draft');
+    await page.keyboard.press('Enter');
+    await textBox(page).fill('Written in the whole app');
+    await waitFor(async () => (await sidebarTitles(page)).join() === 'Draft', { message: 'one note, "Draft"' });
+
     // The tab stays in the whole app: Statistics opens with no second hand-over.
     const loads = [];
     page.on('load', () => loads.push(page.url()));
+    await showSidebar(page);
     await studyNav(page).getByRole('link', { name: 'Statistics', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Statistics' }).waitFor();
     assert.deepEqual(loads, []);
+    await page.goBack();
+    await waitFor(async () => (await noteText(page).catch(() => '')) === 'Written in the whole app', {
+      message: 'the note written',
+    });
   }, { beforeStart: listen });
 
-  test('keeps text whose write is still on its way when the tab goes on in the whole app', async ({ page, url }) => {
-    await createNote(page, 'Held');
-    // From here on, every write transaction stays open for seconds, as a slow disk would keep
-    // it: the tab reloads into the whole app while the text's write has not landed.
+  test('keeps a note made just before the hand-over whose write has not landed', async ({ page }) => {
+    // Every write transaction from here on stays open for 8 seconds, as a slow disk would keep
+    // it, longer than the hand-over waits for it: the reload aborts it, and the journal keeps
+    // the note.
     await page.evaluate(() => {
       window.holdWrites = true;
     });
-    if (!(await textBox(page).isVisible())) await edit(page);
-    await textBox(page).fill('Kept through an aborted write');
-    // The autosave took the note out of the unsaved ones and its write began.
+    await showSidebar(page);
+    await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
     await waitFor(() => page.evaluate(() => window.heldWrites > 0), { message: 'a write under way' });
-    await page.goto(url + '#/settings');
-    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-    await page.goBack();
-    await noteHeading(page, 'Held').or(titleBox(page)).first().waitFor();
-    await waitFor(async () => (await noteText(page).catch(() => '')) === 'Kept through an aborted write', {
-      message: 'the text whose write was under way',
-    });
+    await titleBox(page).waitFor({ timeout: 20_000 });
+    await closeDrawer(page);
+    await titleBox(page).fill('Held');
+    await titleBox(page).press('Enter');
+    await waitForSaved(page);
+    await page.reload();
+    await showSidebar(page);
+    await waitFor(async () => (await sidebarTitles(page)).join() === 'Held', { message: 'one note, "Held"' });
   }, {
     beforeStart: async ({ page }) => {
       await page.addInitScript(() => {
@@ -104,7 +103,7 @@ describeApp('a first visit', (test) => {
             window.heldWrites = (window.heldWrites ?? 0) + 1;
             tx.held = true;
             const store = tx.objectStore(tx.objectStoreNames[0]);
-            const until = performance.now() + 4_000;
+            const until = performance.now() + 8_000;
             const hold = () => {
               if (performance.now() < until) store.count().onsuccess = hold;
             };
@@ -115,17 +114,6 @@ describeApp('a first visit', (test) => {
       });
     },
   });
-
-  test('opens the share dialog asked for in the whole app', async ({ page }) => {
-    assert.ok(!asked.has('whole'));
-    await createNote(page, 'Capitals', 'Capital of France :: Paris');
-    await page.getByRole('button', { name: 'Share', exact: true }).click();
-    await shareDialog(page).waitFor();
-    assert.ok(asked.has('whole'), 'the whole app was fetched');
-    await noteHeading(page, 'Capitals').waitFor();
-    const link = await shareDialog(page).getByRole('textbox', { name: 'Share link', exact: true }).inputValue();
-    assert.match(link, /#\//);
-  }, { beforeStart: listen });
 
   test('paints the start page before its module arrives, and nothing of it stays', async ({ env, url }) => {
     // Nothing in the page asks for the module before boot.js does, after the first paint.
