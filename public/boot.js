@@ -83,6 +83,12 @@ function wholeApp() {
 // when the person chooses to reload.
 async function startWorker() {
   const registration = await navigator.serviceWorker.register(new URL("sw.js", import.meta.url));
+  // A tab that reloaded into the whole app while the worker was activating may have loaded too
+  // late to be taken by it: the worker takes it if it is of the worker's version, which the
+  // name of this build's first module says.
+  navigator.serviceWorker.ready.then((ready) => {
+    if (!navigator.serviceWorker.controller) ready.active?.postMessage({ claim: tag?.dataset.loamWasm });
+  });
   const announce = () => window.dispatchEvent(new Event("loam-update-ready"));
   // A controller means this page runs an older version: the worker that installs is an update.
   // (The very first worker, on a first visit, installs with no controller and is not one.)

@@ -24,6 +24,13 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  // A page of this version that loaded while this worker was activating, too late to be taken
+  // with the others (a first visit's tab going on in the whole app); never a page of another
+  // version, whose files would then mix with this one's.
+  const page = event.data?.claim;
+  if (typeof page === "string" && shell.has(new URL(page, scope).href)) {
+    event.waitUntil(self.clients.claim());
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -43,16 +50,22 @@ self.addEventListener("fetch", (event) => {
  * Fetches every shell file, checks its bytes against the build's hash and stores it. Any
  * mismatch (a deployment half done, a stale proxy) fails the install, so a version's cache
  * never mixes files of two builds; the browser tries again on a later visit.
+ *
+ * The whole app comes first, alone: a first visit goes on in it as soon as the learner leaves
+ * the start page or a shared course's preview, and the modules needed later would share the
+ * connection with it.
  */
 async function precache() {
   const cache = await caches.open(CACHE);
+  const store = async ([url, expected]) => {
+    const { bytes, headers } = await fetchChecked(url, expected);
+    await cache.put(url, new Response(bytes, { headers }));
+  };
+  const whole = (url) => new URL(url).pathname.split("/").pop().startsWith("loam_full");
+  const files = [...shell];
   try {
-    await Promise.all(
-      [...shell].map(async ([url, expected]) => {
-        const { bytes, headers } = await fetchChecked(url, expected);
-        await cache.put(url, new Response(bytes, { headers }));
-      }),
-    );
+    await Promise.all(files.filter(([url]) => whole(url)).map(store));
+    await Promise.all(files.filter(([url]) => !whole(url)).map(store));
   } catch (error) {
     await caches.delete(CACHE);
     throw error;

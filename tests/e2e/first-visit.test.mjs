@@ -71,16 +71,16 @@ describeApp('a first visit', (test) => {
   }, { beforeStart: listen });
 
   test('keeps a note made just before the hand-over whose write has not landed', async ({ page }) => {
-    // Every write transaction from here on stays open for 8 seconds, as a slow disk would keep
-    // it, longer than the hand-over waits for it: the reload aborts it, and the journal keeps
-    // the note.
+    // Every write transaction from here on stays open for 6.5 seconds, as a slow disk would
+    // keep it, longer than the hand-over waits for it (5 seconds): the reload aborts it, and the
+    // journal keeps the note.
     await page.evaluate(() => {
       window.holdWrites = true;
     });
     await showSidebar(page);
     await sidebar(page).getByRole('button', { name: 'New note', exact: true }).click();
     await waitFor(() => page.evaluate(() => window.heldWrites > 0), { message: 'a write under way' });
-    await titleBox(page).waitFor({ timeout: 20_000 });
+    await titleBox(page).waitFor({ timeout: 30_000 });
     await closeDrawer(page);
     await titleBox(page).fill('Held');
     await titleBox(page).press('Enter');
@@ -103,7 +103,7 @@ describeApp('a first visit', (test) => {
             window.heldWrites = (window.heldWrites ?? 0) + 1;
             tx.held = true;
             const store = tx.objectStore(tx.objectStoreNames[0]);
-            const until = performance.now() + 8_000;
+            const until = performance.now() + 6_500;
             const hold = () => {
               if (performance.now() < until) store.count().onsuccess = hold;
             };
