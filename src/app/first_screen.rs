@@ -6,7 +6,6 @@
 //! nothing reads a note from it, and a lost or stale copy costs one start its head start.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::AppState;
 use crate::browser::marks;
@@ -66,14 +65,9 @@ impl AppState {
     /// After a change is stored: the first notes are kept again once no other change has been
     /// stored for a moment.
     pub(super) fn keep_first_screen_soon(&self) {
-        let round = self.saving.first_screen_round.get_value().wrapping_add(1);
-        self.saving.first_screen_round.set_value(round);
         let this = *self;
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(KEEP_AFTER_MS).await;
-            if this.saving.first_screen_round.get_value() == round {
-                this.keep_first_screen();
-            }
+        super::after_the_last(self.saving.first_screen_round, KEEP_AFTER_MS, move || {
+            this.keep_first_screen()
         });
     }
 

@@ -581,14 +581,9 @@ impl AppState {
         }
         self.mark_dirty([id]);
         self.saving.save_state.set(SaveState::Pending);
-        let generation = self.saving.edit_generation.get_value() + 1;
-        self.saving.edit_generation.set_value(generation);
         let this = *self;
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(AUTOSAVE_DELAY_MS).await;
-            if this.saving.edit_generation.get_value() == generation {
-                this.flush();
-            }
+        after_the_last(self.saving.edit_generation, AUTOSAVE_DELAY_MS, move || {
+            this.flush()
         });
     }
 
@@ -691,6 +686,19 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Counts one more event in `round` and runs `then` `ms` later, unless another event was counted
+/// meanwhile: of a run of events, only the last one's wait ends in `then`.
+fn after_the_last(round: StoredValue<u64, LocalStorage>, ms: u32, then: impl FnOnce() + 'static) {
+    let this_round = round.get_value().wrapping_add(1);
+    round.set_value(this_round);
+    spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+        if round.get_value() == this_round {
+            then();
+        }
+    });
 }
 
 /// Puts back notes the journal kept from a page that closed before its last write landed, where

@@ -531,24 +531,8 @@ fn apply_rest(
                 ..Records::default()
             };
         }
-        first_visit => {
-            return apply_first_visit(
-                first_visit,
-                Memory {
-                    library,
-                    deck,
-                    settings,
-                    courses,
-                    elsewhere,
-                    author,
-                    hosting,
-                    trash,
-                    files,
-                },
-                now,
-                new_id,
-            )
-        }
+        // Made by `apply_first_visit`, to which `apply` hands them.
+        _ => {}
     }
     Ok(Made { records, root })
 }
