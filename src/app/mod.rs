@@ -184,6 +184,9 @@ pub struct Saving {
 /// `ui::Parts`). Each is a function, so a module links only the ones it names.
 #[derive(Clone, Copy)]
 pub struct StateParts {
+    /// What starts before the library is read: in the whole app, whose pages show notes,
+    /// formulas typeset wherever they appear and attached files shown.
+    pub before_read: fn(AppState),
     /// What starts once the library is read: the search index, the check of followed courses
     /// and sync in the whole app.
     pub after_read: fn(AppState),
@@ -198,6 +201,11 @@ pub struct StateParts {
 
 impl StateParts {
     pub const WHOLE: StateParts = StateParts {
+        before_read: |state| {
+            // Once the maths module is fetched.
+            crate::browser::maths::watch();
+            state.show_files();
+        },
         after_read: |state| {
             state.build_search_index();
             state.check_followed_later();
@@ -208,10 +216,11 @@ impl StateParts {
         apply: change::apply,
     };
 
-    /// A first visit has no search, no followed courses, no sync (boot.js starts the whole app
-    /// where sync is on), no library to list before it is read, and makes only the changes of
-    /// its pages.
+    /// A first visit shows no note (so no formulas or attached files), has no search, no
+    /// followed courses, no sync (boot.js starts the whole app where sync is on), no library to
+    /// list before it is read, and makes only the changes of its pages.
     pub const FIRST_VISIT: StateParts = StateParts {
+        before_read: |_| {},
         after_read: |_| {},
         first_screen: |_| {},
         search: |_, _, _| {},
@@ -292,9 +301,7 @@ impl AppState {
         self.saving.search.set_value(parts.search);
         // The notes listed last time show while the library is read.
         (parts.first_screen)(&self);
-        // Formulas are typeset wherever they appear, once the maths module is fetched.
-        crate::browser::maths::watch();
-        self.show_files();
+        (parts.before_read)(self);
         spawn_local(async move {
             let replaced = move || {
                 // Keep unsaved text where a reload finds it; the database is closed now.
