@@ -76,7 +76,7 @@ impl AppState {
     /// this module keeps them at all).
     pub(super) fn keep_first_screen(&self) {
         if self.data.loaded.get_untracked() {
-            (self.saving.first_screen.get_value())(self);
+            (self.saving.parts.get_value().first_screen)(self);
         }
     }
 }

@@ -169,12 +169,8 @@ pub struct Saving {
     unsaved_cards: StoredValue<Vec<Card>, LocalStorage>,
     /// Contents of files being attached, by hash, until their write lands.
     contents: StoredValue<HashMap<String, web_sys::Blob>, LocalStorage>,
-    /// Keeps the sidebar's first notes for the next start (see `load`).
-    first_screen: StoredValue<FirstScreenPart>,
-    /// Makes a change in memory (see `load`).
-    apply: StoredValue<change::Apply>,
-    /// Keeps the search index in step (see `load`).
-    search: StoredValue<SearchPart>,
+    /// What this module does beyond reading and writing the library (see `load`).
+    parts: StoredValue<StateParts>,
     /// Counts stored changes, so only the last one's wait keeps the first notes.
     first_screen_round: StoredValue<u64, LocalStorage>,
     pub save_state: RwSignal<SaveState>,
@@ -285,9 +281,7 @@ impl AppState {
                 known: StoredValue::new_local(Default::default()),
                 unsaved_cards: StoredValue::new_local(Vec::new()),
                 contents: StoredValue::new_local(HashMap::new()),
-                first_screen: StoredValue::new(|_| {}),
-                apply: StoredValue::new(change::apply_first_visit),
-                search: StoredValue::new(|_, _, _| {}),
+                parts: StoredValue::new(StateParts::FIRST_VISIT),
                 first_screen_round: StoredValue::new_local(0),
                 save_state: RwSignal::new(SaveState::Idle),
             },
@@ -296,9 +290,7 @@ impl AppState {
 
     /// Opens storage and reads the library into memory, then starts what `parts` names.
     pub fn load(self, parts: StateParts) {
-        self.saving.first_screen.set_value(parts.first_screen);
-        self.saving.apply.set_value(parts.apply);
-        self.saving.search.set_value(parts.search);
+        self.saving.parts.set_value(parts);
         // The notes listed last time show while the library is read.
         (parts.first_screen)(&self);
         (parts.before_read)(self);
@@ -424,7 +416,7 @@ impl AppState {
 
     /// The search index follows notes stored and removed, where the module has search.
     fn search_follows(&self, stored: &[Note], removed: &[&str]) {
-        (self.saving.search.get_value())(self, stored, removed);
+        (self.saving.parts.get_value().search)(self, stored, removed);
     }
 
     /// Reads the notes' links after the first paint, a slice per task; backlinks fill in

@@ -256,7 +256,7 @@ impl AppState {
                                                 trash,
                                                 files,
                                             };
-                                            let apply = self.saving.apply.get_value();
+                                            let apply = self.saving.parts.get_value().apply;
                                             apply(change, memory, now(), &mut || new_id())
                                         })
                                     })
